@@ -1,0 +1,57 @@
+# Thin driver around CMake. The two commands of the README:
+#   make run     boot the default guest
+#   make check   build and run the whole test suite
+# Both install missing Debian packages first (cmake/setup-deps.sh).
+#
+#   make check CC=clang              build with clang (in build-clang/)
+#   make check SANITIZE=address,undefined   ASan/UBSan build (in build-san/)
+#   make check-aarch64               cross build, host-neutral tests under qemu-aarch64-static
+#   make format                      clang-format every C file
+
+CC ?= cc
+SANITIZE ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+ifneq ($(SANITIZE),)
+BUILD ?= build-san$(if $(filter-out cc,$(CC)),-$(notdir $(CC)))
+else ifneq ($(filter-out cc,$(CC)),)
+BUILD ?= build-$(notdir $(CC))
+else
+BUILD ?= build
+endif
+CROSS_BUILD ?= build-aarch64
+
+.PHONY: all deps build run check check-aarch64 format clean
+
+all: build
+
+deps:
+	@cmake/setup-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) -DJIT86_SANITIZE=$(SANITIZE) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/jit86 $(RUN_ARGS)
+
+check: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS); rc=$$?; \
+	  echo "Check summaries:"; \
+	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
+	  exit $$rc
+
+check-aarch64:
+	@cmake/setup-deps.sh --cross
+	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake >/dev/null
+	cmake --build $(CROSS_BUILD) -j $(JOBS)
+	cd $(CROSS_BUILD) && ctest --output-on-failure -j $(JOBS) -L host-neutral; rc=$$?; \
+	  echo "Check summaries (aarch64):"; \
+	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
+	  exit $$rc
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-*

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs every Debian package jit86 needs to build, test and run, when missing.
+# Usage: cmake/setup-deps.sh [--cross]   (--cross adds the AArch64 cross toolchain
+# and arm64 multiarch libraries used by `make check-aarch64`).
+set -euo pipefail
+
+# Host packages: build tools, libraries, reference emulators and guest toolchains.
+HOST_PKGS=(
+    build-essential cmake pkg-config clang
+    check zlib1g-dev libffi-dev libcapstone-dev libsdl2-dev libslirp-dev libpng-dev
+    lib32gcc-12-dev nasm
+    seabios qemu-system-x86
+)
+# Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
+CROSS_PKGS=(
+    gcc-12-aarch64-linux-gnu qemu-user-static
+    check:arm64 libffi-dev:arm64 zlib1g-dev:arm64 libcapstone-dev:arm64
+)
+
+want=("${HOST_PKGS[@]}")
+if [ "${1:-}" = "--cross" ]; then
+    want+=("${CROSS_PKGS[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+        SUDO="sudo"
+    else
+        echo "setup-deps: missing packages (${missing[*]}) and not root; install them first" >&2
+        exit 1
+    fi
+fi
+
+echo "setup-deps: installing ${missing[*]}"
+for p in "${missing[@]}"; do
+    case "$p" in
+        *:arm64)
+            if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+                $SUDO dpkg --add-architecture arm64
+            fi
+            ;;
+    esac
+done
+# A third-party source that cannot be reached must not stop the install.
+$SUDO apt-get update -qq || echo "setup-deps: apt-get update reported errors; continuing" >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,50 @@
+/* Command line: QEMU's option spelling (shared/DESIGN.md "Who uses it"). */
+#ifndef JIT86_UI_OPTIONS_H
+#define JIT86_UI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UI_MAX_LIST 8 /* repeatable options: -serial, -device, -netdev, -nic */
+
+struct ui_list {
+    int count;
+    const char *item[UI_MAX_LIST];
+};
+
+struct ui_options {
+    uint64_t ram_mib;
+    const char *hd[4];    /* -hda .. -hdd */
+    const char *cdrom;
+    const char *fd[2];    /* -fda, -fdb */
+    const char *boot;     /* boot order, e.g. "c", "order=dc" */
+    const char *kernel, *initrd, *append;
+    const char *bios, *firmware_dir;
+    const char *cpu_model;
+    const char *machine;
+    const char *accel;
+    bool nographic;
+    const char *display;
+    struct ui_list serial, device, netdev, nic, drive;
+    const char *monitor, *qmp, *debugcon;
+    bool snapshot;
+    uint32_t log_mask;
+    bool log_help;
+    const char *log_file;
+    const char *gdb;      /* -s is "-gdb tcp::1234" */
+    int icount_shift;     /* -1: real-time clock */
+    const char *loadvm;
+    const char *rtc;
+    const char *name;
+    bool no_reboot, no_shutdown, start_stopped;
+    int smp;
+    bool help, version;
+};
+
+/* Fills opts from argv. On a usage error returns false with one line in err;
+ * the caller prints it and exits with status 2. */
+bool ui_parse_options(int argc, char **argv, struct ui_options *opts, char *err, size_t errlen);
+void ui_print_help(void *stream);
+
+#endif
