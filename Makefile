@@ -7,6 +7,9 @@
 #   make check SANITIZE=address,undefined   ASan/UBSan build (in build-san/)
 #   make check-aarch64               cross build, host-neutral tests under qemu-aarch64-static
 #   make format                      clang-format every C file
+#
+# In CI (CI=true in the environment) or with VARIANTS=1, `make check` also runs
+# the clang, sanitizer and AArch64 variants, so none of them can rot unseen.
 
 CC ?= cc
 SANITIZE ?=
@@ -20,6 +23,7 @@ else
 BUILD ?= build
 endif
 CROSS_BUILD ?= build-aarch64
+VARIANTS ?= $(if $(filter true,$(CI)),1,0)
 
 .PHONY: all deps build run check check-aarch64 format clean
 
@@ -40,6 +44,11 @@ check: build
 	  echo "Check summaries:"; \
 	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
 	  exit $$rc
+ifeq ($(VARIANTS),1)
+	$(MAKE) check VARIANTS=0 CC=clang
+	$(MAKE) check VARIANTS=0 SANITIZE=address,undefined
+	$(MAKE) check-aarch64 VARIANTS=0
+endif
 
 check-aarch64:
 	@cmake/setup-deps.sh --cross

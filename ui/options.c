@@ -12,18 +12,54 @@
 #define UI_MAX_RAM_MIB 3584
 
 enum opt_id {
-    OPT_M, OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_FDA, OPT_FDB, OPT_BOOT,
-    OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_BIOS, OPT_L, OPT_CPU, OPT_MACHINE, OPT_ACCEL,
-    OPT_NOGRAPHIC, OPT_DISPLAY, OPT_SERIAL, OPT_MONITOR, OPT_QMP, OPT_DEBUGCON, OPT_SNAPSHOT,
-    OPT_D, OPT_DFILE, OPT_S, OPT_GDB, OPT_NETDEV, OPT_NIC, OPT_DEVICE, OPT_DRIVE, OPT_ICOUNT,
-    OPT_LOADVM, OPT_RTC, OPT_NAME, OPT_NO_REBOOT, OPT_NO_SHUTDOWN, OPT_START_STOPPED, OPT_SMP,
-    OPT_HELP, OPT_VERSION,
+    OPT_M,
+    OPT_HDA,
+    OPT_HDB,
+    OPT_HDC,
+    OPT_HDD,
+    OPT_CDROM,
+    OPT_FDA,
+    OPT_FDB,
+    OPT_BOOT,
+    OPT_KERNEL,
+    OPT_INITRD,
+    OPT_APPEND,
+    OPT_BIOS,
+    OPT_L,
+    OPT_CPU,
+    OPT_MACHINE,
+    OPT_ACCEL,
+    OPT_NOGRAPHIC,
+    OPT_DISPLAY,
+    OPT_SERIAL,
+    OPT_MONITOR,
+    OPT_QMP,
+    OPT_DEBUGCON,
+    OPT_SNAPSHOT,
+    OPT_D,
+    OPT_DFILE,
+    OPT_S,
+    OPT_GDB,
+    OPT_NETDEV,
+    OPT_NIC,
+    OPT_DEVICE,
+    OPT_DRIVE,
+    OPT_ICOUNT,
+    OPT_LOADVM,
+    OPT_RTC,
+    OPT_NAME,
+    OPT_NO_REBOOT,
+    OPT_NO_SHUTDOWN,
+    OPT_START_STOPPED,
+    OPT_SMP,
+    OPT_HELP,
+    OPT_VERSION,
 };
 
 static const struct opt_desc {
     const char *name;
     enum opt_id id;
-    const char *arg;  /* NULL: takes no argument */
+    const char *arg; /* NULL: takes no argument */
     const char *help;
 } opt_table[] = {
     {"m", OPT_M, "SIZE", "guest RAM in MiB (suffix M or G)"},

@@ -15,10 +15,10 @@ struct ui_list {
 
 struct ui_options {
     uint64_t ram_mib;
-    const char *hd[4];    /* -hda .. -hdd */
+    const char *hd[4]; /* -hda .. -hdd */
     const char *cdrom;
-    const char *fd[2];    /* -fda, -fdb */
-    const char *boot;     /* boot order, e.g. "c", "order=dc" */
+    const char *fd[2]; /* -fda, -fdb */
+    const char *boot;  /* boot order, e.g. "c", "order=dc" */
     const char *kernel, *initrd, *append;
     const char *bios, *firmware_dir;
     const char *cpu_model;
@@ -32,8 +32,8 @@ struct ui_options {
     uint32_t log_mask;
     bool log_help;
     const char *log_file;
-    const char *gdb;      /* -s is "-gdb tcp::1234" */
-    int icount_shift;     /* -1: real-time clock */
+    const char *gdb;  /* -s is "-gdb tcp::1234" */
+    int icount_shift; /* -1: real-time clock */
     const char *loadvm;
     const char *rtc;
     const char *name;

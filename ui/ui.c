@@ -63,8 +63,8 @@ int ui_main(int argc, char **argv)
     log_mask = opts.log_mask;
 
     char bios[PATH_MAX];
-    bool have_bios = pc_find_bios(opts.bios, opts.firmware_dir, bios, sizeof(bios), err,
-                                  sizeof(err));
+    bool have_bios =
+        pc_find_bios(opts.bios, opts.firmware_dir, bios, sizeof(bios), err, sizeof(err));
     if (!have_bios && opts.bios) {
         error_report("%s", err);
         return 1;

@@ -9,8 +9,8 @@
 static struct ui_options o;
 static char err[256];
 
-#define PARSE(...)                                                                   \
-    ui_parse_options(sizeof((char *[]){"jit86", __VA_ARGS__}) / sizeof(char *),     \
+#define PARSE(...)                                                                                 \
+    ui_parse_options(sizeof((char *[]){"jit86", __VA_ARGS__}) / sizeof(char *),                    \
                      (char *[]){"jit86", __VA_ARGS__}, &o, err, sizeof(err))
 
 START_TEST(options_defaults)
@@ -57,10 +57,10 @@ END_TEST
 
 START_TEST(options_qemu_spellings)
 {
-    ck_assert(PARSE("-hda", "a.img", "--cdrom", "cd.iso", "-fda", "f.img", "-boot", "d",
-                    "-kernel", "bz", "-initrd", "rd", "-append", "console=ttyS0",
-                    "-nographic", "-snapshot", "-no-reboot", "-icount", "shift=3", "-s",
-                    "-cpu", "pentium3,-sse", "-loadvm", "snap1"));
+    ck_assert(PARSE("-hda", "a.img", "--cdrom", "cd.iso", "-fda", "f.img", "-boot", "d", "-kernel",
+                    "bz", "-initrd", "rd", "-append", "console=ttyS0", "-nographic", "-snapshot",
+                    "-no-reboot", "-icount", "shift=3", "-s", "-cpu", "pentium3,-sse", "-loadvm",
+                    "snap1"));
     ck_assert_str_eq(o.hd[0], "a.img");
     ck_assert_str_eq(o.cdrom, "cd.iso");
     ck_assert_str_eq(o.fd[0], "f.img");
