@@ -40,7 +40,7 @@ run: build
 	$(BUILD)/jit86 $(RUN_ARGS)
 
 check: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS); rc=$$?; \
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS); rc=$$?; \
 	  echo "Check summaries:"; \
 	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
 	  exit $$rc
@@ -54,7 +54,7 @@ check-aarch64:
 	@cmake/setup-deps.sh --cross
 	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake >/dev/null
 	cmake --build $(CROSS_BUILD) -j $(JOBS)
-	cd $(CROSS_BUILD) && ctest --output-on-failure -j $(JOBS) -L host-neutral; rc=$$?; \
+	@cd $(CROSS_BUILD) && ctest --output-on-failure -j $(JOBS) -L host-neutral; rc=$$?; \
 	  echo "Check summaries (aarch64):"; \
 	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
 	  exit $$rc
