@@ -58,6 +58,12 @@ void rt_idt_set_raw(int vector, uint16_t selector, uint32_t offset, uint8_t type
     idt[vector] = gate_desc(selector, offset, type, dpl, 0);
 }
 
+void rt_idt_set_present(int vector, int present)
+{
+    const uint64_t p = (uint64_t)RT_ACC_PRESENT << 40;
+    idt[vector] = present ? idt[vector] | p : idt[vector] & ~p;
+}
+
 void rt_set_gate(int vector, uint8_t type, int dpl)
 {
     rt_idt_set_raw(vector, RT_SEL_KCODE, rt_isr_stubs[vector], type, dpl);

@@ -95,6 +95,8 @@ void rt_gdt_set_gate(int index, uint16_t selector, uint32_t offset, uint8_t type
 uint64_t rt_gdt_get(int index);
 /* Point IDT entry vector at a raw handler (no runtime stub). */
 void rt_idt_set_raw(int vector, uint16_t selector, uint32_t offset, uint8_t type, int dpl);
+/* Set or clear the P bit of IDT entry vector (a not-present gate: #NP). */
+void rt_idt_set_present(int vector, int present);
 /* Route vector through the runtime stub to handler (NULL: default report),
  * with the given gate type (RT_GATE_INT32 or RT_GATE_TRAP32) and DPL. */
 void rt_set_handler(int vector, rt_handler handler);
@@ -107,6 +109,26 @@ int rt_call_catch(void (*fn)(void *), void *arg, struct rt_fault *fault);
 /* Run fn at CPL 3 on the given stack (segments RT_SEL_UCODE/UDATA, IF=0,
  * IOPL 0). Returns 0 when fn returns, 1 when an exception unwound it. */
 int rt_user_call(void (*fn)(void), void *stack_top, struct rt_fault *fault);
+
+/* 32-bit paging (SDM vol. 3, 4.3). rt_paging_identity builds a page
+ * directory identity-mapping the first RT_PAGING_MAPPED bytes with 4 KiB
+ * pages, present, writable and user; rt_pte finds the PTE of a mapped
+ * address. rt_paging_enable loads CR3 and sets CR0.PG (and CR0.WP if asked). */
+#define RT_PTE_P 0x001u
+#define RT_PTE_RW 0x002u
+#define RT_PTE_US 0x004u
+#define RT_PTE_A 0x020u
+#define RT_PTE_D 0x040u
+#define RT_PDE_PS 0x080u
+#define RT_PAGING_MAPPED (8u << 20)
+uint32_t *rt_paging_identity(void);
+uint32_t *rt_pte(uint32_t *pd, uint32_t va);
+void rt_paging_enable(uint32_t *pd, int wp);
+void rt_paging_disable(void);
+static inline void rt_invlpg(uint32_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
 
 /* Small helpers. */
 /* The compiler may emit calls to these four even when freestanding. */
