@@ -71,6 +71,11 @@ static void gp_null_ss(void *p)
     (void)p;
     __asm__ volatile("xorl %%eax, %%eax\n\t" MARK "movl %%eax, %%ss" : : : "eax");
 }
+static void gp_jmp_data(void *p)
+{
+    (void)p;
+    __asm__ volatile(MARK "ljmp %0, $0" : : "i"(RT_SEL_KDATA));
+}
 static void np_gate(void *p)
 {
     (void)p;
