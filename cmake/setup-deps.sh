@@ -7,14 +7,14 @@ set -euo pipefail
 # Host packages: build tools, libraries, reference emulators and guest toolchains.
 HOST_PKGS=(
     build-essential cmake pkg-config clang
-    check zlib1g-dev libffi-dev libcapstone-dev libsdl2-dev libslirp-dev libpng-dev
+    check zlib1g-dev libffi-dev libcapstone-dev libjansson-dev libsdl2-dev libslirp-dev libpng-dev
     lib32gcc-12-dev nasm
     seabios qemu-system-x86
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
     gcc-12-aarch64-linux-gnu qemu-user-static
-    check:arm64 libffi-dev:arm64 zlib1g-dev:arm64 libcapstone-dev:arm64
+    check:arm64 libffi-dev:arm64 zlib1g-dev:arm64 libcapstone-dev:arm64 libjansson-dev:arm64
 )
 
 want=("${HOST_PKGS[@]}")
