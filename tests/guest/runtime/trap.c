@@ -54,5 +54,7 @@ void rt_dispatch(struct rt_frame *f)
     }
     rt_printf("@@ unexpected exception: vector %u error 0x%x at %04x:%08x eflags %08x\n", v,
               f->error, f->cs & 0xFFFF, f->eip, f->eflags);
+    if (v == 14)
+        rt_printf("@@ cr2 %08x\n", rt_read_cr2());
     rt_exit(RT_EXIT_EXCEPTION);
 }
