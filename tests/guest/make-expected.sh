@@ -6,7 +6,7 @@
 #   make-expected.sh [BUILD_DIR] [TEST_NAME...]
 #
 # BUILD_DIR is the CMake build directory (default: build); without test names,
-# every guest built there is regenerated.
+# every guest test (each .c and .asm next to this script) is regenerated.
 set -eu
 
 srcdir=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +20,8 @@ if [ ! -d "$guestdir" ]; then
     exit 1
 fi
 if [ $# -eq 0 ]; then
-    set -- $(cd "$guestdir" && ls ./*.elf | sed 's|^\./||; s|\.elf$||')
+    # Every test source, so a stale image of a deleted test is never used.
+    set -- $(cd "$srcdir" && ls ./*.c ./*.asm 2>/dev/null | sed 's|^\./||; s|\.[a-z]*$||')
 fi
 failed=0
 for name in "$@"; do
