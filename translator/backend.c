@@ -1,7 +1,21 @@
-/* Backend selection: which of the compiled-in backends runs blocks by default. */
+/* Backend selection: the compiled-in backends by name, and the default one. */
 #include "translator.h"
+
+#include <string.h>
+
+static const struct tb_backend *const backends[] = {
+    &tb_backend_interp,
+};
+
+const struct tb_backend *translator_backend_by_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            return backends[i];
+    return NULL;
+}
 
 const char *translator_default_backend(void)
 {
-    return "none";
+    return tb_backend_interp.name;
 }

@@ -1,10 +1,185 @@
 /* translator/: the guest-neutral JIT. IR, optimizer, backends, code buffer,
- * translation-block cache and chaining (shared/DESIGN.md "Translator contract"). */
+ * translation-block cache and chaining (shared/DESIGN.md "Translator contract").
+ * Everything hangs off a struct translator so several machines can coexist. */
 #ifndef JIT86_TRANSLATOR_H
 #define JIT86_TRANSLATOR_H
 
-/* Name of the backend that runs blocks by default on this host, or "none"
- * while no backend is built. */
+#include "translator/ir.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Name of the backend that runs blocks by default on this host. */
 const char *translator_default_backend(void);
+
+#define TB_PAGE_BITS 12
+#define TB_PAGE_SIZE (1ull << TB_PAGE_BITS)
+#define TB_NO_PAGE UINT64_MAX
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+/* What a block is looked up by: the caller packs its mode bits in flags. */
+struct tb_key {
+    uint64_t phys_pc;
+    uint64_t cs_base;
+    uint32_t flags;
+};
+
+/* A host call site that may raise: its host offset and the data of the
+ * insn_start before it (for x86: EIP and cc_op). */
+struct tb_restore_rec {
+    uint32_t host_off;
+    uint64_t data[2];
+};
+
+/* One goto_tb slot of a block. */
+struct tb_jump {
+    struct tb *dest;         /* chained target, NULL when not linked */
+    struct tb *in_next;      /* next block jumping into dest (dest's incoming list) */
+    uint8_t in_next_slot;    /* and the slot of in_next that does */
+    uint32_t patch_offset;   /* host offset of the patchable jump (backend's) */
+};
+
+struct tb {
+    uint64_t pc; /* virtual */
+    struct tb_key key;
+    uint32_t size;           /* guest bytes */
+    uint64_t page_addr[2];   /* physical pages covered; [1] = TB_NO_PAGE if one */
+    const void *tc_ptr;      /* host code (executable view) */
+    uint32_t tc_size;
+    struct tb_jump jmp[2];
+    struct tb *in_first;     /* first block jumping into this one */
+    uint8_t in_first_slot;
+    bool invalid;
+    struct tb *hash_next;
+    struct tb_restore_rec *restore;
+    unsigned nrestore;
+};
+
+enum tb_exit_kind {
+    TB_EXIT_RETURN,  /* exit_tb: value is its code */
+    TB_EXIT_GOTO_TB, /* goto_tb on an unchained slot: the caller may link it */
+    TB_EXIT_LOOKUP,  /* goto_ptr: look the next block up by the guest state */
+};
+
+struct tb_exit {
+    enum tb_exit_kind kind;
+    unsigned slot;
+    uint64_t value;
+    struct tb *last; /* the block that exited (after chained jumps) */
+};
+
+/* Filled by a backend's emit. */
+struct tb_emit {
+    uint8_t *rw;         /* where to write */
+    const uint8_t *rx;   /* where the code will run */
+    size_t room;
+    size_t size;         /* out: bytes used */
+    uint32_t *op_site;   /* out: per op, host offset of its call site (restore records) */
+    uint32_t jmp_offset[2]; /* out: host offset of goto_tb slot n's jump */
+};
+
+struct translator;
+
+/* A host backend. The interpreter implements it; the x86-64 and AArch64
+ * backends will. prologue is emitted at the start of the code buffer after
+ * every flush; emit returns false when room is too small. */
+struct tb_backend {
+    const char *name;
+    void *(*create)(const struct ir_env *env);
+    void (*destroy)(void *state);
+    size_t (*prologue)(void *state, uint8_t *rw, const uint8_t *rx, size_t room);
+    bool (*emit)(void *state, const struct ir_block *b, struct tb_emit *e);
+    /* Makes slot of src jump to dst; src_rw is the writable view of src's code. */
+    void (*patch)(void *state, struct tb *src, unsigned slot, const struct tb *dst, uint8_t *src_rw);
+    /* Makes slot of src exit to the caller again. */
+    void (*unpatch)(void *state, struct tb *src, unsigned slot, uint8_t *src_rw);
+    void (*flush_icache)(void *state, const void *rx, size_t len);
+    /* Host code of tb for -d out_asm. */
+    void (*describe)(void *state, const struct tb *tb, FILE *f);
+    struct tb_exit (*exec)(void *state, struct translator *t, struct tb *tb, void *env);
+};
+
+extern const struct tb_backend tb_backend_interp;
+/* The compiled-in backend named name, or NULL. */
+const struct tb_backend *translator_backend_by_name(const char *name);
+
+struct translator_stats {
+    uint64_t blocks_translated;
+    uint64_t ir_ops_in;        /* before optimization */
+    uint64_t ir_ops_out;       /* after */
+    uint64_t code_bytes;
+    uint64_t jc_hits;          /* lookups served by a jump cache */
+    uint64_t hash_hits;        /* by the hash table */
+    uint64_t lookup_misses;
+    uint64_t chained_jumps;    /* counted by backends that can (the interpreter) */
+    uint64_t flushes;
+    uint64_t invalidations;
+    uint64_t blocks_live;
+};
+
+struct translator_config {
+    const struct ir_env *env;
+    const struct tb_backend *backend; /* NULL: the default backend */
+    size_t code_size;                 /* 0: TRANSLATOR_DEFAULT_CODE_SIZE */
+    bool no_optimize;
+};
+#define TRANSLATOR_DEFAULT_CODE_SIZE (32u << 20)
+
+/* Returns NULL (after error_report) when the code buffer cannot be mapped. */
+struct translator *translator_new(const struct translator_config *cfg);
+void translator_free(struct translator *t);
+
+/* The block the lifter fills for the next translation (emptied). */
+struct ir_block *translator_block(struct translator *t);
+/* Optimizes and emits the filled block, registers it in the hash table and
+ * the page lists. phys_page2 is the second physical page the guest code spans
+ * or TB_NO_PAGE. May flush the whole cache first when the buffer is full:
+ * compare translator_stats()->flushes to notice. NULL if the block cannot
+ * be translated (too large). */
+struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_key *key,
+                             uint32_t guest_size, uint64_t phys_page2);
+struct tb_exit translator_exec(struct translator *t, struct tb *tb, void *env);
+/* Drops every block and empties every jump cache. */
+void translator_flush(struct translator *t);
+/* The optimizer on its own (the pipeline translator_commit runs). */
+void translator_optimize(struct ir_block *b);
+
+const struct translator_stats *translator_stats(const struct translator *t);
+/* Multi-line text for `info jit`; returns the length it needed, like snprintf. */
+int translator_stats_format(const struct translator_stats *s, char *buf, size_t len);
+
+/* Per-CPU cache of recent blocks by virtual PC. Owned by the caller, attached
+ * to the translator so that invalidation and flushes clear it. */
+struct tb_jmp_cache {
+    struct tb *entry[TB_JMP_CACHE_SIZE];
+    struct tb_jmp_cache *next;
+};
+void tb_jmp_cache_attach(struct translator *t, struct tb_jmp_cache *jc);
+void tb_jmp_cache_detach(struct translator *t, struct tb_jmp_cache *jc);
+static inline unsigned tb_jmp_cache_index(uint64_t pc)
+{
+    return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1));
+}
+
+/* The jump cache, then the hash table; NULL on a miss. */
+struct tb *tb_lookup(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,
+                     const struct tb_key *key);
+/* Chains slot of src to dst (no-op when already chained or either is invalid). */
+void tb_link(struct translator *t, struct tb *src, unsigned slot, struct tb *dst);
+void tb_unlink(struct translator *t, struct tb *src, unsigned slot);
+/* Removes tb from lookups and unpatches its incoming jumps. Its memory lives
+ * until the next flush, so a block may invalidate itself while running. */
+void tb_invalidate(struct translator *t, struct tb *tb);
+/* Invalidates every block with guest code in physical [start, end); returns
+ * how many. */
+unsigned tb_invalidate_phys_range(struct translator *t, uint64_t start, uint64_t end);
+/* Finds the restore record of the call site at host_pc (for the interpreter:
+ * translator_interp_host_pc()). Fills data and returns true when found. */
+bool tb_restore_state(const struct translator *t, uintptr_t host_pc, uint64_t data[2]);
+/* The interpreter's "return address": the op being executed. */
+uintptr_t translator_interp_host_pc(const struct translator *t);
 
 #endif

@@ -1,0 +1,121 @@
+/* Dead-code elimination by backward liveness of temps and globals. Globals are
+ * live at every exit, before every op that may raise (guest state must be
+ * exact) and before helpers that read globals, so a global overwritten before
+ * any of these is dead. Labels hold the liveness of their branches, iterated
+ * to a fixed point so loops inside a block are handled. */
+#include "opt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct liveness {
+    const struct ir_block *b;
+    unsigned words;
+    uint64_t *live;       /* current set */
+    uint64_t *label_live; /* nlabels sets */
+    uint8_t *dead;        /* per op, in the final sweep */
+};
+
+static bool test(const uint64_t *s, unsigned t) { return (s[t / 64] >> (t % 64)) & 1; }
+static void set(uint64_t *s, unsigned t) { s[t / 64] |= 1ull << (t % 64); }
+static void clear(uint64_t *s, unsigned t) { s[t / 64] &= ~(1ull << (t % 64)); }
+
+static void add_globals(struct liveness *lv)
+{
+    for (unsigned g = 0; g < lv->b->env->nglobals; g++)
+        set(lv->live, g);
+}
+
+static uint64_t *label_set(struct liveness *lv, uint64_t label)
+{
+    return &lv->label_live[label * lv->words];
+}
+
+static void join(struct liveness *lv, const uint64_t *s)
+{
+    for (unsigned w = 0; w < lv->words; w++)
+        lv->live[w] |= s[w];
+}
+
+/* env ld/st touching a global's field need the global in env. */
+static void env_access_uses(struct liveness *lv, const struct ir_op *op)
+{
+    unsigned size = 1u << ir_memop_size((unsigned)op->cargs[1]);
+    for (unsigned g = 0; g < lv->b->env->nglobals; g++)
+        if (ir_global_overlaps(lv->b->env, g, op->cargs[0], size))
+            set(lv->live, g);
+}
+
+static bool removable(struct liveness *lv, const struct ir_op *op)
+{
+    if (op->nout == 0 || ir_op_has_side_effects(lv->b, op))
+        return false;
+    for (unsigned i = 0; i < op->nout; i++)
+        if (test(lv->live, op->args[i]))
+            return false;
+    return true;
+}
+
+/* Steps backward over op; returns true when a label's set grew. */
+static bool step(struct liveness *lv, unsigned i)
+{
+    const struct ir_op *op = &lv->b->ops[i];
+    unsigned flags = ir_op_flags(op);
+    if (op->opc == IR_OP_set_label) {
+        uint64_t *ls = label_set(lv, op->cargs[0]);
+        bool grew = false;
+        for (unsigned w = 0; w < lv->words; w++) {
+            grew |= (lv->live[w] & ~ls[w]) != 0;
+            ls[w] |= lv->live[w];
+        }
+        return grew;
+    }
+    if (flags & IR_OPF_END)
+        memset(lv->live, 0, lv->words * sizeof(uint64_t));
+    if (op->opc == IR_OP_br)
+        join(lv, label_set(lv, op->cargs[0]));
+    if (op->opc == IR_OP_brcond)
+        join(lv, label_set(lv, op->cargs[1]));
+    lv->dead[i] = removable(lv, op);
+    if (lv->dead[i])
+        return false;
+    for (unsigned o = 0; o < op->nout; o++)
+        clear(lv->live, op->args[o]);
+    if (ir_op_reads_globals(lv->b, op))
+        add_globals(lv);
+    if (op->opc == IR_OP_ld || op->opc == IR_OP_st)
+        env_access_uses(lv, op);
+    for (unsigned in = 0; in < op->nin; in++)
+        set(lv->live, ir_op_in(op, in));
+    return false;
+}
+
+static bool sweep(struct liveness *lv)
+{
+    bool grew = false;
+    memset(lv->live, 0, lv->words * sizeof(uint64_t));
+    add_globals(lv); /* falling off the end is an exit */
+    for (unsigned i = lv->b->nops; i-- > 0;)
+        grew |= step(lv, i);
+    return grew;
+}
+
+void opt_dce(struct ir_block *b)
+{
+    struct liveness lv = {.b = b, .words = (b->ntemps + 63) / 64};
+    lv.live = calloc(lv.words, sizeof(uint64_t));
+    lv.label_live = calloc((size_t)lv.words * (b->nlabels ? b->nlabels : 1), sizeof(uint64_t));
+    lv.dead = calloc(b->nops ? b->nops : 1, 1);
+    if (lv.live && lv.label_live && lv.dead) {
+        while (sweep(&lv))
+            ;
+        unsigned n = 0;
+        for (unsigned i = 0; i < b->nops; i++)
+            if (!lv.dead[i])
+                b->ops[n++] = b->ops[i];
+        b->nops = n;
+    }
+    free(lv.live);
+    free(lv.label_live);
+    free(lv.dead);
+}

@@ -1,0 +1,126 @@
+/* Optimizer pipeline and what the passes share (opt.h). */
+#include "opt.h"
+
+#include "translator.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void translator_optimize(struct ir_block *b)
+{
+    opt_copyprop(b);
+    opt_constfold(b);
+    opt_simplify(b);
+    opt_copyprop(b);
+    opt_dce(b);
+}
+
+static void *opt_alloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fputs("jit86: out of memory in the optimizer\n", stderr);
+        exit(1);
+    }
+    return p;
+}
+
+void opt_rw_begin(struct opt_rewriter *r, const struct ir_block *b)
+{
+    /* A pass replaces one op by at most two (a folded mulu2). */
+    r->cap = 2 * b->nops + 1;
+    r->out = opt_alloc(r->cap, sizeof(*r->out));
+    r->n = 0;
+}
+
+struct ir_op *opt_rw_push(struct opt_rewriter *r, const struct ir_op *op)
+{
+    struct ir_op *o = &r->out[r->n++];
+    *o = *op;
+    return o;
+}
+
+void opt_rw_mov(struct opt_rewriter *r, enum ir_type type, unsigned d, unsigned s)
+{
+    struct ir_op op = {.opc = IR_OP_mov, .type = type, .nout = 1, .nin = 1};
+    op.args[0] = (uint16_t)d;
+    op.args[1] = (uint16_t)s;
+    opt_rw_push(r, &op);
+}
+
+void opt_rw_movi(struct opt_rewriter *r, enum ir_type type, unsigned d, uint64_t v)
+{
+    struct ir_op op = {.opc = IR_OP_movi, .type = type, .nout = 1};
+    op.args[0] = (uint16_t)d;
+    op.cargs[0] = type == IR_I32 ? (uint32_t)v : v;
+    opt_rw_push(r, &op);
+}
+
+void opt_rw_end(struct opt_rewriter *r, struct ir_block *b)
+{
+    free(b->ops);
+    b->ops = r->out;
+    b->nops = r->n;
+    b->ops_cap = r->cap;
+    r->out = NULL;
+}
+
+void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
+                          void (*kill)(void *ctx, unsigned t), void *ctx)
+{
+    for (unsigned i = 0; i < op->nout; i++)
+        kill(ctx, op->args[i]);
+    if (ir_op_writes_globals(b, op)) {
+        for (unsigned g = 0; g < b->env->nglobals; g++)
+            kill(ctx, g);
+    } else if (op->opc == IR_OP_st) {
+        unsigned size = 1u << ir_memop_size((unsigned)op->cargs[1]);
+        for (unsigned g = 0; g < b->env->nglobals; g++)
+            if (ir_global_overlaps(b->env, g, op->cargs[0], size))
+                kill(ctx, g);
+    }
+}
+
+void opt_known_init(struct opt_known *k, const struct ir_block *b)
+{
+    k->n = b->ntemps;
+    k->val = opt_alloc(k->n, sizeof(*k->val));
+    k->set = opt_alloc(k->n, 1);
+}
+
+void opt_known_destroy(struct opt_known *k)
+{
+    free(k->val);
+    free(k->set);
+}
+
+void opt_known_reset(struct opt_known *k)
+{
+    memset(k->set, 0, k->n);
+}
+
+bool opt_known_get(const struct opt_known *k, unsigned t, uint64_t *v)
+{
+    if (!k->set[t])
+        return false;
+    *v = k->val[t];
+    return true;
+}
+
+static void known_kill(void *ctx, unsigned t)
+{
+    ((struct opt_known *)ctx)->set[t] = 0;
+}
+
+void opt_known_after(struct opt_known *k, const struct ir_block *b, const struct ir_op *op)
+{
+    if (op->opc == IR_OP_set_label) {
+        opt_known_reset(k);
+        return;
+    }
+    opt_for_each_clobber(b, op, known_kill, k);
+    if (op->opc == IR_OP_movi) {
+        k->set[op->args[0]] = 1;
+        k->val[op->args[0]] = op->cargs[0];
+    }
+}

@@ -1,0 +1,44 @@
+/* Optimizer passes over one IR block, one pass per file, and what they share:
+ * an op rewriter, a tracker of temps known to hold constants, and the list of
+ * temps an op may change (shared/DESIGN.md, journey step 3). */
+#ifndef JIT86_TRANSLATOR_OPT_H
+#define JIT86_TRANSLATOR_OPT_H
+
+#include "ir.h"
+
+void opt_constfold(struct ir_block *b);
+void opt_copyprop(struct ir_block *b);
+void opt_simplify(struct ir_block *b);
+void opt_dce(struct ir_block *b);
+
+/* Builds a pass's output next to its input, then swaps it in. */
+struct opt_rewriter {
+    struct ir_op *out;
+    unsigned n, cap;
+};
+void opt_rw_begin(struct opt_rewriter *r, const struct ir_block *b);
+struct ir_op *opt_rw_push(struct opt_rewriter *r, const struct ir_op *op);
+/* Appends "mov d, s" or "movi d, v" of the given type. */
+void opt_rw_mov(struct opt_rewriter *r, enum ir_type type, unsigned d, unsigned s);
+void opt_rw_movi(struct opt_rewriter *r, enum ir_type type, unsigned d, uint64_t v);
+void opt_rw_end(struct opt_rewriter *r, struct ir_block *b);
+
+/* Calls kill(ctx, t) for every temp op may change: its outputs, the globals a
+ * helper may write, the globals an env store overlaps. */
+void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
+                          void (*kill)(void *ctx, unsigned t), void *ctx);
+
+/* Temps known to hold a constant at the current op. */
+struct opt_known {
+    uint64_t *val;
+    uint8_t *set;
+    unsigned n;
+};
+void opt_known_init(struct opt_known *k, const struct ir_block *b);
+void opt_known_destroy(struct opt_known *k);
+void opt_known_reset(struct opt_known *k);
+bool opt_known_get(const struct opt_known *k, unsigned t, uint64_t *v);
+/* Updates after op has been emitted: labels forget everything, movi sets. */
+void opt_known_after(struct opt_known *k, const struct ir_block *b, const struct ir_op *op);
+
+#endif

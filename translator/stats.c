@@ -1,0 +1,23 @@
+/* Translator statistics as text, for the monitor's `info jit`. */
+#include "translator.h"
+
+int translator_stats_format(const struct translator_stats *s, char *buf, size_t len)
+{
+    unsigned long long lookups = s->jc_hits + s->hash_hits + s->lookup_misses;
+    double ratio = s->ir_ops_in ? 100.0 * (double)s->ir_ops_out / (double)s->ir_ops_in : 0.0;
+    return snprintf(buf, len,
+                    "blocks translated     %llu\n"
+                    "blocks live           %llu\n"
+                    "IR ops in / out       %llu / %llu (%.1f%%)\n"
+                    "code bytes            %llu\n"
+                    "lookups               %llu: jump cache %llu, hash %llu, miss %llu\n"
+                    "chained jumps taken   %llu\n"
+                    "flushes               %llu\n"
+                    "invalidations         %llu\n",
+                    (unsigned long long)s->blocks_translated, (unsigned long long)s->blocks_live,
+                    (unsigned long long)s->ir_ops_in, (unsigned long long)s->ir_ops_out, ratio,
+                    (unsigned long long)s->code_bytes, lookups, (unsigned long long)s->jc_hits,
+                    (unsigned long long)s->hash_hits, (unsigned long long)s->lookup_misses,
+                    (unsigned long long)s->chained_jumps, (unsigned long long)s->flushes,
+                    (unsigned long long)s->invalidations);
+}

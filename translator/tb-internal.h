@@ -1,0 +1,63 @@
+/* The translation context shared by the files of translator/: code buffer,
+ * block hash table, page lists, attached jump caches and statistics. */
+#ifndef JIT86_TRANSLATOR_TB_INTERNAL_H
+#define JIT86_TRANSLATOR_TB_INTERNAL_H
+
+#include "codebuf.h"
+#include "translator.h"
+
+/* Blocks whose guest code lies in one physical page. */
+struct tb_page {
+    uint64_t page;
+    struct tb **tbs;
+    unsigned n, cap;
+    struct tb_page *next;
+};
+#define TB_PAGE_HASH_BITS 10
+
+struct translator {
+    struct ir_env env;
+    const struct tb_backend *backend;
+    void *bstate;
+    struct codebuf cb;
+    bool optimize;
+    struct ir_block block;
+
+    struct tb **hash;        /* chained by tb->hash_next */
+    unsigned hash_bits, hash_count;
+    struct tb_page *pages[1u << TB_PAGE_HASH_BITS];
+    struct tb **all;         /* every block since the last flush, by code address */
+    unsigned nall, all_cap;
+    struct tb_jmp_cache *jcs;
+
+    uint32_t *op_site;
+    unsigned op_site_cap;
+    uintptr_t interp_pc;
+    struct translator_stats stats;
+};
+
+void *tb_xrealloc(void *p, size_t size);
+
+/* tb-hash.c */
+void tb_hash_init(struct translator *t);
+void tb_hash_destroy(struct translator *t);
+void tb_hash_insert(struct translator *t, struct tb *tb);
+void tb_hash_remove(struct translator *t, struct tb *tb);
+struct tb *tb_hash_lookup(struct translator *t, uint64_t pc, const struct tb_key *key);
+void tb_hash_clear(struct translator *t);
+void tb_jmp_cache_clear_all(struct translator *t);
+void tb_jmp_cache_remove(struct translator *t, struct tb *tb);
+
+/* tb-pages.c */
+void tb_pages_insert(struct translator *t, struct tb *tb);
+void tb_pages_remove(struct translator *t, struct tb *tb);
+void tb_pages_clear(struct translator *t);
+
+/* tb-chain.c */
+void tb_unlink_all(struct translator *t, struct tb *tb);
+
+/* tb-restore.c */
+void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block *b,
+                      const uint32_t *op_site);
+
+#endif
