@@ -236,6 +236,20 @@ static void load_fields(const struct vms_desc *d, uint32_t version, uint8_t *bas
     }
 }
 
+/* Nested descriptions' post_load hooks run innermost first, then the outer. */
+static bool run_post_load(const struct vms_desc *d, void *base)
+{
+    for (const struct vms_field *f = d->fields; f->name; f++) {
+        if (f->type != VMS_STRUCT)
+            continue;
+        for (uint32_t i = 0; i < f->count; i++) {
+            if (!run_post_load(f->sub, (uint8_t *)base + f->offset + i * f->size))
+                return false;
+        }
+    }
+    return !d->post_load || d->post_load(base);
+}
+
 bool vms_load(const struct vms_desc *d, void *opaque, const uint8_t *data, size_t len, size_t *pos,
               char *err, size_t errlen)
 {
@@ -269,7 +283,7 @@ bool vms_load(const struct vms_desc *d, void *opaque, const uint8_t *data, size_
         return false;
     in = data + p;
     load_fields(d, version, opaque, &in);
-    if (d->post_load && !d->post_load(opaque)) {
+    if (!run_post_load(d, opaque)) {
         snprintf(err, errlen, "%s: inconsistent state rejected", d->name);
         return false;
     }
