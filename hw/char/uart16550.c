@@ -208,7 +208,7 @@ static void write_fcr(struct uart16550 *u, uint8_t v)
     u->fcr = v & 0xC9; /* bits 1, 2 self-clear; 4, 5 reserved */
 }
 
-void uart_io_write(void *opaque, uint16_t offset, uint32_t val, unsigned size)
+static void uart_io_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
 {
     struct uart16550 *u = opaque;
     uint8_t v = (uint8_t)val;
@@ -245,7 +245,7 @@ void uart_io_write(void *opaque, uint16_t offset, uint32_t val, unsigned size)
     update_irq(u);
 }
 
-uint32_t uart_io_read(void *opaque, uint16_t offset, unsigned size)
+static uint64_t uart_io_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct uart16550 *u = opaque;
     uint8_t r = 0xFF;
@@ -277,6 +277,13 @@ uint32_t uart_io_read(void *opaque, uint16_t offset, unsigned size)
     }
     update_irq(u);
     return r;
+}
+
+static const struct mmu_io_ops uart_ops = {uart_io_read, uart_io_write, MMU_WIDTH_1};
+
+bool uart_register_io(struct uart16550 *u, struct mmu_io_space *io, uint16_t base)
+{
+    return mmu_io_register(io, base, 8, &uart_ops, u);
 }
 
 void uart_reset(struct uart16550 *u)

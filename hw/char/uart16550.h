@@ -7,6 +7,7 @@
 #include "hw/core/clock.h"
 #include "hw/core/irq.h"
 #include "hw/core/vmstate.h"
+#include "softmmu/softmmu.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,9 +49,8 @@ size_t uart_receive(struct uart16550 *u, const uint8_t *buf, size_t len);
 /* How many bytes the receiver can take now. */
 size_t uart_can_receive(const struct uart16550 *u);
 
-/* Port I/O relative to the base (offset 0..7). */
-uint32_t uart_io_read(void *opaque, uint16_t offset, unsigned size);
-void uart_io_write(void *opaque, uint16_t offset, uint32_t val, unsigned size);
+/* Registers the eight registers at base (0x3F8 for COM1, 0x2F8 for COM2). */
+bool uart_register_io(struct uart16550 *u, struct mmu_io_space *io, uint16_t base);
 
 extern const struct vms_desc uart_vmstate;
 

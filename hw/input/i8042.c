@@ -188,29 +188,46 @@ static void data_write(struct i8042 *c, uint8_t v)
     }
 }
 
-uint32_t i8042_io_read(void *opaque, uint16_t port, unsigned size)
+static uint64_t status_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct i8042 *c = opaque;
-    (void)size;
-    if (port == 0x64)
-        return c->status;
+    (void)offset, (void)size;
+    return c->status;
+}
+
+static void command_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    struct i8042 *c = opaque;
+    (void)offset, (void)size;
+    c->status |= ST_CMD;
+    command(c, (uint8_t)val);
+}
+
+static uint64_t data_read(void *opaque, uint64_t offset, unsigned size)
+{
+    struct i8042 *c = opaque;
+    (void)offset, (void)size;
     uint8_t b = c->out_byte; /* reading an empty buffer returns the last byte */
     c->status &= ~(ST_OBF | ST_AUX_OBF);
     refill(c);
     return b;
 }
 
-void i8042_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size)
+static void data_port_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
 {
     struct i8042 *c = opaque;
-    (void)size;
-    if (port == 0x64) {
-        c->status |= ST_CMD;
-        command(c, (uint8_t)val);
-    } else {
-        c->status &= ~ST_CMD;
-        data_write(c, (uint8_t)val);
-    }
+    (void)offset, (void)size;
+    c->status &= ~ST_CMD;
+    data_write(c, (uint8_t)val);
+}
+
+static const struct mmu_io_ops data_ops = {data_read, data_port_write, MMU_WIDTH_1};
+static const struct mmu_io_ops command_ops = {status_read, command_write, MMU_WIDTH_1};
+
+bool i8042_register_io(struct i8042 *c, struct mmu_io_space *io)
+{
+    return mmu_io_register(io, 0x60, 1, &data_ops, c) &&
+           mmu_io_register(io, 0x64, 1, &command_ops, c);
 }
 
 void i8042_reset(struct i8042 *c)

@@ -8,6 +8,7 @@
 #include "hw/core/irq.h"
 #include "hw/core/vmstate.h"
 #include "hw/input/ps2.h"
+#include "softmmu/softmmu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,8 +34,8 @@ struct i8042 {
 
 void i8042_init(struct i8042 *c);
 void i8042_reset(struct i8042 *c);
-uint32_t i8042_io_read(void *opaque, uint16_t port, unsigned size);
-void i8042_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size);
+/* Registers the data port 0x60 and the status/command port 0x64. */
+bool i8042_register_io(struct i8042 *c, struct mmu_io_space *io);
 
 extern const struct vms_desc i8042_vmstate;
 

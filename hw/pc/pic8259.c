@@ -123,7 +123,7 @@ uint8_t pic_ack(struct pic8259_pair *p)
 
 static void chip_reset(struct pic8259 *c, uint8_t elcr_mask)
 {
-    *c = (struct pic8259){.elcr_mask = elcr_mask, .lowest = 7};
+    *c = (struct pic8259){.pair = c->pair, .elcr_mask = elcr_mask, .lowest = 7};
 }
 
 void pic_reset(struct pic8259_pair *p)
@@ -138,6 +138,7 @@ void pic_reset(struct pic8259_pair *p)
 void pic_init(struct pic8259_pair *p)
 {
     *p = (struct pic8259_pair){0};
+    p->chip[0].pair = p->chip[1].pair = p;
     pic_reset(p);
 }
 
@@ -239,32 +240,50 @@ static uint8_t chip_poll(struct pic8259_pair *p, int idx)
     return 0x80 | (uint8_t)irq;
 }
 
-uint32_t pic_io_read(void *opaque, uint16_t port, unsigned size)
+/* Chip registers: offset 0 (command/IRR/ISR) and 1 (data/IMR). */
+static uint64_t pic_chip_read(void *opaque, uint64_t offset, unsigned size)
 {
-    struct pic8259_pair *p = opaque;
+    struct pic8259 *c = opaque;
     (void)size;
-    if (port == 0x4D0 || port == 0x4D1)
-        return p->chip[port & 1].elcr;
-    int idx = (port & 0x80) ? 1 : 0;
-    struct pic8259 *c = &p->chip[idx];
     if (c->poll)
-        return chip_poll(p, idx);
-    if (port & 1)
+        return chip_poll(c->pair, (int)(c - c->pair->chip));
+    if (offset & 1)
         return c->imr;
     return c->read_isr ? c->isr : c->irr;
 }
 
-void pic_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size)
+static void pic_chip_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    struct pic8259 *c = opaque;
+    (void)size;
+    chip_write(c, (int)(offset & 1), (uint8_t)val);
+    update_output(c->pair);
+}
+
+static uint64_t pic_elcr_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct pic8259_pair *p = opaque;
     (void)size;
-    if (port == 0x4D0 || port == 0x4D1) {
-        struct pic8259 *c = &p->chip[port & 1];
-        c->elcr = (uint8_t)val & c->elcr_mask;
-    } else {
-        chip_write(&p->chip[(port & 0x80) ? 1 : 0], port & 1, (uint8_t)val);
-    }
+    return p->chip[offset & 1].elcr;
+}
+
+static void pic_elcr_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    struct pic8259_pair *p = opaque;
+    struct pic8259 *c = &p->chip[offset & 1];
+    (void)size;
+    c->elcr = (uint8_t)val & c->elcr_mask;
     update_output(p);
+}
+
+static const struct mmu_io_ops pic_chip_ops = {pic_chip_read, pic_chip_write, MMU_WIDTH_1};
+static const struct mmu_io_ops pic_elcr_ops = {pic_elcr_read, pic_elcr_write, MMU_WIDTH_1};
+
+bool pic_register_io(struct pic8259_pair *p, struct mmu_io_space *io)
+{
+    return mmu_io_register(io, 0x20, 2, &pic_chip_ops, &p->chip[0]) &&
+           mmu_io_register(io, 0xA0, 2, &pic_chip_ops, &p->chip[1]) &&
+           mmu_io_register(io, 0x4D0, 2, &pic_elcr_ops, p);
 }
 
 static const struct vms_field pic_chip_fields[] = {

@@ -6,11 +6,15 @@
 
 #include "hw/core/irq.h"
 #include "hw/core/vmstate.h"
+#include "softmmu/softmmu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
+struct pic8259_pair;
+
 struct pic8259 {
+    struct pic8259_pair *pair;
     uint8_t irr, isr, imr;
     uint8_t last_level;  /* input pin levels, for edge detection */
     uint8_t elcr;        /* 1 = level triggered (PIIX3 ELCR) */
@@ -39,9 +43,8 @@ uint8_t pic_ack(struct pic8259_pair *p);
 /* True while the master drives INT. */
 bool pic_intr_pending(const struct pic8259_pair *p);
 
-/* Port I/O: 0x20-0x21, 0xA0-0xA1, 0x4D0-0x4D1 (byte accesses). */
-uint32_t pic_io_read(void *opaque, uint16_t port, unsigned size);
-void pic_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size);
+/* Registers ports 0x20-0x21, 0xA0-0xA1 and the ELCR at 0x4D0-0x4D1. */
+bool pic_register_io(struct pic8259_pair *p, struct mmu_io_space *io);
 
 extern const struct vms_desc pic_vmstate;
 

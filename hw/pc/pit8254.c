@@ -265,34 +265,49 @@ static uint8_t read_counter(struct pit8254 *p, int ch)
     return msb ? v >> 8 : v & 0xFF;
 }
 
-uint32_t pit_io_read(void *opaque, uint16_t port, unsigned size)
+static uint64_t port61_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct pit8254 *p = opaque;
-    (void)size;
-    if (port == 0x61) {
-        /* Bit 4 toggles with each DRAM refresh request (every 15.085 us);
-         * BIOS delay loops count its edges. */
-        bool refresh = (clock_now(p->clock) / 15085) & 1;
-        return (uint32_t)(p->ch[2].gate | (p->speaker_enable << 1) | (refresh << 4) |
-                          (pit_output(p, 2) << 5));
-    }
-    if ((port & 3) == 3)
-        return 0xFF; /* the control register is write-only */
-    return read_counter(p, port & 3);
+    (void)offset, (void)size;
+    /* Bit 4 toggles with each DRAM refresh request (every 15.085 us); BIOS
+     * delay loops count its edges. */
+    bool refresh = (clock_now(p->clock) / 15085) & 1;
+    return (uint32_t)(p->ch[2].gate | (p->speaker_enable << 1) | (refresh << 4) |
+                      (pit_output(p, 2) << 5));
 }
 
-void pit_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size)
+static void port61_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
 {
     struct pit8254 *p = opaque;
+    (void)offset, (void)size;
+    p->speaker_enable = val & 2;
+    pit_set_gate(p, 2, val & 1);
+}
+
+static uint64_t pit_read(void *opaque, uint64_t offset, unsigned size)
+{
     (void)size;
-    if (port == 0x61) {
-        p->speaker_enable = val & 2;
-        pit_set_gate(p, 2, val & 1);
-    } else if ((port & 3) == 3) {
-        write_control(p, (uint8_t)val);
-    } else {
-        write_counter(p, port & 3, (uint8_t)val);
-    }
+    if (offset == 3)
+        return 0xFF; /* the control register is write-only */
+    return read_counter(opaque, (int)offset);
+}
+
+static void pit_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    (void)size;
+    if (offset == 3)
+        write_control(opaque, (uint8_t)val);
+    else
+        write_counter(opaque, (int)offset, (uint8_t)val);
+}
+
+static const struct mmu_io_ops pit_ops = {pit_read, pit_write, MMU_WIDTH_1};
+static const struct mmu_io_ops port61_ops = {port61_read, port61_write, MMU_WIDTH_1};
+
+bool pit_register_io(struct pit8254 *p, struct mmu_io_space *io)
+{
+    return mmu_io_register(io, 0x40, 4, &pit_ops, p) &&
+           mmu_io_register(io, 0x61, 1, &port61_ops, p);
 }
 
 void pit_reset(struct pit8254 *p)

@@ -7,6 +7,7 @@
 #include "hw/core/clock.h"
 #include "hw/core/irq.h"
 #include "hw/core/vmstate.h"
+#include "softmmu/softmmu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,9 +47,8 @@ uint16_t pit_counter_value(struct pit8254 *p, int ch);
 bool pit_output(struct pit8254 *p, int ch);
 void pit_set_gate(struct pit8254 *p, int ch, bool level);
 
-/* Port I/O: 0x40-0x43 and port 0x61 (system control port B). */
-uint32_t pit_io_read(void *opaque, uint16_t port, unsigned size);
-void pit_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size);
+/* Registers ports 0x40-0x43 and 0x61 (system control port B). */
+bool pit_register_io(struct pit8254 *p, struct mmu_io_space *io);
 
 extern const struct vms_desc pit_vmstate;
 

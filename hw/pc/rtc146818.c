@@ -260,25 +260,32 @@ static void write_reg(struct rtc146818 *r, uint8_t idx, uint8_t v)
     }
 }
 
-uint32_t rtc_io_read(void *opaque, uint16_t port, unsigned size)
+static uint64_t rtc_io_read(void *opaque, uint64_t offset, unsigned size)
 {
     struct rtc146818 *r = opaque;
     (void)size;
-    if ((port & 1) == 0)
+    if (offset == 0)
         return 0xFF; /* the index register is write-only */
     return read_reg(r, r->index);
 }
 
-void rtc_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size)
+static void rtc_io_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
 {
     struct rtc146818 *r = opaque;
     (void)size;
-    if ((port & 1) == 0) {
+    if (offset == 0) {
         r->index = val & 0x7F;
         r->nmi_disabled = val & 0x80;
     } else {
         write_reg(r, r->index, (uint8_t)val);
     }
+}
+
+static const struct mmu_io_ops rtc_ops = {rtc_io_read, rtc_io_write, MMU_WIDTH_1};
+
+bool rtc_register_io(struct rtc146818 *r, struct mmu_io_space *io, uint16_t base)
+{
+    return mmu_io_register(io, base, 2, &rtc_ops, r);
 }
 
 void rtc_set_cmos(struct rtc146818 *r, uint8_t index, uint8_t val)

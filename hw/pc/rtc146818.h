@@ -7,6 +7,7 @@
 #include "hw/core/clock.h"
 #include "hw/core/irq.h"
 #include "hw/core/vmstate.h"
+#include "softmmu/softmmu.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,8 +40,8 @@ uint8_t rtc_get_cmos(struct rtc146818 *r, uint8_t index);
 /* The time the clock shows now, as Unix seconds. */
 int64_t rtc_now_sec(const struct rtc146818 *r);
 
-uint32_t rtc_io_read(void *opaque, uint16_t port, unsigned size);
-void rtc_io_write(void *opaque, uint16_t port, uint32_t val, unsigned size);
+/* Registers the index (base) and data (base + 1) ports, 0x70 on the PC. */
+bool rtc_register_io(struct rtc146818 *r, struct mmu_io_space *io, uint16_t base);
 
 /* Parses the base of -rtc base=utc|localtime|YYYY-MM-DD[THH:MM:SS] into Unix
  * seconds; "utc"/"localtime" use host_now. Returns false on a bad date. */

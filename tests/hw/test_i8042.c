@@ -6,6 +6,7 @@
 #include <check.h>
 
 static struct i8042 kbc;
+static struct mmu_io_space *io;
 static int irq1, irq12, a20, resets;
 
 static void on_irq(void *opaque, int n, int l)
@@ -23,33 +24,40 @@ static void on_irq(void *opaque, int n, int l)
 
 static void cmd(uint8_t v)
 {
-    i8042_io_write(&kbc, 0x64, v, 1);
+    mmu_io_write(io, 0x64, v, 1);
 }
 
 static void data(uint8_t v)
 {
-    i8042_io_write(&kbc, 0x60, v, 1);
+    mmu_io_write(io, 0x60, v, 1);
 }
 
 static uint8_t status(void)
 {
-    return (uint8_t)i8042_io_read(&kbc, 0x64, 1);
+    return (uint8_t)mmu_io_read(io, 0x64, 1);
 }
 
 static uint8_t rd(void)
 {
     ck_assert_uint_eq(status() & 1, 1);
-    return (uint8_t)i8042_io_read(&kbc, 0x60, 1);
+    return (uint8_t)mmu_io_read(io, 0x60, 1);
 }
 
 static void setup(void)
 {
     i8042_init(&kbc);
+    io = mmu_io_new();
+    ck_assert(i8042_register_io(&kbc, io));
     irq1 = irq12 = a20 = resets = 0;
     irq_connect(&kbc.irq_kbd, on_irq, NULL, 1);
     irq_connect(&kbc.irq_aux, on_irq, NULL, 12);
     irq_connect(&kbc.a20, on_irq, NULL, 20);
     irq_connect(&kbc.reset, on_irq, NULL, 99);
+}
+
+static void teardown(void)
+{
+    mmu_io_free(io);
 }
 
 START_TEST(kbc_self_test_and_command_byte)
@@ -240,7 +248,7 @@ START_TEST(kbc_random_port_traffic_is_safe)
         switch ((r >> 28) & 3) {
         case 0: cmd(v); break;
         case 1: data(v); break;
-        case 2: (void)i8042_io_read(&kbc, (r & 0x100) ? 0x60 : 0x64, 1); break;
+        case 2: (void)mmu_io_read(io, (r & 0x100) ? 0x60 : 0x64, 1); break;
         default: ps2_mouse_event(&kbc.mouse, (int8_t)v, -(int8_t)v, 0, v & 7); break;
         }
     }
@@ -253,7 +261,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_i8042");
     TCase *tc = tcase_create("i8042");
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, kbc_self_test_and_command_byte);
     tcase_add_test(tc, kbc_keyboard_reset_acks_with_irq1);
     tcase_add_test(tc, kbc_translates_set2_to_set1_with_break_prefix);

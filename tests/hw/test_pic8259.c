@@ -6,6 +6,7 @@
 #include <check.h>
 
 static struct pic8259_pair pic;
+static struct mmu_io_space *io;
 static int intr_level;
 
 static void cpu_intr(void *opaque, int n, int level)
@@ -16,12 +17,12 @@ static void cpu_intr(void *opaque, int n, int level)
 
 static void out(uint16_t port, uint8_t v)
 {
-    pic_io_write(&pic, port, v, 1);
+    mmu_io_write(io, port, v, 1);
 }
 
 static uint8_t in(uint16_t port)
 {
-    return (uint8_t)pic_io_read(&pic, port, 1);
+    return (uint8_t)mmu_io_read(io, port, 1);
 }
 
 /* The BIOS/Linux sequence: ICW1 edge+ICW4, vectors 0x08/0x70 (or given),
@@ -41,9 +42,16 @@ static void init_pair(uint8_t mbase, uint8_t sbase, bool aeoi)
 static void setup(void)
 {
     pic_init(&pic);
+    io = mmu_io_new();
+    ck_assert(pic_register_io(&pic, io));
     intr_level = 0;
     irq_connect(&pic.cpu_intr, cpu_intr, NULL, 0);
     init_pair(0x08, 0x70, false);
+}
+
+static void teardown(void)
+{
+    mmu_io_free(io);
 }
 
 START_TEST(pic_icw_sequence_sets_vector_base_and_clears_mask)
@@ -246,7 +254,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_pic8259");
     TCase *tc = tcase_create("pic");
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, pic_icw_sequence_sets_vector_base_and_clears_mask);
     tcase_add_test(tc, pic_fully_nested_priority_and_nonspecific_eoi);
     tcase_add_test(tc, pic_specific_eoi_clears_named_level);

@@ -6,6 +6,7 @@
 
 static struct hw_clock clk;
 static struct pit8254 pit;
+static struct mmu_io_space *io;
 static int rising_edges, level;
 
 static void irq0(void *opaque, int n, int l)
@@ -18,12 +19,12 @@ static void irq0(void *opaque, int n, int l)
 
 static void out(uint16_t port, uint8_t v)
 {
-    pit_io_write(&pit, port, v, 1);
+    mmu_io_write(io, port, v, 1);
 }
 
 static uint8_t in(uint16_t port)
 {
-    return (uint8_t)pit_io_read(&pit, port, 1);
+    return (uint8_t)mmu_io_read(io, port, 1);
 }
 
 /* Advances virtual time by ns (icount shift 0: one ns per instruction),
@@ -42,8 +43,15 @@ static void setup(void)
 {
     clock_init(&clk, 0);
     pit_init(&pit, &clk);
+    io = mmu_io_new();
+    ck_assert(pit_register_io(&pit, io));
     irq_connect(&pit.irq0, irq0, NULL, 0);
     rising_edges = level = 0;
+}
+
+static void teardown(void)
+{
+    mmu_io_free(io);
 }
 
 /* ns for t ticks of the 1.193182 MHz input, rounded up. */
@@ -233,7 +241,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_pit8254");
     TCase *tc = tcase_create("pit");
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, pit_mode2_rate_generator_period_and_reload);
     tcase_add_test(tc, pit_mode3_square_wave_half_periods);
     tcase_add_test(tc, pit_mode0_interrupt_on_terminal_count_once);

@@ -6,6 +6,7 @@
 
 static struct hw_clock clk;
 static struct rtc146818 rtc;
+static struct mmu_io_space *io;
 static int irq_level, irq_raises;
 static int64_t base; /* 2026-11-24T13:45:30Z, a Tuesday */
 
@@ -19,14 +20,14 @@ static void irq8(void *opaque, int n, int l)
 
 static uint8_t rd(uint8_t idx)
 {
-    rtc_io_write(&rtc, 0x70, idx, 1);
-    return (uint8_t)rtc_io_read(&rtc, 0x71, 1);
+    mmu_io_write(io, 0x70, idx, 1);
+    return (uint8_t)mmu_io_read(io, 0x71, 1);
 }
 
 static void wr(uint8_t idx, uint8_t v)
 {
-    rtc_io_write(&rtc, 0x70, idx, 1);
-    rtc_io_write(&rtc, 0x71, v, 1);
+    mmu_io_write(io, 0x70, idx, 1);
+    mmu_io_write(io, 0x71, v, 1);
 }
 
 static void advance(int64_t ns)
@@ -44,8 +45,15 @@ static void setup(void)
     ck_assert(rtc_parse_base("2026-11-24T13:45:30", 0, &base));
     clock_init(&clk, 0);
     rtc_init(&rtc, &clk, base);
+    io = mmu_io_new();
+    ck_assert(rtc_register_io(&rtc, io, 0x70));
     irq_level = irq_raises = 0;
     irq_connect(&rtc.irq, irq8, NULL, 8);
+}
+
+static void teardown(void)
+{
+    mmu_io_free(io);
 }
 
 START_TEST(rtc_reads_bcd_24h_time_from_base)
@@ -168,9 +176,9 @@ START_TEST(rtc_nvram_bytes_and_index_masking)
     ck_assert_uint_eq(rd(0x34), 0x5A);
     wr(0x50, 0xA5);
     ck_assert_uint_eq(rtc_get_cmos(&rtc, 0x50), 0xA5);
-    rtc_io_write(&rtc, 0x70, 0xD0, 1); /* NMI off, index 0x50 */
+    mmu_io_write(io, 0x70, 0xD0, 1); /* NMI off, index 0x50 */
     ck_assert(rtc.nmi_disabled);
-    ck_assert_uint_eq(rtc_io_read(&rtc, 0x71, 1), 0xA5);
+    ck_assert_uint_eq(mmu_io_read(io, 0x71, 1), 0xA5);
     wr(0x0C, 0xFF); /* read-only */
     ck_assert_uint_eq(rd(0x0C) & 0x70, 0);
 }
@@ -214,7 +222,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_rtc146818");
     TCase *tc = tcase_create("rtc");
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, rtc_reads_bcd_24h_time_from_base);
     tcase_add_test(tc, rtc_binary_and_12_hour_formats);
     tcase_add_test(tc, rtc_set_bit_freezes_and_guest_time_takes_effect);

@@ -8,6 +8,7 @@
 
 static struct hw_clock clk;
 static struct uart16550 uart;
+static struct mmu_io_space *io;
 static uint8_t sent[64];
 static size_t nsent;
 static int irq_level;
@@ -27,22 +28,29 @@ static void irq4(void *opaque, int n, int l)
 
 static void out(uint16_t off, uint8_t v)
 {
-    uart_io_write(&uart, off, v, 1);
+    mmu_io_write(io, (uint16_t)(0x3F8 + off), v, 1);
 }
 
 static uint8_t in(uint16_t off)
 {
-    return (uint8_t)uart_io_read(&uart, off, 1);
+    return (uint8_t)mmu_io_read(io, (uint16_t)(0x3F8 + off), 1);
 }
 
 static void setup(void)
 {
     clock_init(&clk, 0);
     uart_init(&uart, &clk);
+    io = mmu_io_new();
+    ck_assert(uart_register_io(&uart, io, 0x3F8));
     uart.sink = (struct uart_sink){sink, NULL};
     irq_connect(&uart.irq, irq4, NULL, 4);
     nsent = 0;
     irq_level = 0;
+}
+
+static void teardown(void)
+{
+    mmu_io_free(io);
 }
 
 START_TEST(uart_transmits_to_sink_and_stays_empty)
@@ -151,7 +159,7 @@ START_TEST(uart_fifo_overrun_keeps_contents)
     ck_assert_uint_eq(uart_can_receive(&uart), 16);
     ck_assert_uint_eq(uart_receive(&uart, b, 20), 16);
     ck_assert_uint_eq(uart_can_receive(&uart), 0);
-    uart_io_write(&uart, 4, 0x10, 1); /* loopback pushes into a full FIFO */
+    out(4, 0x10); /* loopback pushes into a full FIFO */
     out(0, 0xEE);
     ck_assert_uint_eq(in(5) & 0x83, 0x83);
     for (int i = 0; i < 16; i++)
@@ -215,7 +223,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_uart16550");
     TCase *tc = tcase_create("uart");
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, uart_transmits_to_sink_and_stays_empty);
     tcase_add_test(tc, uart_divisor_latch_shadows_data_and_ier);
     tcase_add_test(tc, uart_thre_interrupt_on_enable_cleared_by_iir_read);
