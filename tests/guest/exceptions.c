@@ -44,12 +44,12 @@ static void of_clear(void *p)
 static void br(void *p)
 {
     (void)p;
-    __asm__ volatile("movl $11, %%eax\n\t" MARK "boundl %%eax, %0" : : "m"(bounds) : "eax");
+    __asm__ volatile("movl $11, %%eax\n\t" MARK "bound %%eax, %0" : : "m"(bounds) : "eax");
 }
 static void br_inside(void *p)
 {
     (void)p;
-    __asm__ volatile("movl $10, %%eax\n\t" MARK "boundl %%eax, %0" : : "m"(bounds) : "eax");
+    __asm__ volatile("movl $10, %%eax\n\t" MARK "bound %%eax, %0" : : "m"(bounds) : "eax");
 }
 static void gp_beyond_gdt(void *p)
 {

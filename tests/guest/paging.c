@@ -54,6 +54,7 @@ static void big_page(void)
     page_b[7] = 0xB16B16;
     volatile uint32_t *big = (volatile uint32_t *)(VA_BIG + (uint32_t)&page_b[7]);
     uint32_t v = *big; /* read before looking at the A bit */
+    __asm__ volatile("" : : : "memory"); /* clang 14 moved the read past the PDE load */
     rt_printf("4M page: read=%08x pde %c%c\n", v, BITS(pd[VA_BIG >> 22]));
     *big = 0xFEEDF00D;
     rt_printf("4M page: wrote, phys=%08x pde %c%c\n", page_b[7], BITS(pd[VA_BIG >> 22]));
@@ -61,6 +62,7 @@ static void big_page(void)
     volatile uint32_t *p4m = (volatile uint32_t *)0x00400010;
     *p4m = 0x4444;
     v = *(volatile uint32_t *)(VA_BIG2 + 0x10);
+    __asm__ volatile("" : : : "memory");
     rt_printf("4M page 2: read=%08x pde %c%c\n", v, BITS(pd[VA_BIG2 >> 22]));
 }
 
