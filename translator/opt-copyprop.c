@@ -1,6 +1,6 @@
 /* Copy propagation: after "mov d, s", later reads of d read s until either is
- * written again (or a label, where other paths join). Moves that become
- * "mov x, x" disappear; the dead ones are left to dead-code elimination. */
+ * written again (or a label, where other paths join). Moves that change
+ * nothing disappear; the dead ones are left to dead-code elimination. */
 #include "opt.h"
 
 #include <stdlib.h>
@@ -38,7 +38,8 @@ void opt_copyprop(struct ir_block *b)
         for (unsigned j = op.nout; j < ir_op_ntemps(&op); j++)
             if (c.of[op.args[j]] != NO_COPY)
                 op.args[j] = c.of[op.args[j]];
-        if (op.opc == IR_OP_mov && op.args[0] == op.args[1])
+        /* "mov d, s" where d already holds s (or is s) changes nothing. */
+        if (op.opc == IR_OP_mov && (op.args[0] == op.args[1] || c.of[op.args[0]] == op.args[1]))
             continue;
         opt_rw_push(&r, &op);
         opt_for_each_clobber(b, &op, copies_kill, &c);

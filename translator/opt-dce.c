@@ -2,7 +2,8 @@
  * live at every exit, before every op that may raise (guest state must be
  * exact) and before helpers that read globals, so a global overwritten before
  * any of these is dead. Labels hold the liveness of their branches, iterated
- * to a fixed point so loops inside a block are handled. */
+ * to a fixed point so loops inside a block are handled. Ops after an
+ * unconditional jump or exit and before the next label never run: removed. */
 #include "opt.h"
 
 #include <stdlib.h>
@@ -14,6 +15,7 @@ struct liveness {
     uint64_t *live;       /* current set */
     uint64_t *label_live; /* nlabels sets */
     uint8_t *dead;        /* per op, in the final sweep */
+    uint8_t *unreachable; /* per op */
 };
 
 static bool test(const uint64_t *s, unsigned t) { return (s[t / 64] >> (t % 64)) & 1; }
@@ -70,6 +72,10 @@ static bool step(struct liveness *lv, unsigned i)
         }
         return grew;
     }
+    if (lv->unreachable[i]) {
+        lv->dead[i] = 1;
+        return false;
+    }
     if (flags & IR_OPF_END)
         memset(lv->live, 0, lv->words * sizeof(uint64_t));
     if (op->opc == IR_OP_br)
@@ -100,13 +106,28 @@ static bool sweep(struct liveness *lv)
     return grew;
 }
 
+static void mark_unreachable(struct liveness *lv)
+{
+    bool reachable = true;
+    for (unsigned i = 0; i < lv->b->nops; i++) {
+        const struct ir_op *op = &lv->b->ops[i];
+        if (op->opc == IR_OP_set_label)
+            reachable = true;
+        lv->unreachable[i] = !reachable;
+        if (ir_op_flags(op) & IR_OPF_END)
+            reachable = false;
+    }
+}
+
 void opt_dce(struct ir_block *b)
 {
     struct liveness lv = {.b = b, .words = (b->ntemps + 63) / 64};
     lv.live = calloc(lv.words, sizeof(uint64_t));
     lv.label_live = calloc((size_t)lv.words * (b->nlabels ? b->nlabels : 1), sizeof(uint64_t));
     lv.dead = calloc(b->nops ? b->nops : 1, 1);
-    if (lv.live && lv.label_live && lv.dead) {
+    lv.unreachable = calloc(b->nops ? b->nops : 1, 1);
+    if (lv.live && lv.label_live && lv.dead && lv.unreachable) {
+        mark_unreachable(&lv);
         while (sweep(&lv))
             ;
         unsigned n = 0;
@@ -118,4 +139,5 @@ void opt_dce(struct ir_block *b)
     free(lv.live);
     free(lv.label_live);
     free(lv.dead);
+    free(lv.unreachable);
 }
