@@ -41,13 +41,23 @@ qemu-system-*) accel="-accel tcg" ;;
 esac
 
 raw=$(mktemp)
+err=$(mktemp)
 actual=${elf%.elf}.$(basename "$emulator").out
-trap 'rm -f "$raw"' EXIT
+trap 'rm -f "$raw" "$err"' EXIT
+
+fail() {
+    echo "FAIL: $name: $*" >&2
+    if [ -s "$err" ]; then
+        echo "--- emulator stderr:" >&2
+        tail -n 20 "$err" >&2
+    fi
+    exit 1
+}
 
 # shellcheck disable=SC2086 # $accel is empty or two words
 timeout "$limit" "$emulator" -kernel "$elf" -nographic \
     -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot -m 32 $accel "$@" \
-    </dev/null >"$raw" 2>&1
+    </dev/null >"$raw" 2>"$err"
 status=$?
 
 # Keep what follows the marker (firmware output precedes it, sometimes on the
@@ -58,37 +68,28 @@ tr -d '\r' <"$raw" | awk -v m="$marker" '
 ' >"$actual"
 
 if ! grep -q "$marker" "$raw"; then
-    echo "FAIL: $name: no '$marker' line in the serial output (exit status $status)." >&2
     echo "--- raw output (last 40 lines):" >&2
     tr -d '\r' <"$raw" | tail -n 40 | cat -v >&2
-    exit 1
+    fail "no '$marker' line in the serial output (exit status $status)"
 fi
 
 case $status in
-1) ;;
-124) echo "FAIL: $name: timed out after ${limit}s" >&2 ;;
-*) echo "FAIL: $name: exit status $status, expected 1 (guest exit(0));" \
-        "guest exit code $(((status - 1) / 2)) if it came from the exit port" >&2 ;;
+1) problem= ;;
+124) problem="timed out after ${limit}s" ;;
+*) problem="exit status $status, expected 1 (guest exit(0)); guest exit code $(((status - 1) / 2)) if it came from the exit port" ;;
 esac
 
 if [ "${GUEST_UPDATE:-0}" = 1 ]; then
-    if [ "$status" != 1 ]; then
-        echo "not updating $expected" >&2
-        exit 1
-    fi
+    [ -z "$problem" ] || fail "$problem; not updating $expected"
     cp "$actual" "$expected"
     echo "wrote $expected ($(wc -l <"$expected") lines)"
     exit 0
 fi
 
-if [ ! -f "$expected" ]; then
-    echo "FAIL: $name: no expected output $expected (run make-expected.sh)" >&2
-    exit 1
-fi
+[ -f "$expected" ] || fail "no expected output $expected (run make-expected.sh)"
 if ! diff -u --label "$expected" --label "$name on $emulator" "$expected" "$actual" >&2; then
-    echo "FAIL: $name: serial output differs from $expected (full output: $actual)" >&2
-    exit 1
+    fail "serial output differs from $expected (full output: $actual)${problem:+; $problem}"
 fi
-[ "$status" = 1 ] || exit 1
+[ -z "$problem" ] || fail "$problem"
 echo "PASS: $name on $emulator ($(wc -l <"$actual") lines)"
 exit 0
