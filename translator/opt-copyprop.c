@@ -9,32 +9,50 @@
 #define NO_COPY 0xffff
 
 struct copies {
-    uint16_t *of; /* of[d] = s after "mov d, s", or NO_COPY */
+    uint16_t *of;     /* of[d] = s after "mov d, s", or NO_COPY */
+    uint16_t *nsrc;   /* how many temps are copies of t: skips most scans */
     unsigned n;
 };
+
+static void copy_drop(struct copies *c, unsigned d)
+{
+    if (c->of[d] != NO_COPY) {
+        c->nsrc[c->of[d]]--;
+        c->of[d] = NO_COPY;
+    }
+}
 
 static void copies_kill(void *ctx, unsigned t)
 {
     struct copies *c = ctx;
-    c->of[t] = NO_COPY;
-    for (unsigned i = 0; i < c->n; i++)
+    copy_drop(c, t);
+    for (unsigned i = 0; c->nsrc[t] && i < c->n; i++)
         if (c->of[i] == t)
-            c->of[i] = NO_COPY;
+            copy_drop(c, i);
+}
+
+static void copies_reset(struct copies *c)
+{
+    memset(c->of, 0xff, c->n * sizeof(uint16_t));
+    memset(c->nsrc, 0, c->n * sizeof(uint16_t));
 }
 
 void opt_copyprop(struct ir_block *b)
 {
-    struct copies c = {malloc(b->ntemps * sizeof(uint16_t)), b->ntemps};
+    struct copies c = {malloc(b->ntemps * sizeof(uint16_t)), malloc(b->ntemps * sizeof(uint16_t)),
+                       b->ntemps};
     struct opt_rewriter r;
-    if (!c.of) {
+    if (!c.of || !c.nsrc) {
+        free(c.of);
+        free(c.nsrc);
         return; /* the pass is optional */
     }
-    memset(c.of, 0xff, b->ntemps * sizeof(uint16_t));
+    copies_reset(&c);
     opt_rw_begin(&r, b);
     for (unsigned i = 0; i < b->nops; i++) {
         struct ir_op op = b->ops[i];
         if (op.opc == IR_OP_set_label)
-            memset(c.of, 0xff, b->ntemps * sizeof(uint16_t));
+            copies_reset(&c);
         for (unsigned j = op.nout; j < ir_op_ntemps(&op); j++)
             if (c.of[op.args[j]] != NO_COPY)
                 op.args[j] = c.of[op.args[j]];
@@ -43,9 +61,12 @@ void opt_copyprop(struct ir_block *b)
             continue;
         opt_rw_push(&r, &op);
         opt_for_each_clobber(b, &op, copies_kill, &c);
-        if (op.opc == IR_OP_mov)
+        if (op.opc == IR_OP_mov) {
             c.of[op.args[0]] = op.args[1];
+            c.nsrc[op.args[1]]++;
+        }
     }
     free(c.of);
+    free(c.nsrc);
     opt_rw_end(&r, b);
 }
