@@ -1,0 +1,359 @@
+/* Differential test of frontend/decode against Capstone (CS_MODE_16/32):
+ * seeded random and structured byte sequences plus an exhaustive pass over
+ * every opcode x ModRM of every map; instruction length and mnemonic must
+ * agree except where capstone-exceptions.def says why they may not. */
+#include "frontend/decode.h"
+
+#include <capstone/capstone.h>
+#include <check.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef DECODE_TEST_SAMPLES
+#define DECODE_TEST_SAMPLES 1000000
+#endif
+
+enum diff_kind { LENGTH, NAME, WE_UD, CS_UD };
+enum { M16 = 1, M32 = 2, MALL = 3 };
+enum { PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
+enum { FANY, FMEM, FREG };
+enum { UANY = -1 };
+#define ANYMAP  (-1)
+#define ONEBYTE X86_MAP_ONEBYTE
+#define MAP0F   X86_MAP_0F
+#define MAP0F38 X86_MAP_0F38
+#define MAP0F3A X86_MAP_0F3A
+
+struct diff_rule {
+    int kind, modes, map, op_lo, op_hi, slot, form, reg, ud;
+    const char *cs_pattern;
+    const char *reason;
+};
+
+static const struct diff_rule rules[] = {
+#define DIFF(kind, modes, map, lo, hi, slot, form, reg, ud, pat, why)                               \
+    {kind, modes, map, lo, hi, slot, form, reg, ud, pat, why},
+#include "capstone-exceptions.def"
+#undef DIFF
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+struct run {
+    csh cs;
+    cs_insn *ci;
+    int mode_bit;
+    uint8_t code_size;
+    unsigned long checked, agreed, excused, failures;
+    unsigned long rule_hits[NRULES + 1];
+};
+
+/* Capstone's mnemonic without the prefixes it folds into it. */
+static const char *cs_base_mnemonic(const char *m)
+{
+    static const char *const prefixes[] = {"lock ", "rep ", "repe ", "repz ", "repne ",
+                                           "repnz ", "bnd ", "xacquire ", "xrelease ",
+                                           "data16 ", "addr32 ", NULL};
+    for (bool again = true; again;) {
+        again = false;
+        for (unsigned i = 0; prefixes[i]; i++) {
+            size_t n = strlen(prefixes[i]);
+            if (strncmp(m, prefixes[i], n) == 0) {
+                m += n;
+                again = true;
+            }
+        }
+    }
+    return m;
+}
+
+/* True when a 66, 67, F2 or F3 prefix is followed by another prefix byte. */
+static bool size_or_rep_prefix_not_last(const struct x86_instr *insn)
+{
+    bool pending = false;
+    for (unsigned i = 0; i < insn->len; i++) {
+        uint8_t b = insn->bytes[i];
+        bool sized = b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3;
+        bool other = b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 ||
+                     b == 0x65 || b == 0xf0;
+        if (!sized && !other) {
+            return false;
+        }
+        if (pending && (other || sized)) {
+            return true;
+        }
+        pending = sized;
+    }
+    return false;
+}
+
+static bool rule_matches(const struct diff_rule *r, const struct run *run, int kind,
+                         const struct x86_instr *insn, enum x86_decode_status st,
+                         const char *csname)
+{
+    if (r->kind != kind || !(r->modes & run->mode_bit) || (r->map >= 0 && r->map != insn->map) ||
+        insn->opcode < r->op_lo || insn->opcode > r->op_hi) {
+        return false;
+    }
+    bool both = (insn->prefixes & X86_PREF_OPSZ) &&
+                (insn->prefixes & (X86_PREF_REP | X86_PREF_REPNE));
+    if (r->slot == PORDER) {
+        if (!size_or_rep_prefix_not_last(insn)) {
+            return false;
+        }
+    } else if (r->slot == P66REP ? !both : r->slot != PANY && r->slot != insn->mandatory) {
+        return false;
+    }
+    unsigned mod = insn->modrm >> 6;
+    if (r->form != FANY &&
+        (!insn->has_modrm || (r->form == FMEM) != (mod != 3))) {
+        return false;
+    }
+    if (r->reg >= 0 && (!insn->has_modrm || ((insn->modrm >> 3) & 7) != r->reg)) {
+        return false;
+    }
+    if (r->ud != UANY && (st != X86_DECODE_UD || insn->ud_reason != r->ud)) {
+        return false;
+    }
+    return fnmatch(r->cs_pattern, csname ? csname : "", 0) == 0;
+}
+
+static void report(struct run *run, const uint8_t *buf, const char *what,
+                   const struct x86_instr *insn, enum x86_decode_status st, const char *csname,
+                   unsigned cslen)
+{
+    static long limit = -1;
+    if (limit < 0) {
+        const char *env = getenv("DECODE_TEST_MAXREPORT");
+        limit = env ? atol(env) : 40;
+    }
+    if (++run->failures > (unsigned long)limit) {
+        return;
+    }
+    char hex[64] = "";
+    for (unsigned i = 0; i < 15; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+    }
+    printf("mode%d %s: %s ours=%s/%u/st%d/ud%d map%u op%02x slot%u cs=%s/%u\n",
+           run->code_size * 8, what, hex, st == X86_DECODE_OK ? x86_instr_name(insn) : "-",
+           insn->len, st, insn->ud_reason, insn->map, insn->opcode, insn->mandatory,
+           csname ? csname : "-", cslen);
+}
+
+static void compare_one(struct run *run, const uint8_t *buf)
+{
+    struct x86_instr insn;
+    enum x86_decode_status st =
+        x86_decode_buf(&insn, buf, X86_MAX_INSN_LEN, run->code_size, X86_FEATURES_ALL, 0x1000);
+    const uint8_t *code = buf;
+    size_t size = X86_MAX_INSN_LEN;
+    uint64_t address = 0x1000;
+    bool cs_ok = cs_disasm_iter(run->cs, &code, &size, &address, run->ci);
+    const char *csname = cs_ok ? cs_base_mnemonic(run->ci->mnemonic) : NULL;
+    unsigned cslen = cs_ok ? run->ci->size : 0;
+    bool ours_ok = st == X86_DECODE_OK;
+    run->checked++;
+
+    int kind;
+    if (!ours_ok && !cs_ok) {
+        run->agreed++;
+        return;
+    } else if (!ours_ok) {
+        kind = WE_UD;
+    } else if (!cs_ok) {
+        kind = CS_UD;
+    } else if (insn.len != cslen) {
+        kind = LENGTH;
+    } else if (strcmp(x86_instr_name(&insn), csname) != 0) {
+        kind = NAME;
+    } else {
+        run->agreed++;
+        return;
+    }
+    for (unsigned i = 0; i < NRULES; i++) {
+        if (rule_matches(&rules[i], run, kind, &insn, st, csname)) {
+            run->rule_hits[i]++;
+            run->excused++;
+            return;
+        }
+    }
+    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud"};
+    report(run, buf, kinds[kind], &insn, st, csname, cslen);
+}
+
+static void run_open(struct run *run, int code_size)
+{
+    memset(run, 0, sizeof(*run));
+    run->code_size = (uint8_t)code_size;
+    run->mode_bit = code_size == 2 ? M16 : M32;
+    ck_assert_int_eq(cs_open(CS_ARCH_X86, code_size == 2 ? CS_MODE_16 : CS_MODE_32, &run->cs),
+                     CS_ERR_OK);
+    run->ci = cs_malloc(run->cs);
+}
+
+static void run_close(struct run *run, const char *what)
+{
+    printf("%s, %d-bit: %lu checked, %lu agree, %lu excused by the table, %lu unexplained\n",
+           what, run->code_size * 8, run->checked, run->agreed, run->excused, run->failures);
+    for (unsigned i = 0; i < NRULES; i++) {
+        if (run->rule_hits[i] && getenv("DECODE_TEST_VERBOSE")) {
+            printf("  rule %u (%s): %lu\n", i, rules[i].reason, run->rule_hits[i]);
+        }
+    }
+    cs_free(run->ci, 1);
+    cs_close(&run->cs);
+}
+
+/* xorshift64*: a fixed seed makes every run check the same sequences. */
+static uint64_t next_random(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * UINT64_C(2685821657736338717);
+}
+
+static unsigned long sample_count(void)
+{
+    const char *env = getenv("JIT86_DECODE_SAMPLES");
+    return env ? strtoul(env, NULL, 0) : DECODE_TEST_SAMPLES;
+}
+
+/* Half plain random bytes, half shaped like instructions: a few legacy
+ * prefixes, an opcode in one of the four maps, then random ModRM/SIB/rest. */
+static void make_sample(uint64_t *seed, uint8_t *buf)
+{
+    static const uint8_t prefixes[] = {0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x26, 0x2e,
+                                       0x36, 0x3e, 0x64, 0x65, 0x66, 0xf3, 0x66};
+    for (unsigned i = 0; i < 16; i += 8) {
+        uint64_t r = next_random(seed);
+        memcpy(buf + i, &r, 8);
+    }
+    uint64_t r = next_random(seed);
+    if (r & 1) {
+        return;
+    }
+    unsigned n = 0, npfx = (r >> 1) % 4;
+    for (unsigned i = 0; i < npfx; i++) {
+        buf[n++] = prefixes[(r >> (4 + 4 * i)) % sizeof(prefixes)];
+    }
+    switch ((r >> 24) % 6) {
+    case 0:
+    case 1: break;
+    case 2:
+    case 3: buf[n++] = 0x0f; break;
+    case 4: buf[n++] = 0x0f, buf[n++] = 0x38; break;
+    default: buf[n++] = 0x0f, buf[n++] = 0x3a; break;
+    }
+}
+
+static void random_pass(int code_size)
+{
+    struct run run;
+    run_open(&run, code_size);
+    uint64_t seed = UINT64_C(0x9e3779b97f4a7c15) + (uint64_t)code_size;
+    unsigned long n = sample_count();
+    uint8_t buf[16];
+    for (unsigned long i = 0; i < n; i++) {
+        make_sample(&seed, buf);
+        compare_one(&run, buf);
+    }
+    run_close(&run, "random");
+    ck_assert_uint_eq(run.checked, n);
+    ck_assert_uint_eq(run.failures, 0);
+}
+
+/* Every map x opcode x ModRM, under each prefix that changes decoding. */
+static void exhaustive_pass(int code_size)
+{
+    static const uint8_t escapes[X86_MAP_COUNT][2] = {{0}, {0x0f}, {0x0f, 0x38}, {0x0f, 0x3a}};
+    static const uint8_t escape_len[X86_MAP_COUNT] = {0, 1, 2, 2};
+    static const int prefixes[] = {-1, 0x66, 0xf3, 0xf2, 0x67, 0xf0};
+    struct run run;
+    run_open(&run, code_size);
+    for (unsigned map = 0; map < X86_MAP_COUNT; map++) {
+        for (unsigned p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
+            for (unsigned op = 0; op < 256; op++) {
+                for (unsigned modrm = 0; modrm < 256; modrm++) {
+                    uint8_t buf[16];
+                    unsigned n = 0;
+                    if (prefixes[p] >= 0) {
+                        buf[n++] = (uint8_t)prefixes[p];
+                    }
+                    memcpy(buf + n, escapes[map], escape_len[map]);
+                    n += escape_len[map];
+                    buf[n++] = (uint8_t)op;
+                    buf[n++] = (uint8_t)modrm;
+                    /* SIB/displacement/immediate filler that varies with the ModRM */
+                    for (uint8_t fill = (uint8_t)(modrm * 37 + op); n < 16; n++, fill += 0x35) {
+                        buf[n] = fill;
+                    }
+                    compare_one(&run, buf);
+                }
+            }
+        }
+    }
+    run_close(&run, "exhaustive");
+    ck_assert_uint_eq(run.checked, X86_MAP_COUNT * 6 * 256 * 256);
+    ck_assert_uint_eq(run.failures, 0);
+}
+
+START_TEST(capstone_agrees_on_random_sequences_16bit)
+{
+    random_pass(2);
+}
+END_TEST
+
+START_TEST(capstone_agrees_on_random_sequences_32bit)
+{
+    random_pass(4);
+}
+END_TEST
+
+START_TEST(capstone_agrees_on_every_opcode_and_modrm_16bit)
+{
+    exhaustive_pass(2);
+}
+END_TEST
+
+START_TEST(capstone_agrees_on_every_opcode_and_modrm_32bit)
+{
+    exhaustive_pass(4);
+}
+END_TEST
+
+/* The comparison must be able to fail: a wrong length is caught. */
+START_TEST(comparison_detects_a_length_mismatch)
+{
+    struct run run;
+    run_open(&run, 4);
+    static const uint8_t add[16] = {0x05, 1, 2, 3, 4}; /* add eax, imm32: 5 bytes */
+    struct x86_instr insn;
+    ck_assert_int_eq(x86_decode_buf(&insn, add, 16, 4, X86_FEATURES_ALL, 0), X86_DECODE_OK);
+    ck_assert_uint_eq(insn.len, 5);
+    compare_one(&run, add);
+    ck_assert_uint_eq(run.failures, 0);
+    /* 16-bit code reading the same bytes takes a 2-byte immediate: len 3 */
+    run.code_size = 2;
+    ck_assert_int_eq(x86_decode_buf(&insn, add, 16, 2, X86_FEATURES_ALL, 0), X86_DECODE_OK);
+    ck_assert_uint_eq(insn.len, 3);
+    compare_one(&run, add); /* Capstone is still in 32-bit mode: 5 != 3 */
+    ck_assert_uint_eq(run.failures, 1);
+    run_close(&run, "self-check");
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("frontend_decode_capstone");
+    TCase *tc = tcase_create("capstone");
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, comparison_detects_a_length_mismatch);
+    tcase_add_test(tc, capstone_agrees_on_random_sequences_16bit);
+    tcase_add_test(tc, capstone_agrees_on_random_sequences_32bit);
+    tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_16bit);
+    tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_32bit);
+    suite_add_tcase(s, tc);
+    return s;
+}
