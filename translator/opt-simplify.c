@@ -66,6 +66,9 @@ static bool same_operands(struct opt_rewriter *r, const struct ir_op *op)
         return false;
     unsigned d = op->args[0], x = op->args[base];
     enum ir_cond c = (enum ir_cond)op->cargs[0];
+    bool is_cond = op->opc == IR_OP_setcond || op->opc == IR_OP_movcond || op->opc == IR_OP_brcond;
+    if (is_cond && (c == IR_COND_TSTEQ || c == IR_COND_TSTNE))
+        return false; /* x & x is x: not decided by x == x */
     switch (op->opc) {
     case IR_OP_sub: case IR_OP_xor: opt_rw_movi(r, t, d, 0); return true;
     case IR_OP_and: case IR_OP_or: opt_rw_mov(r, t, d, x); return true;
