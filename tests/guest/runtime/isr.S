@@ -118,6 +118,35 @@ rt_user_call:
         movl %eax, %gs
         iret
 
+/* int rt_vm86_call(const struct rt_vm86_regs *regs, struct rt_fault *fault)
+ * IRET with VM=1 pops EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS (SDM vol. 3,
+ * 20.2.5 entering virtual-8086 mode). */
+        .globl rt_vm86_call
+rt_vm86_call:
+        pushl %ebp
+        movl %esp, %ebp
+        pushl %ebx
+        pushl %esi
+        pushl %edi
+        pushl rt_catch_esp
+        pushl rt_catch_fault
+        movl 12(%ebp), %eax
+        movl %eax, rt_catch_fault
+        movl %esp, rt_catch_esp
+        movl 8(%ebp), %esi
+        pushl 32(%esi)          /* gs */
+        pushl 28(%esi)          /* fs */
+        pushl 24(%esi)          /* ds */
+        pushl 20(%esi)          /* es */
+        pushl 16(%esi)          /* ss */
+        pushl 12(%esi)          /* esp */
+        movl 8(%esi), %eax
+        orl $0x20002, %eax      /* VM and the always-one bit 1 */
+        pushl %eax
+        pushl 4(%esi)           /* cs */
+        pushl (%esi)            /* eip */
+        iret
+
 /* fn returns here, at CPL 3; a DPL 3 gate brings us back (result 0). */
 rt_user_return:
         int $VEC_USER_RETURN

@@ -32,6 +32,8 @@
 #define RT_IF 0x0200u
 #define RT_DF 0x0400u
 #define RT_OF 0x0800u
+#define RT_IOPL3 0x3000u
+#define RT_VM 0x20000u
 #define RT_ARITH_FLAGS (RT_CF | RT_PF | RT_AF | RT_ZF | RT_SF | RT_OF)
 
 /* Descriptor access bytes (SDM vol. 3, 3.4.5 and 6.11). */
@@ -48,13 +50,22 @@
 #define RT_FLAG_DB 0x4
 
 /* What the interrupt stubs push, lowest address first. user_esp/user_ss are
- * only there when the CPU switched stacks (interrupted code ran at CPL > 0). */
+ * only there when the CPU switched stacks (interrupted code ran at CPL > 0),
+ * the vm86_* selectors only when it interrupted virtual-8086 mode (EFLAGS.VM;
+ * SDM vol. 3, 20.3.1.1 figure 20-5). */
 struct rt_frame {
     uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;
     uint32_t gs, fs, es, ds;
     uint32_t vector, error;
     uint32_t eip, cs, eflags;
     uint32_t user_esp, user_ss;
+    uint32_t vm86_es, vm86_ds, vm86_fs, vm86_gs;
+};
+
+/* Initial state for rt_vm86_call: real-mode style segments and offsets;
+ * eflags adds to VM (e.g. RT_IOPL3). */
+struct rt_vm86_regs {
+    uint32_t eip, cs, eflags, esp, ss, es, ds, fs, gs;
 };
 
 /* A caught exception, filled by rt_call_catch / rt_user_call. */
@@ -129,6 +140,12 @@ static inline void rt_invlpg(uint32_t va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
+
+/* Run virtual-8086 code (SDM vol. 3, 20.2) entered by IRET with EFLAGS.VM.
+ * Returns 0 when the code executes INT 0xFF (reaches the runtime only with
+ * IOPL 3), 1 when an exception (vector < 32, no handler) stopped it; the
+ * fault's cs:eip are then the virtual-8086 segment and offset. */
+int rt_vm86_call(const struct rt_vm86_regs *regs, struct rt_fault *fault);
 
 /* Small helpers. */
 /* The compiler may emit calls to these four even when freestanding. */

@@ -20,7 +20,8 @@ static void unwind(struct rt_frame *f, uint32_t result)
     f->eax = result;
     f->eip = (uint32_t)rt_catch_unwind;
     f->cs = RT_SEL_KCODE;
-    f->eflags &= ~(RT_TF | RT_IF);
+    /* Clearing VM makes the IRET a same-privilege return to 32-bit code. */
+    f->eflags &= ~(RT_TF | RT_IF | RT_VM);
 }
 
 void rt_trap_init(void)
