@@ -346,7 +346,9 @@ void mmu_phys_set_code_page(struct mmu_phys_space *s, uint64_t paddr, bool holds
 {
     if (paddr >= MMU_PHYS_LIMIT)
         return;
-    struct phys_leaf *leaf = leaf_get(s, paddr, holds_code);
+    /* A page without a leaf has never had a region: nothing can be written
+     * there, so it needs no mark (and marks cannot make the map grow). */
+    struct phys_leaf *leaf = leaf_get(s, paddr, false);
     if (!leaf)
         return;
     uint64_t pg = (paddr >> MMU_PAGE_BITS) & (PHYS_LEAF_PAGES - 1);
