@@ -100,11 +100,17 @@ static void interp_flush_icache(void *state, const void *rx, size_t len)
     (void)state, (void)rx, (void)len;
 }
 
+/* The ops as the interpreter runs them: branch targets are op indices. */
 static void interp_describe(void *state, const struct tb *tb, FILE *f)
 {
-    (void)state;
+    struct interp *in = state;
     const struct interp_code *code = tb->tc_ptr;
-    fprintf(f, "interpreter: %u ops at %p\n", code->nops, tb->tc_ptr);
+    struct ir_block view = {.env = in->env, .ops = (struct ir_op *)code->ops, .nops = code->nops};
+    fprintf(f, "interpreter code at %p, %u ops\n", tb->tc_ptr, code->nops);
+    for (uint32_t i = 0; i < code->nops; i++) {
+        fprintf(f, "%04u:", i);
+        ir_print_op(&view, &code->ops[i], f);
+    }
 }
 
 static uint64_t rd(const struct frame *fr, unsigned t)

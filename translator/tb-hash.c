@@ -24,9 +24,8 @@ static bool key_eq(const struct tb_key *a, const struct tb_key *b)
 void tb_hash_init(struct translator *t)
 {
     t->hash_bits = TB_HASH_MIN_BITS;
-    t->hash = calloc(1u << t->hash_bits, sizeof(*t->hash));
-    if (!t->hash)
-        t->hash = tb_xrealloc(NULL, 0); /* reports and exits */
+    size_t size = sizeof(*t->hash) << t->hash_bits;
+    t->hash = memset(tb_xrealloc(NULL, size), 0, size);
     t->hash_count = 0;
 }
 

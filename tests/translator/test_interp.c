@@ -1,9 +1,12 @@
 /* Interpreter backend: small IR programs run on the reference backend, with
  * helpers called through libffi and guest memory through the memory interface. */
 #include "fixture.h"
+#include "translator/log.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static struct translator *cur_t;
 static uint64_t restore_seen[2];
@@ -440,6 +443,34 @@ START_TEST(interp_restore_records_give_insn_data_at_raising_sites)
 }
 END_TEST
 
+START_TEST(commit_logs_op_op_opt_and_out_asm)
+{
+    char path[] = "/tmp/jit86-trlog-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert(log_set_file(path));
+    log_mask = LOG_OP | LOG_OP_OPT | LOG_OUT_ASM;
+    struct ir_block *b = translator_block(t);
+    ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 0);
+    ir_exit_tb(b, 3);
+    run(0x4000);
+    log_mask = 0;
+    log_close();
+    char buf[1024] = "";
+    FILE *f = fopen(path, "r");
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    unlink(path);
+    buf[n] = 0;
+    ck_assert_ptr_nonnull(strstr(buf, "OP 0x4000:\n movi_i32 t0, $0x0\n add_i32 eax, eax, t0\n"
+                                      " exit_tb $0x3\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "OP after optimization 0x4000:\n exit_tb $0x3\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "OUT 0x4000:\ninterpreter code at "));
+    ck_assert_ptr_nonnull(strstr(buf, ", 1 ops\n0000: exit_tb $0x3\n"));
+}
+END_TEST
+
 START_TEST(interp_is_default_backend)
 {
     ck_assert_str_eq(translator_default_backend(), "interp");
@@ -469,6 +500,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, interp_exits_report_code_slot_and_lookup);
     tcase_add_test(tc, interp_follows_chained_slots);
     tcase_add_test(tc, interp_restore_records_give_insn_data_at_raising_sites);
+    tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, interp_is_default_backend);
     suite_add_tcase(s, tc);
     return s;
