@@ -330,6 +330,146 @@ START_TEST(pipeline_folds_a_lifted_sequence)
 }
 END_TEST
 
+/* ---- Text form: parse "before", run a pass, compare with "after" ---- */
+
+static void parse_into(const char *text)
+{
+    char err[128] = "";
+    ck_assert_msg(ir_parse(b, text, err, sizeof(err)), "%s", err);
+    assert_ir(text); /* the printer gives back exactly what was parsed */
+}
+
+static void check_pass(void (*pass)(struct ir_block *), const char *before, const char *after)
+{
+    parse_into(before);
+    pass(b);
+    assert_ir(after);
+}
+
+START_TEST(parser_reads_back_every_printed_form)
+{
+    parse_into(" insn_start $0x7c00, $0x3\n"
+               " movi_i32 t0, $0x10\n"
+               " deposit_i32 eax, eax, t0, $0x8, $0x8\n"
+               " ld_i64 t1, env+0x40, s16\n"
+               " st_i32 eax, env+0x8, u8\n"
+               " guest_st_i32 ecx, eax, u32:mmu1\n"
+               " guest_ld_i64 ra, t1, u64:mmu0\n"
+               " extu_i32_i64 ra, t0\n"
+               " extrh_i64_i32 ecx, rb\n"
+               " mulu2_i64 ra, rb, rc, rd\n"
+               " movcond_i32 eax, ecx, edx, ebx, t0, tstne\n"
+               " brcond_i32 eax, ecx, ltu, L1\n"
+               " call edx = pure_fn(t0)\n"
+               " call uses_globals()\n"
+               "L1:\n"
+               " setcond_i64 rc, rd, ra, le\n"
+               " goto_ptr_i64 env\n"
+               "L0:\n"
+               " goto_tb 1\n"
+               " exit_tb $0x2a\n");
+    ck_assert_uint_eq(b->nlabels, 2);
+    ck_assert_uint_eq(ir_temp_type(b, (ir_tmp){(uint16_t)(G_COUNT + 2)}), IR_I64); /* t1 */
+}
+END_TEST
+
+START_TEST(parser_reports_errors_with_line_numbers)
+{
+    char err[128];
+    ck_assert(!ir_parse(b, " movi_i32 t0, $0x1\n frobnicate_i32 t0\n", err, sizeof(err)));
+    ck_assert_str_eq(err, "line 2: unknown op 'frobnicate'");
+    ir_block_reset(b);
+    ck_assert(!ir_parse(b, " add_i32 eax, ra, ecx\n", err, sizeof(err)));
+    ck_assert_str_eq(err, "line 1: ra is i64 where i32 is needed");
+    ir_block_reset(b);
+    ck_assert(!ir_parse(b, "\n# comment\n mov_i32 eax, nosuch\n", err, sizeof(err)));
+    ck_assert_str_eq(err, "line 3: unknown temp 'nosuch'");
+    ir_block_reset(b);
+    ck_assert(!ir_parse(b, " brcond_i32 eax, ecx, sometimes, L0\n", err, sizeof(err)));
+    ck_assert_str_eq(err, "line 1: unknown condition 'sometimes'");
+    ir_block_reset(b);
+    ck_assert(!ir_parse(b, " call nosuch()\n", err, sizeof(err)));
+    ck_assert_str_eq(err, "line 1: unknown helper 'nosuch'");
+}
+END_TEST
+
+START_TEST(dce_text_flags_of_an_overwritten_insn_are_dead)
+{
+    check_pass(opt_dce,
+               " insn_start $0x100, $0x1\n"
+               " add_i32 t0, eax, ebx\n"
+               " mov_i32 ecx, t0\n"
+               " mov_i32 edx, ebx\n"
+               " insn_start $0x102, $0x1\n"
+               " sub_i32 t1, eax, ebx\n"
+               " mov_i32 ecx, t1\n"
+               " mov_i32 edx, ebx\n"
+               " mov_i32 eax, t1\n"
+               " exit_tb $0x0\n",
+               " insn_start $0x100, $0x1\n"
+               " insn_start $0x102, $0x1\n"
+               " sub_i32 t1, eax, ebx\n"
+               " mov_i32 ecx, t1\n"
+               " mov_i32 edx, ebx\n"
+               " mov_i32 eax, t1\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
+START_TEST(dce_text_flags_stay_live_before_a_faulting_load)
+{
+    const char *text = " insn_start $0x100, $0x1\n"
+                       " add_i32 t0, eax, ebx\n"
+                       " mov_i32 ecx, t0\n"
+                       " mov_i32 edx, ebx\n"
+                       " insn_start $0x102, $0x1\n"
+                       " guest_ld_i32 t1, eax, u32:mmu0\n"
+                       " sub_i32 t2, t1, ebx\n"
+                       " mov_i32 ecx, t2\n"
+                       " mov_i32 edx, ebx\n"
+                       " exit_tb $0x0\n";
+    check_pass(opt_dce, text, text);
+}
+END_TEST
+
+START_TEST(constfold_text_i64_and_field_ops)
+{
+    check_pass(opt_constfold,
+               " movi_i64 t0, $0xfedcba9876543210\n"
+               " extract_i64 t1, t0, $0x20, $0x10\n"
+               " sextract_i64 t2, t0, $0x3c, $0x4\n"
+               " movi_i32 t3, $0x80\n"
+               " exts_i32_i64 t4, t3\n"
+               " muls2_i64 ra, rb, t2, t4\n"
+               " rotl_i64 rc, t0, t4\n"
+               " exit_tb $0x0\n",
+               " movi_i64 t0, $0xfedcba9876543210\n"
+               " movi_i64 t1, $0xba98\n"
+               " movi_i64 t2, $0xffffffffffffffff\n"
+               " movi_i32 t3, $0x80\n"
+               " movi_i64 t4, $0x80\n"
+               " movi_i64 ra, $0xffffffffffffff80\n"
+               " movi_i64 rb, $0xffffffffffffffff\n"
+               " movi_i64 rc, $0xfedcba9876543210\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
+START_TEST(pipeline_text_partial_register_writes_fold_into_one)
+{
+    /* mov al, 0x12 ; mov ah, 0x34 with eax known: one constant */
+    check_pass(translator_optimize,
+               " movi_i32 eax, $0xaabbccdd\n"
+               " movi_i32 t0, $0x12\n"
+               " deposit_i32 eax, eax, t0, $0x0, $0x8\n"
+               " movi_i32 t1, $0x34\n"
+               " deposit_i32 eax, eax, t1, $0x8, $0x8\n"
+               " exit_tb $0x0\n",
+               " movi_i32 eax, $0xaabb3412\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_opt");
@@ -349,6 +489,12 @@ Suite *test_suite(void)
     tcase_add_test(tc, dce_keeps_values_live_around_a_loop);
     tcase_add_test(tc, dce_env_load_of_a_global_field_keeps_the_global);
     tcase_add_test(tc, pipeline_folds_a_lifted_sequence);
+    tcase_add_test(tc, parser_reads_back_every_printed_form);
+    tcase_add_test(tc, parser_reports_errors_with_line_numbers);
+    tcase_add_test(tc, dce_text_flags_of_an_overwritten_insn_are_dead);
+    tcase_add_test(tc, dce_text_flags_stay_live_before_a_faulting_load);
+    tcase_add_test(tc, constfold_text_i64_and_field_ops);
+    tcase_add_test(tc, pipeline_text_partial_register_writes_fold_into_one);
     suite_add_tcase(s, tc);
     return s;
 }
