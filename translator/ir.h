@@ -256,6 +256,9 @@ void ir_print(const struct ir_block *b, FILE *f);
 char *ir_print_str(const struct ir_block *b);
 const char *ir_cond_name(enum ir_cond c);
 
+/* Checks temps, types, helpers and labels; false with "op N: what" in err. */
+bool ir_validate(const struct ir_block *b, char *err, size_t errlen);
+
 /* Parses printer text (one op per line, as ir_print writes it) and appends
  * the ops to b. On error returns false with "line N: what" in err. */
 bool ir_parse(struct ir_block *b, const char *text, char *err, size_t errlen);

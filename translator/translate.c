@@ -154,8 +154,16 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
                              uint32_t guest_size, uint64_t phys_page2)
 {
     struct ir_block *b = &t->block;
-    if (b->overflow)
+    char err[160];
+    if (b->overflow) {
+        log_mask_printf(LOG_UNIMP, "block at 0x%llx: too many temps or labels\n",
+                        (unsigned long long)pc);
         return NULL;
+    }
+    if (!ir_validate(b, err, sizeof(err))) {
+        error_report("translator: invalid IR for 0x%llx: %s", (unsigned long long)pc, err);
+        return NULL;
+    }
     t->stats.ir_ops_in += b->nops;
     log_block(t, LOG_OP, "OP", pc);
     if (t->optimize) {

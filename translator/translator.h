@@ -138,7 +138,8 @@ struct ir_block *translator_block(struct translator *t);
  * the page lists. phys_page2 is the second physical page the guest code spans
  * or TB_NO_PAGE. May flush the whole cache first when the buffer is full:
  * compare translator_stats()->flushes to notice. NULL if the block cannot
- * be translated (too large). */
+ * be translated: too large (the lifter should end blocks earlier) or invalid
+ * IR (a lifter bug, reported through error_report). */
 struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_key *key,
                              uint32_t guest_size, uint64_t phys_page2);
 struct tb_exit translator_exec(struct translator *t, struct tb *tb, void *env);

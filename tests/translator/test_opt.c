@@ -470,6 +470,42 @@ START_TEST(pipeline_text_partial_register_writes_fold_into_one)
 }
 END_TEST
 
+START_TEST(validate_accepts_built_blocks_and_names_lifter_bugs)
+{
+    char err[128] = "";
+    parse_into(" brcond_i32 eax, ecx, eq, L0\n"
+               " call edx = pure_fn(eax)\n"
+               "L0:\n"
+               " exit_tb $0x0\n");
+    ck_assert_msg(ir_validate(b, err, sizeof(err)), "%s", err);
+
+    ir_block_reset(b);
+    parse_into(" br L1\nL0:\n");
+    ck_assert(!ir_validate(b, err, sizeof(err)));
+    ck_assert_str_eq(err, "op 0: branch to L1, which is never set");
+
+    ir_block_reset(b);
+    parse_into("L0:\nL0:\n");
+    ck_assert(!ir_validate(b, err, sizeof(err)));
+    ck_assert_str_eq(err, "op 1: label L0 set twice");
+
+    ir_block_reset(b);
+    ir_tmp t = ir_new_i64(b);
+    struct ir_op *op = ir_emit(b, IR_OP_add, IR_I32); /* bypasses the builder's asserts */
+    op->args[0] = eax.idx;
+    op->args[1] = t.idx;
+    op->args[2] = ecx.idx;
+    ck_assert(!ir_validate(b, err, sizeof(err)));
+    ck_assert_str_eq(err, "op 0: add operand 1 has the wrong type");
+
+    ir_block_reset(b);
+    op = ir_emit(b, IR_OP_movi, IR_PTR);
+    op->args[0] = ir_env_ptr(b).idx;
+    ck_assert(!ir_validate(b, err, sizeof(err)));
+    ck_assert_str_eq(err, "op 0: movi writes env");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_opt");
@@ -490,6 +526,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, dce_env_load_of_a_global_field_keeps_the_global);
     tcase_add_test(tc, pipeline_folds_a_lifted_sequence);
     tcase_add_test(tc, parser_reads_back_every_printed_form);
+    tcase_add_test(tc, validate_accepts_built_blocks_and_names_lifter_bugs);
     tcase_add_test(tc, parser_reports_errors_with_line_numbers);
     tcase_add_test(tc, dce_text_flags_of_an_overwritten_insn_are_dead);
     tcase_add_test(tc, dce_text_flags_stay_live_before_a_faulting_load);

@@ -225,6 +225,28 @@ struct outcome {
     struct test_mem mem;
 };
 
+/* Printing then parsing gives the same block text, and the block is valid. */
+static void check_round_trip(const struct ir_block *gen)
+{
+    char err[160] = "";
+    ck_assert_msg(ir_validate(gen, err, sizeof(err)), "%s", err);
+    char *text = ir_print_str(gen);
+    struct ir_block back;
+    ir_block_init(&back, gen->env);
+    ck_assert_msg(ir_parse(&back, text, err, sizeof(err)), "%s", err);
+    char *again = ir_print_str(&back);
+    ck_assert_str_eq(again, text);
+    ck_assert_uint_eq(back.nops, gen->nops);
+    for (unsigned i = 0; i < gen->nops; i++)
+        for (unsigned a = 0; a < ir_op_ntemps(&gen->ops[i]); a++) {
+            unsigned t = gen->ops[i].args[a];
+            ck_assert_uint_eq(back.temp_type[t], gen->temp_type[t]);
+        }
+    free(text);
+    free(again);
+    ir_block_destroy(&back);
+}
+
 static void run_once(uint64_t seed, bool optimize, struct outcome *out, char **text)
 {
     struct ir_env env = test_env(helpers, H_COUNT, &out->mem);
@@ -248,6 +270,7 @@ static void run_once(uint64_t seed, bool optimize, struct outcome *out, char **t
     struct ir_block gen;
     ir_block_init(&gen, &env);
     gen_block(&gen, 60);
+    check_round_trip(&gen);
     ir_block_copy(translator_block(t), &gen);
     struct tb_key k = {0x1000, 0, 0};
     struct tb *tb = translator_commit(t, 0x1000, &k, 60, TB_NO_PAGE);
@@ -264,7 +287,7 @@ static void run_once(uint64_t seed, bool optimize, struct outcome *out, char **t
     translator_free(t);
 }
 
-START_TEST(optimized_blocks_compute_the_same_state_as_unoptimized)
+START_TEST(optimized_blocks_compute_the_same_state_as_unoptimized_and_print_parse_round_trip)
 {
     unsigned changed_ops = 0;
     for (uint64_t seed = 1; seed <= 600; seed++) {
@@ -295,7 +318,7 @@ Suite *test_suite(void)
     Suite *s = suite_create("translator_optdiff");
     TCase *tc = tcase_create("optdiff");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, optimized_blocks_compute_the_same_state_as_unoptimized);
+    tcase_add_test(tc, optimized_blocks_compute_the_same_state_as_unoptimized_and_print_parse_round_trip);
     suite_add_tcase(s, tc);
     return s;
 }
