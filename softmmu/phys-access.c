@@ -3,6 +3,7 @@
  * check shared by CPU stores and device DMA. */
 #include "phys-internal.h"
 #include "io-dispatch.h"
+#include "softmmu/tlb.h"
 
 #include <string.h>
 
@@ -18,6 +19,8 @@ static void log_unimp(struct mmu_phys_space *s, const char *fmt, ...)
 
 uint64_t phys_host_load(const uint8_t *p, unsigned size)
 {
+    if (size == 1 || size == 2 || size == 4 || size == 8)
+        return mmu_host_load(p, size);
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++)
         v |= (uint64_t)p[i] << (8 * i);
@@ -26,6 +29,10 @@ uint64_t phys_host_load(const uint8_t *p, unsigned size)
 
 void phys_host_store(uint8_t *p, uint64_t value, unsigned size)
 {
+    if (size == 1 || size == 2 || size == 4 || size == 8) {
+        mmu_host_store(p, value, size);
+        return;
+    }
     for (unsigned i = 0; i < size; i++)
         p[i] = (uint8_t)(value >> (8 * i));
 }

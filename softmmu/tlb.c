@@ -10,6 +10,7 @@ static void flush_idx(struct mmu_tlb *tlb, unsigned idx)
 {
     memset(tlb->table[idx], 0xff, sizeof(tlb->table[idx]));
     tlb->large_pages[idx] = 0;
+    tlb->global_pages[idx] = 0;
 }
 
 static void flush_paged(struct mmu_tlb *tlb)
@@ -57,6 +58,10 @@ void mmu_tlb_flush(struct mmu_tlb *tlb)
 static void flush_nonglobal(struct mmu_tlb *tlb)
 {
     for (unsigned idx = MMU_IDX_KERNEL; idx <= MMU_IDX_USER; idx++) {
+        if (!tlb->global_pages[idx]) {
+            flush_idx(tlb, idx);
+            continue;
+        }
         for (unsigned i = 0; i < MMU_TLB_SIZE; i++) {
             if (!tlb->info[idx][i].global)
                 invalidate(&tlb->table[idx][i]);
@@ -148,6 +153,8 @@ static void fill(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
     in->global = t->global;
     if (t->page_size > MMU_PAGE_SIZE)
         tlb->large_pages[idx]++;
+    if (t->global)
+        tlb->global_pages[idx]++;
 }
 
 static bool tag_hit(uint64_t tag, uint32_t vaddr)
@@ -187,6 +194,13 @@ bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
 
 /* ---- slow path ---- */
 
+/* The entry just hit or refilled maps plain memory for this access, and the
+ * size is one the host accessors take: use its addend like the fast path. */
+static bool plain(uint64_t tag, unsigned size)
+{
+    return !(tag & MMU_PAGE_OFFSET) && (size == 1 || size == 2 || size == 4 || size == 8);
+}
+
 enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr, unsigned size,
                               enum mmu_access access, uint64_t *value, struct mmu_fault *fault)
 {
@@ -197,7 +211,11 @@ enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
     if (!mmu_tlb_translate(tlb, idx, vaddr, access, &p1, fault))
         return MMU_FAULT;
     if (size <= first) {
-        *value = mmu_phys_load(tlb->space, p1, size);
+        const struct mmu_tlb_entry *e = mmu_tlb_entry(tlb, idx, vaddr);
+        if (plain(e->tag[access], size))
+            *value = mmu_host_load(mmu_tlb_host(e, vaddr), size);
+        else
+            *value = mmu_phys_load(tlb->space, p1, size);
         return MMU_OK;
     }
     uint32_t second = vaddr + first; /* wraps at 4 GiB like the linear address space */
@@ -235,6 +253,11 @@ enum mmu_result mmu_store_slow(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr
         return MMU_FAULT;
     bool modified;
     if (size <= first) {
+        const struct mmu_tlb_entry *e = mmu_tlb_entry(tlb, idx, vaddr);
+        if (plain(e->tag[MMU_ACCESS_WRITE], size)) {
+            mmu_host_store(mmu_tlb_host(e, vaddr), value, size);
+            return MMU_OK;
+        }
         modified = mmu_phys_store(tlb->space, p1, value, size);
     } else {
         modified = mmu_phys_store(tlb->space, p1, value, first);
