@@ -398,6 +398,9 @@ enum x86_decode_status x86_decode(struct x86_instr *insn, const struct x86_decod
     insn->addr = addr;
     insn->mem.base = insn->mem.index = -1;
     struct decoder d = {.insn = insn, .ctx = ctx};
+    if (ctx->code_size != 2 && ctx->code_size != 4) {
+        return undefined(&d, X86_UD_MODE); /* long mode is not decoded yet */
+    }
     uint8_t b;
     if (!read_prefixes(&d, &b)) {
         return failed(&d);

@@ -1,7 +1,8 @@
 /* Differential test of frontend/decode against Capstone (CS_MODE_16/32):
  * seeded random and structured byte sequences plus an exhaustive pass over
- * every opcode x ModRM of every map; instruction length and mnemonic must
- * agree except where capstone-exceptions.def says why they may not. */
+ * every opcode x ModRM of every map; instruction length, mnemonic and the
+ * ModRM/SIB memory operand (base, index, scale, displacement) must agree
+ * except where capstone-exceptions.def says why they may not. */
 #include "frontend/decode.h"
 
 #include <capstone/capstone.h>
@@ -15,7 +16,7 @@
 #define DECODE_TEST_SAMPLES 1000000
 #endif
 
-enum diff_kind { LENGTH, NAME, WE_UD, CS_UD };
+enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP };
 enum { M16 = 1, M32 = 2, MALL = 3 };
 enum { PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
 enum { FANY, FMEM, FREG };
@@ -141,6 +142,46 @@ static void report(struct run *run, const uint8_t *buf, const char *what,
            csname ? csname : "-", cslen);
 }
 
+/* Capstone's register id for GPR n at the given address size. */
+static unsigned cs_gpr(int n, unsigned size)
+{
+    static const unsigned r32[8] = {X86_REG_EAX, X86_REG_ECX, X86_REG_EDX, X86_REG_EBX,
+                                    X86_REG_ESP, X86_REG_EBP, X86_REG_ESI, X86_REG_EDI};
+    static const unsigned r16[8] = {X86_REG_AX, X86_REG_CX, X86_REG_DX, X86_REG_BX,
+                                    X86_REG_SP, X86_REG_BP, X86_REG_SI, X86_REG_DI};
+    if (n < 0) {
+        return X86_REG_INVALID;
+    }
+    return size == 2 ? r16[n] : r32[n];
+}
+
+/* The ModRM/SIB memory operand must name the same base, index, scale and
+ * displacement (modulo the address size) as Capstone's. */
+static bool same_memory_operand(const struct x86_instr *insn, const cs_insn *ci)
+{
+    bool ours = false;
+    for (unsigned i = 0; i < insn->nops; i++) {
+        ours |= insn->op[i].kind == X86_OPK_MEM;
+    }
+    if (!ours || !insn->has_modrm || !ci->detail) {
+        return true;
+    }
+    const cs_x86 *x = &ci->detail->x86;
+    for (unsigned i = 0; i < x->op_count; i++) {
+        if (x->operands[i].type != X86_OP_MEM) {
+            continue;
+        }
+        const x86_op_mem *m = &x->operands[i].mem;
+        uint64_t mask = insn->asize == 2 ? 0xffff : 0xffffffff;
+        unsigned scale = insn->mem.index >= 0 ? 1u << insn->mem.scale : 1;
+        return m->base == cs_gpr(insn->mem.base, insn->asize) &&
+               m->index == cs_gpr(insn->mem.index, insn->asize) &&
+               (m->index == X86_REG_INVALID || (unsigned)m->scale == scale) &&
+               ((uint64_t)m->disp & mask) == ((uint64_t)(int64_t)insn->mem.disp & mask);
+    }
+    return true; /* Capstone shows no memory operand (e.g. LEA-like forms): nothing to compare */
+}
+
 static void compare_one(struct run *run, const uint8_t *buf)
 {
     struct x86_instr insn;
@@ -167,6 +208,8 @@ static void compare_one(struct run *run, const uint8_t *buf)
         kind = LENGTH;
     } else if (strcmp(x86_instr_name(&insn), csname) != 0) {
         kind = NAME;
+    } else if (!same_memory_operand(&insn, run->ci)) {
+        kind = MEMOP;
     } else {
         run->agreed++;
         return;
@@ -178,7 +221,7 @@ static void compare_one(struct run *run, const uint8_t *buf)
             return;
         }
     }
-    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud"};
+    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud", "mem-operand"};
     report(run, buf, kinds[kind], &insn, st, csname, cslen);
 }
 
@@ -189,6 +232,7 @@ static void run_open(struct run *run, int code_size)
     run->mode_bit = code_size == 2 ? M16 : M32;
     ck_assert_int_eq(cs_open(CS_ARCH_X86, code_size == 2 ? CS_MODE_16 : CS_MODE_32, &run->cs),
                      CS_ERR_OK);
+    cs_option(run->cs, CS_OPT_DETAIL, CS_OPT_ON);
     run->ci = cs_malloc(run->cs);
 }
 
@@ -299,6 +343,31 @@ static void exhaustive_pass(int code_size)
     ck_assert_uint_eq(run.failures, 0);
 }
 
+/* ... and a wrong displacement or base in the memory operand. */
+START_TEST(comparison_detects_a_memory_operand_mismatch)
+{
+    struct run run;
+    run_open(&run, 4);
+    static const uint8_t mov[] = {0x8b, 0x44, 0x8c, 0x08}; /* mov eax, [esp + ecx*4 + 8] */
+    struct x86_instr insn;
+    ck_assert_int_eq(x86_decode_buf(&insn, mov, 4, 4, X86_FEATURES_ALL, 0), X86_DECODE_OK);
+    const uint8_t *code = mov;
+    size_t size = sizeof(mov);
+    uint64_t address = 0;
+    ck_assert(cs_disasm_iter(run.cs, &code, &size, &address, run.ci));
+    ck_assert(same_memory_operand(&insn, run.ci));
+    insn.mem.disp = 4;
+    ck_assert(!same_memory_operand(&insn, run.ci));
+    insn.mem.disp = 8;
+    insn.mem.base = 5;
+    ck_assert(!same_memory_operand(&insn, run.ci));
+    insn.mem.base = 4;
+    insn.mem.scale = 1;
+    ck_assert(!same_memory_operand(&insn, run.ci));
+    run_close(&run, "self-check");
+}
+END_TEST
+
 START_TEST(capstone_agrees_on_random_sequences_16bit)
 {
     random_pass(2);
@@ -350,6 +419,7 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("capstone");
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, comparison_detects_a_length_mismatch);
+    tcase_add_test(tc, comparison_detects_a_memory_operand_mismatch);
     tcase_add_test(tc, capstone_agrees_on_random_sequences_16bit);
     tcase_add_test(tc, capstone_agrees_on_random_sequences_32bit);
     tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_16bit);
