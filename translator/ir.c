@@ -134,7 +134,9 @@ bool ir_op_reads_globals(const struct ir_block *b, const struct ir_op *op)
         return true;
     if (f & IR_OPF_CALL) {
         uint32_t hf = op_helper(b, op)->flags;
-        return !(hf & IR_CALL_NO_READ_GLOBALS) || (hf & IR_CALL_MAY_RAISE);
+        if (hf & IR_CALL_MAY_RAISE)
+            return true;
+        return !(hf & (IR_CALL_NO_READ_GLOBALS | IR_CALL_PURE));
     }
     return false;
 }
@@ -143,7 +145,7 @@ bool ir_op_writes_globals(const struct ir_block *b, const struct ir_op *op)
 {
     if (!(ir_op_flags(op) & IR_OPF_CALL))
         return false;
-    return !(op_helper(b, op)->flags & IR_CALL_NO_WRITE_GLOBALS);
+    return !(op_helper(b, op)->flags & (IR_CALL_NO_WRITE_GLOBALS | IR_CALL_PURE));
 }
 
 bool ir_op_has_side_effects(const struct ir_block *b, const struct ir_op *op)

@@ -89,7 +89,8 @@ enum ir_htype { IR_HT_VOID, IR_HT_I32, IR_HT_I64, IR_HT_PTR };
  * globals and does not raise. */
 enum {
     IR_CALL_NO_SIDE_EFFECTS = 1u << 0, /* may be removed when its result is unused */
-    IR_CALL_PURE = 1u << 1,            /* no side effects, result depends only on args */
+    IR_CALL_PURE = 1u << 1,            /* result depends only on the args: no side
+                                          effects, reads and writes no globals */
     IR_CALL_MAY_RAISE = 1u << 2,       /* may raise a guest exception (restore record) */
     IR_CALL_NO_READ_GLOBALS = 1u << 3, /* globals need not be in env before the call */
     IR_CALL_NO_WRITE_GLOBALS = 1u << 4,/* globals are unchanged by the call */

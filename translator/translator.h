@@ -84,8 +84,10 @@ struct tb_emit {
 struct translator;
 
 /* A host backend. The interpreter implements it; the x86-64 and AArch64
- * backends will. prologue is emitted at the start of the code buffer after
- * every flush; emit returns false when room is too small. */
+ * backends will. prologue emits the entry code (env into its fixed register,
+ * jump to a block) and the shared epilogue (the return path of exit_tb and of
+ * unchained goto_tb) at the start of the code buffer after every flush; emit
+ * returns false when room is too small, and the translator flushes. */
 struct tb_backend {
     const char *name;
     void *(*create)(const struct ir_env *env);

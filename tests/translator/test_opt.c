@@ -7,11 +7,12 @@
 
 static void h_dummy(void) {}
 
-enum { H_GLOBALS, H_PURE, H_COUNT };
+enum { H_GLOBALS, H_PURE, H_PURE_ONLY, H_COUNT };
 static const struct ir_helper helpers[H_COUNT] = {
     {"uses_globals", h_dummy, IR_HT_VOID, 0, {0}, 0},
     {"pure_fn", h_dummy, IR_HT_I32, 1, {IR_HT_I32},
      IR_CALL_PURE | IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS},
+    {"pure_only", h_dummy, IR_HT_I32, 1, {IR_HT_I32}, IR_CALL_PURE},
 };
 
 static struct test_mem mem;
@@ -506,6 +507,22 @@ START_TEST(validate_accepts_built_blocks_and_names_lifter_bugs)
 }
 END_TEST
 
+START_TEST(pure_helpers_neither_read_nor_write_globals)
+{
+    check_pass(translator_optimize,
+               " movi_i32 eax, $0x1\n"
+               " call ecx = pure_only(edx)\n"
+               " movi_i32 t0, $0x2\n"
+               " add_i32 ebx, eax, t0\n"
+               " movi_i32 eax, $0x5\n"
+               " exit_tb $0x0\n",
+               " call ecx = pure_only(edx)\n"
+               " movi_i32 ebx, $0x3\n"
+               " movi_i32 eax, $0x5\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_opt");
@@ -527,6 +544,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, pipeline_folds_a_lifted_sequence);
     tcase_add_test(tc, parser_reads_back_every_printed_form);
     tcase_add_test(tc, validate_accepts_built_blocks_and_names_lifter_bugs);
+    tcase_add_test(tc, pure_helpers_neither_read_nor_write_globals);
     tcase_add_test(tc, parser_reports_errors_with_line_numbers);
     tcase_add_test(tc, dce_text_flags_of_an_overwritten_insn_are_dead);
     tcase_add_test(tc, dce_text_flags_stay_live_before_a_faulting_load);
