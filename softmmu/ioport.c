@@ -55,7 +55,7 @@ static void log_unimp(struct mmu_io_space *io, const char *fmt, ...)
 bool mmu_io_register(struct mmu_io_space *io, uint16_t base, uint32_t len,
                      const struct mmu_io_ops *ops, void *opaque)
 {
-    if (len == 0 || base + len > IO_PORTS || !ops || !ops->read || !ops->write)
+    if (len == 0 || len > IO_PORTS - base || !ops || !ops->read || !ops->write)
         return false;
     for (uint32_t p = base; p < base + len; p++) {
         if (io->owner[p])

@@ -92,7 +92,9 @@ static uint64_t load_bytes(struct mmu_phys_space *s, uint64_t paddr, unsigned si
     uint64_t v = 0;
     bool unassigned = false;
     for (unsigned i = 0; i < size; i++) {
-        const struct mmu_region *r = phys_region_at(s, paddr + i, PHYS_READ);
+        /* No wrap at 2^64: past the top everything is unassigned. */
+        const struct mmu_region *r =
+            paddr + i < paddr ? NULL : phys_region_at(s, paddr + i, PHYS_READ);
         uint64_t b = 0xff;
         if (r)
             b = region_load(r, paddr + i, 1);
@@ -112,7 +114,8 @@ static bool store_bytes(struct mmu_phys_space *s, uint64_t paddr, uint64_t value
 {
     bool modified = false, unassigned = false;
     for (unsigned i = 0; i < size; i++) {
-        const struct mmu_region *r = phys_region_at(s, paddr + i, PHYS_WRITE);
+        const struct mmu_region *r =
+            paddr + i < paddr ? NULL : phys_region_at(s, paddr + i, PHYS_WRITE);
         if (r)
             modified |= region_store(s, r, paddr + i, (value >> (8 * i)) & 0xff, 1);
         else

@@ -5,6 +5,8 @@
 #include "phys-internal.h"
 
 #include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
 
 static void flush_idx(struct mmu_tlb *tlb, unsigned idx)
 {
@@ -287,4 +289,20 @@ void tlb_space_code_page_marked(struct mmu_phys_space *space, uint64_t paddr)
             }
         }
     }
+}
+
+int mmu_tlb_format_stats(const struct mmu_tlb *tlb, char *buf, size_t len)
+{
+    const struct mmu_tlb_stats *st = &tlb->stats;
+    return snprintf(buf, len,
+                    "tlb: %u entries x %u mmu indexes\n"
+                    "hits:   read %" PRIu64 " write %" PRIu64 " exec %" PRIu64 "\n"
+                    "misses: read %" PRIu64 " write %" PRIu64 " exec %" PRIu64 "\n"
+                    "slow:   read %" PRIu64 " write %" PRIu64 " exec %" PRIu64 "\n"
+                    "walks %" PRIu64 " faults %" PRIu64 "\n"
+                    "flushes: full %" PRIu64 " non-global %" PRIu64 " page %" PRIu64 "\n",
+                    MMU_TLB_SIZE, MMU_IDX_COUNT, st->hits[0], st->hits[1], st->hits[2],
+                    st->misses[0], st->misses[1], st->misses[2], st->slow[0], st->slow[1],
+                    st->slow[2], st->walks, st->faults, st->flush_full, st->flush_nonglobal,
+                    st->flush_page);
 }

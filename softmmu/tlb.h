@@ -152,6 +152,10 @@ void mmu_tlb_flush(struct mmu_tlb *tlb);
 bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
                        enum mmu_access access, uint64_t *paddr, struct mmu_fault *fault);
 
+/* Statistics as text for the monitor ("info tlb") and -d mmu: one line per
+ * counter group, NUL-terminated, truncated to len. Returns the length wanted. */
+int mmu_tlb_format_stats(const struct mmu_tlb *tlb, char *buf, size_t len);
+
 /* Slow path: any size 1-8, any alignment. Loads zero-extend into *value. */
 enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
                               unsigned size, enum mmu_access access, uint64_t *value,
@@ -297,6 +301,24 @@ static inline enum mmu_result mmu_ldub_code(struct mmu_tlb *tlb, unsigned idx, u
     uint64_t v = 0;
     enum mmu_result r = mmu_load(tlb, idx, MMU_ACCESS_EXEC, va, 1, &v, f);
     *out = (uint8_t)v;
+    return r;
+}
+
+static inline enum mmu_result mmu_lduw_code(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
+                                            uint32_t *out, struct mmu_fault *f)
+{
+    uint64_t v = 0;
+    enum mmu_result r = mmu_load(tlb, idx, MMU_ACCESS_EXEC, va, 2, &v, f);
+    *out = (uint16_t)v;
+    return r;
+}
+
+static inline enum mmu_result mmu_ldl_code(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
+                                           uint32_t *out, struct mmu_fault *f)
+{
+    uint64_t v = 0;
+    enum mmu_result r = mmu_load(tlb, idx, MMU_ACCESS_EXEC, va, 4, &v, f);
+    *out = (uint32_t)v;
     return r;
 }
 

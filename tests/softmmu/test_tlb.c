@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PD 0x10000u
 #define PT 0x11000u
@@ -428,6 +429,31 @@ START_TEST(dma_write_to_code_page_calls_the_smc_hook)
 }
 END_TEST
 
+
+START_TEST(code_fetches_use_the_exec_tag_and_stats_are_printable)
+{
+    struct fixture x = setup(true);
+    map4k(&x, VA, 0x20000 | P | RW);
+    mmu_phys_store(x.s, 0x20ffe, 0x0000c3905590ull, 6);
+    uint32_t v;
+    ck_assert_int_eq(mmu_ldub_code(x.tlb, MMU_IDX_KERNEL, VA + 0xffe, &v, &x.f), MMU_OK);
+    ck_assert_uint_eq(v, 0x90);
+    ck_assert_int_eq(mmu_lduw_code(x.tlb, MMU_IDX_KERNEL, VA + 0xffe, &v, &x.f), MMU_OK);
+    ck_assert_uint_eq(v, 0x5590);
+    /* The dword crosses into an unmapped page: #PF on the fetch at the boundary. */
+    ck_assert_int_eq(mmu_ldl_code(x.tlb, MMU_IDX_KERNEL, VA + 0xffe, &v, &x.f), MMU_FAULT);
+    ck_assert_uint_eq(x.f.cr2, VA + 0x1000);
+    ck_assert_uint_eq(x.f.error_code, 0);
+    char buf[512];
+    int n = mmu_tlb_format_stats(x.tlb, buf, sizeof(buf));
+    ck_assert_int_gt(n, 0);
+    ck_assert_ptr_nonnull(strstr(buf, "hits:   read 0 write 0 exec 1\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "misses: read 0 write 0 exec 2\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "walks 2 faults 1\n"));
+    teardown(&x);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("softmmu_tlb");
@@ -449,6 +475,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, a20_off_wraps_cpu_accesses_at_1m);
     tcase_add_test(tc, store_to_code_page_calls_the_smc_hook_and_reports_current_block);
     tcase_add_test(tc, dma_write_to_code_page_calls_the_smc_hook);
+    tcase_add_test(tc, code_fetches_use_the_exec_tag_and_stats_are_printable);
     suite_add_tcase(s, tc);
     return s;
 }
