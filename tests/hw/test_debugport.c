@@ -17,7 +17,7 @@ static void con_sink(void *opaque, const uint8_t *buf, size_t len)
         con[ncon++] = (char)buf[i];
 }
 
-static void on_exit(void *opaque, int status)
+static void on_guest_exit(void *opaque, int status)
 {
     (void)opaque;
     exit_status = status;
@@ -42,7 +42,7 @@ static void setup(void)
     a20 = 1;
     resets = 0;
     dp.con = (struct debugcon){con_sink, NULL};
-    dp.exit_fn = on_exit;
+    dp.exit_fn = on_guest_exit;
     irq_connect(&dp.a20, on_line, NULL, 0);
     irq_connect(&dp.reset, on_line, NULL, 1);
     ck_assert(debugport_register_io(&dp, io, 0x402, 0xF4, 4));

@@ -1,0 +1,260 @@
+/* PC board assembly: memory map (RAM, BIOS at the top of 4 GiB aliased at
+ * 0xE0000, PAM shadow), ISA devices on their usual ports and IRQs, the PCI
+ * host and ISA bridges, CMOS memory fields and fw_cfg entries for SeaBIOS. */
+#include "pc.h"
+
+#include "translator/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BIOS_LOW_ALIAS 0xE0000
+#define BIOS_LOW_SIZE  0x20000 /* the last 128 KiB appear below 1 MiB */
+#define PRIO_RAM       0
+#define PRIO_ROM       1
+#define PRIO_PAM       2
+
+static void update_a20(struct pc_machine *pc)
+{
+    mmu_phys_set_a20(pc->mem, pc->a20_kbc || pc->a20_port92);
+}
+
+static void a20_line(void *opaque, int n, int level)
+{
+    struct pc_machine *pc = opaque;
+    if (n == 0)
+        pc->a20_kbc = level;
+    else
+        pc->a20_port92 = level;
+    update_a20(pc);
+}
+
+static void reset_line(void *opaque, int n, int level)
+{
+    struct pc_machine *pc = opaque;
+    (void)n;
+    if (level)
+        pc->reset_requested = true;
+}
+
+static void pic_output(void *opaque, int n, int level)
+{
+    struct pc_machine *pc = opaque;
+    (void)n;
+    irq_set(&pc->cpu_intr, level);
+}
+
+uint8_t pc_interrupt_ack(struct pc_machine *pc)
+{
+    return pic_ack(&pc->pic);
+}
+
+static bool load_bios(struct pc_machine *pc, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "could not load BIOS '%s': %s", path, strerror(errno));
+        return false;
+    }
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    /* The image sits below 4 GiB and its top 128 KiB below 1 MiB: it must be
+     * whole 64 KiB blocks, at least 128 KiB, at most 16 MiB. */
+    if (size < BIOS_LOW_SIZE || size > PC_BIOS_MAX || size % 0x10000) {
+        fclose(f);
+        snprintf(err, errlen,
+                 "BIOS '%s' has size %ld; expected a multiple of 64 KiB from 128 KiB "
+                 "to 16 MiB",
+                 path, size);
+        return false;
+    }
+    pc->bios = malloc((size_t)size);
+    rewind(f);
+    bool ok = pc->bios && fread(pc->bios, 1, (size_t)size, f) == (size_t)size;
+    fclose(f);
+    if (!ok) {
+        snprintf(err, errlen, "could not read BIOS '%s'", path);
+        return false;
+    }
+    pc->bios_size = (size_t)size;
+    return true;
+}
+
+static bool map_memory(struct pc_machine *pc, uint64_t ram)
+{
+    /* Conventional RAM, then extended RAM from 1 MiB. 0xA0000-0xBFFFF is the
+     * VGA window and 0xC0000-0xFFFFF the PAM-controlled shadow (i440fx). */
+    uint64_t top = 0x100000000ull;
+    return mmu_phys_map_ram(pc->mem, 0, 0xA0000, 0, PRIO_RAM) &&
+           (ram <= 0x100000 ||
+            mmu_phys_map_ram(pc->mem, 0x100000, ram - 0x100000, 0x100000, PRIO_RAM)) &&
+           mmu_phys_map_rom(pc->mem, top - pc->bios_size, pc->bios_size, pc->bios, PRIO_ROM) &&
+           mmu_phys_map_rom(pc->mem, BIOS_LOW_ALIAS, BIOS_LOW_SIZE,
+                            pc->bios + pc->bios_size - BIOS_LOW_SIZE, PRIO_ROM);
+}
+
+/* CMOS fields the BIOS reads (IBM PC/AT CMOS map; SeaBIOS's QEMU extensions
+ * 0x34/0x35 and 0x5B-0x5D). */
+static void fill_cmos(struct pc_machine *pc, uint64_t ram, const char *boot)
+{
+    struct rtc146818 *r = &pc->rtc;
+    uint64_t ext_kb = ram > 0x100000 ? (ram - 0x100000) >> 10 : 0;
+    if (ext_kb > 0xFFFF)
+        ext_kb = 0xFFFF;
+    rtc_set_cmos(r, 0x15, 640 & 0xFF);
+    rtc_set_cmos(r, 0x16, 640 >> 8);
+    rtc_set_cmos(r, 0x17, (uint8_t)ext_kb);
+    rtc_set_cmos(r, 0x18, (uint8_t)(ext_kb >> 8));
+    rtc_set_cmos(r, 0x30, (uint8_t)ext_kb);
+    rtc_set_cmos(r, 0x31, (uint8_t)(ext_kb >> 8));
+    uint64_t above16 = ram > (16u << 20) ? (ram - (16u << 20)) >> 16 : 0;
+    if (above16 > 0xFFFF)
+        above16 = 0xFFFF;
+    rtc_set_cmos(r, 0x34, (uint8_t)above16);
+    rtc_set_cmos(r, 0x35, (uint8_t)(above16 >> 8));
+    rtc_set_cmos(r, 0x14, 0x06); /* equipment: FPU, EGA/VGA, no floppy yet */
+    /* Boot order for the BIOS: up to three devices, 1 floppy, 2 disk, 3 CD. */
+    uint8_t dev[3] = {0};
+    for (int i = 0; i < 3 && boot[i]; i++)
+        dev[i] = boot[i] == 'a' ? 1 : boot[i] == 'c' ? 2 : boot[i] == 'd' ? 3 : 0;
+    rtc_set_cmos(r, 0x3D, (uint8_t)(dev[1] << 4 | dev[0]));
+    rtc_set_cmos(r, 0x38, (uint8_t)(dev[2] << 4));
+}
+
+static bool fill_fw_cfg(struct pc_machine *pc, const struct pc_config *cfg)
+{
+    struct fw_cfg *f = &pc->fwcfg;
+    /* etc/e820: {u64 address, u64 length, u32 type}, packed, little-endian. */
+    uint8_t e820[20] = {0};
+    for (int i = 0; i < 8; i++)
+        e820[8 + i] = (uint8_t)(cfg->ram_size >> (8 * i));
+    e820[16] = 1; /* RAM */
+    bool ok = fw_cfg_add_i64(f, FW_CFG_RAM_SIZE, cfg->ram_size) &&
+              fw_cfg_add_i16(f, FW_CFG_NB_CPUS, 1) && fw_cfg_add_i16(f, FW_CFG_MAX_CPUS, 1) &&
+              fw_cfg_add_i16(f, FW_CFG_NOGRAPHIC, !cfg->graphics) &&
+              fw_cfg_add_i16(f, FW_CFG_BOOT_MENU, 0) &&
+              fw_cfg_add_file(f, "etc/e820", e820, sizeof(e820));
+    if (ok && !cfg->graphics) {
+        /* SeaBIOS's serial console: its screen output goes to COM1. */
+        uint8_t port[2] = {0xF8, 0x03};
+        ok = fw_cfg_add_file(f, "etc/sercon-port", port, 2);
+    }
+    return ok;
+}
+
+static bool wire_devices(struct pc_machine *pc, const struct pc_config *cfg)
+{
+    struct mmu_io_space *io = pc->io;
+    pic_init(&pc->pic);
+    irq_connect(&pc->pic.cpu_intr, pic_output, pc, 0);
+    pit_init(&pc->pit, &pc->clock);
+    irq_connect(&pc->pit.irq0, pic_set_irq, &pc->pic, 0);
+    rtc_init(&pc->rtc, &pc->clock, cfg->rtc_base);
+    irq_connect(&pc->rtc.irq, pic_set_irq, &pc->pic, 8);
+    i8042_init(&pc->kbc);
+    irq_connect(&pc->kbc.irq_kbd, pic_set_irq, &pc->pic, 1);
+    irq_connect(&pc->kbc.irq_aux, pic_set_irq, &pc->pic, 12);
+    irq_connect(&pc->kbc.a20, a20_line, pc, 0);
+    irq_connect(&pc->kbc.reset, reset_line, pc, 0);
+    static const uint16_t com_base[2] = {0x3F8, 0x2F8};
+    static const int com_irq[2] = {4, 3};
+    bool ok = true;
+    for (int i = 0; i < 2; i++) {
+        uart_init(&pc->uart[i], &pc->clock);
+        pc->uart[i].sink = cfg->serial[i];
+        irq_connect(&pc->uart[i].irq, pic_set_irq, &pc->pic, com_irq[i]);
+        ok = ok && uart_register_io(&pc->uart[i], io, com_base[i]);
+    }
+    dma_init(&pc->dma, pc->mem);
+    debugport_init(&pc->dbg);
+    pc->dbg.con = cfg->debugcon;
+    pc->dbg.exit_fn = cfg->exit_fn;
+    pc->dbg.exit_opaque = cfg->exit_opaque;
+    irq_connect(&pc->dbg.a20, a20_line, pc, 1);
+    irq_connect(&pc->dbg.reset, reset_line, pc, 1);
+    fw_cfg_init(&pc->fwcfg, pc->mem);
+    return ok && pic_register_io(&pc->pic, io) && pit_register_io(&pc->pit, io) &&
+           rtc_register_io(&pc->rtc, io, 0x70) && i8042_register_io(&pc->kbc, io) &&
+           dma_register_io(&pc->dma, io) &&
+           debugport_register_io(&pc->dbg, io, cfg->debugcon_port, cfg->exit_port, cfg->exit_len) &&
+           fw_cfg_register_io(&pc->fwcfg, io);
+}
+
+static bool wire_pci(struct pc_machine *pc)
+{
+    pci_bus_init(&pc->pci, pc->mem, pc->io);
+    if (!pci_bus_register_io(&pc->pci) || !i440fx_init(&pc->host, pc->mem, PRIO_PAM) ||
+        !pci_register(&pc->pci, &pc->host.dev, PCI_DEVFN(0, 0)))
+        return false;
+    piix3_init(&pc->isa, &pc->pci);
+    for (int i = 0; i < 16; i++)
+        irq_connect(&pc->isa.isa_irq[i], pic_set_irq, &pc->pic, i);
+    irq_connect(&pc->isa.reset, reset_line, pc, 2);
+    return pci_register(&pc->pci, &pc->isa.dev, PCI_DEVFN(1, 0));
+}
+
+struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->ram_size < (1u << 20) || cfg->ram_size > PC_MAX_RAM || cfg->ram_size % 4096) {
+        snprintf(err, errlen, "RAM size must be 1 MiB to 3584 MiB in 4 KiB units");
+        return NULL;
+    }
+    struct pc_machine *pc = calloc(1, sizeof(*pc));
+    if (!pc) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    clock_init(&pc->clock, cfg->icount_shift);
+    pc->mem = mmu_phys_new(cfg->ram_size);
+    pc->io = mmu_io_new();
+    if (!pc->mem || !pc->io) {
+        snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM",
+                 (unsigned long long)(cfg->ram_size >> 20));
+        pc_free(pc);
+        return NULL;
+    }
+    if (!load_bios(pc, cfg->bios_path, err, errlen)) {
+        pc_free(pc);
+        return NULL;
+    }
+    if (!map_memory(pc, cfg->ram_size) || !wire_devices(pc, cfg) || !wire_pci(pc) ||
+        !fill_fw_cfg(pc, cfg)) {
+        snprintf(err, errlen, "internal error: board wiring failed");
+        pc_free(pc);
+        return NULL;
+    }
+    fill_cmos(pc, cfg->ram_size, cfg->boot_order ? cfg->boot_order : "cad");
+    pc_reset(pc);
+    return pc;
+}
+
+void pc_reset(struct pc_machine *pc)
+{
+    pic_reset(&pc->pic);
+    pit_reset(&pc->pit);
+    rtc_reset(&pc->rtc);
+    i8042_reset(&pc->kbc);
+    uart_reset(&pc->uart[0]);
+    uart_reset(&pc->uart[1]);
+    dma_reset(&pc->dma);
+    for (int i = 0; i < 7; i++)
+        pci_config_write(&pc->pci, PCI_DEVFN(0, 0), I440FX_PAM0 + (uint32_t)i, 0, 1);
+    for (int i = 0; i < 4; i++)
+        pci_config_write(&pc->pci, PCI_DEVFN(1, 0), PIIX3_PIRQRC + (uint32_t)i, 0x80, 1);
+    pc->a20_kbc = pc->a20_port92 = true;
+    pc->dbg.port92 = 0x02;
+    update_a20(pc);
+    pc->reset_requested = false;
+}
+
+void pc_free(struct pc_machine *pc)
+{
+    if (!pc)
+        return;
+    fw_cfg_free(&pc->fwcfg);
+    mmu_io_free(pc->io);
+    mmu_phys_free(pc->mem);
+    free(pc->bios);
+    free(pc);
+}

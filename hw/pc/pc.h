@@ -1,0 +1,73 @@
+/* The PC board: i440FX/PIIX3 chipset, legacy ISA devices, firmware and the
+ * memory map SeaBIOS expects (shared/DESIGN.md "Machine"). The CPU attaches
+ * to cpu_intr and pc_interrupt_ack(); everything else is wired here. */
+#ifndef JIT86_HW_PC_PC_H
+#define JIT86_HW_PC_PC_H
+
+#include "hw/char/uart16550.h"
+#include "hw/core/clock.h"
+#include "hw/dma/i8237.h"
+#include "hw/input/i8042.h"
+#include "hw/misc/debugport.h"
+#include "hw/pc/fw_cfg.h"
+#include "hw/pc/pic8259.h"
+#include "hw/pc/pit8254.h"
+#include "hw/pc/rtc146818.h"
+#include "hw/pci/i440fx.h"
+#include "hw/pci/piix3.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PC_MAX_RAM  (3584ull << 20) /* below the PCI hole at 0xE0000000 */
+#define PC_BIOS_MAX (16u << 20)
+
+struct pc_config {
+    uint64_t ram_size;
+    const char *bios_path;
+    int icount_shift;       /* -1: real-time clock */
+    int64_t rtc_base;       /* Unix seconds shown at virtual time 0 */
+    const char *boot_order; /* QEMU letters: "c", "dc", ...; NULL = "cad" */
+    bool graphics;          /* false: SeaBIOS console on COM1 (sercon) */
+    struct uart_sink serial[2];
+    uint16_t debugcon_port; /* 0: none (QEMU uses 0xE9; SeaBIOS logs to 0x402) */
+    struct debugcon debugcon;
+    uint16_t exit_port; /* isa-debug-exit; exit_len 0: none */
+    uint32_t exit_len;
+    debug_exit_fn *exit_fn;
+    void *exit_opaque;
+};
+
+struct pc_machine {
+    struct mmu_phys_space *mem;
+    struct mmu_io_space *io;
+    struct hw_clock clock;
+    struct pic8259_pair pic;
+    struct pit8254 pit;
+    struct rtc146818 rtc;
+    struct i8042 kbc;
+    struct uart16550 uart[2];
+    struct i8237 dma;
+    struct debugport dbg;
+    struct fw_cfg fwcfg;
+    struct pci_bus pci;
+    struct i440fx host;
+    struct piix3 isa;
+    uint8_t *bios;
+    size_t bios_size;
+    bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
+    bool reset_requested;     /* set by 8042, port 0x92 or 0xCF9; the loop resets */
+    struct irq_line cpu_intr; /* PIC INT output: the CPU connects here */
+};
+
+/* Builds the board. Returns NULL with one line in err on a bad configuration
+ * (RAM size, unreadable or badly sized BIOS, out of memory). */
+struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen);
+void pc_free(struct pc_machine *pc);
+/* Machine reset: devices to power-on state, A20 on, PAM to ROM. */
+void pc_reset(struct pc_machine *pc);
+/* CPU interrupt acknowledge cycle: the vector of the pending interrupt. */
+uint8_t pc_interrupt_ack(struct pc_machine *pc);
+
+#endif

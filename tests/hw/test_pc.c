@@ -1,0 +1,237 @@
+/* The assembled PC board: memory map, firmware aliases, CMOS and fw_cfg
+ * contents, PCI enumeration, interrupt path to the CPU, A20 and reset lines. */
+#include "hw/pc/pc.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char bios_path[64];
+static struct pc_machine *pc;
+static int cpu_intr;
+static char serial[256];
+static size_t nserial;
+static int exit_status;
+
+static void on_intr(void *opaque, int n, int level)
+{
+    (void)opaque, (void)n;
+    cpu_intr = level;
+}
+
+static void on_serial(void *opaque, const uint8_t *buf, size_t len)
+{
+    (void)opaque;
+    for (size_t i = 0; i < len && nserial < sizeof(serial) - 1; i++)
+        serial[nserial++] = (char)buf[i];
+}
+
+static void on_guest_exit(void *opaque, int status)
+{
+    (void)opaque;
+    exit_status = status;
+}
+
+static void write_bios(size_t size)
+{
+    strcpy(bios_path, "/tmp/jit86-bios-XXXXXX");
+    int fd = mkstemp(bios_path);
+    ck_assert_int_ge(fd, 0);
+    uint8_t *b = malloc(size);
+    for (size_t i = 0; i < size; i++)
+        b[i] = (uint8_t)(i * 13 + (i >> 16));
+    ck_assert_int_eq(write(fd, b, size), (ssize_t)size);
+    close(fd);
+    free(b);
+}
+
+static struct pc_config config(uint64_t ram)
+{
+    return (struct pc_config){
+        .ram_size = ram,
+        .bios_path = bios_path,
+        .icount_shift = 0,
+        .rtc_base = 946684800,
+        .serial = {{on_serial, NULL}, {NULL, NULL}},
+        .exit_port = 0xF4,
+        .exit_len = 4,
+        .exit_fn = on_guest_exit,
+    };
+}
+
+static void setup(void)
+{
+    write_bios(256 << 10);
+    struct pc_config cfg = config(128 << 20);
+    char err[256];
+    pc = pc_new(&cfg, err, sizeof(err));
+    ck_assert_msg(pc != NULL, "%s", err);
+    irq_connect(&pc->cpu_intr, on_intr, NULL, 0);
+    cpu_intr = 0;
+    nserial = 0;
+    exit_status = -1;
+}
+
+static void teardown(void)
+{
+    pc_free(pc);
+    unlink(bios_path);
+}
+
+static uint8_t bios_byte(size_t off)
+{
+    return (uint8_t)(off * 13 + (off >> 16));
+}
+
+START_TEST(pc_bios_at_top_and_aliased_below_1m)
+{
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xFFFFFFF0, 1), bios_byte(0x3FFF0));
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xFFFC0000, 1), bios_byte(0));
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xFFFF0, 1), bios_byte(0x3FFF0));
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xE0000, 1), bios_byte(0x20000));
+    mmu_phys_store(pc->mem, 0xFFFF0, 0x00, 1); /* ROM until PAM says RAM */
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xFFFF0, 1), bios_byte(0x3FFF0));
+}
+END_TEST
+
+START_TEST(pc_ram_and_vga_hole)
+{
+    mmu_phys_store(pc->mem, 0x9FFFC, 0x11223344, 4);
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0x9FFFC, 4), 0x11223344);
+    mmu_phys_store(pc->mem, 0x7FFFFFC, 0xCAFEBABE, 4);
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0x7FFFFFC, 4), 0xCAFEBABE);
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xA0000, 1), 0xFF);
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0x8000000, 4), 0xFFFFFFFF); /* above RAM */
+}
+END_TEST
+
+START_TEST(pc_cmos_memory_fields)
+{
+    struct mmu_io_space *io = pc->io;
+    mmu_io_write(io, 0x70, 0x34, 1);
+    uint8_t lo = (uint8_t)mmu_io_read(io, 0x71, 1);
+    mmu_io_write(io, 0x70, 0x35, 1);
+    uint8_t hi = (uint8_t)mmu_io_read(io, 0x71, 1);
+    ck_assert_uint_eq(hi << 8 | lo, (128 - 16) * 16); /* 64 KiB units above 16 MiB */
+    mmu_io_write(io, 0x70, 0x15, 1);
+    ck_assert_uint_eq(mmu_io_read(io, 0x71, 1), 0x80); /* 640 KiB base memory */
+    mmu_io_write(io, 0x70, 0x3D, 1);
+    ck_assert_uint_eq(mmu_io_read(io, 0x71, 1), 0x12); /* "cad": disk (2), then floppy (1) */
+}
+END_TEST
+
+START_TEST(pc_fw_cfg_ram_size_and_e820)
+{
+    struct mmu_io_space *io = pc->io;
+    mmu_io_write(io, 0x510, FW_CFG_RAM_SIZE, 2);
+    uint64_t ram = 0;
+    for (int i = 0; i < 8; i++)
+        ram |= (uint64_t)mmu_io_read(io, 0x511, 1) << (8 * i);
+    ck_assert_uint_eq(ram, 128u << 20);
+    mmu_io_write(io, 0x510, FW_CFG_FILE_DIR, 2);
+    uint8_t d[4 + 3 * 64];
+    for (size_t i = 0; i < sizeof(d); i++)
+        d[i] = (uint8_t)mmu_io_read(io, 0x511, 1);
+    ck_assert_uint_eq(d[3], 2);
+    ck_assert_str_eq((char *)d + 4 + 8, "etc/e820");
+    ck_assert_str_eq((char *)d + 68 + 8, "etc/sercon-port");
+}
+END_TEST
+
+START_TEST(pc_pci_enumerates_host_and_isa_bridge)
+{
+    mmu_io_write(pc->io, 0xCF8, 0x80000000, 4);
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0xCFC, 4), 0x12378086);
+    mmu_io_write(pc->io, 0xCF8, 0x80000800, 4);
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0xCFC, 4), 0x70008086);
+}
+END_TEST
+
+START_TEST(pc_timer_interrupt_reaches_cpu_as_vector_8)
+{
+    struct mmu_io_space *io = pc->io;
+    static const uint8_t icw[] = {0x11, 0x08, 0x04, 0x01};
+    mmu_io_write(io, 0x20, icw[0], 1);
+    for (int i = 1; i < 4; i++)
+        mmu_io_write(io, 0x21, icw[i], 1);
+    mmu_io_write(io, 0x21, 0xFE, 1); /* only IRQ0 */
+    mmu_io_write(io, 0x43, 0x34, 1);
+    mmu_io_write(io, 0x40, 0x00, 1);
+    mmu_io_write(io, 0x40, 0x10, 1); /* 4096 ticks */
+    clock_add_insns(&pc->clock, 4000000);
+    clock_run_timers(&pc->clock);
+    ck_assert_int_eq(cpu_intr, 1);
+    ck_assert_uint_eq(pc_interrupt_ack(pc), 0x08);
+    ck_assert_int_eq(cpu_intr, 0);
+}
+END_TEST
+
+START_TEST(pc_serial_and_debug_exit)
+{
+    mmu_io_write(pc->io, 0x3F8, 'O', 1);
+    mmu_io_write(pc->io, 0x3F8, 'K', 1);
+    ck_assert_uint_eq(nserial, 2);
+    ck_assert_mem_eq(serial, "OK", 2);
+    mmu_io_write(pc->io, 0xF4, 3, 4);
+    ck_assert_int_eq(exit_status, 7);
+}
+END_TEST
+
+START_TEST(pc_a20_lines_and_reset_requests)
+{
+    mmu_phys_store(pc->mem, 0x000010, 0xAB, 1);
+    mmu_phys_store(pc->mem, 0x100010, 0xCD, 1);
+    ck_assert_uint_eq(mmu_phys_a20_mask(pc->mem) & 0x100000, 0x100000);
+    mmu_io_write(pc->io, 0x92, 0x00, 1); /* port 0x92 off, 8042 still on */
+    ck_assert_uint_eq(mmu_phys_a20_mask(pc->mem) & 0x100000, 0x100000);
+    mmu_io_write(pc->io, 0x64, 0xDD, 1); /* 8042 off too */
+    ck_assert_uint_eq(mmu_phys_a20_mask(pc->mem) & 0x100000, 0);
+    mmu_io_write(pc->io, 0x92, 0x02, 1);
+    ck_assert_uint_eq(mmu_phys_a20_mask(pc->mem) & 0x100000, 0x100000);
+    ck_assert(!pc->reset_requested);
+    mmu_io_write(pc->io, 0x64, 0xFE, 1);
+    ck_assert(pc->reset_requested);
+    pc_reset(pc);
+    ck_assert(!pc->reset_requested);
+    mmu_io_write(pc->io, 0xCF9, 0x06, 1);
+    ck_assert(pc->reset_requested);
+}
+END_TEST
+
+START_TEST(pc_bad_configurations_are_one_line_errors)
+{
+    char err[256];
+    struct pc_config cfg = config(128 << 20);
+    cfg.bios_path = "/nonexistent/bios.bin";
+    ck_assert_ptr_null(pc_new(&cfg, err, sizeof(err)));
+    ck_assert_str_eq(err, "could not load BIOS '/nonexistent/bios.bin': No such file or directory");
+    cfg = config(4096ull << 20);
+    ck_assert_ptr_null(pc_new(&cfg, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "RAM size"));
+    unlink(bios_path);
+    write_bios(100000);
+    cfg = config(64 << 20);
+    ck_assert_ptr_null(pc_new(&cfg, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "multiple of 64 KiB"));
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("hw_pc");
+    TCase *tc = tcase_create("pc");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, pc_bios_at_top_and_aliased_below_1m);
+    tcase_add_test(tc, pc_ram_and_vga_hole);
+    tcase_add_test(tc, pc_cmos_memory_fields);
+    tcase_add_test(tc, pc_fw_cfg_ram_size_and_e820);
+    tcase_add_test(tc, pc_pci_enumerates_host_and_isa_bridge);
+    tcase_add_test(tc, pc_timer_interrupt_reaches_cpu_as_vector_8);
+    tcase_add_test(tc, pc_serial_and_debug_exit);
+    tcase_add_test(tc, pc_a20_lines_and_reset_requests);
+    tcase_add_test(tc, pc_bad_configurations_are_one_line_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
