@@ -128,9 +128,15 @@ static void build(struct ir_block *b, const struct shape *s)
     ir_exit_tb(b, 0);
 }
 
-#define MIN_TIME 0.4
+#define MIN_TIME 0.15
+#define ROUNDS 3 /* best of: the machine is shared */
 
-static void bench_shape(const struct ir_env *env, const struct shape *s)
+struct rates {
+    double build, opt, run, commit;
+    unsigned ops_in, ops_out;
+};
+
+static void measure(const struct ir_env *env, const struct shape *s, struct rates *r)
 {
     struct ir_block b, work;
     ir_block_init(&b, env);
@@ -189,12 +195,29 @@ static void bench_shape(const struct ir_env *env, const struct shape *s)
     double commit_rate = blocks / dt;
     translator_free(t);
 
-    printf("%-7s %4u -> %3u ops  built %7.1f M ops/s  optimized %6.1f M ops/s  "
-           "interpreted %6.1f M ops/s  translated %7.0f blocks/s\n",
-           s->name, ops_in, ops_out, build_rate / 1e6, opt_rate / 1e6, run_rate / 1e6,
-           commit_rate);
+    *r = (struct rates){build_rate, opt_rate, run_rate, commit_rate, ops_in, ops_out};
     ir_block_destroy(&b);
     ir_block_destroy(&work);
+}
+
+static double max(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static void bench_shape(const struct ir_env *env, const struct shape *s)
+{
+    struct rates best = {0}, r;
+    for (int i = 0; i < ROUNDS; i++) {
+        measure(env, s, &r);
+        best = (struct rates){max(best.build, r.build), max(best.opt, r.opt),
+                              max(best.run, r.run), max(best.commit, r.commit),
+                              r.ops_in, r.ops_out};
+    }
+    printf("%-7s %4u -> %3u ops  built %7.1f M ops/s  optimized %6.1f M ops/s  "
+           "interpreted %6.1f M ops/s  translated %7.0f blocks/s\n",
+           s->name, best.ops_in, best.ops_out, best.build / 1e6, best.opt / 1e6,
+           best.run / 1e6, best.commit);
 }
 
 int main(void)
