@@ -20,6 +20,9 @@ enum x86_opnd_class {
 enum x86_opnd_size {
     SZ_0, SZ_B, SZ_W, SZ_D, SZ_Q, SZ_DQ,
     SZ_V,     /* operand size */
+    SZ_WV,    /* 16 bits in memory, operand size in a register */
+    SZ_BD,    /* 8 bits in memory, 32 in a register */
+    SZ_WD,    /* 16 bits in memory, 32 in a register */
     SZ_Z,     /* operand size, at most 32 bits */
     SZ_Y,     /* 32 bits, or 64 with a 64-bit operand size */
     SZ_P,     /* far pointer: 16-bit selector + operand-size offset */

@@ -205,7 +205,10 @@ static unsigned operand_bytes(const struct x86_instr *insn, unsigned size)
     case SZ_D: return 4;
     case SZ_Q: return 8;
     case SZ_DQ: return 16;
-    case SZ_V: return os;
+    case SZ_V:
+    case SZ_WV: return os; /* decode_operands narrows the memory forms of these three */
+    case SZ_BD:
+    case SZ_WD: return 4;
     case SZ_Z: return os == 8 ? 4 : os;
     case SZ_Y: return os == 8 ? 8 : 4;
     case SZ_P: return (os == 8 ? 8 : os) + 2;
@@ -261,7 +264,16 @@ static bool decode_operands(struct decoder *d, const struct x86_opcode *e)
         op->size = (uint16_t)operand_bytes(insn, info->size);
         bool is_mem = mod != 3 && !(e->flags & X86_IF_MOD_IGN);
         switch (info->cls) {
-        case OC_E: is_mem ? (void)(op->kind = X86_OPK_MEM) : set_reg(op, X86_RC_GPR, rm); break;
+        case OC_E:
+            if (!is_mem) {
+                set_reg(op, X86_RC_GPR, rm);
+                break;
+            }
+            op->kind = X86_OPK_MEM;
+            op->size = info->size == SZ_WV || info->size == SZ_WD ? 2
+                       : info->size == SZ_BD                  ? 1
+                                                              : op->size;
+            break;
         case OC_M: op->kind = X86_OPK_MEM; break;
         case OC_R:
         case OC_RMOD: set_reg(op, X86_RC_GPR, rm); break;

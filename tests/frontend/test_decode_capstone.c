@@ -16,7 +16,7 @@
 #define DECODE_TEST_SAMPLES 1000000
 #endif
 
-enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP };
+enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP, REGS };
 enum { M16 = 1, M32 = 2, MALL = 3 };
 enum { PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
 enum { FANY, FMEM, FREG };
@@ -136,10 +136,10 @@ static void report(struct run *run, const uint8_t *buf, const char *what,
     for (unsigned i = 0; i < 15; i++) {
         snprintf(hex + 2 * i, 3, "%02x", buf[i]);
     }
-    printf("mode%d %s: %s ours=%s/%u/st%d/ud%d map%u op%02x slot%u cs=%s/%u\n",
+    printf("mode%d %s: %s ours=%s/%u/st%d/ud%d map%u op%02x slot%u cs=%s/%u [%s]\n",
            run->code_size * 8, what, hex, st == X86_DECODE_OK ? x86_instr_name(insn) : "-",
            insn->len, st, insn->ud_reason, insn->map, insn->opcode, insn->mandatory,
-           csname ? csname : "-", cslen);
+           csname ? csname : "-", cslen, csname ? run->ci->op_str : "");
 }
 
 /* Capstone's register id for GPR n at the given address size. */
@@ -182,6 +182,43 @@ static bool same_memory_operand(const struct x86_instr *insn, const cs_insn *ci)
     return true; /* Capstone shows no memory operand (e.g. LEA-like forms): nothing to compare */
 }
 
+/* Capstone's register id for one of our register operands. */
+static unsigned cs_reg(const struct x86_operand *op)
+{
+    static const unsigned r8[8] = {X86_REG_AL, X86_REG_CL, X86_REG_DL, X86_REG_BL,
+                                   X86_REG_AH, X86_REG_CH, X86_REG_DH, X86_REG_BH};
+    static const unsigned seg[6] = {X86_REG_ES, X86_REG_CS, X86_REG_SS,
+                                    X86_REG_DS, X86_REG_FS, X86_REG_GS};
+    switch (op->rclass) {
+    case X86_RC_GPR: return op->size == 1 ? r8[op->reg] : cs_gpr(op->reg, op->size);
+    case X86_RC_SEG: return seg[op->reg];
+    case X86_RC_CR: return X86_REG_CR0 + op->reg;
+    case X86_RC_DR: return X86_REG_DR0 + op->reg;
+    case X86_RC_MMX: return X86_REG_MM0 + op->reg;
+    case X86_RC_XMM: return X86_REG_XMM0 + op->reg;
+    case X86_RC_ST: return X86_REG_ST0 + op->reg;
+    default: return X86_REG_INVALID;
+    }
+}
+
+/* The explicit register operands, in order, must be Capstone's. */
+static bool same_register_operands(const struct x86_instr *insn, const cs_insn *ci)
+{
+    unsigned ours[4], theirs[8], n = 0, m = 0;
+    for (unsigned i = 0; i < insn->nops; i++) {
+        if (insn->op[i].kind == X86_OPK_REG) {
+            ours[n++] = cs_reg(&insn->op[i]);
+        }
+    }
+    const cs_x86 *x = &ci->detail->x86;
+    for (unsigned i = 0; i < x->op_count && m < 8; i++) {
+        if (x->operands[i].type == X86_OP_REG) {
+            theirs[m++] = x->operands[i].reg;
+        }
+    }
+    return n == m && memcmp(ours, theirs, n * sizeof(ours[0])) == 0;
+}
+
 static void compare_one(struct run *run, const uint8_t *buf)
 {
     struct x86_instr insn;
@@ -210,6 +247,8 @@ static void compare_one(struct run *run, const uint8_t *buf)
         kind = NAME;
     } else if (!same_memory_operand(&insn, run->ci)) {
         kind = MEMOP;
+    } else if (!same_register_operands(&insn, run->ci)) {
+        kind = REGS;
     } else {
         run->agreed++;
         return;
@@ -221,7 +260,7 @@ static void compare_one(struct run *run, const uint8_t *buf)
             return;
         }
     }
-    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud", "mem-operand"};
+    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud", "mem-operand", "registers"};
     report(run, buf, kinds[kind], &insn, st, csname, cslen);
 }
 
