@@ -53,6 +53,8 @@ struct mmu_phys_space {
     uint64_t a20_mask;
     mmu_log_fn log;
     void *log_opaque;
+    mmu_log_fn mmu_log;
+    void *mmu_log_opaque;
     mmu_smc_fn smc;
     void *smc_opaque;
     struct mmu_tlb *tlbs; /* attached TLBs, linked through mmu_tlb.space_next */

@@ -56,6 +56,12 @@ void mmu_phys_set_log(struct mmu_phys_space *s, mmu_log_fn fn, void *opaque)
     s->log_opaque = opaque;
 }
 
+void mmu_phys_set_mmu_log(struct mmu_phys_space *s, mmu_log_fn fn, void *opaque)
+{
+    s->mmu_log = fn;
+    s->mmu_log_opaque = opaque;
+}
+
 void mmu_phys_set_smc_hook(struct mmu_phys_space *s, mmu_smc_fn fn, void *opaque)
 {
     s->smc = fn;

@@ -60,6 +60,9 @@ struct mmu_phys_stats {
 struct mmu_phys_space *mmu_phys_new(uint64_t ram_size);
 void mmu_phys_free(struct mmu_phys_space *space);
 void mmu_phys_set_log(struct mmu_phys_space *space, mmu_log_fn fn, void *opaque);
+/* Receives "-d mmu" lines (TLB fills, page faults) from the TLBs attached to
+ * the space. Install it only while -d mmu is on: it is called on every fill. */
+void mmu_phys_set_mmu_log(struct mmu_phys_space *space, mmu_log_fn fn, void *opaque);
 void mmu_phys_set_smc_hook(struct mmu_phys_space *space, mmu_smc_fn fn, void *opaque);
 uint8_t *mmu_phys_ram(struct mmu_phys_space *space);
 uint64_t mmu_phys_ram_size(const struct mmu_phys_space *space);

@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 static void flush_idx(struct mmu_tlb *tlb, unsigned idx)
@@ -129,6 +130,25 @@ void mmu_tlb_invlpg(struct mmu_tlb *tlb, uint32_t vaddr)
 
 /* ---- refill ---- */
 
+static void log_mmu(const struct mmu_tlb *tlb, const char *fmt, ...)
+{
+    const struct mmu_phys_space *s = tlb->space;
+    va_list ap;
+    va_start(ap, fmt);
+    s->mmu_log(s->mmu_log_opaque, fmt, ap);
+    va_end(ap);
+}
+
+static void log_fill(const struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
+                     const struct mmu_translation *t)
+{
+    static const char *const names[MMU_IDX_COUNT] = {"kernel", "user", "nopaging"};
+    log_mmu(tlb, "mmu: fill %s va=0x%08x pa=0x%09" PRIx64 " page=%uK %c%c%c%s%s\n", names[idx],
+            vaddr, t->paddr, t->page_size >> 10, t->prot & MMU_PROT_READ ? 'r' : '-',
+            t->prot & MMU_PROT_WRITE ? 'w' : '-', t->prot & MMU_PROT_EXEC ? 'x' : '-',
+            t->dirty ? " dirty" : "", t->global ? " global" : "");
+}
+
 static void fill(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
                  const struct mmu_translation *t)
 {
@@ -185,9 +205,13 @@ bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
             if (!mmu_translate(tlb->space, &tlb->paging, vaddr, access, idx == MMU_IDX_USER, &t,
                                fault)) {
                 tlb->stats.faults++;
+                if (tlb->space->mmu_log)
+                    log_mmu(tlb, "mmu: #PF va=0x%08x error=0x%x\n", vaddr, fault->error_code);
                 return false;
             }
         }
+        if (tlb->space->mmu_log)
+            log_fill(tlb, idx, vaddr, &t);
         fill(tlb, idx, vaddr, &t);
     }
     *paddr = tlb->info[idx][i].paddr | (vaddr & MMU_PAGE_OFFSET);

@@ -4,6 +4,7 @@
 #include "softmmu/tlb.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -454,6 +455,31 @@ START_TEST(code_fetches_use_the_exec_tag_and_stats_are_printable)
 }
 END_TEST
 
+
+static char mmu_lines[512];
+
+static void capture_mmu(void *opaque, const char *fmt, va_list ap)
+{
+    (void)opaque;
+    size_t n = strlen(mmu_lines);
+    vsnprintf(mmu_lines + n, sizeof(mmu_lines) - n, fmt, ap);
+}
+
+START_TEST(mmu_log_shows_fills_and_faults)
+{
+    struct fixture x = setup(true);
+    mmu_lines[0] = '\0';
+    mmu_phys_set_mmu_log(x.s, capture_mmu, NULL);
+    map4k(&x, VA, 0x20000 | P | RW | US);
+    ck_assert_int_eq(mmu_stb(x.tlb, MMU_IDX_USER, VA + 5, 1, &x.f), MMU_OK);
+    uint32_t v;
+    ck_assert_int_eq(mmu_ldub(x.tlb, MMU_IDX_USER, VA + 0x1000, &v, &x.f), MMU_FAULT);
+    ck_assert_str_eq(mmu_lines, "mmu: fill user va=0x00801005 pa=0x000020005 page=4K rwx dirty\n"
+                                "mmu: #PF va=0x00802000 error=0x4\n");
+    teardown(&x);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("softmmu_tlb");
@@ -476,6 +502,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, store_to_code_page_calls_the_smc_hook_and_reports_current_block);
     tcase_add_test(tc, dma_write_to_code_page_calls_the_smc_hook);
     tcase_add_test(tc, code_fetches_use_the_exec_tag_and_stats_are_printable);
+    tcase_add_test(tc, mmu_log_shows_fills_and_faults);
     suite_add_tcase(s, tc);
     return s;
 }
