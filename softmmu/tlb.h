@@ -55,13 +55,14 @@
 
 #include <string.h>
 
-/* 1024 entries per MMU index, measured by benchmarks/softmmu/run.sh: hits cost
- * the same at 64 to 4096 entries; random accesses over 257-1024 pages (4 MiB,
- * an ordinary kernel + process working set) run ~8x faster than with 256
- * entries; the price is a larger flush (+~5 us per CR3 write, visible only when
- * CR3 is written every ~1000 accesses) and 144 KiB per CPU. Only the benchmark
- * overrides it, and then for every softmmu source it compiles (the layout of
- * struct mmu_tlb depends on it). */
+/* 1024 entries per MMU index, measured by benchmarks/softmmu/run.sh: a hit
+ * costs the same (~1.1 ns) at 64 to 4096 entries; random loads over a
+ * 1024-page (4 MiB) working set cost 4.6 ns against 30 ns with 256 entries;
+ * the price is 144 KiB per CPU and larger flushes (4% slower than 256 entries
+ * with a CR3 write every 1000 accesses). 4096 entries only pay off beyond
+ * 4 MiB working sets and make every full flush (A20 toggles under DOS) 4x
+ * dearer. Only the benchmark overrides it, and then for every softmmu source it
+ * compiles (the layout of struct mmu_tlb depends on it). */
 #ifndef MMU_TLB_BITS
 #define MMU_TLB_BITS 10
 #endif
