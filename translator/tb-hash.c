@@ -111,7 +111,7 @@ void tb_jmp_cache_detach(struct translator *t, struct tb_jmp_cache *jc)
 void tb_jmp_cache_clear_all(struct translator *t)
 {
     for (struct tb_jmp_cache *jc = t->jcs; jc; jc = jc->next)
-        memset(jc->entry, 0, sizeof(jc->entry));
+        tb_jmp_cache_flush(jc);
 }
 
 void tb_jmp_cache_remove(struct translator *t, struct tb *tb)
@@ -120,6 +120,34 @@ void tb_jmp_cache_remove(struct translator *t, struct tb *tb)
     for (struct tb_jmp_cache *jc = t->jcs; jc; jc = jc->next)
         if (jc->entry[i] == tb)
             jc->entry[i] = NULL;
+}
+
+void tb_jmp_cache_flush(struct tb_jmp_cache *jc)
+{
+    memset(jc->entry, 0, sizeof(jc->entry));
+}
+
+void tb_jmp_cache_flush_page(struct tb_jmp_cache *jc, uint64_t vaddr)
+{
+    uint64_t page = vaddr >> TB_PAGE_BITS;
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        struct tb *tb = jc->entry[i];
+        /* a block may end in the next page */
+        if (tb && (tb->pc >> TB_PAGE_BITS == page ||
+                   (tb->pc + (tb->size ? tb->size - 1 : 0)) >> TB_PAGE_BITS == page))
+            jc->entry[i] = NULL;
+    }
+}
+
+struct tb *tb_jmp_cache_probe(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,
+                              uint64_t cs_base, uint32_t flags)
+{
+    struct tb *tb = jc->entry[tb_jmp_cache_index(pc)];
+    if (tb && tb->pc == pc && tb->key.cs_base == cs_base && tb->key.flags == flags) {
+        t->stats.jc_hits++;
+        return tb;
+    }
+    return NULL;
 }
 
 struct tb *tb_lookup(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,

@@ -160,13 +160,22 @@ struct tb_jmp_cache {
     struct tb *entry[TB_JMP_CACHE_SIZE];
     struct tb_jmp_cache *next;
 };
+/* Attach before use, detach before freeing the cache. */
 void tb_jmp_cache_attach(struct translator *t, struct tb_jmp_cache *jc);
 void tb_jmp_cache_detach(struct translator *t, struct tb_jmp_cache *jc);
+/* For the CPU when virtual-to-physical mappings change (TLB flush, INVLPG):
+ * entries found by virtual PC alone would be stale. */
+void tb_jmp_cache_flush(struct tb_jmp_cache *jc);
+void tb_jmp_cache_flush_page(struct tb_jmp_cache *jc, uint64_t vaddr);
 static inline unsigned tb_jmp_cache_index(uint64_t pc)
 {
     return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1));
 }
 
+/* The jump cache alone, by virtual PC and mode: no physical address needed,
+ * so valid only while the caller flushes the cache on mapping changes. */
+struct tb *tb_jmp_cache_probe(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,
+                              uint64_t cs_base, uint32_t flags);
 /* The jump cache, then the hash table; NULL on a miss. */
 struct tb *tb_lookup(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,
                      const struct tb_key *key);
