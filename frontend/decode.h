@@ -32,7 +32,8 @@ enum x86_ud_reason {
 #define X86_FEATURES(X)                                                                            \
     X(I386, "386 base instruction set")                                                            \
     X(I486, "486: BSWAP, CMPXCHG, XADD, INVD, WBINVD, INVLPG")                                     \
-    X(PENTIUM, "Pentium: CPUID, RSM")                                                              \
+    X(CPUID, "CPUID (Pentium, late 486s)")                                                         \
+    X(SMM, "RSM (system management mode)")                                                         \
     X(FPU, "x87 FPU")                                                                              \
     X(TSC, "RDTSC")                                                                                \
     X(MSR, "RDMSR/WRMSR")                                                                          \

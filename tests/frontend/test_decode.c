@@ -307,7 +307,7 @@ START_TEST(cpu_model_features_gate_instructions)
     struct x86_instr in;
     static const uint8_t cmove[] = {0x0f, 0x44, 0xc1};
     uint64_t p5 = X86_FEATURE_BIT(X86_FEAT_I386) | X86_FEATURE_BIT(X86_FEAT_I486) |
-                  X86_FEATURE_BIT(X86_FEAT_PENTIUM) | X86_FEATURE_BIT(X86_FEAT_FPU) |
+                  X86_FEATURE_BIT(X86_FEAT_CPUID) | X86_FEATURE_BIT(X86_FEAT_FPU) |
                   X86_FEATURE_BIT(X86_FEAT_TSC) | X86_FEATURE_BIT(X86_FEAT_CX8);
     ck_assert_int_eq(x86_decode_buf(&in, cmove, 3, 4, p5, 0), X86_DECODE_UD);
     ck_assert_uint_eq(in.ud_reason, X86_UD_FEATURE);
@@ -321,6 +321,16 @@ START_TEST(cpu_model_features_gate_instructions)
     static const uint8_t addps[] = {0x0f, 0x58, 0xc1};
     ck_assert_int_eq(x86_decode_buf(&in, addps, 3, 4, p5, 0), X86_DECODE_UD);
     ck_assert_str_eq(x86_feature_name(in.feature), "SSE");
+}
+END_TEST
+
+START_TEST(only_16_and_32_bit_code_is_decoded_for_now)
+{
+    struct x86_instr in;
+    static const uint8_t nop[] = {0x90};
+    ck_assert_int_eq(x86_decode_buf(&in, nop, 1, 8, X86_FEATURES_ALL, 0), X86_DECODE_UD);
+    ck_assert_uint_eq(in.ud_reason, X86_UD_MODE);
+    ck_assert_int_eq(x86_decode_buf(&in, nop, 1, 2, X86_FEATURES_ALL, 0), X86_DECODE_OK);
 }
 END_TEST
 
@@ -432,6 +442,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, lock_needs_a_lockable_instruction_with_memory_destination);
     tcase_add_test(tc, lock_acceptance_matches_the_sdm_list_for_every_opcode);
     tcase_add_test(tc, cpu_model_features_gate_instructions);
+    tcase_add_test(tc, only_16_and_32_bit_code_is_decoded_for_now);
     tcase_add_test(tc, mandatory_prefixes_select_sse_variants);
     tcase_add_test(tc, undefined_encodings_raise_ud_with_a_reason);
     tcase_add_test(tc, mov_cr_ignores_mod_and_reads_no_displacement);
