@@ -1,5 +1,5 @@
 /* Translator statistics as text, for the monitor's `info jit`. */
-#include "translator.h"
+#include "tb-internal.h"
 
 int translator_stats_format(const struct translator_stats *s, char *buf, size_t len)
 {
@@ -20,4 +20,17 @@ int translator_stats_format(const struct translator_stats *s, char *buf, size_t 
                     (unsigned long long)s->hash_hits, (unsigned long long)s->lookup_misses,
                     (unsigned long long)s->chained_jumps, (unsigned long long)s->flushes,
                     (unsigned long long)s->invalidations);
+}
+
+int translator_info_format(const struct translator *t, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "backend               %s\n"
+                               "code buffer           %zu of %zu KiB used, %s\n",
+                     t->backend->name, t->cb.used / 1024, t->cb.size / 1024,
+                     codebuf_mode_name(t->cb.mode));
+    if (n < 0)
+        return n;
+    size_t off = (size_t)n < len ? (size_t)n : len;
+    int m = translator_stats_format(&t->stats, buf + off, len - off);
+    return m < 0 ? m : n + m;
 }

@@ -153,6 +153,8 @@ void translator_optimize(struct ir_block *b);
 const struct translator_stats *translator_stats(const struct translator *t);
 /* Multi-line text for `info jit`; returns the length it needed, like snprintf. */
 int translator_stats_format(const struct translator_stats *s, char *buf, size_t len);
+/* The backend and code buffer (mode, use) then the statistics, for `info jit`. */
+int translator_info_format(const struct translator *t, char *buf, size_t len);
 
 /* Per-CPU cache of recent blocks by virtual PC. Owned by the caller, attached
  * to the translator so that invalidation and flushes clear it. */

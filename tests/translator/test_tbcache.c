@@ -392,6 +392,44 @@ START_TEST(codebuf_falls_back_to_single_mappings)
 }
 END_TEST
 
+START_TEST(tbcache_info_names_backend_and_code_buffer)
+{
+    char buf[1024];
+    int n = translator_info_format(t, buf, sizeof(buf));
+    ck_assert_int_eq(n, (int)strlen(buf));
+    ck_assert_ptr_nonnull(strstr(buf, "backend               test\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "0 of 1024 KiB used, "));
+    ck_assert_ptr_nonnull(strstr(buf, "blocks translated     0\n"));
+    char small[8];
+    ck_assert_int_eq(translator_info_format(t, small, sizeof(small)), n); /* like snprintf */
+}
+END_TEST
+
+START_TEST(tbcache_two_translators_are_independent)
+{
+    struct translator *t2;
+    struct tb_jmp_cache jc2;
+    struct translator_config cfg = {.env = &env, .backend = &test_backend, .code_size = 1 << 16};
+    t2 = translator_new(&cfg);
+    tb_jmp_cache_attach(t2, &jc2);
+    struct tb *a = add_block(0x1000, 0x1000, 8, 0, TB_NO_PAGE);
+    struct translator *save = t;
+    t = t2;
+    struct tb *a2 = add_block(0x1000, 0x1000, 8, 0, TB_NO_PAGE);
+    t = save;
+    ck_assert_ptr_ne(a, a2);
+    struct tb_key k = {0x1000, 0, 0};
+    ck_assert_ptr_eq(tb_lookup(t2, &jc2, 0x1000, &k), a2);
+    ck_assert_uint_eq(tb_invalidate_phys_range(t, 0x1000, 0x1001), 1);
+    ck_assert(!a2->invalid);
+    ck_assert_ptr_eq(tb_lookup(t2, &jc2, 0x1000, &k), a2);
+    ck_assert_ptr_null(tb_lookup(t, &jc, 0x1000, &k));
+    ck_assert_uint_eq(translator_stats(t2)->invalidations, 0);
+    tb_jmp_cache_detach(t2, &jc2);
+    translator_free(t2);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_tbcache");
@@ -409,6 +447,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, tbcache_full_code_buffer_flushes_everything);
     tcase_add_test(tc, tbcache_restore_records_map_sites_to_insn_data);
     tcase_add_test(tc, tbcache_stats_format_names_every_counter);
+    tcase_add_test(tc, tbcache_info_names_backend_and_code_buffer);
+    tcase_add_test(tc, tbcache_two_translators_are_independent);
     suite_add_tcase(s, tc);
     TCase *cbt = tcase_create("codebuf");
     tcase_add_test(cbt, codebuf_dual_mapping_views_share_bytes);
