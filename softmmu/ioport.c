@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#define IO_PORTS 0x10000u
+#define IO_PORTS        0x10000u
 #define IO_MAX_HANDLERS 0xfffe
 
 struct io_handler {

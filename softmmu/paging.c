@@ -4,24 +4,24 @@
  * address space, so a table anywhere (even MMIO or unassigned) is safe. */
 #include "softmmu/paging.h"
 
-#define PTE_P 0x001u
+#define PTE_P  0x001u
 #define PTE_RW 0x002u
 #define PTE_US 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
+#define PTE_A  0x020u
+#define PTE_D  0x040u
 #define PTE_PS 0x080u
-#define PTE_G 0x100u
+#define PTE_G  0x100u
 #define PTE_XD (1ull << 63)
 
 /* What the walk found before the rights check. */
 struct leaf {
-    uint64_t base;       /* physical base of the page */
+    uint64_t base; /* physical base of the page */
     uint32_t page_size;
-    bool us, rw, xd;     /* combined over all levels */
+    bool us, rw, xd; /* combined over all levels */
     bool global;
-    uint64_t dir_addr;   /* entry above the leaf (0 with a large page) */
-    uint64_t leaf_addr;  /* entry mapping the page */
-    uint32_t dir_low;    /* low dwords, for the accessed/dirty update */
+    uint64_t dir_addr;  /* entry above the leaf (0 with a large page) */
+    uint64_t leaf_addr; /* entry mapping the page */
+    uint32_t dir_low;   /* low dwords, for the accessed/dirty update */
     uint32_t leaf_low;
 };
 

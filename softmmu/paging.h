@@ -7,12 +7,7 @@
 
 #include "softmmu/softmmu.h"
 
-enum mmu_access {
-    MMU_ACCESS_READ,
-    MMU_ACCESS_WRITE,
-    MMU_ACCESS_EXEC,
-    MMU_ACCESS_COUNT
-};
+enum mmu_access { MMU_ACCESS_READ, MMU_ACCESS_WRITE, MMU_ACCESS_EXEC, MMU_ACCESS_COUNT };
 
 /* The paging mode: what CR0, CR3, CR4 (and later EFER) say. */
 struct mmu_paging {
@@ -27,9 +22,9 @@ struct mmu_paging {
 };
 
 /* Permissions of a translation for the mode that walked it. */
-#define MMU_PROT_READ 1u
+#define MMU_PROT_READ  1u
 #define MMU_PROT_WRITE 2u
-#define MMU_PROT_EXEC 4u
+#define MMU_PROT_EXEC  4u
 
 struct mmu_translation {
     uint64_t paddr;     /* physical address of the byte (A20 applied) */
@@ -40,11 +35,11 @@ struct mmu_translation {
 };
 
 /* #PF error code bits, SDM Vol. 3A §4.7. */
-#define MMU_PF_P 0x01u    /* protection violation (0: not present) */
-#define MMU_PF_W 0x02u    /* write access */
-#define MMU_PF_U 0x04u    /* user-mode access */
+#define MMU_PF_P    0x01u /* protection violation (0: not present) */
+#define MMU_PF_W    0x02u /* write access */
+#define MMU_PF_U    0x04u /* user-mode access */
 #define MMU_PF_RSVD 0x08u /* reserved bit set in a paging entry */
-#define MMU_PF_I 0x10u    /* instruction fetch (only with NXE) */
+#define MMU_PF_I    0x10u /* instruction fetch (only with NXE) */
 
 #define MMU_VECTOR_PF 14
 

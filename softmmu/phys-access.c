@@ -73,13 +73,9 @@ static bool region_store(struct mmu_phys_space *s, const struct mmu_region *r, u
 {
     uint64_t off = paddr - r->base;
     switch (r->kind) {
-    case PHYS_MMIO:
-        mmu_io_dispatch_write(r->ops, r->opaque, off, value, size);
-        return false;
-    case PHYS_ROM:
-        return false;
-    case PHYS_RAM:
-        break;
+    case PHYS_MMIO: mmu_io_dispatch_write(r->ops, r->opaque, off, value, size); return false;
+    case PHYS_ROM: return false;
+    case PHYS_RAM: break;
     }
     bool modified = smc_check(s, paddr, size);
     phys_host_store(r->host + off, value, size);

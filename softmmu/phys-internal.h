@@ -12,12 +12,12 @@ struct mmu_tlb;
  * first use. Each page holds, per direction, the id of the winning region that
  * covers the whole page, PHYS_NONE (unassigned) or PHYS_MIXED (several regions
  * share the page: resolved by a priority search, never for plain RAM). */
-#define PHYS_LEAF_BITS 10
-#define PHYS_LEAF_PAGES (1u << PHYS_LEAF_BITS)
-#define PHYS_TOP_SHIFT (MMU_PAGE_BITS + PHYS_LEAF_BITS)
+#define PHYS_LEAF_BITS   10
+#define PHYS_LEAF_PAGES  (1u << PHYS_LEAF_BITS)
+#define PHYS_TOP_SHIFT   (MMU_PAGE_BITS + PHYS_LEAF_BITS)
 #define PHYS_TOP_ENTRIES (MMU_PHYS_LIMIT >> PHYS_TOP_SHIFT)
-#define PHYS_NONE 0
-#define PHYS_MIXED 0xffff
+#define PHYS_NONE        0
+#define PHYS_MIXED       0xffff
 #define PHYS_MAX_REGIONS 0xfffe
 
 enum phys_dir { PHYS_READ, PHYS_WRITE, PHYS_DIRS };

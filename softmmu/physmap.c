@@ -312,8 +312,7 @@ static uint16_t page_id(const struct mmu_phys_space *s, uint64_t paddr, enum phy
 }
 
 /* The priority search for pages shared by several regions (cold: MMIO only). */
-static struct mmu_region *search(const struct mmu_phys_space *s, uint64_t paddr,
-                                 enum phys_dir dir)
+static struct mmu_region *search(const struct mmu_phys_space *s, uint64_t paddr, enum phys_dir dir)
 {
     struct mmu_region *best = NULL;
     for (uint32_t i = 1; i < s->region_cap; i++) {
@@ -326,8 +325,7 @@ static struct mmu_region *search(const struct mmu_phys_space *s, uint64_t paddr,
     return best;
 }
 
-struct mmu_region *phys_region_at(const struct mmu_phys_space *s, uint64_t paddr,
-                                  enum phys_dir dir)
+struct mmu_region *phys_region_at(const struct mmu_phys_space *s, uint64_t paddr, enum phys_dir dir)
 {
     uint16_t id = page_id(s, paddr, dir);
     if (id == PHYS_MIXED)

@@ -9,19 +9,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MMU_PAGE_BITS 12
-#define MMU_PAGE_SIZE (1u << MMU_PAGE_BITS)
+#define MMU_PAGE_BITS   12
+#define MMU_PAGE_SIZE   (1u << MMU_PAGE_BITS)
 #define MMU_PAGE_OFFSET (MMU_PAGE_SIZE - 1)
 /* Physical addresses are 36 bits wide (PAE, PSE-36): anything at or above this
  * limit is unassigned. */
-#define MMU_PHYS_BITS 36
+#define MMU_PHYS_BITS  36
 #define MMU_PHYS_LIMIT (1ull << MMU_PHYS_BITS)
 
 /* Access widths a device handles, as a bit mask where each bit is the size. */
-#define MMU_WIDTH_1 1u
-#define MMU_WIDTH_2 2u
-#define MMU_WIDTH_4 4u
-#define MMU_WIDTH_8 8u
+#define MMU_WIDTH_1   1u
+#define MMU_WIDTH_2   2u
+#define MMU_WIDTH_4   4u
+#define MMU_WIDTH_8   8u
 #define MMU_WIDTH_ALL 15u
 
 /* Device callbacks, shared by MMIO regions and I/O ports. offset is relative to
@@ -97,8 +97,7 @@ uint64_t mmu_phys_a20_mask(const struct mmu_phys_space *space);
  * Unassigned bytes read as 0xff and ignore writes. Writes return true when the
  * block currently executing was modified (see mmu_smc_fn). */
 uint64_t mmu_phys_load(struct mmu_phys_space *space, uint64_t paddr, unsigned size);
-bool mmu_phys_store(struct mmu_phys_space *space, uint64_t paddr, uint64_t value,
-                    unsigned size);
+bool mmu_phys_store(struct mmu_phys_space *space, uint64_t paddr, uint64_t value, unsigned size);
 void mmu_phys_read(struct mmu_phys_space *space, uint64_t paddr, void *buf, size_t len);
 bool mmu_phys_write(struct mmu_phys_space *space, uint64_t paddr, const void *buf, size_t len);
 

@@ -76,9 +76,8 @@ static void flush_nonglobal(struct mmu_tlb *tlb)
 void mmu_tlb_set_paging(struct mmu_tlb *tlb, const struct mmu_paging *m)
 {
     const struct mmu_paging *o = &tlb->paging;
-    bool mode_changed = o->pg != m->pg || o->wp != m->wp || o->pse != m->pse ||
-                        o->pge != m->pge || o->pae != m->pae || o->nxe != m->nxe ||
-                        o->phys_bits != m->phys_bits;
+    bool mode_changed = o->pg != m->pg || o->wp != m->wp || o->pse != m->pse || o->pge != m->pge ||
+                        o->pae != m->pae || o->nxe != m->nxe || o->phys_bits != m->phys_bits;
     bool cr3_changed = o->cr3 != m->cr3;
     tlb->paging = *m;
     if (mode_changed) {
@@ -149,8 +148,7 @@ static void log_fill(const struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
             t->dirty ? " dirty" : "", t->global ? " global" : "");
 }
 
-static void fill(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
-                 const struct mmu_translation *t)
+static void fill(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr, const struct mmu_translation *t)
 {
     struct mmu_phys_space *s = tlb->space;
     uint64_t page = vaddr & MMU_TLB_PAGE_MASK;
@@ -184,8 +182,8 @@ static bool tag_hit(uint64_t tag, uint32_t vaddr)
     return !(tag & MMU_TLB_INVALID) && (tag & MMU_TLB_PAGE_MASK) == (vaddr & MMU_TLB_PAGE_MASK);
 }
 
-bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr,
-                       enum mmu_access access, uint64_t *paddr, struct mmu_fault *fault)
+bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr, enum mmu_access access,
+                       uint64_t *paddr, struct mmu_fault *fault)
 {
     assert(idx < MMU_IDX_COUNT && access < MMU_ACCESS_COUNT);
     struct mmu_tlb_entry *e = mmu_tlb_entry(tlb, idx, vaddr);

@@ -53,6 +53,7 @@
 #include "softmmu/paging.h"
 #include "softmmu/softmmu.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* 1024 entries per MMU index, measured by benchmarks/softmmu/run.sh: a hit
@@ -66,33 +67,33 @@
 #ifndef MMU_TLB_BITS
 #define MMU_TLB_BITS 10
 #endif
-#define MMU_TLB_SIZE (1u << MMU_TLB_BITS)
+#define MMU_TLB_SIZE       (1u << MMU_TLB_BITS)
 #define MMU_TLB_ENTRY_BITS 5 /* log2(sizeof(struct mmu_tlb_entry)) */
-#define MMU_TLB_PAGE_MASK (~(uint64_t)MMU_PAGE_OFFSET)
+#define MMU_TLB_PAGE_MASK  (~(uint64_t)MMU_PAGE_OFFSET)
 
-#define MMU_TLB_INVALID 0x1u
-#define MMU_TLB_MMIO 0x2u
+#define MMU_TLB_INVALID  0x1u
+#define MMU_TLB_MMIO     0x2u
 #define MMU_TLB_NOTDIRTY 0x4u
-#define MMU_TLB_EMPTY (~(uint64_t)0)
+#define MMU_TLB_EMPTY    (~(uint64_t)0)
 
 /* MMU indexes: which permissions an access is checked against. The CPU picks
  * KERNEL for CPL 0-2 and implicit supervisor accesses, USER for CPL 3, NOPAGING
  * when CR0.PG is clear (identity map, survives CR3 writes and INVLPG). */
-enum mmu_idx {
-    MMU_IDX_KERNEL,
-    MMU_IDX_USER,
-    MMU_IDX_NOPAGING,
-    MMU_IDX_COUNT
-};
+enum mmu_idx { MMU_IDX_KERNEL, MMU_IDX_USER, MMU_IDX_NOPAGING, MMU_IDX_COUNT };
 
 struct mmu_tlb_entry {
     uint64_t tag[MMU_ACCESS_COUNT];
     uint64_t addend;
 };
 
-#define MMU_TLB_TAG_OFFSET(kind) ((kind) * 8)
-#define MMU_TLB_ADDEND_OFFSET 24
+_Static_assert(sizeof(struct mmu_tlb_entry) == 1u << MMU_TLB_ENTRY_BITS, "entry size");
+_Static_assert(offsetof(struct mmu_tlb_entry, addend) == 24, "addend offset");
+
+#define MMU_TLB_TAG_OFFSET(kind)  ((kind)*8)
+#define MMU_TLB_ADDEND_OFFSET     24
 #define MMU_TLB_TABLE_OFFSET(idx) ((idx) * (MMU_TLB_SIZE << MMU_TLB_ENTRY_BITS))
+
+_Static_assert(MMU_TLB_BITS >= 8, "DESIGN.md: at least 256 entries");
 
 /* Slow-path side data of an entry (same index), never read by the fast path. */
 struct mmu_tlb_info {
@@ -158,11 +159,10 @@ bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
 int mmu_tlb_format_stats(const struct mmu_tlb *tlb, char *buf, size_t len);
 
 /* Slow path: any size 1-8, any alignment. Loads zero-extend into *value. */
-enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
-                              unsigned size, enum mmu_access access, uint64_t *value,
-                              struct mmu_fault *fault);
-enum mmu_result mmu_store_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
-                               unsigned size, uint64_t value, struct mmu_fault *fault);
+enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr, unsigned size,
+                              enum mmu_access access, uint64_t *value, struct mmu_fault *fault);
+enum mmu_result mmu_store_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr, unsigned size,
+                               uint64_t value, struct mmu_fault *fault);
 
 /* ---- the C fast path (interpreter backend) ---- */
 
@@ -281,8 +281,8 @@ static inline enum mmu_result mmu_ldsw(struct mmu_tlb *tlb, unsigned idx, uint32
     return r;
 }
 
-static inline enum mmu_result mmu_ldl(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint32_t *out, struct mmu_fault *f)
+static inline enum mmu_result mmu_ldl(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint32_t *out,
+                                      struct mmu_fault *f)
 {
     uint64_t v = 0;
     enum mmu_result r = mmu_load(tlb, idx, MMU_ACCESS_READ, va, 4, &v, f);
@@ -290,8 +290,8 @@ static inline enum mmu_result mmu_ldl(struct mmu_tlb *tlb, unsigned idx, uint32_
     return r;
 }
 
-static inline enum mmu_result mmu_ldq(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint64_t *out, struct mmu_fault *f)
+static inline enum mmu_result mmu_ldq(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint64_t *out,
+                                      struct mmu_fault *f)
 {
     return mmu_load(tlb, idx, MMU_ACCESS_READ, va, 8, out, f);
 }
@@ -323,26 +323,26 @@ static inline enum mmu_result mmu_ldl_code(struct mmu_tlb *tlb, unsigned idx, ui
     return r;
 }
 
-static inline enum mmu_result mmu_stb(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint32_t v, struct mmu_fault *f)
+static inline enum mmu_result mmu_stb(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint32_t v,
+                                      struct mmu_fault *f)
 {
     return mmu_store(tlb, idx, va, 1, v, f);
 }
 
-static inline enum mmu_result mmu_stw(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint32_t v, struct mmu_fault *f)
+static inline enum mmu_result mmu_stw(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint32_t v,
+                                      struct mmu_fault *f)
 {
     return mmu_store(tlb, idx, va, 2, v, f);
 }
 
-static inline enum mmu_result mmu_stl(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint32_t v, struct mmu_fault *f)
+static inline enum mmu_result mmu_stl(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint32_t v,
+                                      struct mmu_fault *f)
 {
     return mmu_store(tlb, idx, va, 4, v, f);
 }
 
-static inline enum mmu_result mmu_stq(struct mmu_tlb *tlb, unsigned idx, uint32_t va,
-                                      uint64_t v, struct mmu_fault *f)
+static inline enum mmu_result mmu_stq(struct mmu_tlb *tlb, unsigned idx, uint32_t va, uint64_t v,
+                                      struct mmu_fault *f)
 {
     return mmu_store(tlb, idx, va, 8, v, f);
 }

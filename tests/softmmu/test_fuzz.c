@@ -11,7 +11,7 @@
 
 #define RAM_SIZE ((2u << 20) + 0x800)
 #define ROM_SIZE 0x10000u
-#define OPS 1000000
+#define OPS      1000000
 
 struct rng {
     uint64_t s;
@@ -130,8 +130,8 @@ static unsigned escaping_entries(struct world *w)
                     continue;
                 uintptr_t host = (uintptr_t)(e->tag[k] + e->addend);
                 bool in_ram = host >= ram && host + MMU_PAGE_SIZE <= ram + RAM_SIZE;
-                bool in_rom = k != MMU_ACCESS_WRITE && host >= rom &&
-                              host + MMU_PAGE_SIZE <= rom + ROM_SIZE;
+                bool in_rom =
+                    k != MMU_ACCESS_WRITE && host >= rom && host + MMU_PAGE_SIZE <= rom + ROM_SIZE;
                 bad += !(in_ram || in_rom);
             }
         }
@@ -144,7 +144,7 @@ static uint32_t random_vaddr(struct rng *r)
     uint64_t x = next(r);
     switch (x & 3) {
     case 0: return (uint32_t)(x >> 32);
-    case 1: return (uint32_t)((x >> 32) | 0xff8) ; /* page ends */
+    case 1: return (uint32_t)((x >> 32) | 0xff8);                 /* page ends */
     case 2: return (uint32_t)(0xfffff000u | ((x >> 32) & 0xfff)); /* the 4 GiB wrap */
     default: return (uint32_t)((x >> 32) % (RAM_SIZE + 0x1000));
     }
@@ -166,7 +166,12 @@ static void random_mode(struct world *w, struct rng *r)
     uint64_t x = next(r);
     static const uint8_t bits[] = {0, 32, 36, 40};
     struct mmu_paging m = {
-        .pg = x & 1, .wp = x & 2, .pse = x & 4, .pge = x & 8, .pae = x & 16, .nxe = x & 32,
+        .pg = x & 1,
+        .wp = x & 2,
+        .pse = x & 4,
+        .pge = x & 8,
+        .pae = x & 16,
+        .nxe = x & 32,
         .phys_bits = bits[(x >> 6) & 3],
         .cr3 = (x & 64) ? (x >> 32) : ((x >> 32) % RAM_SIZE),
     };
@@ -235,8 +240,9 @@ static void control(struct world *w, struct rng *r)
         mmu_io_write(w->io, (uint16_t)(0x3f0 + ((x >> 8) & 0x1f)), x, 1u << ((x >> 16) & 3));
         mmu_io_read(w->io, (uint16_t)(x >> 20), 1u << ((x >> 40) & 3));
         break;
-    default: mmu_tlb_translate(w->tlb, (x >> 8) % MMU_IDX_COUNT, random_vaddr(r), (x >> 16) % 3,
-                               &pa, &f);
+    default:
+        mmu_tlb_translate(w->tlb, (x >> 8) % MMU_IDX_COUNT, random_vaddr(r), (x >> 16) % 3, &pa,
+                          &f);
         break;
     }
 }

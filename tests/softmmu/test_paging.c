@@ -5,9 +5,9 @@
 
 #include <check.h>
 
-#define PD 0x10000u
-#define PT 0x11000u
-#define VA 0x00801234u /* PDE 2, PTE 1 */
+#define PD    0x10000u
+#define PT    0x11000u
+#define VA    0x00801234u /* PDE 2, PTE 1 */
 #define FRAME 0x20000u
 
 enum { P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100 };
@@ -259,7 +259,7 @@ START_TEST(global_bit_counts_only_with_pge)
 END_TEST
 
 /* PAE: PDPT at 0x30000, PD at 0x31000, PT at 0x32000. */
-#define PDPT 0x30000u
+#define PDPT   0x30000u
 #define PAE_PD 0x31000u
 #define PAE_PT 0x32000u
 #define PAE_VA 0x40603abcu /* PDPTE 1, PDE 3, PTE 3 */

@@ -4,6 +4,7 @@
 #include "softmmu/tlb.h"
 
 #include <check.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,8 +398,7 @@ START_TEST(store_to_code_page_calls_the_smc_hook_and_reports_current_block)
     ck_assert_uint_eq(log.paddr, 0x20800);
     ck_assert_uint_eq(log.len, 4);
     ck_assert_uint_eq(mmu_phys_load(x.s, 0x20800, 4), 2);
-    ck_assert_int_eq(mmu_stw(x.tlb, MMU_IDX_KERNEL, VA + 0x11f, 0x9090, &x.f),
-                     MMU_CODE_MODIFIED);
+    ck_assert_int_eq(mmu_stw(x.tlb, MMU_IDX_KERNEL, VA + 0x11f, 0x9090, &x.f), MMU_CODE_MODIFIED);
     ck_assert_uint_eq(log.calls, 2);
     ck_assert_uint_eq(mmu_phys_load(x.s, 0x2011f, 2), 0x9090);
     ck_assert_uint_eq(mmu_phys_stats(x.s)->smc_invalidations, 2);
@@ -430,7 +430,6 @@ START_TEST(dma_write_to_code_page_calls_the_smc_hook)
 }
 END_TEST
 
-
 START_TEST(code_fetches_use_the_exec_tag_and_stats_are_printable)
 {
     struct fixture x = setup(true);
@@ -455,7 +454,6 @@ START_TEST(code_fetches_use_the_exec_tag_and_stats_are_printable)
 }
 END_TEST
 
-
 static char mmu_lines[512];
 
 static void capture_mmu(void *opaque, const char *fmt, va_list ap)
@@ -476,6 +474,48 @@ START_TEST(mmu_log_shows_fills_and_faults)
     ck_assert_int_eq(mmu_ldub(x.tlb, MMU_IDX_USER, VA + 0x1000, &v, &x.f), MMU_FAULT);
     ck_assert_str_eq(mmu_lines, "mmu: fill user va=0x00801005 pa=0x000020005 page=4K rwx dirty\n"
                                 "mmu: #PF va=0x00802000 error=0x4\n");
+    teardown(&x);
+}
+END_TEST
+
+/* The instruction sequence documented in softmmu/tlb.h, written out with byte
+ * offsets as a backend emits it, agrees with the C fast path. */
+static bool documented_fast_path(struct mmu_tlb *tlb, unsigned idx, int kind, uint32_t va,
+                                 unsigned size, uintptr_t *host)
+{
+    uint64_t t0 = ((uint64_t)va >> (MMU_PAGE_BITS - MMU_TLB_ENTRY_BITS)) &
+                  ((uint64_t)(MMU_TLB_SIZE - 1) << MMU_TLB_ENTRY_BITS);
+    const uint8_t *entry = (const uint8_t *)tlb + MMU_TLB_TABLE_OFFSET(idx) + t0;
+    uint64_t t1 = ((uint64_t)va + size - 1) & MMU_TLB_PAGE_MASK;
+    uint64_t tag, addend;
+    memcpy(&tag, entry + MMU_TLB_TAG_OFFSET(kind), 8);
+    if (t1 != tag)
+        return false;
+    memcpy(&addend, entry + MMU_TLB_ADDEND_OFFSET, 8);
+    *host = (uintptr_t)(va + addend);
+    return true;
+}
+
+START_TEST(documented_fast_path_sequence_matches_the_c_fast_path)
+{
+    struct fixture x = setup(true);
+    ck_assert_uint_eq(offsetof(struct mmu_tlb, table), 0);
+    map4k(&x, VA, 0x20000 | P | RW | D);
+    map4k(&x, VA + 0x1000, 0x21000 | P);
+    uintptr_t host;
+    ck_assert(!documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_READ, VA + 8, 4, &host));
+    ck_assert_int_eq(mmu_stl(x.tlb, MMU_IDX_KERNEL, VA + 8, 0x1234, &x.f), MMU_OK);
+    ck_assert(documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_READ, VA + 8, 4, &host));
+    ck_assert_ptr_eq((void *)host, mmu_phys_ram(x.s) + 0x20008);
+    ck_assert(documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_WRITE, VA + 0xffc, 4, &host));
+    /* Crossing into the next page, another index, or a clean page: slow. */
+    ck_assert(!documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_READ, VA + 0xffd, 4, &host));
+    ck_assert(!documented_fast_path(x.tlb, MMU_IDX_USER, MMU_ACCESS_READ, VA + 8, 4, &host));
+    uint32_t v;
+    ck_assert_int_eq(mmu_ldl(x.tlb, MMU_IDX_KERNEL, VA + 0x1000, &v, &x.f), MMU_OK);
+    ck_assert(documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_READ, VA + 0x1000, 4, &host));
+    ck_assert(
+        !documented_fast_path(x.tlb, MMU_IDX_KERNEL, MMU_ACCESS_WRITE, VA + 0x1000, 4, &host));
     teardown(&x);
 }
 END_TEST
@@ -503,6 +543,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, dma_write_to_code_page_calls_the_smc_hook);
     tcase_add_test(tc, code_fetches_use_the_exec_tag_and_stats_are_printable);
     tcase_add_test(tc, mmu_log_shows_fills_and_faults);
+    tcase_add_test(tc, documented_fast_path_sequence_matches_the_c_fast_path);
     suite_add_tcase(s, tc);
     return s;
 }
