@@ -16,8 +16,8 @@ static bool map_dual(struct codebuf *cb, size_t size)
         return false;
     }
     void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    void *rx = rw == MAP_FAILED ? MAP_FAILED
-                                : mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    void *rx =
+        rw == MAP_FAILED ? MAP_FAILED : mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
     close(fd); /* the mappings keep the memory */
     if (rx == MAP_FAILED) {
         if (rw != MAP_FAILED)

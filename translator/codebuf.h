@@ -25,7 +25,10 @@ struct codebuf {
  * to exercise the fallbacks); false if none works. */
 bool codebuf_init(struct codebuf *cb, size_t size, enum codebuf_mode best);
 void codebuf_destroy(struct codebuf *cb);
-static inline size_t codebuf_room(const struct codebuf *cb) { return cb->size - cb->used; }
+static inline size_t codebuf_room(const struct codebuf *cb)
+{
+    return cb->size - cb->used;
+}
 /* Marks n bytes at the current position used, keeping 16-byte alignment. */
 void codebuf_commit(struct codebuf *cb, size_t n);
 void codebuf_reset(struct codebuf *cb);

@@ -153,8 +153,18 @@ static uint64_t env_load(const struct frame *fr, const struct ir_op *op)
     uint64_t v = 0;
     switch (ir_memop_size(mo)) {
     case IR_MO_8: v = *p; break;
-    case IR_MO_16: { uint16_t x; memcpy(&x, p, 2); v = x; break; }
-    case IR_MO_32: { uint32_t x; memcpy(&x, p, 4); v = x; break; }
+    case IR_MO_16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        v = x;
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        v = x;
+        break;
+    }
     default: memcpy(&v, p, 8); break;
     }
     return ir_eval_load_ext((enum ir_type)op->type, mo, v);
@@ -165,8 +175,16 @@ static void env_store(const struct frame *fr, const struct ir_op *op, uint64_t v
     uint8_t *p = fr->envp + op->cargs[0];
     switch (ir_memop_size((unsigned)op->cargs[1])) {
     case IR_MO_8: *p = (uint8_t)v; break;
-    case IR_MO_16: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case IR_MO_32: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    case IR_MO_16: {
+        uint16_t x = (uint16_t)v;
+        memcpy(p, &x, 2);
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x = (uint32_t)v;
+        memcpy(p, &x, 4);
+        break;
+    }
     default: memcpy(p, &v, 8); break;
     }
 }
@@ -206,27 +224,20 @@ static struct tb_exit run_block(struct interp *in, struct translator *t, const s
         const struct ir_op *op = &code->ops[pc];
         switch (op->opc) {
         case IR_OP_set_label:
-        case IR_OP_insn_start:
-            break;
-        case IR_OP_br:
-            pc = (uint32_t)op->cargs[0];
-            break;
+        case IR_OP_insn_start: break;
+        case IR_OP_br: pc = (uint32_t)op->cargs[0]; break;
         case IR_OP_brcond:
             if (do_brcond(fr, op))
                 pc = (uint32_t)op->cargs[1];
             break;
-        case IR_OP_ld:
-            wr(fr, op->args[0], env_load(fr, op));
-            break;
-        case IR_OP_st:
-            env_store(fr, op, rd(fr, op->args[0]));
-            break;
+        case IR_OP_ld: wr(fr, op->args[0], env_load(fr, op)); break;
+        case IR_OP_st: env_store(fr, op, rd(fr, op->args[0])); break;
         case IR_OP_guest_ld:
             t->interp_pc = (uintptr_t)op;
             wr(fr, op->args[0],
-               ir_eval_load_ext((enum ir_type)op->type, (unsigned)op->cargs[0],
-                                mem->load(mem->opaque, fr->envp, rd(fr, op->args[1]),
-                                          (unsigned)op->cargs[0])));
+               ir_eval_load_ext(
+                   (enum ir_type)op->type, (unsigned)op->cargs[0],
+                   mem->load(mem->opaque, fr->envp, rd(fr, op->args[1]), (unsigned)op->cargs[0])));
             break;
         case IR_OP_guest_st:
             t->interp_pc = (uintptr_t)op;
@@ -239,13 +250,9 @@ static struct tb_exit run_block(struct interp *in, struct translator *t, const s
             break;
         case IR_OP_goto_tb:
             return (struct tb_exit){TB_EXIT_GOTO_TB, (unsigned)op->cargs[0], 0, NULL};
-        case IR_OP_goto_ptr:
-            return (struct tb_exit){TB_EXIT_LOOKUP, 0, rd(fr, op->args[0]), NULL};
-        case IR_OP_exit_tb:
-            return (struct tb_exit){TB_EXIT_RETURN, 0, op->cargs[0], NULL};
-        default:
-            do_pure(fr, op);
-            break;
+        case IR_OP_goto_ptr: return (struct tb_exit){TB_EXIT_LOOKUP, 0, rd(fr, op->args[0]), NULL};
+        case IR_OP_exit_tb: return (struct tb_exit){TB_EXIT_RETURN, 0, op->cargs[0], NULL};
+        default: do_pure(fr, op); break;
         }
     }
     /* Falling off the end: the lifter always ends a block with an exit, so

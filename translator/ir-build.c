@@ -49,7 +49,10 @@ ir_tmp ir_const_i64(struct ir_block *b, uint64_t v)
     return t;
 }
 
-void ir_mov(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_mov, d, s); }
+void ir_mov(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_mov, d, s);
+}
 
 void ir_movi(struct ir_block *b, ir_tmp d, uint64_t imm)
 {
@@ -58,30 +61,99 @@ void ir_movi(struct ir_block *b, ir_tmp d, uint64_t imm)
     op->cargs[0] = type_of(b, d) == IR_I32 ? (uint32_t)imm : imm;
 }
 
-void ir_add(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_add, d, x, y); }
-void ir_sub(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_sub, d, x, y); }
-void ir_mul(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_mul, d, x, y); }
-void ir_and(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_and, d, x, y); }
-void ir_or(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_or, d, x, y); }
-void ir_xor(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_xor, d, x, y); }
-void ir_shl(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_shl, d, x, y); }
-void ir_shr(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_shr, d, x, y); }
-void ir_sar(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_sar, d, x, y); }
-void ir_rotl(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_rotl, d, x, y); }
-void ir_rotr(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y) { op2(b, IR_OP_rotr, d, x, y); }
-void ir_not(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_not, d, s); }
-void ir_neg(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_neg, d, s); }
-void ir_bswap(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_bswap, d, s); }
+void ir_add(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_add, d, x, y);
+}
+void ir_sub(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_sub, d, x, y);
+}
+void ir_mul(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_mul, d, x, y);
+}
+void ir_and(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_and, d, x, y);
+}
+void ir_or(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_or, d, x, y);
+}
+void ir_xor(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_xor, d, x, y);
+}
+void ir_shl(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_shl, d, x, y);
+}
+void ir_shr(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_shr, d, x, y);
+}
+void ir_sar(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_sar, d, x, y);
+}
+void ir_rotl(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_rotl, d, x, y);
+}
+void ir_rotr(struct ir_block *b, ir_tmp d, ir_tmp x, ir_tmp y)
+{
+    op2(b, IR_OP_rotr, d, x, y);
+}
+void ir_not(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_not, d, s);
+}
+void ir_neg(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_neg, d, s);
+}
+void ir_bswap(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_bswap, d, s);
+}
 
-void ir_addi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_add, d, x, i); }
-void ir_subi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_sub, d, x, i); }
-void ir_andi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_and, d, x, i); }
-void ir_ori(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_or, d, x, i); }
-void ir_xori(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_xor, d, x, i); }
-void ir_shli(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_shl, d, x, i); }
-void ir_shri(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_shr, d, x, i); }
-void ir_sari(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_sar, d, x, i); }
-void ir_muli(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i) { op2i(b, IR_OP_mul, d, x, i); }
+void ir_addi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_add, d, x, i);
+}
+void ir_subi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_sub, d, x, i);
+}
+void ir_andi(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_and, d, x, i);
+}
+void ir_ori(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_or, d, x, i);
+}
+void ir_xori(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_xor, d, x, i);
+}
+void ir_shli(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_shl, d, x, i);
+}
+void ir_shri(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_shr, d, x, i);
+}
+void ir_sari(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_sar, d, x, i);
+}
+void ir_muli(struct ir_block *b, ir_tmp d, ir_tmp x, uint64_t i)
+{
+    op2i(b, IR_OP_mul, d, x, i);
+}
 
 static void mul2(struct ir_block *b, enum ir_opcode opc, ir_tmp lo, ir_tmp hi, ir_tmp x, ir_tmp y)
 {
@@ -104,10 +176,22 @@ void ir_muls2(struct ir_block *b, ir_tmp lo, ir_tmp hi, ir_tmp x, ir_tmp y)
     mul2(b, IR_OP_muls2, lo, hi, x, y);
 }
 
-void ir_ext8s(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_ext8s, d, s); }
-void ir_ext8u(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_ext8u, d, s); }
-void ir_ext16s(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_ext16s, d, s); }
-void ir_ext16u(struct ir_block *b, ir_tmp d, ir_tmp s) { op1(b, IR_OP_ext16u, d, s); }
+void ir_ext8s(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_ext8s, d, s);
+}
+void ir_ext8u(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_ext8u, d, s);
+}
+void ir_ext16s(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_ext16s, d, s);
+}
+void ir_ext16u(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    op1(b, IR_OP_ext16u, d, s);
+}
 
 void ir_ext32s(struct ir_block *b, ir_tmp d, ir_tmp s)
 {
@@ -129,10 +213,22 @@ static void conv(struct ir_block *b, enum ir_opcode opc, ir_tmp d, enum ir_type 
     op->args[1] = s.idx;
 }
 
-void ir_extu_i32_i64(struct ir_block *b, ir_tmp d, ir_tmp s) { conv(b, IR_OP_extu_i32_i64, d, IR_I64, s); }
-void ir_exts_i32_i64(struct ir_block *b, ir_tmp d, ir_tmp s) { conv(b, IR_OP_exts_i32_i64, d, IR_I64, s); }
-void ir_extrl_i64_i32(struct ir_block *b, ir_tmp d, ir_tmp s) { conv(b, IR_OP_extrl_i64_i32, d, IR_I32, s); }
-void ir_extrh_i64_i32(struct ir_block *b, ir_tmp d, ir_tmp s) { conv(b, IR_OP_extrh_i64_i32, d, IR_I32, s); }
+void ir_extu_i32_i64(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    conv(b, IR_OP_extu_i32_i64, d, IR_I64, s);
+}
+void ir_exts_i32_i64(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    conv(b, IR_OP_exts_i32_i64, d, IR_I64, s);
+}
+void ir_extrl_i64_i32(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    conv(b, IR_OP_extrl_i64_i32, d, IR_I32, s);
+}
+void ir_extrh_i64_i32(struct ir_block *b, ir_tmp d, ir_tmp s)
+{
+    conv(b, IR_OP_extrh_i64_i32, d, IR_I32, s);
+}
 
 static void field_check(const struct ir_block *b, ir_tmp d, unsigned pos, unsigned len)
 {

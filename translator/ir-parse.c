@@ -10,9 +10,9 @@
 
 struct parser {
     struct ir_block *b;
-    const char *p;   /* current position in the line */
+    const char *p; /* current position in the line */
     unsigned line;
-    uint8_t *typed;  /* per temp: its type is known */
+    uint8_t *typed; /* per temp: its type is known */
     char *err;
     size_t errlen;
     bool failed;
@@ -153,8 +153,7 @@ static bool const_arg(struct parser *ps, enum ir_const_kind k, uint64_t *v)
             }
         }
         return fail(ps, "unknown condition '%s'", text);
-    case IR_K_MEMOP:
-        return memop_arg(ps, text, v);
+    case IR_K_MEMOP: return memop_arg(ps, text, v);
     case IR_K_GMEMOP: {
         uint64_t mmu;
         char mmutext[32];
@@ -164,8 +163,7 @@ static bool const_arg(struct parser *ps, enum ir_const_kind k, uint64_t *v)
         *v |= mmu << IR_MO_MMU_SHIFT;
         return true;
     }
-    default:
-        return number(ps, text, v);
+    default: return number(ps, text, v);
     }
 }
 
@@ -232,7 +230,8 @@ static bool find_op(struct parser *ps, char *name, unsigned *opc, enum ir_type *
                 return true;
             }
         }
-        if (pass == 0 && n > 4 && (strcmp(name + n - 4, "_i32") == 0 || strcmp(name + n - 4, "_i64") == 0)) {
+        if (pass == 0 && n > 4 &&
+            (strcmp(name + n - 4, "_i32") == 0 || strcmp(name + n - 4, "_i64") == 0)) {
             *type = name[n - 2] == '6' ? IR_I64 : IR_I32;
             name[n - 4] = '\0';
         }

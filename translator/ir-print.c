@@ -33,28 +33,16 @@ static void print_memop(uint64_t mo, FILE *f)
 static void print_const(enum ir_const_kind k, uint64_t v, FILE *f)
 {
     switch (k) {
-    case IR_K_COND:
-        fputs(ir_cond_name((enum ir_cond)v), f);
-        break;
-    case IR_K_LABEL:
-        fprintf(f, "L%u", (unsigned)v);
-        break;
-    case IR_K_OFFSET:
-        fprintf(f, "env+0x%llx", (unsigned long long)v);
-        break;
-    case IR_K_MEMOP:
-        print_memop(v, f);
-        break;
+    case IR_K_COND: fputs(ir_cond_name((enum ir_cond)v), f); break;
+    case IR_K_LABEL: fprintf(f, "L%u", (unsigned)v); break;
+    case IR_K_OFFSET: fprintf(f, "env+0x%llx", (unsigned long long)v); break;
+    case IR_K_MEMOP: print_memop(v, f); break;
     case IR_K_GMEMOP:
         print_memop(v, f);
         fprintf(f, ":mmu%u", ir_memop_mmu((unsigned)v));
         break;
-    case IR_K_SLOT:
-        fprintf(f, "%u", (unsigned)v);
-        break;
-    default:
-        fprintf(f, "$0x%llx", (unsigned long long)v);
-        break;
+    case IR_K_SLOT: fprintf(f, "%u", (unsigned)v); break;
+    default: fprintf(f, "$0x%llx", (unsigned long long)v); break;
     }
 }
 

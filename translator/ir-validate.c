@@ -65,7 +65,8 @@ bool ir_validate(const struct ir_block *b, char *err, size_t len)
             if (ir_opdefs[op->opc].kind[k] != IR_K_LABEL)
                 continue;
             if (op->cargs[k] >= b->nlabels)
-                ok = bad(err, len, i, "label L%llu was never made", (unsigned long long)op->cargs[k]);
+                ok = bad(err, len, i, "label L%llu was never made",
+                         (unsigned long long)op->cargs[k]);
             else if (op->opc == IR_OP_set_label && set[op->cargs[k]]++)
                 ok = bad(err, len, i, "label L%llu set twice", (unsigned long long)op->cargs[k]);
         }

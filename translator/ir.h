@@ -31,8 +31,15 @@ enum {
 
 /* How a constant argument is printed and what it means. */
 enum ir_const_kind {
-    IR_K_NONE, IR_K_IMM, IR_K_COND, IR_K_LABEL, IR_K_OFFSET,
-    IR_K_MEMOP, IR_K_GMEMOP, IR_K_HELPER, IR_K_SLOT,
+    IR_K_NONE,
+    IR_K_IMM,
+    IR_K_COND,
+    IR_K_LABEL,
+    IR_K_OFFSET,
+    IR_K_MEMOP,
+    IR_K_GMEMOP,
+    IR_K_HELPER,
+    IR_K_SLOT,
 };
 
 enum ir_opcode {
@@ -51,27 +58,42 @@ struct ir_opdef {
 extern const struct ir_opdef ir_opdefs[IR_OP_COUNT];
 
 /* Comparisons for setcond/brcond/movcond. */
-#define IR_CONDS(X)                                                                               \
-    X(NEVER, "never") X(ALWAYS, "always") X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge")         \
-    X(LE, "le") X(GT, "gt") X(LTU, "ltu") X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu")               \
-    X(TSTEQ, "tsteq") X(TSTNE, "tstne")
+#define IR_CONDS(X)                                                                                \
+    X(NEVER, "never")                                                                              \
+    X(ALWAYS, "always") X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt")    \
+        X(LTU, "ltu") X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq")                  \
+            X(TSTNE, "tstne")
 enum ir_cond {
 #define X(id, name) IR_COND_##id,
     IR_CONDS(X)
 #undef X
-    IR_COND_COUNT
+        IR_COND_COUNT
 };
 
 /* Memory access description: log2 of the size, sign, and (guest accesses) MMU index. */
 enum {
-    IR_MO_8 = 0, IR_MO_16 = 1, IR_MO_32 = 2, IR_MO_64 = 3,
-    IR_MO_SIZE = 3, IR_MO_SIGN = 4,
+    IR_MO_8 = 0,
+    IR_MO_16 = 1,
+    IR_MO_32 = 2,
+    IR_MO_64 = 3,
+    IR_MO_SIZE = 3,
+    IR_MO_SIGN = 4,
     IR_MO_MMU_SHIFT = 8,
 };
-#define IR_MEMOP(size, sign, mmu) ((size) | ((sign) ? IR_MO_SIGN : 0) | ((unsigned)(mmu) << IR_MO_MMU_SHIFT))
-static inline unsigned ir_memop_size(unsigned mo) { return mo & IR_MO_SIZE; }
-static inline bool ir_memop_signed(unsigned mo) { return (mo & IR_MO_SIGN) != 0; }
-static inline unsigned ir_memop_mmu(unsigned mo) { return mo >> IR_MO_MMU_SHIFT; }
+#define IR_MEMOP(size, sign, mmu)                                                                  \
+    ((size) | ((sign) ? IR_MO_SIGN : 0) | ((unsigned)(mmu) << IR_MO_MMU_SHIFT))
+static inline unsigned ir_memop_size(unsigned mo)
+{
+    return mo & IR_MO_SIZE;
+}
+static inline bool ir_memop_signed(unsigned mo)
+{
+    return (mo & IR_MO_SIGN) != 0;
+}
+static inline unsigned ir_memop_mmu(unsigned mo)
+{
+    return mo >> IR_MO_MMU_SHIFT;
+}
 
 /* ---- What the caller tells the translator about its state and helpers ---- */
 
@@ -88,12 +110,12 @@ enum ir_htype { IR_HT_VOID, IR_HT_I32, IR_HT_I64, IR_HT_PTR };
 /* Helper flags. By default a helper has side effects, reads and writes
  * globals and does not raise. */
 enum {
-    IR_CALL_NO_SIDE_EFFECTS = 1u << 0, /* may be removed when its result is unused */
-    IR_CALL_PURE = 1u << 1,            /* result depends only on the args: no side
-                                          effects, reads and writes no globals */
-    IR_CALL_MAY_RAISE = 1u << 2,       /* may raise a guest exception (restore record) */
-    IR_CALL_NO_READ_GLOBALS = 1u << 3, /* globals need not be in env before the call */
-    IR_CALL_NO_WRITE_GLOBALS = 1u << 4,/* globals are unchanged by the call */
+    IR_CALL_NO_SIDE_EFFECTS = 1u << 0,  /* may be removed when its result is unused */
+    IR_CALL_PURE = 1u << 1,             /* result depends only on the args: no side
+                                           effects, reads and writes no globals */
+    IR_CALL_MAY_RAISE = 1u << 2,        /* may raise a guest exception (restore record) */
+    IR_CALL_NO_READ_GLOBALS = 1u << 3,  /* globals need not be in env before the call */
+    IR_CALL_NO_WRITE_GLOBALS = 1u << 4, /* globals are unchanged by the call */
 };
 #define IR_HELPER_MAX_ARGS 6
 
@@ -128,10 +150,14 @@ struct ir_env {
 
 /* A temporary. Indices 0..nglobals-1 are the globals, then env (the state
  * pointer), then the block's locals. */
-typedef struct { uint16_t idx; } ir_tmp;
-typedef struct { uint16_t id; } ir_label;
+typedef struct {
+    uint16_t idx;
+} ir_tmp;
+typedef struct {
+    uint16_t id;
+} ir_label;
 
-#define IR_MAX_TEMPS 4096
+#define IR_MAX_TEMPS     4096
 #define IR_MAX_TEMP_ARGS (1 + IR_HELPER_MAX_ARGS)
 
 struct ir_op {
@@ -155,15 +181,36 @@ void ir_block_reset(struct ir_block *b);
 void ir_block_destroy(struct ir_block *b);
 void ir_block_copy(struct ir_block *dst, const struct ir_block *src);
 
-static inline unsigned ir_env_temp(const struct ir_block *b) { return b->env->nglobals; }
-static inline bool ir_temp_is_global(const struct ir_block *b, unsigned t) { return t < b->env->nglobals; }
-static inline bool ir_temp_is_local(const struct ir_block *b, unsigned t) { return t > b->env->nglobals; }
-static inline enum ir_type ir_temp_type(const struct ir_block *b, ir_tmp t) { return b->temp_type[t.idx]; }
+static inline unsigned ir_env_temp(const struct ir_block *b)
+{
+    return b->env->nglobals;
+}
+static inline bool ir_temp_is_global(const struct ir_block *b, unsigned t)
+{
+    return t < b->env->nglobals;
+}
+static inline bool ir_temp_is_local(const struct ir_block *b, unsigned t)
+{
+    return t > b->env->nglobals;
+}
+static inline enum ir_type ir_temp_type(const struct ir_block *b, ir_tmp t)
+{
+    return b->temp_type[t.idx];
+}
 
 /* Number of temps, inputs and outputs of an op as stored. */
-static inline unsigned ir_op_ntemps(const struct ir_op *op) { return op->nout + op->nin; }
-static inline unsigned ir_op_flags(const struct ir_op *op) { return ir_opdefs[op->opc].flags; }
-static inline uint16_t ir_op_in(const struct ir_op *op, unsigned i) { return op->args[op->nout + i]; }
+static inline unsigned ir_op_ntemps(const struct ir_op *op)
+{
+    return op->nout + op->nin;
+}
+static inline unsigned ir_op_flags(const struct ir_op *op)
+{
+    return ir_opdefs[op->opc].flags;
+}
+static inline uint16_t ir_op_in(const struct ir_op *op, unsigned i)
+{
+    return op->args[op->nout + i];
+}
 
 /* Appends a raw op; the builder functions below are the normal way in. */
 struct ir_op *ir_emit(struct ir_block *b, enum ir_opcode opc, enum ir_type type);

@@ -10,24 +10,24 @@
 #include <stdint.h>
 
 /* One bit per -d category. The names are QEMU's where QEMU has the category. */
-#define LOG_CATEGORIES(X)                                                   \
-    X(LOG_IN_ASM, "in_asm", "show guest code as it is translated")          \
-    X(LOG_OP, "op", "show IR before optimization")                          \
-    X(LOG_OP_OPT, "op_opt", "show IR after optimization")                   \
-    X(LOG_OUT_ASM, "out_asm", "show generated host code")                   \
-    X(LOG_EXEC, "exec", "show each executed block")                         \
-    X(LOG_INT, "int", "show interrupts and exceptions")                     \
-    X(LOG_CPU, "cpu", "show CPU registers before each block")               \
-    X(LOG_MMU, "mmu", "show TLB fills and page walks")                      \
-    X(LOG_GUEST_ERRORS, "guest_errors", "show invalid guest programming")   \
-    X(LOG_UNIMP, "unimp", "show use of unimplemented functionality")        \
+#define LOG_CATEGORIES(X)                                                                          \
+    X(LOG_IN_ASM, "in_asm", "show guest code as it is translated")                                 \
+    X(LOG_OP, "op", "show IR before optimization")                                                 \
+    X(LOG_OP_OPT, "op_opt", "show IR after optimization")                                          \
+    X(LOG_OUT_ASM, "out_asm", "show generated host code")                                          \
+    X(LOG_EXEC, "exec", "show each executed block")                                                \
+    X(LOG_INT, "int", "show interrupts and exceptions")                                            \
+    X(LOG_CPU, "cpu", "show CPU registers before each block")                                      \
+    X(LOG_MMU, "mmu", "show TLB fills and page walks")                                             \
+    X(LOG_GUEST_ERRORS, "guest_errors", "show invalid guest programming")                          \
+    X(LOG_UNIMP, "unimp", "show use of unimplemented functionality")                               \
     X(LOG_IOPORT, "ioport", "show port I/O accesses")
 
 enum log_category {
 #define X(id, name, help) id##_BIT,
     LOG_CATEGORIES(X)
 #undef X
-    LOG_CATEGORY_COUNT
+        LOG_CATEGORY_COUNT
 };
 
 enum log_mask {
@@ -58,10 +58,10 @@ void log_close(void);
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vprintf(const char *fmt, va_list ap);
 /* Logs only when any bit of mask is enabled. */
-#define log_mask_printf(mask, ...)                                          \
-    do {                                                                    \
-        if (log_enabled(mask))                                              \
-            log_printf(__VA_ARGS__);                                        \
+#define log_mask_printf(mask, ...)                                                                 \
+    do {                                                                                           \
+        if (log_enabled(mask))                                                                     \
+            log_printf(__VA_ARGS__);                                                               \
     } while (0)
 
 /* One line to stderr for the user: "jit86: <message>". */

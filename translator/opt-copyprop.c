@@ -9,8 +9,8 @@
 #define NO_COPY 0xffff
 
 struct copies {
-    uint16_t *of;     /* of[d] = s after "mov d, s", or NO_COPY */
-    uint16_t *nsrc;   /* how many temps are copies of t: skips most scans */
+    uint16_t *of;   /* of[d] = s after "mov d, s", or NO_COPY */
+    uint16_t *nsrc; /* how many temps are copies of t: skips most scans */
     unsigned n;
 };
 

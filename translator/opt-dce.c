@@ -18,9 +18,18 @@ struct liveness {
     uint8_t *unreachable; /* per op */
 };
 
-static bool test(const uint64_t *s, unsigned t) { return (s[t / 64] >> (t % 64)) & 1; }
-static void set(uint64_t *s, unsigned t) { s[t / 64] |= 1ull << (t % 64); }
-static void clear(uint64_t *s, unsigned t) { s[t / 64] &= ~(1ull << (t % 64)); }
+static bool test(const uint64_t *s, unsigned t)
+{
+    return (s[t / 64] >> (t % 64)) & 1;
+}
+static void set(uint64_t *s, unsigned t)
+{
+    s[t / 64] |= 1ull << (t % 64);
+}
+static void clear(uint64_t *s, unsigned t)
+{
+    s[t / 64] &= ~(1ull << (t % 64));
+}
 
 static void add_globals(struct liveness *lv)
 {

@@ -25,29 +25,58 @@ static bool with_const(struct opt_rewriter *r, const struct opt_known *k, const 
     unsigned d = op->args[0], x = op->args[1], y = op->args[2];
     enum side sx = side_of(k, x, t), sy = side_of(k, y, t);
     switch (op->opc) {
-    case IR_OP_add: case IR_OP_or: case IR_OP_xor:
-        if (sx == ZERO) { opt_rw_mov(r, t, d, y); return true; }
+    case IR_OP_add:
+    case IR_OP_or:
+    case IR_OP_xor:
+        if (sx == ZERO) {
+            opt_rw_mov(r, t, d, y);
+            return true;
+        }
         /* fall through */
-    case IR_OP_sub: case IR_OP_shl: case IR_OP_shr: case IR_OP_sar:
-    case IR_OP_rotl: case IR_OP_rotr:
-        if (sy == ZERO) { opt_rw_mov(r, t, d, x); return true; }
+    case IR_OP_sub:
+    case IR_OP_shl:
+    case IR_OP_shr:
+    case IR_OP_sar:
+    case IR_OP_rotl:
+    case IR_OP_rotr:
+        if (sy == ZERO) {
+            opt_rw_mov(r, t, d, x);
+            return true;
+        }
         if (op->opc == IR_OP_or && (sx == ONES || sy == ONES)) {
             opt_rw_movi(r, t, d, ~0ull);
             return true;
         }
         return false;
     case IR_OP_mul:
-        if (sx == ZERO || sy == ZERO) { opt_rw_movi(r, t, d, 0); return true; }
-        if (sy == ONE) { opt_rw_mov(r, t, d, x); return true; }
-        if (sx == ONE) { opt_rw_mov(r, t, d, y); return true; }
+        if (sx == ZERO || sy == ZERO) {
+            opt_rw_movi(r, t, d, 0);
+            return true;
+        }
+        if (sy == ONE) {
+            opt_rw_mov(r, t, d, x);
+            return true;
+        }
+        if (sx == ONE) {
+            opt_rw_mov(r, t, d, y);
+            return true;
+        }
         return false;
     case IR_OP_and:
-        if (sx == ZERO || sy == ZERO) { opt_rw_movi(r, t, d, 0); return true; }
-        if (sy == ONES) { opt_rw_mov(r, t, d, x); return true; }
-        if (sx == ONES) { opt_rw_mov(r, t, d, y); return true; }
+        if (sx == ZERO || sy == ZERO) {
+            opt_rw_movi(r, t, d, 0);
+            return true;
+        }
+        if (sy == ONES) {
+            opt_rw_mov(r, t, d, x);
+            return true;
+        }
+        if (sx == ONES) {
+            opt_rw_mov(r, t, d, y);
+            return true;
+        }
         return false;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -70,8 +99,10 @@ static bool same_operands(struct opt_rewriter *r, const struct ir_op *op)
     if (is_cond && (c == IR_COND_TSTEQ || c == IR_COND_TSTNE))
         return false; /* x & x is x: not decided by x == x */
     switch (op->opc) {
-    case IR_OP_sub: case IR_OP_xor: opt_rw_movi(r, t, d, 0); return true;
-    case IR_OP_and: case IR_OP_or: opt_rw_mov(r, t, d, x); return true;
+    case IR_OP_sub:
+    case IR_OP_xor: opt_rw_movi(r, t, d, 0); return true;
+    case IR_OP_and:
+    case IR_OP_or: opt_rw_mov(r, t, d, x); return true;
     case IR_OP_setcond: opt_rw_movi(r, t, d, cond_on_equal(c)); return true;
     case IR_OP_movcond: opt_rw_mov(r, t, d, op->args[cond_on_equal(c) ? 3 : 4]); return true;
     case IR_OP_brcond:
@@ -81,8 +112,7 @@ static bool same_operands(struct opt_rewriter *r, const struct ir_op *op)
             opt_rw_push(r, &br);
         }
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 

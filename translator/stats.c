@@ -24,8 +24,9 @@ int translator_stats_format(const struct translator_stats *s, char *buf, size_t 
 
 int translator_info_format(const struct translator *t, char *buf, size_t len)
 {
-    int n = snprintf(buf, len, "backend               %s\n"
-                               "code buffer           %zu of %zu KiB used, %s\n",
+    int n = snprintf(buf, len,
+                     "backend               %s\n"
+                     "code buffer           %zu of %zu KiB used, %s\n",
                      t->backend->name, t->cb.used / 1024, t->cb.size / 1024,
                      codebuf_mode_name(t->cb.mode));
     if (n < 0)

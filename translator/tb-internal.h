@@ -23,10 +23,10 @@ struct translator {
     bool optimize;
     struct ir_block block;
 
-    struct tb **hash;        /* chained by tb->hash_next */
+    struct tb **hash; /* chained by tb->hash_next */
     unsigned hash_bits, hash_count;
     struct tb_page *pages[1u << TB_PAGE_HASH_BITS];
-    struct tb **all;         /* every block since the last flush, by code address */
+    struct tb **all; /* every block since the last flush, by code address */
     unsigned nall, all_cap;
     struct tb_jmp_cache *jcs;
 

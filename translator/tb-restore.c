@@ -22,8 +22,7 @@ void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block
             data[0] = op->cargs[0];
             data[1] = op->cargs[1];
         } else if (ir_op_may_raise(b, op)) {
-            tb->restore[tb->nrestore++] =
-                (struct tb_restore_rec){op_site[i], {data[0], data[1]}};
+            tb->restore[tb->nrestore++] = (struct tb_restore_rec){op_site[i], {data[0], data[1]}};
         }
     }
 }

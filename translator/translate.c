@@ -23,7 +23,8 @@ struct translator *translator_new(const struct translator_config *cfg)
     if (!t)
         return NULL;
     t->env = *cfg->env;
-    t->backend = cfg->backend ? cfg->backend : translator_backend_by_name(translator_default_backend());
+    t->backend =
+        cfg->backend ? cfg->backend : translator_backend_by_name(translator_default_backend());
     t->optimize = !cfg->no_optimize;
     size_t size = cfg->code_size ? cfg->code_size : TRANSLATOR_DEFAULT_CODE_SIZE;
     if (!codebuf_init(&t->cb, size, CODEBUF_DUAL)) {

@@ -14,9 +14,9 @@
 /* Name of the backend that runs blocks by default on this host. */
 const char *translator_default_backend(void);
 
-#define TB_PAGE_BITS 12
-#define TB_PAGE_SIZE (1ull << TB_PAGE_BITS)
-#define TB_NO_PAGE UINT64_MAX
+#define TB_PAGE_BITS      12
+#define TB_PAGE_SIZE      (1ull << TB_PAGE_BITS)
+#define TB_NO_PAGE        UINT64_MAX
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
@@ -36,21 +36,21 @@ struct tb_restore_rec {
 
 /* One goto_tb slot of a block. */
 struct tb_jump {
-    struct tb *dest;         /* chained target, NULL when not linked */
-    struct tb *in_next;      /* next block jumping into dest (dest's incoming list) */
-    uint8_t in_next_slot;    /* and the slot of in_next that does */
-    uint32_t patch_offset;   /* host offset of the patchable jump (backend's) */
+    struct tb *dest;       /* chained target, NULL when not linked */
+    struct tb *in_next;    /* next block jumping into dest (dest's incoming list) */
+    uint8_t in_next_slot;  /* and the slot of in_next that does */
+    uint32_t patch_offset; /* host offset of the patchable jump (backend's) */
 };
 
 struct tb {
     uint64_t pc; /* virtual */
     struct tb_key key;
-    uint32_t size;           /* guest bytes */
-    uint64_t page_addr[2];   /* physical pages covered; [1] = TB_NO_PAGE if one */
-    const void *tc_ptr;      /* host code (executable view) */
+    uint32_t size;         /* guest bytes */
+    uint64_t page_addr[2]; /* physical pages covered; [1] = TB_NO_PAGE if one */
+    const void *tc_ptr;    /* host code (executable view) */
     uint32_t tc_size;
     struct tb_jump jmp[2];
-    struct tb *in_first;     /* first block jumping into this one */
+    struct tb *in_first; /* first block jumping into this one */
     uint8_t in_first_slot;
     bool invalid;
     struct tb *hash_next;
@@ -73,11 +73,11 @@ struct tb_exit {
 
 /* Filled by a backend's emit. */
 struct tb_emit {
-    uint8_t *rw;         /* where to write */
-    const uint8_t *rx;   /* where the code will run */
+    uint8_t *rw;       /* where to write */
+    const uint8_t *rx; /* where the code will run */
     size_t room;
-    size_t size;         /* out: bytes used */
-    uint32_t *op_site;   /* out: per op, host offset of its call site (restore records) */
+    size_t size;            /* out: bytes used */
+    uint32_t *op_site;      /* out: per op, host offset of its call site (restore records) */
     uint32_t jmp_offset[2]; /* out: host offset of goto_tb slot n's jump */
 };
 
@@ -95,7 +95,8 @@ struct tb_backend {
     size_t (*prologue)(void *state, uint8_t *rw, const uint8_t *rx, size_t room);
     bool (*emit)(void *state, const struct ir_block *b, struct tb_emit *e);
     /* Makes slot of src jump to dst; src_rw is the writable view of src's code. */
-    void (*patch)(void *state, struct tb *src, unsigned slot, const struct tb *dst, uint8_t *src_rw);
+    void (*patch)(void *state, struct tb *src, unsigned slot, const struct tb *dst,
+                  uint8_t *src_rw);
     /* Makes slot of src exit to the caller again. */
     void (*unpatch)(void *state, struct tb *src, unsigned slot, uint8_t *src_rw);
     void (*flush_icache)(void *state, const void *rx, size_t len);
@@ -110,13 +111,13 @@ const struct tb_backend *translator_backend_by_name(const char *name);
 
 struct translator_stats {
     uint64_t blocks_translated;
-    uint64_t ir_ops_in;        /* before optimization */
-    uint64_t ir_ops_out;       /* after */
+    uint64_t ir_ops_in;  /* before optimization */
+    uint64_t ir_ops_out; /* after */
     uint64_t code_bytes;
-    uint64_t jc_hits;          /* lookups served by a jump cache */
-    uint64_t hash_hits;        /* by the hash table */
+    uint64_t jc_hits;   /* lookups served by a jump cache */
+    uint64_t hash_hits; /* by the hash table */
     uint64_t lookup_misses;
-    uint64_t chained_jumps;    /* counted by backends that can (the interpreter) */
+    uint64_t chained_jumps; /* counted by backends that can (the interpreter) */
     uint64_t flushes;
     uint64_t invalidations;
     uint64_t blocks_live;

@@ -16,10 +16,19 @@ struct bench_state {
 };
 
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI, CC_DST, CC_SRC, CC_OP, EIP, NG };
-#define REG(i, n) {n, offsetof(struct bench_state, reg) + 4 * (i), IR_I32}
+#define REG(i, n)                                                                                  \
+    {                                                                                              \
+        n, offsetof(struct bench_state, reg) + 4 * (i), IR_I32                                     \
+    }
 static const struct ir_global globals[NG] = {
-    REG(0, "eax"), REG(1, "ecx"), REG(2, "edx"), REG(3, "ebx"),
-    REG(4, "esp"), REG(5, "ebp"), REG(6, "esi"), REG(7, "edi"),
+    REG(0, "eax"),
+    REG(1, "ecx"),
+    REG(2, "edx"),
+    REG(3, "ebx"),
+    REG(4, "esp"),
+    REG(5, "ebp"),
+    REG(6, "esi"),
+    REG(7, "edi"),
     {"cc_dst", offsetof(struct bench_state, cc_dst), IR_I32},
     {"cc_src", offsetof(struct bench_state, cc_src), IR_I32},
     {"cc_op", offsetof(struct bench_state, cc_op), IR_I32},
@@ -35,8 +44,12 @@ static void helper_out(void *env, uint32_t port, uint32_t val)
     ((struct bench_state *)env)->eip ^= port + val;
 }
 static const struct ir_helper helpers[] = {
-    {"compute_eflags", (void (*)(void))helper_flags, IR_HT_I32, 3,
-     {IR_HT_I32, IR_HT_I32, IR_HT_I32}, IR_CALL_PURE | IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS},
+    {"compute_eflags",
+     (void (*)(void))helper_flags,
+     IR_HT_I32,
+     3,
+     {IR_HT_I32, IR_HT_I32, IR_HT_I32},
+     IR_CALL_PURE | IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS},
     {"outl", (void (*)(void))helper_out, IR_HT_VOID, 3, {IR_HT_PTR, IR_HT_I32, IR_HT_I32}, 0},
 };
 
@@ -129,7 +142,7 @@ static void build(struct ir_block *b, const struct shape *s)
 }
 
 #define MIN_TIME 0.15
-#define ROUNDS 3 /* best of: the machine is shared */
+#define ROUNDS   3 /* best of: the machine is shared */
 
 struct rates {
     double build, opt, run, commit;
@@ -210,14 +223,17 @@ static void bench_shape(const struct ir_env *env, const struct shape *s)
     struct rates best = {0}, r;
     for (int i = 0; i < ROUNDS; i++) {
         measure(env, s, &r);
-        best = (struct rates){max(best.build, r.build), max(best.opt, r.opt),
-                              max(best.run, r.run), max(best.commit, r.commit),
-                              r.ops_in, r.ops_out};
+        best = (struct rates){max(best.build, r.build),
+                              max(best.opt, r.opt),
+                              max(best.run, r.run),
+                              max(best.commit, r.commit),
+                              r.ops_in,
+                              r.ops_out};
     }
     printf("%-7s %4u -> %3u ops  built %7.1f M ops/s  optimized %6.1f M ops/s  "
            "interpreted %6.1f M ops/s  translated %7.0f blocks/s\n",
-           s->name, best.ops_in, best.ops_out, best.build / 1e6, best.opt / 1e6,
-           best.run / 1e6, best.commit);
+           s->name, best.ops_in, best.ops_out, best.build / 1e6, best.opt / 1e6, best.run / 1e6,
+           best.commit);
 }
 
 int main(void)

@@ -12,9 +12,18 @@ static struct translator *cur_t;
 static uint64_t restore_seen[2];
 static bool restore_found;
 
-static uint32_t h_const42(void) { return 42; }
-static uint64_t h_triple(uint64_t a) { return a * 3; }
-static uint64_t h_add_mixed(uint32_t a, uint64_t b) { return a + b; }
+static uint32_t h_const42(void)
+{
+    return 42;
+}
+static uint64_t h_triple(uint64_t a)
+{
+    return a * 3;
+}
+static uint64_t h_add_mixed(uint32_t a, uint64_t b)
+{
+    return a + b;
+}
 static void h_store(struct test_state *s, uint32_t a, uint64_t b)
 {
     s->out[0] = a;
@@ -45,10 +54,13 @@ static const struct ir_helper helpers[HCOUNT] = {
     {"add_mixed", FN(h_add_mixed), IR_HT_I64, 2, {IR_HT_I32, IR_HT_I64}, IR_CALL_PURE},
     {"store", FN(h_store), IR_HT_VOID, 3, {IR_HT_PTR, IR_HT_I32, IR_HT_I64}, 0},
     {"mix4", FN(h_mix4), IR_HT_I32, 4, {IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64}, 0},
-    {"sum5", FN(h_sum5), IR_HT_I64, 5,
-     {IR_HT_I64, IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64}, 0},
-    {"sum6", FN(h_sum6), IR_HT_I64, 6,
-     {IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64}, 0},
+    {"sum5", FN(h_sum5), IR_HT_I64, 5, {IR_HT_I64, IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64}, 0},
+    {"sum6",
+     FN(h_sum6),
+     IR_HT_I64,
+     6,
+     {IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64, IR_HT_I32, IR_HT_I64},
+     0},
     {"raise_probe", FN(h_raise_probe), IR_HT_VOID, 0, {0}, IR_CALL_MAY_RAISE},
 };
 
@@ -62,8 +74,8 @@ static void setup(void)
     memset(&mem, 0, sizeof(mem));
     memset(&st, 0, sizeof(st));
     env = test_env(helpers, HCOUNT, &mem);
-    struct translator_config cfg = {.env = &env, .backend = &tb_backend_interp,
-                                    .code_size = 1 << 20};
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_interp, .code_size = 1 << 20};
     t = translator_new(&cfg);
     ck_assert_ptr_nonnull(t);
     cur_t = t;
@@ -117,8 +129,8 @@ END_TEST
 START_TEST(interp_factorial_unoptimized_gives_same_result)
 {
     translator_free(t);
-    struct translator_config cfg = {.env = &env, .backend = &tb_backend_interp,
-                                    .code_size = 1 << 20, .no_optimize = true};
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_interp, .code_size = 1 << 20, .no_optimize = true};
     t = translator_new(&cfg);
     build_factorial(translator_block(t));
     st.ecx = 12;
@@ -230,9 +242,9 @@ START_TEST(interp_extract_and_deposit_partial_registers)
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
     ir_tmp edx = ir_global(b, G_EDX), ebx = ir_global(b, G_EBX);
-    ir_extract(b, edx, eax, 8, 8);              /* mov dl, ah  (edx = ah) */
-    ir_deposit(b, eax, eax, ecx, 8, 8);          /* mov ah, cl */
-    ir_sextract(b, ebx, ecx, 0, 8);              /* movsx ebx, cl */
+    ir_extract(b, edx, eax, 8, 8);                           /* mov dl, ah  (edx = ah) */
+    ir_deposit(b, eax, eax, ecx, 8, 8);                      /* mov ah, cl */
+    ir_sextract(b, ebx, ecx, 0, 8);                          /* movsx ebx, cl */
     ir_deposit(b, ecx, ecx, ir_const_i32(b, 0xbeef), 0, 16); /* mov cx, 0xbeef */
     ir_exit_tb(b, 0);
     st.eax = 0x12345678;
@@ -413,8 +425,8 @@ START_TEST(interp_restore_records_give_insn_data_at_raising_sites)
 {
     translator_free(t);
     env.mem.load = probing_load;
-    struct translator_config cfg = {.env = &env, .backend = &tb_backend_interp,
-                                    .code_size = 1 << 20};
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_interp, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_insn_start(b, 0x1000, 5);

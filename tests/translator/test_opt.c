@@ -5,12 +5,18 @@
 #include <check.h>
 #include <stdlib.h>
 
-static void h_dummy(void) {}
+static void h_dummy(void)
+{
+}
 
 enum { H_GLOBALS, H_PURE, H_PURE_ONLY, H_COUNT };
 static const struct ir_helper helpers[H_COUNT] = {
     {"uses_globals", h_dummy, IR_HT_VOID, 0, {0}, 0},
-    {"pure_fn", h_dummy, IR_HT_I32, 1, {IR_HT_I32},
+    {"pure_fn",
+     h_dummy,
+     IR_HT_I32,
+     1,
+     {IR_HT_I32},
      IR_CALL_PURE | IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS},
     {"pure_only", h_dummy, IR_HT_I32, 1, {IR_HT_I32}, IR_CALL_PURE},
 };

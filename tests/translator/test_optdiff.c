@@ -8,21 +8,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint32_t h_pure(uint32_t a, uint64_t b) { return a * 31u + (uint32_t)(b >> 7); }
+static uint32_t h_pure(uint32_t a, uint64_t b)
+{
+    return a * 31u + (uint32_t)(b >> 7);
+}
 static void h_globals(struct test_state *s)
 {
     s->ecx += s->eax * 3;
     s->rd ^= s->ra << 1;
 }
-static uint64_t h_reads(struct test_state *s, uint64_t x) { return x + s->edx + s->rb; }
+static uint64_t h_reads(struct test_state *s, uint64_t x)
+{
+    return x + s->edx + s->rb;
+}
 
 enum { H_PURE, H_GLOBALS, H_READS, H_COUNT };
 #define FN(f) ((void (*)(void))(f))
 static const struct ir_helper helpers[H_COUNT] = {
-    {"pure", FN(h_pure), IR_HT_I32, 2, {IR_HT_I32, IR_HT_I64},
+    {"pure",
+     FN(h_pure),
+     IR_HT_I32,
+     2,
+     {IR_HT_I32, IR_HT_I64},
      IR_CALL_PURE | IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS},
     {"globals", FN(h_globals), IR_HT_VOID, 1, {IR_HT_PTR}, 0},
-    {"reads", FN(h_reads), IR_HT_I64, 2, {IR_HT_PTR, IR_HT_I64},
+    {"reads",
+     FN(h_reads),
+     IR_HT_I64,
+     2,
+     {IR_HT_PTR, IR_HT_I64},
      IR_CALL_NO_SIDE_EFFECTS | IR_CALL_NO_WRITE_GLOBALS},
 };
 
@@ -34,7 +48,10 @@ static uint64_t rnd(void)
     rng ^= rng << 17;
     return rng;
 }
-static unsigned pick(unsigned n) { return (unsigned)(rnd() % n); }
+static unsigned pick(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
 
 struct gen {
     struct ir_block *b;
@@ -46,8 +63,8 @@ struct gen {
 
 static ir_tmp constant(struct gen *g, enum ir_type t)
 {
-    static const uint64_t interesting[] = {0, 1, 2, 7, 31, 32, 63, 0x80, 0xff, 0x8000,
-                                           0x80000000u, 0xffffffffu, ~0ull, 1ull << 63};
+    static const uint64_t interesting[] = {
+        0, 1, 2, 7, 31, 32, 63, 0x80, 0xff, 0x8000, 0x80000000u, 0xffffffffu, ~0ull, 1ull << 63};
     uint64_t v = pick(3) ? interesting[pick(14)] : rnd();
     ir_tmp c = ir_new_temp(g->b, t);
     ir_movi(g->b, c, v);
@@ -77,12 +94,10 @@ static void gen_arith(struct gen *g, enum ir_type t)
     struct ir_block *b = g->b;
     unsigned w = t == IR_I32 ? 32 : 64;
     switch (pick(9)) {
-    case 0: case 1: case 2:
-        bin[pick(11)](b, dest(g, t), src(g, t), src(g, t));
-        break;
-    case 3:
-        un[pick(8)](b, dest(g, t), src(g, t));
-        break;
+    case 0:
+    case 1:
+    case 2: bin[pick(11)](b, dest(g, t), src(g, t), src(g, t)); break;
+    case 3: un[pick(8)](b, dest(g, t), src(g, t)); break;
     case 4: {
         ir_tmp lo = g->local[t][0], hi = g->local[t][1];
         (pick(2) ? ir_mulu2 : ir_muls2)(b, lo, hi, src(g, t), src(g, t));
@@ -129,9 +144,7 @@ static void gen_effect(struct gen *g)
     case 2:
         ir_call(b, H_PURE, dest(g, IR_I32), 2, (ir_tmp[]){src(g, IR_I32), src(g, IR_I64)});
         break;
-    case 3:
-        ir_call(b, H_GLOBALS, (ir_tmp){0}, 1, (ir_tmp[]){ir_env_ptr(b)});
-        break;
+    case 3: ir_call(b, H_GLOBALS, (ir_tmp){0}, 1, (ir_tmp[]){ir_env_ptr(b)}); break;
     case 4:
         ir_call(b, H_READS, dest(g, IR_I64), 2, (ir_tmp[]){ir_env_ptr(b), src(g, IR_I64)});
         break;
@@ -250,8 +263,8 @@ static void check_round_trip(const struct ir_block *gen)
 static void run_once(uint64_t seed, bool optimize, struct outcome *out, char **text)
 {
     struct ir_env env = test_env(helpers, H_COUNT, &out->mem);
-    struct translator_config cfg = {.env = &env, .backend = &tb_backend_interp,
-                                    .code_size = 1 << 20, .no_optimize = !optimize};
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_interp, .code_size = 1 << 20, .no_optimize = !optimize};
     struct translator *t = translator_new(&cfg);
     ck_assert_ptr_nonnull(t);
     rng = seed;
@@ -300,8 +313,8 @@ START_TEST(optimized_blocks_compute_the_same_state_as_unoptimized_and_print_pars
             memcmp(plain.mem.bytes, opt.mem.bytes, sizeof(plain.mem.bytes)) != 0) {
             FILE *f = fopen("optdiff-failure.txt", "w");
             if (f) {
-                fprintf(f, "seed %llu\n--- plain\n%s--- optimized\n%s",
-                        (unsigned long long)seed, plain_text, opt_text);
+                fprintf(f, "seed %llu\n--- plain\n%s--- optimized\n%s", (unsigned long long)seed,
+                        plain_text, opt_text);
                 fclose(f);
             }
             ck_abort_msg("optimizer changed the result for seed %llu", (unsigned long long)seed);
@@ -318,7 +331,8 @@ Suite *test_suite(void)
     Suite *s = suite_create("translator_optdiff");
     TCase *tc = tcase_create("optdiff");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, optimized_blocks_compute_the_same_state_as_unoptimized_and_print_parse_round_trip);
+    tcase_add_test(
+        tc, optimized_blocks_compute_the_same_state_as_unoptimized_and_print_parse_round_trip);
     suite_add_tcase(s, tc);
     return s;
 }

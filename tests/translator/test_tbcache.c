@@ -24,8 +24,14 @@ static char *next_line(void)
     return calls.line[calls.n++];
 }
 
-static void *tb_create(const struct ir_env *env) { return (void *)env; }
-static void tb_destroy(void *s) { (void)s; }
+static void *tb_create(const struct ir_env *env)
+{
+    return (void *)env;
+}
+static void tb_destroy(void *s)
+{
+    (void)s;
+}
 
 static size_t tb_prologue(void *s, uint8_t *rw, const uint8_t *rx, size_t room)
 {
@@ -67,7 +73,10 @@ static void tb_unpatch(void *s, struct tb *src, unsigned slot, uint8_t *rw)
     snprintf(next_line(), 64, "unpatch %llx.%u", (unsigned long long)src->pc, slot);
 }
 
-static void tb_flush(void *s, const void *rx, size_t len) { (void)s, (void)rx, (void)len; }
+static void tb_flush(void *s, const void *rx, size_t len)
+{
+    (void)s, (void)rx, (void)len;
+}
 static void tb_describe(void *s, const struct tb *tb, FILE *f)
 {
     (void)s;
@@ -80,13 +89,15 @@ static struct tb_exit tb_exec(void *s, struct translator *t, struct tb *tb, void
 }
 
 static const struct tb_backend test_backend = {
-    "test", tb_create, tb_destroy, tb_prologue, tb_emit, tb_patch, tb_unpatch,
-    tb_flush, tb_describe, tb_exec,
+    "test",   tb_create,  tb_destroy, tb_prologue, tb_emit,
+    tb_patch, tb_unpatch, tb_flush,   tb_describe, tb_exec,
 };
 
 /* ---- Fixture ---- */
 
-static void h_may_raise(void) {}
+static void h_may_raise(void)
+{
+}
 static const struct ir_helper helpers[] = {
     {"may_raise", h_may_raise, IR_HT_VOID, 0, {0}, IR_CALL_MAY_RAISE},
 };
@@ -98,8 +109,7 @@ static struct tb_jmp_cache jc;
 
 static void make(size_t code_size)
 {
-    struct translator_config cfg = {.env = &env, .backend = &test_backend,
-                                    .code_size = code_size};
+    struct translator_config cfg = {.env = &env, .backend = &test_backend, .code_size = code_size};
     t = translator_new(&cfg);
     ck_assert_ptr_nonnull(t);
     tb_jmp_cache_attach(t, &jc);
@@ -232,7 +242,7 @@ START_TEST(tbcache_chaining_then_invalidation_unpatches_incoming_jumps)
     ck_assert_ptr_null(c->jmp[1].dest);
     ck_assert_ptr_null(b->jmp[0].dest);
     ck_assert_ptr_null(d->in_first); /* b's outgoing jump is forgotten by d */
-    tb_link(t, a, 0, b); /* invalid target: not chained */
+    tb_link(t, a, 0, b);             /* invalid target: not chained */
     ck_assert_ptr_null(a->jmp[0].dest);
     ck_assert_uint_eq(calls.n, 5);
 }
@@ -275,7 +285,7 @@ END_TEST
 START_TEST(tbcache_jump_cache_probe_by_virtual_pc_and_page_flush)
 {
     struct tb *a = add_block(0x7000, 0x3000, 8, 5, TB_NO_PAGE);
-    struct tb *c = add_block(0x8ffc, 0x4ffc, 8, 5, 0x9000); /* ends in page 0x9000 */
+    struct tb *c = add_block(0x8ffc, 0x4ffc, 8, 5, 0x9000);       /* ends in page 0x9000 */
     ck_assert_ptr_null(tb_jmp_cache_probe(t, &jc, 0x7000, 0, 5)); /* not cached yet */
     ck_assert_ptr_eq(find(0x7000, 0x3000, 5), a);
     ck_assert_ptr_eq(find(0x8ffc, 0x4ffc, 5), c);
@@ -318,7 +328,7 @@ START_TEST(tbcache_restore_records_map_sites_to_insn_data)
     ir_guest_ld(b, ir_global(b, G_EAX), ir_global(b, G_ECX), IR_MEMOP(IR_MO_32, 0, 0)); /* op 1 */
     ir_insn_start(b, 0x7c02, 2);
     ir_insn_start(b, 0x7c05, 3);
-    ir_call(b, 0, (ir_tmp){0}, 0, NULL);                                              /* op 4 */
+    ir_call(b, 0, (ir_tmp){0}, 0, NULL);                                                /* op 4 */
     ir_guest_st(b, ir_global(b, G_EAX), ir_global(b, G_ECX), IR_MEMOP(IR_MO_16, 0, 0)); /* op 5 */
     ir_exit_tb(b, 0);
     struct tb_key k = {0x7c00, 0, 0};
