@@ -129,6 +129,7 @@ static void report(struct run *run, const uint8_t *buf, const char *what,
         const char *env = getenv("DECODE_TEST_MAXREPORT");
         limit = env ? atol(env) : 40;
     }
+    fflush(stdout);
     if (++run->failures > (unsigned long)limit) {
         return;
     }
@@ -331,24 +332,32 @@ static void make_sample(uint64_t *seed, uint8_t *buf)
     }
 }
 
-static void random_pass(int code_size)
+/* Adds a run's per-rule hit counts to a total. */
+static void add_hits(unsigned long *total, const struct run *run)
+{
+    for (unsigned i = 0; total && i < NRULES; i++) {
+        total[i] += run->rule_hits[i];
+    }
+}
+
+static void random_pass(int code_size, unsigned long n, unsigned long *hits)
 {
     struct run run;
     run_open(&run, code_size);
     uint64_t seed = UINT64_C(0x9e3779b97f4a7c15) + (uint64_t)code_size;
-    unsigned long n = sample_count();
     uint8_t buf[16];
     for (unsigned long i = 0; i < n; i++) {
         make_sample(&seed, buf);
         compare_one(&run, buf);
     }
+    add_hits(hits, &run);
     run_close(&run, "random");
     ck_assert_uint_eq(run.checked, n);
     ck_assert_uint_eq(run.failures, 0);
 }
 
 /* Every map x opcode x ModRM, under each prefix that changes decoding. */
-static void exhaustive_pass(int code_size)
+static void exhaustive_pass(int code_size, unsigned long *hits)
 {
     static const uint8_t escapes[X86_MAP_COUNT][2] = {{0}, {0x0f}, {0x0f, 0x38}, {0x0f, 0x3a}};
     static const uint8_t escape_len[X86_MAP_COUNT] = {0, 1, 2, 2};
@@ -377,6 +386,7 @@ static void exhaustive_pass(int code_size)
             }
         }
     }
+    add_hits(hits, &run);
     run_close(&run, "exhaustive");
     ck_assert_uint_eq(run.checked, X86_MAP_COUNT * 6 * 256 * 256);
     ck_assert_uint_eq(run.failures, 0);
@@ -409,25 +419,47 @@ END_TEST
 
 START_TEST(capstone_agrees_on_random_sequences_16bit)
 {
-    random_pass(2);
+    random_pass(2, sample_count(), NULL);
 }
 END_TEST
 
 START_TEST(capstone_agrees_on_random_sequences_32bit)
 {
-    random_pass(4);
+    random_pass(4, sample_count(), NULL);
 }
 END_TEST
 
 START_TEST(capstone_agrees_on_every_opcode_and_modrm_16bit)
 {
-    exhaustive_pass(2);
+    exhaustive_pass(2, NULL);
 }
 END_TEST
 
 START_TEST(capstone_agrees_on_every_opcode_and_modrm_32bit)
 {
-    exhaustive_pass(4);
+    exhaustive_pass(4, NULL);
+}
+END_TEST
+
+/* The exception table holds no dead rules: each one excuses at least one
+ * sequence of the (smaller) random passes or of the exhaustive passes. */
+START_TEST(every_exception_rule_is_exercised)
+{
+    static unsigned long hits[NRULES];
+    unsigned long n = sample_count() < 200000 ? sample_count() : 200000;
+    for (int size = 2; size <= 4; size += 2) {
+        random_pass(size, n, hits);
+        exhaustive_pass(size, hits);
+    }
+    unsigned unused = 0;
+    for (unsigned i = 0; i < NRULES; i++) {
+        if (hits[i] == 0) {
+            printf("exception rule %u is never used: %s\n", i, rules[i].reason);
+            unused++;
+        }
+    }
+    fflush(stdout);
+    ck_assert_uint_eq(unused, 0);
 }
 END_TEST
 
@@ -463,6 +495,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, capstone_agrees_on_random_sequences_32bit);
     tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_16bit);
     tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_32bit);
+    tcase_add_test(tc, every_exception_rule_is_exercised);
     suite_add_tcase(s, tc);
     return s;
 }
