@@ -58,6 +58,7 @@ struct mmu_phys_stats {
  * nothing). The RAM is not mapped anywhere until mmu_phys_map_ram(). Returns NULL
  * when the allocation fails. Several spaces may exist in one process. */
 struct mmu_phys_space *mmu_phys_new(uint64_t ram_size);
+/* Frees the space and its regions; destroy the TLBs attached to it first. */
 void mmu_phys_free(struct mmu_phys_space *space);
 void mmu_phys_set_log(struct mmu_phys_space *space, mmu_log_fn fn, void *opaque);
 /* Receives "-d mmu" lines (TLB fills, page faults) from the TLBs attached to

@@ -117,7 +117,7 @@ void mmu_tlb_invlpg(struct mmu_tlb *tlb, uint32_t vaddr)
         for (unsigned i = 0; i < MMU_TLB_SIZE; i++) {
             const struct mmu_tlb_info *in = &tlb->info[idx][i];
             struct mmu_tlb_entry *x = &tlb->table[idx][i];
-            uint64_t mask = (uint64_t)(int64_t)(int32_t)in->page_mask;
+            uint64_t mask = ~(uint64_t)(uint32_t)~in->page_mask;
             if (in->page_mask != (uint32_t)MMU_TLB_PAGE_MASK &&
                 entry_maps(x, (x->tag[MMU_ACCESS_READ] & MMU_TLB_PAGE_MASK)) &&
                 ((x->tag[MMU_ACCESS_READ] & mask) == (page & mask)))

@@ -520,6 +520,35 @@ START_TEST(documented_fast_path_sequence_matches_the_c_fast_path)
 }
 END_TEST
 
+START_TEST(every_tlb_attached_to_a_space_sees_flushes_and_code_marks)
+{
+    struct fixture x = setup(false);
+    struct mmu_tlb *cpu1 = malloc(sizeof(*cpu1));
+    mmu_tlb_init(cpu1, x.s);
+    struct smc_log log = {0};
+    mmu_phys_set_smc_hook(x.s, smc_hook, &log);
+    struct mmu_fault f;
+    ck_assert_int_eq(mmu_stb(x.tlb, MMU_IDX_NOPAGING, 0x9000, 1, &x.f), MMU_OK);
+    ck_assert_int_eq(mmu_stb(cpu1, MMU_IDX_NOPAGING, 0x9001, 2, &f), MMU_OK);
+    mmu_phys_set_code_page(x.s, 0x9000, true);
+    ck_assert_int_eq(mmu_stb(x.tlb, MMU_IDX_NOPAGING, 0x9002, 3, &x.f), MMU_OK);
+    ck_assert_int_eq(mmu_stb(cpu1, MMU_IDX_NOPAGING, 0x9003, 4, &f), MMU_OK);
+    ck_assert_uint_eq(log.calls, 2);
+    mmu_tlb_flush(x.tlb);
+    ck_assert_uint_eq(x.tlb->stats.flush_full, 1);
+    ck_assert_uint_eq(mmu_tlb_entry(x.tlb, MMU_IDX_NOPAGING, 0x9000)->tag[MMU_ACCESS_READ],
+                      MMU_TLB_EMPTY);
+    ck_assert_uint_ne(mmu_tlb_entry(cpu1, MMU_IDX_NOPAGING, 0x9000)->tag[MMU_ACCESS_READ],
+                      MMU_TLB_EMPTY);
+    mmu_phys_set_a20(x.s, false);
+    ck_assert_uint_eq(mmu_tlb_entry(cpu1, MMU_IDX_NOPAGING, 0x9000)->tag[MMU_ACCESS_READ],
+                      MMU_TLB_EMPTY);
+    mmu_tlb_destroy(cpu1);
+    free(cpu1);
+    teardown(&x);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("softmmu_tlb");
@@ -544,6 +573,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, code_fetches_use_the_exec_tag_and_stats_are_printable);
     tcase_add_test(tc, mmu_log_shows_fills_and_faults);
     tcase_add_test(tc, documented_fast_path_sequence_matches_the_c_fast_path);
+    tcase_add_test(tc, every_tlb_attached_to_a_space_sees_flushes_and_code_marks);
     suite_add_tcase(s, tc);
     return s;
 }
