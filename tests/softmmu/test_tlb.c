@@ -534,8 +534,9 @@ START_TEST(every_tlb_attached_to_a_space_sees_flushes_and_code_marks)
     ck_assert_int_eq(mmu_stb(x.tlb, MMU_IDX_NOPAGING, 0x9002, 3, &x.f), MMU_OK);
     ck_assert_int_eq(mmu_stb(cpu1, MMU_IDX_NOPAGING, 0x9003, 4, &f), MMU_OK);
     ck_assert_uint_eq(log.calls, 2);
+    uint64_t flushes = x.tlb->stats.flush_full;
     mmu_tlb_flush(x.tlb);
-    ck_assert_uint_eq(x.tlb->stats.flush_full, 1);
+    ck_assert_uint_eq(x.tlb->stats.flush_full, flushes + 1);
     ck_assert_uint_eq(mmu_tlb_entry(x.tlb, MMU_IDX_NOPAGING, 0x9000)->tag[MMU_ACCESS_READ],
                       MMU_TLB_EMPTY);
     ck_assert_uint_ne(mmu_tlb_entry(cpu1, MMU_IDX_NOPAGING, 0x9000)->tag[MMU_ACCESS_READ],
