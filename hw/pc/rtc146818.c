@@ -179,20 +179,21 @@ static void periodic_cb(void *opaque)
         timer_mod(&r->periodic_timer, r->periodic_timer.expire_ns + period);
 }
 
+/* Seconds, minutes, hours, day of week, date, month, year, century. */
+static bool is_time_register(uint8_t idx)
+{
+    return idx == 0x00 || idx == 0x02 || idx == 0x04 || (idx >= 0x06 && idx <= 0x09) ||
+           idx == RTC_CENTURY;
+}
+
 static uint8_t read_reg(struct rtc146818 *r, uint8_t idx)
 {
-    switch (idx) {
-    case 0x00:
-    case 0x02:
-    case 0x04:
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x09:
-    case RTC_CENTURY:
+    if (is_time_register(idx)) {
         if (!(r->cmos[RTC_REG_B] & REG_B_SET))
             latch_time(r);
         return r->cmos[idx];
+    }
+    switch (idx) {
     case RTC_REG_A: {
         uint8_t a = r->cmos[RTC_REG_A] & ~REG_A_UIP;
         int64_t frac = (now_ns(r) - r->base_ns) % NS_PER_SEC;
@@ -239,15 +240,8 @@ static void write_reg(struct rtc146818 *r, uint8_t idx, uint8_t v)
     case RTC_REG_D:
         log_mask_printf(LOG_GUEST_ERRORS, "rtc: write to read-only register %#x\n", idx);
         break;
-    case 0x00:
-    case 0x02:
-    case 0x04:
-    case 0x06:
-    case 0x07:
-    case 0x08:
-    case 0x09:
-    case RTC_CENTURY:
-        if (r->cmos[RTC_REG_B] & REG_B_SET) {
+    default:
+        if (!is_time_register(idx) || (r->cmos[RTC_REG_B] & REG_B_SET)) {
             r->cmos[idx] = v;
         } else {
             /* Setting one field of a running clock keeps the others. */
@@ -256,7 +250,6 @@ static void write_reg(struct rtc146818 *r, uint8_t idx, uint8_t v)
             take_time_from_registers(r);
         }
         break;
-    default: r->cmos[idx] = v; break;
     }
 }
 
