@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-/* Where an operand comes from (operands.def, second column). */
+/* Where an operand comes from (operands.def, second column). decode.c relies
+ * on the grouping: ModRM classes up to OC_V, then immediates up to OC_O. */
 enum x86_opnd_class {
     OC_NONE,
     OC_E, OC_M, OC_R, OC_RMOD, OC_N, OC_U, OC_STI, OC_Q, OC_W, /* ModRM.rm */

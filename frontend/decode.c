@@ -229,7 +229,7 @@ static void set_reg(struct x86_operand *op, unsigned rclass, unsigned reg)
 }
 
 /* Reads an immediate-like operand: the first fills imm, the second imm2. */
-static bool read_imm(struct decoder *d, struct x86_operand *op, unsigned n, bool sign)
+static bool read_imm(struct decoder *d, unsigned n, bool sign)
 {
     struct x86_instr *insn = d->insn;
     uint32_t v;
@@ -247,94 +247,106 @@ static bool read_imm(struct decoder *d, struct x86_operand *op, unsigned n, bool
         insn->imm2 = x;
         insn->imm2_size = (uint8_t)n;
     }
-    (void)op;
     return true;
+}
+
+/* Register class of the operand classes that name ModRM.rm (a memory form
+ * when mod != 11) and of those that name ModRM.reg. */
+static const uint8_t rm_class[] = {
+    [OC_E] = X86_RC_GPR, [OC_M] = X86_RC_GPR,   [OC_R] = X86_RC_GPR, [OC_RMOD] = X86_RC_GPR,
+    [OC_N] = X86_RC_MMX, [OC_U] = X86_RC_XMM,   [OC_STI] = X86_RC_ST, [OC_Q] = X86_RC_MMX,
+    [OC_W] = X86_RC_XMM,
+};
+static const uint8_t reg_class[] = {
+    [OC_G] = X86_RC_GPR, [OC_S] = X86_RC_SEG, [OC_C] = X86_RC_CR,
+    [OC_D] = X86_RC_DR,  [OC_P] = X86_RC_MMX, [OC_V] = X86_RC_XMM,
+};
+
+static void modrm_operand(struct x86_instr *insn, struct x86_operand *op,
+                          const struct x86_opnd_info *info, bool is_mem)
+{
+    if (info->cls < sizeof(reg_class) && reg_class[info->cls]) {
+        set_reg(op, reg_class[info->cls], (insn->modrm >> 3) & 7);
+    } else if (!is_mem) {
+        set_reg(op, rm_class[info->cls], insn->modrm & 7);
+    } else {
+        op->kind = X86_OPK_MEM;
+        /* Mw/Rv, Mb/Rd, Mw/Rd: the memory form is narrower than the register */
+        if (info->size == SZ_WV || info->size == SZ_WD) {
+            op->size = 2;
+        } else if (info->size == SZ_BD) {
+            op->size = 1;
+        }
+    }
+}
+
+/* Immediates, branch displacements, far pointers and moffs addresses. */
+static bool immediate_operand(struct decoder *d, struct x86_operand *op,
+                              const struct x86_opnd_info *info)
+{
+    struct x86_instr *insn = d->insn;
+    switch (info->cls) {
+    case OC_I: op->kind = X86_OPK_IMM; return read_imm(d, op->size, false);
+    case OC_IS:
+        op->kind = X86_OPK_IMM;
+        op->size = insn->osize;
+        return read_imm(d, 1, true);
+    case OC_J: op->kind = X86_OPK_REL; return read_imm(d, op->size, true);
+    case OC_A:
+        op->kind = X86_OPK_FAR;
+        return read_imm(d, op->size - 2u, false) && read_imm(d, 2, false);
+    default: { /* OC_O */
+        uint32_t v;
+        op->kind = X86_OPK_MEM;
+        if (!next_le(d, insn->asize, &v)) {
+            return false;
+        }
+        insn->mem.base = insn->mem.index = -1;
+        insn->mem.disp = (int32_t)v;
+        insn->mem.disp_size = insn->asize;
+        insn->mem.seg = X86_SEG_DS;
+        return true;
+    }
+    }
+}
+
+/* Operands implied by the opcode: fixed registers, the low opcode bits,
+ * the shift count 1, the string operands. */
+static void implicit_operand(struct x86_instr *insn, struct x86_operand *op,
+                             const struct x86_opnd_info *info)
+{
+    switch (info->cls) {
+    case OC_Z: set_reg(op, X86_RC_GPR, insn->opcode & 7); break;
+    case OC_GPR: set_reg(op, X86_RC_GPR, info->reg); break;
+    case OC_SEG: set_reg(op, X86_RC_SEG, info->reg); break;
+    case OC_ST0: set_reg(op, X86_RC_ST, 0); break;
+    case OC_ONE: op->kind = X86_OPK_CONST1; break;
+    default: /* OC_X */
+        op->kind = X86_OPK_STRING;
+        op->reg = info->reg;
+        break;
+    }
 }
 
 /* Fills op[] from the entry's operand codes; reads immediates. */
 static bool decode_operands(struct decoder *d, const struct x86_opcode *e)
 {
     struct x86_instr *insn = d->insn;
-    unsigned mod = insn->modrm >> 6, reg = (insn->modrm >> 3) & 7, rm = insn->modrm & 7;
+    bool is_mem = (insn->modrm >> 6) != 3 && !(e->flags & X86_IF_MOD_IGN);
     unsigned n = 0;
-    for (unsigned i = 0; i < 3 && e->opnd[i] != X86_OPND_NONE; i++, n++) {
-        const struct x86_opnd_info *info = &x86_opnd_info[e->opnd[i]];
-        struct x86_operand *op = &insn->op[i];
-        op->code = e->opnd[i];
+    for (; n < 3 && e->opnd[n] != X86_OPND_NONE; n++) {
+        const struct x86_opnd_info *info = &x86_opnd_info[e->opnd[n]];
+        struct x86_operand *op = &insn->op[n];
+        op->code = e->opnd[n];
         op->size = (uint16_t)operand_bytes(insn, info->size);
-        bool is_mem = mod != 3 && !(e->flags & X86_IF_MOD_IGN);
-        switch (info->cls) {
-        case OC_E:
-            if (!is_mem) {
-                set_reg(op, X86_RC_GPR, rm);
-                break;
-            }
-            op->kind = X86_OPK_MEM;
-            op->size = info->size == SZ_WV || info->size == SZ_WD ? 2
-                       : info->size == SZ_BD                  ? 1
-                                                              : op->size;
-            break;
-        case OC_M: op->kind = X86_OPK_MEM; break;
-        case OC_R:
-        case OC_RMOD: set_reg(op, X86_RC_GPR, rm); break;
-        case OC_N: set_reg(op, X86_RC_MMX, rm); break;
-        case OC_U: set_reg(op, X86_RC_XMM, rm); break;
-        case OC_STI: set_reg(op, X86_RC_ST, rm); break;
-        case OC_Q: is_mem ? (void)(op->kind = X86_OPK_MEM) : set_reg(op, X86_RC_MMX, rm); break;
-        case OC_W: is_mem ? (void)(op->kind = X86_OPK_MEM) : set_reg(op, X86_RC_XMM, rm); break;
-        case OC_G: set_reg(op, X86_RC_GPR, reg); break;
-        case OC_S: set_reg(op, X86_RC_SEG, reg); break;
-        case OC_C: set_reg(op, X86_RC_CR, reg); break;
-        case OC_D: set_reg(op, X86_RC_DR, reg); break;
-        case OC_P: set_reg(op, X86_RC_MMX, reg); break;
-        case OC_V: set_reg(op, X86_RC_XMM, reg); break;
-        case OC_I:
-            op->kind = X86_OPK_IMM;
-            if (!read_imm(d, op, op->size, false)) {
+        if (info->cls <= OC_V) {
+            modrm_operand(insn, op, info, is_mem);
+        } else if (info->cls <= OC_O) {
+            if (!immediate_operand(d, op, info)) {
                 return false;
             }
-            break;
-        case OC_IS:
-            op->kind = X86_OPK_IMM;
-            op->size = insn->osize;
-            if (!read_imm(d, op, 1, true)) {
-                return false;
-            }
-            break;
-        case OC_J:
-            op->kind = X86_OPK_REL;
-            if (!read_imm(d, op, op->size, true)) {
-                return false;
-            }
-            break;
-        case OC_A:
-            op->kind = X86_OPK_FAR;
-            if (!read_imm(d, op, op->size - 2u, false) || !read_imm(d, op, 2, false)) {
-                return false;
-            }
-            break;
-        case OC_O: {
-            uint32_t v;
-            op->kind = X86_OPK_MEM;
-            if (!next_le(d, insn->asize, &v)) {
-                return false;
-            }
-            insn->mem.base = insn->mem.index = -1;
-            insn->mem.disp = (int32_t)v;
-            insn->mem.disp_size = insn->asize;
-            insn->mem.seg = X86_SEG_DS;
-            break;
-        }
-        case OC_Z: set_reg(op, X86_RC_GPR, insn->opcode & 7); break;
-        case OC_GPR: set_reg(op, X86_RC_GPR, info->reg); break;
-        case OC_SEG: set_reg(op, X86_RC_SEG, info->reg); break;
-        case OC_ST0: set_reg(op, X86_RC_ST, 0); break;
-        case OC_ONE: op->kind = X86_OPK_CONST1; break;
-        case OC_X:
-            op->kind = X86_OPK_STRING;
-            op->reg = info->reg;
-            break;
-        default: break;
+        } else {
+            implicit_operand(insn, op, info);
         }
     }
     insn->nops = (uint8_t)n;
