@@ -18,10 +18,14 @@ struct interp_code {
 struct interp {
     const struct ir_env *env;
     struct helper_ffi *ffi;
+    uint32_t *gloc; /* per global: env offset << 1 | is 64-bit */
 };
 
+/* Locals live in temps[]; temps[nglobals] holds env; globals are read and
+ * written in env at gloc[]. */
 struct frame {
-    const struct ir_env *env;
+    unsigned nglobals;
+    const uint32_t *gloc;
     uint8_t *envp;
     uint64_t *temps;
 };
@@ -33,10 +37,15 @@ static void *interp_create(const struct ir_env *env)
         return NULL;
     in->env = env;
     in->ffi = helper_ffi_new(env);
-    if (!in->ffi) {
+    in->gloc = malloc((env->nglobals ? env->nglobals : 1) * sizeof(*in->gloc));
+    if (!in->ffi || !in->gloc) {
+        helper_ffi_free(in->ffi);
+        free(in->gloc);
         free(in);
         return NULL;
     }
+    for (unsigned g = 0; g < env->nglobals; g++)
+        in->gloc[g] = env->globals[g].offset << 1 | (env->globals[g].type == IR_I64);
     return in;
 }
 
@@ -44,6 +53,7 @@ static void interp_destroy(void *state)
 {
     struct interp *in = state;
     helper_ffi_free(in->ffi);
+    free(in->gloc);
     free(in);
 }
 
@@ -115,31 +125,29 @@ static void interp_describe(void *state, const struct tb *tb, FILE *f)
 
 static uint64_t rd(const struct frame *fr, unsigned t)
 {
-    if (t < fr->env->nglobals) {
-        const struct ir_global *g = &fr->env->globals[t];
-        if (g->type == IR_I32) {
-            uint32_t v;
-            memcpy(&v, fr->envp + g->offset, 4);
+    if (t < fr->nglobals) {
+        const uint8_t *p = fr->envp + (fr->gloc[t] >> 1);
+        if (fr->gloc[t] & 1) {
+            uint64_t v;
+            memcpy(&v, p, 8);
             return v;
         }
-        uint64_t v;
-        memcpy(&v, fr->envp + g->offset, 8);
+        uint32_t v;
+        memcpy(&v, p, 4);
         return v;
     }
-    if (t == fr->env->nglobals)
-        return (uintptr_t)fr->envp;
     return fr->temps[t];
 }
 
 static void wr(const struct frame *fr, unsigned t, uint64_t v)
 {
-    if (t < fr->env->nglobals) {
-        const struct ir_global *g = &fr->env->globals[t];
-        if (g->type == IR_I32) {
-            uint32_t v32 = (uint32_t)v;
-            memcpy(fr->envp + g->offset, &v32, 4);
+    if (t < fr->nglobals) {
+        uint8_t *p = fr->envp + (fr->gloc[t] >> 1);
+        if (fr->gloc[t] & 1) {
+            memcpy(p, &v, 8);
         } else {
-            memcpy(fr->envp + g->offset, &v, 8);
+            uint32_t v32 = (uint32_t)v;
+            memcpy(p, &v32, 4);
         }
         return;
     }
@@ -264,7 +272,8 @@ static struct tb_exit interp_exec(void *state, struct translator *t, struct tb *
 {
     struct interp *in = state;
     uint64_t temps[IR_MAX_TEMPS];
-    struct frame fr = {in->env, env, temps};
+    struct frame fr = {in->env->nglobals, in->gloc, env, temps};
+    temps[in->env->nglobals] = (uintptr_t)env;
     for (;;) {
         struct tb_exit e = run_block(in, t, &fr, tb->tc_ptr);
         e.last = tb;
