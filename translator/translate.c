@@ -115,7 +115,8 @@ static struct tb *new_tb(struct translator *t, uint64_t pc, const struct tb_key 
         .pc = pc,
         .key = *key,
         .size = guest_size,
-        .page_addr = {key->phys_pc & ~(TB_PAGE_SIZE - 1), phys_page2},
+        .page_addr = {key->phys_pc & ~(TB_PAGE_SIZE - 1),
+                      phys_page2 == TB_NO_PAGE ? TB_NO_PAGE : phys_page2 & ~(TB_PAGE_SIZE - 1)},
         .tc_ptr = e->rx,
         .tc_size = (uint32_t)e->size,
     };

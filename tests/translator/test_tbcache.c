@@ -285,13 +285,14 @@ END_TEST
 START_TEST(tbcache_jump_cache_probe_by_virtual_pc_and_page_flush)
 {
     struct tb *a = add_block(0x7000, 0x3000, 8, 5, TB_NO_PAGE);
-    struct tb *c = add_block(0x8ffc, 0x4ffc, 8, 5, 0x9000);       /* ends in page 0x9000 */
+    struct tb *c = add_block(0x8ffc, 0x4ffc, 8, 5, 0x9123);       /* second page: 0x9000 */
     ck_assert_ptr_null(tb_jmp_cache_probe(t, &jc, 0x7000, 0, 5)); /* not cached yet */
     ck_assert_ptr_eq(find(0x7000, 0x3000, 5), a);
     ck_assert_ptr_eq(find(0x8ffc, 0x4ffc, 5), c);
     ck_assert_ptr_eq(tb_jmp_cache_probe(t, &jc, 0x7000, 0, 5), a);
     ck_assert_ptr_null(tb_jmp_cache_probe(t, &jc, 0x7000, 0, 4)); /* other mode */
     ck_assert_uint_eq(translator_stats(t)->jc_hits, 1);
+    ck_assert_uint_eq(c->page_addr[1], 0x9000);
     tb_jmp_cache_flush_page(&jc, 0x9123); /* the page c runs into */
     ck_assert_ptr_null(tb_jmp_cache_probe(t, &jc, 0x8ffc, 0, 5));
     ck_assert_ptr_eq(tb_jmp_cache_probe(t, &jc, 0x7000, 0, 5), a);
