@@ -328,3 +328,44 @@ int mmu_tlb_format_stats(const struct mmu_tlb *tlb, char *buf, size_t len)
                     st->slow[2], st->walks, st->faults, st->flush_full, st->flush_nonglobal,
                     st->flush_page);
 }
+
+static char tag_letter(uint64_t tag, char yes)
+{
+    if (tag & MMU_TLB_INVALID)
+        return '-';
+    if (tag & MMU_TLB_MMIO)
+        return 'M';
+    if (tag & MMU_TLB_NOTDIRTY)
+        return 'C';
+    return yes;
+}
+
+int mmu_tlb_format_entries(const struct mmu_tlb *tlb, char *buf, size_t len)
+{
+    static const char *const names[MMU_IDX_COUNT] = {"kernel", "user", "nopaging"};
+    size_t used = 0;
+    for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
+        for (unsigned i = 0; i < MMU_TLB_SIZE; i++) {
+            const struct mmu_tlb_entry *e = &tlb->table[idx][i];
+            const struct mmu_tlb_info *in = &tlb->info[idx][i];
+            if (e->tag[MMU_ACCESS_READ] & e->tag[MMU_ACCESS_WRITE] & e->tag[MMU_ACCESS_EXEC] &
+                MMU_TLB_INVALID)
+                continue;
+            uint64_t page = MMU_TLB_EMPTY;
+            for (int k = 0; k < MMU_ACCESS_COUNT; k++) {
+                if (!(e->tag[k] & MMU_TLB_INVALID))
+                    page = e->tag[k] & MMU_TLB_PAGE_MASK;
+            }
+            int n = snprintf(
+                buf + (used < len ? used : len), used < len ? len - used : 0,
+                "%-8s 0x%08" PRIx64 " -> 0x%09" PRIx64 " %c%c%c %uK%s\n", names[idx], page,
+                in->paddr, tag_letter(e->tag[MMU_ACCESS_READ], 'r'),
+                tag_letter(e->tag[MMU_ACCESS_WRITE], 'w'), tag_letter(e->tag[MMU_ACCESS_EXEC], 'x'),
+                (unsigned)((uint32_t)~in->page_mask + 1) >> 10, in->global ? " global" : "");
+            used += (size_t)n;
+        }
+    }
+    if (len && used < len)
+        buf[used] = '\0';
+    return (int)used;
+}

@@ -158,6 +158,11 @@ bool mmu_tlb_translate(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr,
  * counter group, NUL-terminated, truncated to len. Returns the length wanted. */
 int mmu_tlb_format_stats(const struct mmu_tlb *tlb, char *buf, size_t len);
 
+/* The valid entries as text for "info tlb", one line each ("kernel 0x00801000 ->
+ * 0x000020000 rwx 4K global"), flags as letters (M = MMIO, C = code page).
+ * snprintf-like: truncates to len, returns the length wanted. */
+int mmu_tlb_format_entries(const struct mmu_tlb *tlb, char *buf, size_t len);
+
 /* Slow path: any size 1-8, any alignment. Loads zero-extend into *value. */
 enum mmu_result mmu_load_slow(struct mmu_tlb *tlb, unsigned mmu_idx, uint32_t vaddr, unsigned size,
                               enum mmu_access access, uint64_t *value, struct mmu_fault *fault);

@@ -550,6 +550,29 @@ START_TEST(every_tlb_attached_to_a_space_sees_flushes_and_code_marks)
 }
 END_TEST
 
+START_TEST(info_tlb_lists_valid_entries_with_their_flags)
+{
+    struct fixture x = setup(true);
+    struct mmu_paging m = {.pg = true, .pse = true, .pge = true, .cr3 = PD};
+    mmu_tlb_set_paging(x.tlb, &m);
+    map4k(&x, VA, 0x20000 | P | RW | G);
+    mmu_phys_store(x.s, PD + 4 * 4, 0xc00000 | PS | P | RW | US | D, 4);
+    uint32_t v;
+    ck_assert_int_eq(mmu_ldl(x.tlb, MMU_IDX_KERNEL, VA, &v, &x.f), MMU_OK);
+    ck_assert_int_eq(mmu_stl(x.tlb, MMU_IDX_USER, 0x01003000, 1, &x.f), MMU_OK);
+    mmu_phys_set_code_page(x.s, 0xc03000, true);
+    char buf[256];
+    int n = mmu_tlb_format_entries(x.tlb, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "kernel   0x00801000 -> 0x000020000 r-x 4K global\n"
+                          "user     0x01003000 -> 0x000c03000 rCx 4096K\n");
+    ck_assert_int_eq(n, (int)strlen(buf));
+    char small[8];
+    ck_assert_int_eq(mmu_tlb_format_entries(x.tlb, small, sizeof(small)), n);
+    ck_assert_str_eq(small, "kernel ");
+    teardown(&x);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("softmmu_tlb");
@@ -575,6 +598,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, mmu_log_shows_fills_and_faults);
     tcase_add_test(tc, documented_fast_path_sequence_matches_the_c_fast_path);
     tcase_add_test(tc, every_tlb_attached_to_a_space_sees_flushes_and_code_marks);
+    tcase_add_test(tc, info_tlb_lists_valid_entries_with_their_flags);
     suite_add_tcase(s, tc);
     return s;
 }
