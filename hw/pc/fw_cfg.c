@@ -173,10 +173,14 @@ static void dma_transfer(struct fw_cfg *f, uint64_t addr)
             if (n)
                 mmu_phys_write(f->mem, dst, e->data + f->offset, n);
             /* Beyond the item the guest buffer is filled with zeros, in
-             * chunks so no length needs a large host buffer. */
+             * chunks so no length needs a large host buffer; no more than
+             * the RAM size, since a longer span cannot all be RAM. */
             static const uint8_t zeros[256];
-            for (uint64_t done = n; done < len;) {
-                uint64_t chunk = len - done < sizeof(zeros) ? len - done : sizeof(zeros);
+            uint64_t fill_end = len;
+            if (fill_end - n > mmu_phys_ram_size(f->mem))
+                fill_end = n + mmu_phys_ram_size(f->mem);
+            for (uint64_t done = n; done < fill_end;) {
+                uint64_t chunk = fill_end - done < sizeof(zeros) ? fill_end - done : sizeof(zeros);
                 mmu_phys_write(f->mem, dst + done, zeros, (size_t)chunk);
                 done += chunk;
             }

@@ -5,6 +5,8 @@
 
 #include "translator/log.h"
 
+#include "hw/core/text.h"
+
 #include <stddef.h>
 
 /* Priority level (0 highest) of the best request in mask, 8 if none. */
@@ -284,6 +286,20 @@ bool pic_register_io(struct pic8259_pair *p, struct mmu_io_space *io)
     return mmu_io_register(io, 0x20, 2, &pic_chip_ops, &p->chip[0]) &&
            mmu_io_register(io, 0xA0, 2, &pic_chip_ops, &p->chip[1]) &&
            mmu_io_register(io, 0x4D0, 2, &pic_elcr_ops, p);
+}
+
+int pic_info(const struct pic8259_pair *p, char *buf, size_t len)
+{
+    size_t pos = 0;
+    hw_appendf(buf, len, &pos, "%s", "");
+    for (int i = 0; i < 2; i++) {
+        const struct pic8259 *c = &p->chip[i];
+        hw_appendf(buf, len, &pos,
+                   "pic%d: irr=%02x imr=%02x isr=%02x elcr=%02x base=%02x lowest=%d%s%s\n", i,
+                   c->irr, c->imr, c->isr, c->elcr, c->vector_base, c->lowest,
+                   c->auto_eoi ? " aeoi" : "", c->special_mask ? " smm" : "");
+    }
+    return (int)pos;
 }
 
 static const struct vms_field pic_chip_fields[] = {

@@ -46,6 +46,9 @@ bool pic_intr_pending(const struct pic8259_pair *p);
 /* Registers ports 0x20-0x21, 0xA0-0xA1 and the ELCR at 0x4D0-0x4D1. */
 bool pic_register_io(struct pic8259_pair *p, struct mmu_io_space *io);
 
+/* `info irq`-style dump: IRR/ISR/IMR/ELCR and vector bases of both chips. */
+int pic_info(const struct pic8259_pair *p, char *buf, size_t len);
+
 extern const struct vms_desc pic_vmstate;
 
 #endif

@@ -34,9 +34,16 @@ int64_t rtc_now_sec(const struct rtc146818 *r)
     return r->base_sec + (d >= 0 ? d / NS_PER_SEC : -((-d + NS_PER_SEC - 1) / NS_PER_SEC));
 }
 
+/* v is 0..99 for every caller (see latch_time). */
 static uint8_t to_bcd(int v)
 {
     return (uint8_t)(((v / 10) << 4) | (v % 10));
+}
+
+/* Non-negative remainder: a guest may set a year before 1900. */
+static int mod100(int v)
+{
+    return ((v % 100) + 100) % 100;
 }
 
 static int from_bcd(uint8_t v)
@@ -82,8 +89,9 @@ static void latch_time(struct rtc146818 *r)
     r->cmos[0x06] = encode(r, tm.tm_wday + 1);
     r->cmos[0x07] = encode(r, tm.tm_mday);
     r->cmos[0x08] = encode(r, tm.tm_mon + 1);
-    r->cmos[0x09] = encode(r, tm.tm_year % 100);
-    r->cmos[RTC_CENTURY] = to_bcd((tm.tm_year + 1900) / 100 % 100);
+    int year = tm.tm_year + 1900;
+    r->cmos[0x09] = encode(r, mod100(year));
+    r->cmos[RTC_CENTURY] = to_bcd(mod100((year - mod100(year)) / 100));
 }
 
 /* After the guest set the time (SET cleared): registers become the base. */

@@ -5,6 +5,8 @@
 
 #include "translator/log.h"
 
+#include "hw/core/text.h"
+
 #include <string.h>
 
 void pci_bus_init(struct pci_bus *bus, struct mmu_phys_space *mem, struct mmu_io_space *io)
@@ -263,6 +265,37 @@ static const struct mmu_io_ops host_ops = {host_read, host_write,
 bool pci_bus_register_io(struct pci_bus *bus)
 {
     return mmu_io_register(bus->io, 0xCF8, 8, &host_ops, bus);
+}
+
+int pci_info(const struct pci_bus *bus, char *buf, size_t len)
+{
+    size_t pos = 0;
+    hw_appendf(buf, len, &pos, "%s", "");
+    for (int fn = 0; fn < 256; fn++) {
+        const struct pci_device *d = bus->devs[fn];
+        if (!d)
+            continue;
+        const uint8_t *c = d->config;
+        hw_appendf(buf, len, &pos, "  Bus  0, device %3d, function %d:\n", fn >> 3, fn & 7);
+        hw_appendf(buf, len, &pos, "    %s: PCI device %04x:%04x, class %02x%02x, rev %02x\n",
+                   d->name, pci_get_word(c + PCI_VENDOR_ID), pci_get_word(c + PCI_DEVICE_ID),
+                   c[PCI_CLASS_PROG + 2], c[PCI_CLASS_PROG + 1], c[PCI_REVISION]);
+        if (c[PCI_INTERRUPT_PIN])
+            hw_appendf(buf, len, &pos, "      IRQ %u, pin %c\n", c[PCI_INTERRUPT_LINE],
+                       'A' + c[PCI_INTERRUPT_PIN] - 1);
+        for (int n = 0; n < PCI_NUM_BARS; n++) {
+            const struct pci_bar *b = &d->bars[n];
+            if (!b->size)
+                continue;
+            if (b->mapped)
+                hw_appendf(buf, len, &pos, "      BAR%d: %s at 0x%04x [0x%04x].\n", n,
+                           b->io ? "I/O" : "32 bit memory", b->mapped, b->mapped + b->size - 1);
+            else
+                hw_appendf(buf, len, &pos, "      BAR%d: %s, %u bytes, not mapped.\n", n,
+                           b->io ? "I/O" : "32 bit memory", b->size);
+        }
+    }
+    return (int)pos;
 }
 
 const struct vms_desc pci_device_vmstate = {

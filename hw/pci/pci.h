@@ -122,6 +122,9 @@ static inline void pci_set_long(uint8_t *p, uint32_t v)
     pci_set_word(p + 2, (uint16_t)(v >> 16));
 }
 
+/* `info pci`: one paragraph per function, as QEMU's monitor prints it. */
+int pci_info(const struct pci_bus *bus, char *buf, size_t len);
+
 /* After a state load: re-derives BAR mappings and PIRQ levels of every
  * device from their configuration spaces. */
 void pci_bus_restore(struct pci_bus *bus);

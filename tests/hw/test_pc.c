@@ -218,6 +218,49 @@ START_TEST(pc_bad_configurations_are_one_line_errors)
 }
 END_TEST
 
+/* Seeded random guest programming of the whole board: port I/O (biased to
+ * the devices' ports), physical memory accesses (biased to ROM, MMIO, the
+ * shadow area and RAM's end), timer runs, interrupt acknowledges, resets.
+ * Run under ASan by the sanitizer build: nothing may crash or hang. */
+START_TEST(pc_random_guest_programming_is_safe)
+{
+    static const uint16_t ports[] = {0x00,  0x08,  0x0B,  0x0D,  0x20,  0x21,  0x40,  0x43,  0x60,
+                                     0x61,  0x64,  0x70,  0x71,  0x81,  0x92,  0xA0,  0xA1,  0xC0,
+                                     0xD6,  0x2F8, 0x3F8, 0x3F9, 0x3FA, 0x3FC, 0x4D0, 0x510, 0x511,
+                                     0x514, 0x518, 0xCF8, 0xCF9, 0xCFC, 0xCFE};
+    static const uint64_t addrs[] = {0x0,       0x9FFFC,    0xA0000,    0xC0000,
+                                     0xE0000,   0xFFFF0,    0x100000,   0x7FFFFF8,
+                                     0x8000000, 0xFEC00000, 0xFFFC0000, 0xFFFFFFFC};
+    uint64_t r = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 200000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        unsigned size = 1u << ((r >> 8) & 3);
+        uint16_t port =
+            (r & 0x30000) ? ports[(r >> 20) % (sizeof(ports) / 2)] : (uint16_t)(r >> 24);
+        uint64_t addr = addrs[(r >> 40) % (sizeof(addrs) / 8)] + ((r >> 48) & 0xFFF);
+        switch ((r >> 4) & 7) {
+        case 0:
+        case 1: mmu_io_write(pc->io, port, r >> 32, size > 4 ? 4 : size); break;
+        case 2: (void)mmu_io_read(pc->io, port, size > 4 ? 4 : size); break;
+        case 3: mmu_phys_store(pc->mem, addr, r >> 16, size); break;
+        case 4: (void)mmu_phys_load(pc->mem, addr, size); break;
+        case 5:
+            clock_add_insns(&pc->clock, (r >> 32) & 0xFFFFF);
+            clock_run_timers(&pc->clock);
+            break;
+        case 6: (void)pc_interrupt_ack(pc); break;
+        default:
+            if (pc->reset_requested)
+                pc_reset(pc);
+            break;
+        }
+    }
+    /* Still a working machine: the PCI host bridge answers. */
+    mmu_io_write(pc->io, 0xCF8, 0x80000000, 4);
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0xCFC, 4), 0x12378086);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_pc");
@@ -232,6 +275,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, pc_serial_and_debug_exit);
     tcase_add_test(tc, pc_a20_lines_and_reset_requests);
     tcase_add_test(tc, pc_bad_configurations_are_one_line_errors);
+    tcase_add_test(tc, pc_random_guest_programming_is_safe);
     suite_add_tcase(s, tc);
     return s;
 }

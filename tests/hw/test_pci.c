@@ -218,6 +218,29 @@ START_TEST(pci_bus_restore_rebuilds_mappings_and_irqs)
 }
 END_TEST
 
+START_TEST(pci_info_lists_functions_and_bars)
+{
+    struct pci_device d;
+    pci_device_init(&d, "nic", 0x10EC, 0x8029, 0x020000, 0, 1);
+    pci_declare_bar(&d, 0, 32, true, &dev_ops, NULL);
+    ck_assert(pci_register(&bus, &d, PCI_DEVFN(3, 0)));
+    cfg_write(3, 0, 0x10, 0xC100, 4);
+    cfg_write(3, 0, PCI_COMMAND, PCI_COMMAND_IO, 2);
+    cfg_write(3, 0, PCI_INTERRUPT_LINE, 11, 1);
+    char buf[1024];
+    int n = pci_info(&bus, buf, sizeof(buf));
+    ck_assert_int_eq(n, (int)strlen(buf));
+    ck_assert_ptr_nonnull(strstr(buf, "  Bus  0, device   0, function 0:\n    i440FX: PCI device "
+                                      "8086:1237, class 0600, rev 02\n"));
+    ck_assert_ptr_nonnull(strstr(buf,
+                                 "    nic: PCI device 10ec:8029, class 0200, rev 00\n"
+                                 "      IRQ 11, pin A\n      BAR0: I/O at 0xc100 [0xc11f].\n"));
+    char small[16];
+    ck_assert_int_eq(pci_info(&bus, small, sizeof(small)), n); /* truncated, counted */
+    ck_assert_uint_eq(strlen(small), 15);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_pci");
@@ -230,6 +253,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, i440fx_pam_switches_shadow_between_rom_and_ram);
     tcase_add_test(tc, piix3_reset_control_register);
     tcase_add_test(tc, pci_bus_restore_rebuilds_mappings_and_irqs);
+    tcase_add_test(tc, pci_info_lists_functions_and_bars);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -250,6 +250,17 @@ START_TEST(pic_bad_port_values_never_crash)
 }
 END_TEST
 
+START_TEST(pic_info_shows_registers)
+{
+    pic_set_irq(&pic, 3, 1);
+    out(0x21, 0xF0);
+    char buf[256];
+    pic_info(&pic, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "pic0: irr=08 imr=f0 isr=00 elcr=00 base=08 lowest=7\n"
+                          "pic1: irr=00 imr=00 isr=00 elcr=00 base=70 lowest=7\n");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_pic8259");
@@ -268,6 +279,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, pic_special_mask_mode_allows_lower_priority);
     tcase_add_test(tc, pic_poll_command_returns_and_acknowledges);
     tcase_add_test(tc, pic_state_round_trip);
+    tcase_add_test(tc, pic_info_shows_registers);
     tcase_add_test(tc, pic_bad_port_values_never_crash);
     suite_add_tcase(s, tc);
     return s;

@@ -184,6 +184,17 @@ START_TEST(rtc_nvram_bytes_and_index_masking)
 }
 END_TEST
 
+START_TEST(rtc_year_before_1900_reads_as_valid_bcd)
+{
+    wr(0x0B, 0x82);
+    wr(0x32, 0x00); /* century 00, year 05: the year 5 */
+    wr(0x09, 0x05);
+    wr(0x0B, 0x02);
+    ck_assert_uint_eq(rd(0x09), 0x05);
+    ck_assert_uint_eq(rd(0x32), 0x00);
+}
+END_TEST
+
 START_TEST(rtc_parse_base_forms)
 {
     int64_t t;
@@ -231,6 +242,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, rtc_periodic_interrupt_at_register_a_rate);
     tcase_add_test(tc, rtc_update_in_progress_before_each_second);
     tcase_add_test(tc, rtc_nvram_bytes_and_index_masking);
+    tcase_add_test(tc, rtc_year_before_1900_reads_as_valid_bcd);
     tcase_add_test(tc, rtc_parse_base_forms);
     tcase_add_test(tc, rtc_state_round_trip);
     suite_add_tcase(s, tc);
