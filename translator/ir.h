@@ -60,9 +60,9 @@ extern const struct ir_opdef ir_opdefs[IR_OP_COUNT];
 /* Comparisons for setcond/brcond/movcond. */
 #define IR_CONDS(X)                                                                                \
     X(NEVER, "never")                                                                              \
-    X(ALWAYS, "always") X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt")    \
-        X(LTU, "ltu") X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq")                  \
-            X(TSTNE, "tstne")
+    X(ALWAYS, "always")                                                                            \
+    X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt") X(LTU, "ltu")          \
+        X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq") X(TSTNE, "tstne")
 enum ir_cond {
 #define X(id, name) IR_COND_##id,
     IR_CONDS(X)
@@ -163,6 +163,10 @@ typedef struct {
 struct ir_op {
     uint8_t opc, type, nout, nin;
     uint16_t args[IR_MAX_TEMP_ARGS]; /* outputs then inputs */
+    /* Bit k: the temp in args[k] is dead after this op (an input's last use,
+     * or an output never read). Set by liveness (opt_dce / opt_liveness, run
+     * by translator_commit) for backends' register allocation; 0 = unknown. */
+    uint16_t life;
     uint64_t cargs[2];
 };
 

@@ -10,7 +10,8 @@
 #include <string.h>
 
 struct liveness {
-    const struct ir_block *b;
+    struct ir_block *b;
+    bool remove; /* opt_dce; opt_liveness only annotates */
     unsigned words;
     uint64_t *live;       /* current set */
     uint64_t *label_live; /* nlabels sets */
@@ -59,7 +60,7 @@ static void env_access_uses(struct liveness *lv, const struct ir_op *op)
 
 static bool removable(struct liveness *lv, const struct ir_op *op)
 {
-    if (op->nout == 0 || ir_op_has_side_effects(lv->b, op))
+    if (!lv->remove || op->nout == 0 || ir_op_has_side_effects(lv->b, op))
         return false;
     for (unsigned i = 0; i < op->nout; i++)
         if (test(lv->live, op->args[i]))
@@ -94,14 +95,21 @@ static bool step(struct liveness *lv, unsigned i)
     lv->dead[i] = removable(lv, op);
     if (lv->dead[i])
         return false;
-    for (unsigned o = 0; o < op->nout; o++)
+    uint16_t life = 0;
+    for (unsigned o = 0; o < op->nout; o++) {
+        life |= (uint16_t)(!test(lv->live, op->args[o]) << o);
         clear(lv->live, op->args[o]);
+    }
     if (ir_op_reads_globals(lv->b, op))
         add_globals(lv);
     if (op->opc == IR_OP_ld || op->opc == IR_OP_st)
         env_access_uses(lv, op);
-    for (unsigned in = 0; in < op->nin; in++)
-        set(lv->live, ir_op_in(op, in));
+    for (unsigned in = 0; in < op->nin; in++) {
+        unsigned t = ir_op_in(op, in);
+        life |= (uint16_t)(!test(lv->live, t) << (op->nout + in));
+        set(lv->live, t);
+    }
+    lv->b->ops[i].life = life;
     return false;
 }
 
@@ -128,9 +136,9 @@ static void mark_unreachable(struct liveness *lv)
     }
 }
 
-void opt_dce(struct ir_block *b)
+static void run(struct ir_block *b, bool remove)
 {
-    struct liveness lv = {.b = b, .words = (b->ntemps + 63) / 64};
+    struct liveness lv = {.b = b, .remove = remove, .words = (b->ntemps + 63) / 64};
     lv.live = calloc(lv.words, sizeof(uint64_t));
     lv.label_live = calloc((size_t)lv.words * (b->nlabels ? b->nlabels : 1), sizeof(uint64_t));
     lv.dead = calloc(b->nops ? b->nops : 1, 1);
@@ -141,7 +149,7 @@ void opt_dce(struct ir_block *b)
             ;
         unsigned n = 0;
         for (unsigned i = 0; i < b->nops; i++)
-            if (!lv.dead[i])
+            if (!remove || !lv.dead[i])
                 b->ops[n++] = b->ops[i];
         b->nops = n;
     }
@@ -149,4 +157,14 @@ void opt_dce(struct ir_block *b)
     free(lv.label_live);
     free(lv.dead);
     free(lv.unreachable);
+}
+
+void opt_dce(struct ir_block *b)
+{
+    run(b, true);
+}
+
+void opt_liveness(struct ir_block *b)
+{
+    run(b, false);
 }

@@ -10,6 +10,8 @@ void opt_constfold(struct ir_block *b);
 void opt_copyprop(struct ir_block *b);
 void opt_simplify(struct ir_block *b);
 void opt_dce(struct ir_block *b);
+/* The liveness of opt_dce without removing anything: fills ir_op.life. */
+void opt_liveness(struct ir_block *b);
 
 /* Builds a pass's output next to its input, then swaps it in. */
 struct opt_rewriter {

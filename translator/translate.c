@@ -2,6 +2,7 @@
  * translation block (optimize, emit, hash, page lists, restore records) and
  * runs blocks (shared/DESIGN.md, journey steps 3 and 4). */
 #include "log.h"
+#include "opt.h"
 #include "tb-internal.h"
 
 #include <stdlib.h>
@@ -171,6 +172,8 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
     if (t->optimize) {
         translator_optimize(b);
         log_block(t, LOG_OP_OPT, "OP after optimization", pc);
+    } else {
+        opt_liveness(b);
     }
     t->stats.ir_ops_out += b->nops;
 

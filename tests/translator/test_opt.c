@@ -529,6 +529,41 @@ START_TEST(pure_helpers_neither_read_nor_write_globals)
 }
 END_TEST
 
+START_TEST(liveness_marks_last_uses_and_unread_outputs)
+{
+    parse_into(" movi_i32 t0, $0x1\n"
+               " movi_i32 t1, $0x2\n"
+               " add_i32 t2, t0, t1\n"
+               " mul_i32 t3, t2, t0\n"
+               " mov_i32 eax, t3\n"
+               " call ecx = pure_fn(t3)\n"
+               " guest_ld_i32 t4, eax, u32:mmu0\n"
+               " exit_tb $0x0\n");
+    opt_liveness(b);
+    ck_assert_uint_eq(b->nops, 8); /* nothing removed */
+    static const uint16_t want[] = {0, 0, 1u << 2, 1u << 1 | 1u << 2, 0, 1u << 1, 1u << 0, 0};
+    for (unsigned i = 0; i < 8; i++)
+        ck_assert_msg(b->ops[i].life == want[i], "op %u: life %#x, want %#x", i, b->ops[i].life,
+                      want[i]);
+}
+END_TEST
+
+START_TEST(liveness_keeps_temps_alive_around_loops)
+{
+    parse_into(" movi_i32 t0, $0x2\n"
+               "L0:\n"
+               " brcond_i32 eax, ecx, geu, L1\n"
+               " add_i32 eax, eax, t0\n"
+               " br L0\n"
+               "L1:\n"
+               " exit_tb $0x0\n");
+    opt_dce(b);
+    ck_assert_uint_eq(b->ops[0].life, 0);
+    ck_assert_uint_eq(b->ops[2].life, 0);
+    ck_assert_uint_eq(b->ops[3].life, 1u << 1); /* the old eax dies, t0 does not */
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_opt");
@@ -551,6 +586,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, parser_reads_back_every_printed_form);
     tcase_add_test(tc, validate_accepts_built_blocks_and_names_lifter_bugs);
     tcase_add_test(tc, pure_helpers_neither_read_nor_write_globals);
+    tcase_add_test(tc, liveness_marks_last_uses_and_unread_outputs);
+    tcase_add_test(tc, liveness_keeps_temps_alive_around_loops);
     tcase_add_test(tc, parser_reports_errors_with_line_numbers);
     tcase_add_test(tc, dce_text_flags_of_an_overwritten_insn_are_dead);
     tcase_add_test(tc, dce_text_flags_stay_live_before_a_faulting_load);
