@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Copy propagation first so folding sees through moves; simplification after
+ * folding (it needs the constants); copy propagation again for the moves
+ * simplification made; dead-code elimination last, which also fills ir_op.life. */
 void translator_optimize(struct ir_block *b)
 {
     opt_copyprop(b);
