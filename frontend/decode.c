@@ -413,6 +413,51 @@ static enum x86_decode_status check_insn(struct decoder *d, const struct x86_opc
     return X86_DECODE_OK;
 }
 
+/* Prefixes and opcode bytes up to the table slot of the opcode; NULL when
+ * fetching failed (d->status says how). */
+static const struct x86_opcode *read_opcode(struct decoder *d)
+{
+    struct x86_instr *insn = d->insn;
+    uint8_t b;
+    if (!read_prefixes(d, &b)) {
+        return NULL;
+    }
+    unsigned slot = prefix_slot(insn->prefixes);
+    insn->mandatory = (uint8_t)slot; /* kept on #UD: the slot that was empty */
+    const struct x86_opcode *e = &x86_opcode_maps[X86_MAP_ONEBYTE][b][slot];
+    while (e->kind == X86_K_ESC) {
+        insn->map = (uint8_t)e->mn;
+        if (!next_byte(d, &b)) {
+            return NULL;
+        }
+        e = &x86_opcode_maps[e->mn][b][slot];
+    }
+    insn->opcode = b;
+    return e;
+}
+
+/* ModRM-form checks and the SIB/displacement bytes of a memory operand. */
+static enum x86_decode_status read_modrm_operand(struct decoder *d, const struct x86_opcode *e)
+{
+    struct x86_instr *insn = d->insn;
+    unsigned mod = insn->modrm >> 6;
+    if (!insn->has_modrm || (e->flags & X86_IF_MOD_IGN)) {
+        return X86_DECODE_OK;
+    }
+    if ((e->flags & X86_IF_MEM_ONLY) && mod == 3) {
+        return undefined(d, X86_UD_REG_FORM);
+    }
+    if ((e->flags & X86_IF_REG_ONLY) && mod != 3) {
+        return undefined(d, X86_UD_MEM_FORM);
+    }
+    if (mod == 3) {
+        return X86_DECODE_OK;
+    }
+    bool ok = insn->asize == 2 ? decode_mem16(d, mod, insn->modrm & 7)
+                               : decode_mem32(d, mod, insn->modrm & 7);
+    return ok ? X86_DECODE_OK : failed(d);
+}
+
 enum x86_decode_status x86_decode(struct x86_instr *insn, const struct x86_decode_ctx *ctx,
                                   uint64_t addr)
 {
@@ -425,28 +470,17 @@ enum x86_decode_status x86_decode(struct x86_instr *insn, const struct x86_decod
     if (ctx->code_size != 2 && ctx->code_size != 4) {
         return undefined(&d, X86_UD_MODE); /* long mode is not decoded yet */
     }
-    uint8_t b;
-    if (!read_prefixes(&d, &b)) {
+    const struct x86_opcode *top = read_opcode(&d);
+    if (!top) {
         return failed(&d);
     }
-    unsigned slot = prefix_slot(insn->prefixes);
-    insn->mandatory = (uint8_t)slot;
-    const struct x86_opcode *e = &x86_opcode_maps[X86_MAP_ONEBYTE][b][slot];
-    while (e->kind == X86_K_ESC) {
-        insn->map = (uint8_t)e->mn;
-        if (!next_byte(&d, &b)) {
-            return failed(&d);
-        }
-        e = &x86_opcode_maps[e->mn][b][slot];
-    }
-    insn->opcode = b;
-    const struct x86_opcode *top = e;
-    if (e->kind == X86_K_INVALID) {
-        return undefined(&d, X86_UD_OPCODE); /* mandatory: the slot that was empty */
+    if (top->kind == X86_K_INVALID) {
+        return undefined(&d, X86_UD_OPCODE);
     }
     if (!(top->flags & X86_IF_MANDATORY)) {
         insn->mandatory = X86_PFX_NONE;
     }
+    const struct x86_opcode *e = top;
     if (e->flags & X86_IF_MODRM) {
         if (!next_byte(&d, &insn->modrm)) {
             return failed(&d);
@@ -461,22 +495,9 @@ enum x86_decode_status x86_decode(struct x86_instr *insn, const struct x86_decod
     insn->feature = e->feature;
     insn->flags = e->flags;
     set_sizes(insn, ctx->code_size, top);
-
-    unsigned mod = insn->modrm >> 6;
-    if (insn->has_modrm && !(e->flags & X86_IF_MOD_IGN)) {
-        if ((e->flags & X86_IF_MEM_ONLY) && mod == 3) {
-            return undefined(&d, X86_UD_REG_FORM);
-        }
-        if ((e->flags & X86_IF_REG_ONLY) && mod != 3) {
-            return undefined(&d, X86_UD_MEM_FORM);
-        }
-        if (mod != 3) {
-            bool ok = insn->asize == 2 ? decode_mem16(&d, mod, insn->modrm & 7)
-                                       : decode_mem32(&d, mod, insn->modrm & 7);
-            if (!ok) {
-                return failed(&d);
-            }
-        }
+    enum x86_decode_status st = read_modrm_operand(&d, e);
+    if (st != X86_DECODE_OK) {
+        return st;
     }
     if (!decode_operands(&d, e)) {
         return failed(&d);

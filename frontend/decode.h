@@ -180,7 +180,9 @@ struct x86_instr {
  * return how many were copied (at least 1, fewer at a page end), or a negative
  * value when the byte at addr cannot be fetched (the caller records its #PF/#GP
  * and delivers it). The decoder only asks for bytes it needs, so a fault on the
- * second page is reported only when the instruction really crosses into it. */
+ * second page is reported only when the instruction really crosses into it.
+ * Addresses are the start address plus an offset: the caller applies CS limit
+ * checks (#GP) and the 64 KiB IP wrap of 16-bit code. */
 typedef int (*x86_fetch_fn)(void *opaque, uint64_t addr, uint8_t *buf, unsigned max);
 
 struct x86_decode_ctx {
