@@ -7,9 +7,9 @@ set -e
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 n=${2:-20000000}
-cmake --build "$build" --target bench_softmmu bench_softmmu_tlb6 bench_softmmu_tlb8 \
+cmake --build "$build" --target bench_softmmu bench_softmmu_tlb8 \
     bench_softmmu_tlb12 -j2 >/dev/null
-for b in bench_softmmu bench_softmmu_tlb6 bench_softmmu_tlb8 bench_softmmu_tlb12; do
+for b in bench_softmmu bench_softmmu_tlb8 bench_softmmu_tlb12; do
     echo "== $b"
     "$build/benchmarks/softmmu/$b" "$n"
 done
