@@ -16,9 +16,9 @@
 #define DECODE_TEST_SAMPLES 1000000
 #endif
 
-enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP, REGS };
+enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP, REGS, IMMS };
 enum { M16 = 1, M32 = 2, MALL = 3 };
-enum { PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
+enum { PADSZ = -5, POPSZ = -4, PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
 enum { FANY, FMEM, FREG };
 enum { UANY = -1 };
 #define ANYMAP  (-1)
@@ -101,6 +101,10 @@ static bool rule_matches(const struct diff_rule *r, const struct run *run, int k
                 (insn->prefixes & (X86_PREF_REP | X86_PREF_REPNE));
     if (r->slot == PORDER) {
         if (!size_or_rep_prefix_not_last(insn)) {
+            return false;
+        }
+    } else if (r->slot == POPSZ || r->slot == PADSZ) {
+        if (!(insn->prefixes & (r->slot == POPSZ ? X86_PREF_OPSZ : X86_PREF_ADSZ))) {
             return false;
         }
     } else if (r->slot == P66REP ? !both : r->slot != PANY && r->slot != insn->mandatory) {
@@ -220,6 +224,47 @@ static bool same_register_operands(const struct x86_instr *insn, const cs_insn *
     return n == m && memcmp(ours, theirs, n * sizeof(ours[0])) == 0;
 }
 
+/* Immediates, branch targets and far pointers must carry Capstone's values
+ * (compared at the operand's width: Capstone sign-extends some). */
+static bool same_immediates(const struct x86_instr *insn, const cs_insn *ci)
+{
+    uint64_t ours[4], widths[4], theirs[8];
+    unsigned n = 0, m = 0, next = 0;
+    const int64_t imms[2] = {insn->imm, insn->imm2};
+    for (unsigned i = 0; i < insn->nops && n < 3; i++) {
+        const struct x86_operand *op = &insn->op[i];
+        if (op->kind == X86_OPK_IMM) {
+            widths[n] = op->size;
+            ours[n++] = (uint64_t)imms[next++ & 1];
+        } else if (op->kind == X86_OPK_CONST1) {
+            widths[n] = 1;
+            ours[n++] = 1;
+        } else if (op->kind == X86_OPK_REL) {
+            widths[n] = insn->osize;
+            ours[n++] = insn->addr + insn->len + (uint64_t)insn->imm;
+        } else if (op->kind == X86_OPK_FAR) {
+            widths[n] = 2, ours[n++] = (uint64_t)insn->imm2;
+            widths[n] = insn->osize, ours[n++] = (uint64_t)insn->imm;
+        }
+    }
+    const cs_x86 *x = &ci->detail->x86;
+    for (unsigned i = 0; i < x->op_count && m < 8; i++) {
+        if (x->operands[i].type == X86_OP_IMM) {
+            theirs[m++] = (uint64_t)x->operands[i].imm;
+        }
+    }
+    if (n != m) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t mask = widths[i] >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * widths[i])) - 1;
+        if ((ours[i] & mask) != (theirs[i] & mask)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void compare_one(struct run *run, const uint8_t *buf)
 {
     struct x86_instr insn;
@@ -250,6 +295,8 @@ static void compare_one(struct run *run, const uint8_t *buf)
         kind = MEMOP;
     } else if (!same_register_operands(&insn, run->ci)) {
         kind = REGS;
+    } else if (!same_immediates(&insn, run->ci)) {
+        kind = IMMS;
     } else {
         run->agreed++;
         return;
@@ -261,7 +308,7 @@ static void compare_one(struct run *run, const uint8_t *buf)
             return;
         }
     }
-    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud", "mem-operand", "registers"};
+    static const char *const kinds[] = {"length", "name", "we-ud", "cs-ud", "mem-operand", "registers", "immediates"};
     report(run, buf, kinds[kind], &insn, st, csname, cslen);
 }
 
@@ -392,8 +439,8 @@ static void exhaustive_pass(int code_size, unsigned long *hits)
     ck_assert_uint_eq(run.failures, 0);
 }
 
-/* ... and a wrong displacement or base in the memory operand. */
-START_TEST(comparison_detects_a_memory_operand_mismatch)
+/* ... and a wrong memory operand, register or immediate. */
+START_TEST(comparison_detects_operand_mismatches)
 {
     struct run run;
     run_open(&run, 4);
@@ -413,6 +460,17 @@ START_TEST(comparison_detects_a_memory_operand_mismatch)
     insn.mem.base = 4;
     insn.mem.scale = 1;
     ck_assert(!same_memory_operand(&insn, run.ci));
+    ck_assert(same_register_operands(&insn, run.ci));
+    insn.op[0].reg = 1; /* ecx instead of eax */
+    ck_assert(!same_register_operands(&insn, run.ci));
+
+    static const uint8_t add[] = {0x05, 0x78, 0x56, 0x34, 0x12}; /* add eax, 0x12345678 */
+    ck_assert_int_eq(x86_decode_buf(&insn, add, 5, 4, X86_FEATURES_ALL, 0), X86_DECODE_OK);
+    code = add, size = sizeof(add), address = 0;
+    ck_assert(cs_disasm_iter(run.cs, &code, &size, &address, run.ci));
+    ck_assert(same_immediates(&insn, run.ci));
+    insn.imm = 0x12345679;
+    ck_assert(!same_immediates(&insn, run.ci));
     run_close(&run, "self-check");
 }
 END_TEST
@@ -490,7 +548,7 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("capstone");
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, comparison_detects_a_length_mismatch);
-    tcase_add_test(tc, comparison_detects_a_memory_operand_mismatch);
+    tcase_add_test(tc, comparison_detects_operand_mismatches);
     tcase_add_test(tc, capstone_agrees_on_random_sequences_16bit);
     tcase_add_test(tc, capstone_agrees_on_random_sequences_32bit);
     tcase_add_test(tc, capstone_agrees_on_every_opcode_and_modrm_16bit);
