@@ -38,8 +38,8 @@ const char *x86_instr_name(const struct x86_instr *insn)
         return "(bad)";
     }
     const struct mnemonic_name *m = &mnemonic_names[insn->mnemonic];
-    if (m->name16 && ((m->select == SEL_O && insn->osize == 2) ||
-                      (m->select == SEL_A && insn->asize == 2))) {
+    if (m->name16 &&
+        ((m->select == SEL_O && insn->osize == 2) || (m->select == SEL_A && insn->asize == 2))) {
         return m->name16;
     }
     return m->name;

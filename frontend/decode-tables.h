@@ -11,15 +11,42 @@
  * on the grouping: ModRM classes up to OC_V, then immediates up to OC_O. */
 enum x86_opnd_class {
     OC_NONE,
-    OC_E, OC_M, OC_R, OC_RMOD, OC_N, OC_U, OC_STI, OC_Q, OC_W, /* ModRM.rm */
-    OC_G, OC_S, OC_C, OC_D, OC_P, OC_V,                         /* ModRM.reg */
-    OC_I, OC_IS, OC_J, OC_A, OC_O,                              /* immediates */
-    OC_Z, OC_GPR, OC_SEG, OC_ST0, OC_ONE, OC_X,                 /* implicit */
+    OC_E,
+    OC_M,
+    OC_R,
+    OC_RMOD,
+    OC_N,
+    OC_U,
+    OC_STI,
+    OC_Q,
+    OC_W, /* ModRM.rm */
+    OC_G,
+    OC_S,
+    OC_C,
+    OC_D,
+    OC_P,
+    OC_V, /* ModRM.reg */
+    OC_I,
+    OC_IS,
+    OC_J,
+    OC_A,
+    OC_O, /* immediates */
+    OC_Z,
+    OC_GPR,
+    OC_SEG,
+    OC_ST0,
+    OC_ONE,
+    OC_X, /* implicit */
 };
 
 /* Operand size codes (operands.def, third column; SDM Vol. 2, A.2.2). */
 enum x86_opnd_size {
-    SZ_0, SZ_B, SZ_W, SZ_D, SZ_Q, SZ_DQ,
+    SZ_0,
+    SZ_B,
+    SZ_W,
+    SZ_D,
+    SZ_Q,
+    SZ_DQ,
     SZ_V,     /* operand size */
     SZ_WV,    /* 16 bits in memory, operand size in a register */
     SZ_BD,    /* 8 bits in memory, 32 in a register */
@@ -51,11 +78,11 @@ enum x86_entry_kind {
 
 /* One table slot: an instruction, or a pointer to the next table to read. */
 struct x86_opcode {
-    uint16_t mn;      /* enum x86_mnemonic, or the group / rm table / map index */
-    uint8_t kind;     /* enum x86_entry_kind */
-    uint8_t feature;  /* enum x86_feature */
-    uint8_t opnd[3];  /* enum x86_opnd */
-    uint16_t flags;   /* X86_IF_* */
+    uint16_t mn;     /* enum x86_mnemonic, or the group / rm table / map index */
+    uint8_t kind;    /* enum x86_entry_kind */
+    uint8_t feature; /* enum x86_feature */
+    uint8_t opnd[3]; /* enum x86_opnd */
+    uint16_t flags;  /* X86_IF_* */
 };
 
 enum x86_group_id {

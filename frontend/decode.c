@@ -13,8 +13,8 @@
 enum prefix_kind { PK_NONE, PK_SEG, PK_OPSZ, PK_ADSZ, PK_LOCK, PK_REPNE, PK_REP };
 
 static const uint8_t prefix_kind[256] = {
-    [0x26] = PK_SEG,  [0x2e] = PK_SEG,  [0x36] = PK_SEG,   [0x3e] = PK_SEG,
-    [0x64] = PK_SEG,  [0x65] = PK_SEG,  [0x66] = PK_OPSZ,  [0x67] = PK_ADSZ,
+    [0x26] = PK_SEG,  [0x2e] = PK_SEG,   [0x36] = PK_SEG,  [0x3e] = PK_SEG,
+    [0x64] = PK_SEG,  [0x65] = PK_SEG,   [0x66] = PK_OPSZ, [0x67] = PK_ADSZ,
     [0xf0] = PK_LOCK, [0xf2] = PK_REPNE, [0xf3] = PK_REP,
 };
 
@@ -35,8 +35,7 @@ static bool refill(struct decoder *d)
         return false;
     }
     uint64_t at = insn->addr + d->avail;
-    int n = d->ctx->fetch(d->ctx->opaque, at, insn->bytes + d->avail,
-                          X86_MAX_INSN_LEN - d->avail);
+    int n = d->ctx->fetch(d->ctx->opaque, at, insn->bytes + d->avail, X86_MAX_INSN_LEN - d->avail);
     if (n <= 0) {
         insn->fault_addr = at;
         d->status = X86_DECODE_FETCH_FAULT;
@@ -110,12 +109,8 @@ static bool read_prefixes(struct decoder *d, uint8_t *b)
         case PK_ADSZ: insn->prefixes |= X86_PREF_ADSZ; break;
         case PK_LOCK: insn->prefixes |= X86_PREF_LOCK; break;
         /* The last of F2/F3 is the one in effect (SDM Vol. 2, 2.1.1). */
-        case PK_REPNE:
-            insn->prefixes = (insn->prefixes & ~X86_PREF_REP) | X86_PREF_REPNE;
-            break;
-        case PK_REP:
-            insn->prefixes = (insn->prefixes & ~X86_PREF_REPNE) | X86_PREF_REP;
-            break;
+        case PK_REPNE: insn->prefixes = (insn->prefixes & ~X86_PREF_REP) | X86_PREF_REPNE; break;
+        case PK_REP: insn->prefixes = (insn->prefixes & ~X86_PREF_REPNE) | X86_PREF_REP; break;
         }
     }
 }
@@ -253,9 +248,9 @@ static bool read_imm(struct decoder *d, unsigned n, bool sign)
 /* Register class of the operand classes that name ModRM.rm (a memory form
  * when mod != 11) and of those that name ModRM.reg. */
 static const uint8_t rm_class[] = {
-    [OC_E] = X86_RC_GPR, [OC_M] = X86_RC_GPR,   [OC_R] = X86_RC_GPR, [OC_RMOD] = X86_RC_GPR,
-    [OC_N] = X86_RC_MMX, [OC_U] = X86_RC_XMM,   [OC_STI] = X86_RC_ST, [OC_Q] = X86_RC_MMX,
-    [OC_W] = X86_RC_XMM,
+    [OC_E] = X86_RC_GPR,    [OC_M] = X86_RC_GPR, [OC_R] = X86_RC_GPR,
+    [OC_RMOD] = X86_RC_GPR, [OC_N] = X86_RC_MMX, [OC_U] = X86_RC_XMM,
+    [OC_STI] = X86_RC_ST,   [OC_Q] = X86_RC_MMX, [OC_W] = X86_RC_XMM,
 };
 static const uint8_t reg_class[] = {
     [OC_G] = X86_RC_GPR, [OC_S] = X86_RC_SEG, [OC_C] = X86_RC_CR,
@@ -392,8 +387,7 @@ static void set_sizes(struct x86_instr *insn, unsigned code_size, const struct x
         opsz = false; /* 66 selected the instruction: not an operand-size prefix */
     }
     insn->osize = (uint8_t)(opsz ? 6 - code_size : code_size);
-    insn->asize =
-        (uint8_t)((insn->prefixes & X86_PREF_ADSZ) ? 6 - code_size : code_size);
+    insn->asize = (uint8_t)((insn->prefixes & X86_PREF_ADSZ) ? 6 - code_size : code_size);
 }
 
 static enum x86_decode_status check_insn(struct decoder *d, const struct x86_opcode *e)

@@ -100,7 +100,7 @@ enum x86_seg { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_S
 /* Register numbers follow the ModRM encoding (EAX=0 ... EDI=7). */
 enum x86_reg_class {
     X86_RC_NONE,
-    X86_RC_GPR,  /* sized by the operand's size; size 1: AL..BH (4-7 = AH..BH) */
+    X86_RC_GPR, /* sized by the operand's size; size 1: AL..BH (4-7 = AH..BH) */
     X86_RC_SEG,
     X86_RC_CR,
     X86_RC_DR,
@@ -125,42 +125,42 @@ struct x86_operand {
     uint8_t kind;   /* enum x86_operand_kind */
     uint8_t rclass; /* enum x86_reg_class, for X86_OPK_REG */
     uint8_t reg;
-    uint16_t size;  /* bytes accessed (0: no access, e.g. LEA's M; 512 for FXSAVE) */
+    uint16_t size; /* bytes accessed (0: no access, e.g. LEA's M; 512 for FXSAVE) */
 };
 
 /* Effective-address description, 16- or 32-bit forms (SDM Vol. 2, tables 2-1..2-3). */
 struct x86_mem {
-    int8_t base;    /* GPR number, -1 for none */
-    int8_t index;   /* GPR number, -1 for none */
-    uint8_t scale;  /* log2 of the index factor */
-    uint8_t seg;    /* enum x86_seg in effect: override or the default (SS for rBP/rSP) */
+    int8_t base;   /* GPR number, -1 for none */
+    int8_t index;  /* GPR number, -1 for none */
+    uint8_t scale; /* log2 of the index factor */
+    uint8_t seg;   /* enum x86_seg in effect: override or the default (SS for rBP/rSP) */
     uint8_t disp_size;
     int32_t disp;
 };
 
 struct x86_instr {
-    uint64_t addr;      /* linear address of the first byte */
+    uint64_t addr;       /* linear address of the first byte */
     uint64_t fault_addr; /* X86_DECODE_FETCH_FAULT: address the fetch failed at */
-    int64_t imm, imm2;  /* immediates in order: ENTER Iw,Ib; far pointer offset,selector */
-    struct x86_mem mem; /* valid when an operand is X86_OPK_MEM */
+    int64_t imm, imm2;   /* immediates in order: ENTER Iw,Ib; far pointer offset,selector */
+    struct x86_mem mem;  /* valid when an operand is X86_OPK_MEM */
     struct x86_operand op[4];
-    uint16_t mnemonic;  /* enum x86_mnemonic */
+    uint16_t mnemonic; /* enum x86_mnemonic */
     uint8_t len;
-    uint8_t map;        /* enum x86_map */
-    uint8_t opcode;     /* last opcode byte */
+    uint8_t map;    /* enum x86_map */
+    uint8_t opcode; /* last opcode byte */
     uint8_t modrm, sib;
     bool has_modrm, has_sib;
-    uint8_t prefixes;   /* X86_PREF_* */
+    uint8_t prefixes;     /* X86_PREF_* */
     uint8_t seg_override; /* enum x86_seg, valid with X86_PREF_SEG */
-    uint8_t mandatory;  /* enum x86_mandatory consumed as an opcode extension */
-    uint8_t rex;        /* long mode: REX byte (always 0 for now) */
-    uint8_t osize;      /* operand size in effect, bytes: 2, 4 (8 in long mode) */
-    uint8_t asize;      /* address size in effect, bytes */
+    uint8_t mandatory;    /* enum x86_mandatory consumed as an opcode extension */
+    uint8_t rex;          /* long mode: REX byte (always 0 for now) */
+    uint8_t osize;        /* operand size in effect, bytes: 2, 4 (8 in long mode) */
+    uint8_t asize;        /* address size in effect, bytes */
     uint8_t imm_size, imm2_size;
-    uint8_t nops;       /* operands used in op[] */
-    uint8_t feature;    /* enum x86_feature the instruction requires */
-    uint16_t flags;     /* X86_IF_* of the table entry */
-    uint8_t ud_reason;  /* enum x86_ud_reason when the status is X86_DECODE_UD */
+    uint8_t nops;      /* operands used in op[] */
+    uint8_t feature;   /* enum x86_feature the instruction requires */
+    uint16_t flags;    /* X86_IF_* of the table entry */
+    uint8_t ud_reason; /* enum x86_ud_reason when the status is X86_DECODE_UD */
     uint8_t bytes[X86_MAX_INSN_LEN];
 };
 

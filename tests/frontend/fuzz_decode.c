@@ -30,12 +30,11 @@ static int fuzz_fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
     return (int)n;
 }
 
-static void check(const struct x86_instr *in, enum x86_decode_status st,
-                  const struct fuzz_code *c)
+static void check(const struct x86_instr *in, enum x86_decode_status st, const struct fuzz_code *c)
 {
     if (st == X86_DECODE_OK) {
-        if (in->len == 0 || in->len > X86_MAX_INSN_LEN || in->len > c->size ||
-            in->nops > 3 || in->mnemonic == X86_MN_INVALID || !x86_instr_name(in)[0]) {
+        if (in->len == 0 || in->len > X86_MAX_INSN_LEN || in->len > c->size || in->nops > 3 ||
+            in->mnemonic == X86_MN_INVALID || !x86_instr_name(in)[0]) {
             abort();
         }
         for (unsigned i = 0; i < in->nops; i++) {

@@ -5,8 +5,7 @@
 #include <check.h>
 #include <string.h>
 
-static enum x86_decode_status dec(struct x86_instr *in, int code_size, const uint8_t *b,
-                                  unsigned n)
+static enum x86_decode_status dec(struct x86_instr *in, int code_size, const uint8_t *b, unsigned n)
 {
     return x86_decode_buf(in, b, n, (uint8_t)code_size, X86_FEATURES_ALL, 0x1000);
 }
@@ -190,8 +189,7 @@ static int paged_fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
     return -1;
 }
 
-static enum x86_decode_status dec_paged(struct paged_code *pc, struct x86_instr *in,
-                                        uint64_t addr)
+static enum x86_decode_status dec_paged(struct paged_code *pc, struct x86_instr *in, uint64_t addr)
 {
     struct x86_decode_ctx ctx = {paged_fetch, pc, 4, X86_FEATURES_ALL};
     return x86_decode(in, &ctx, addr);
@@ -254,9 +252,9 @@ static bool sdm_lockable(unsigned mn)
 {
     /* SDM Vol. 3, 9.1.2.2 / Vol. 2 LOCK: the instructions LOCK may prefix. */
     static const unsigned list[] = {
-        X86_MN_ADD, X86_MN_ADC, X86_MN_AND, X86_MN_BTC,      X86_MN_BTR,       X86_MN_BTS,
-        X86_MN_CMPXCHG, X86_MN_CMPXCHG8B, X86_MN_DEC, X86_MN_INC, X86_MN_NEG, X86_MN_NOT,
-        X86_MN_OR,  X86_MN_SBB, X86_MN_SUB, X86_MN_XOR,      X86_MN_XADD,      X86_MN_XCHG,
+        X86_MN_ADD,     X86_MN_ADC,       X86_MN_AND, X86_MN_BTC, X86_MN_BTR,  X86_MN_BTS,
+        X86_MN_CMPXCHG, X86_MN_CMPXCHG8B, X86_MN_DEC, X86_MN_INC, X86_MN_NEG,  X86_MN_NOT,
+        X86_MN_OR,      X86_MN_SBB,       X86_MN_SUB, X86_MN_XOR, X86_MN_XADD, X86_MN_XCHG,
     };
     for (unsigned i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
         if (list[i] == mn) {
@@ -290,8 +288,8 @@ START_TEST(lock_acceptance_matches_the_sdm_list_for_every_opcode)
                 }
                 bool mem_dest = plain.op[0].kind == X86_OPK_MEM;
                 bool want = sdm_lockable(plain.mnemonic) && mem_dest;
-                ck_assert_msg((st == X86_DECODE_OK) == want, "map %u op %02x /%u: %s", map, op,
-                              reg, x86_instr_name(&plain));
+                ck_assert_msg((st == X86_DECODE_OK) == want, "map %u op %02x /%u: %s", map, op, reg,
+                              x86_instr_name(&plain));
                 accepted += st == X86_DECODE_OK;
             }
         }

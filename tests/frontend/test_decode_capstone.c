@@ -18,7 +18,17 @@
 
 enum diff_kind { LENGTH, NAME, WE_UD, CS_UD, MEMOP, REGS, IMMS };
 enum { M16 = 1, M32 = 2, MALL = 3 };
-enum { PADSZ = -5, POPSZ = -4, PORDER = -3, P66REP = -2, PANY = -1, PNONE = X86_PFX_NONE, P66 = X86_PFX_66, PF3 = X86_PFX_F3, PF2 = X86_PFX_F2 };
+enum {
+    PADSZ = -5,
+    POPSZ = -4,
+    PORDER = -3,
+    P66REP = -2,
+    PANY = -1,
+    PNONE = X86_PFX_NONE,
+    P66 = X86_PFX_66,
+    PF3 = X86_PFX_F3,
+    PF2 = X86_PFX_F2
+};
 enum { FANY, FMEM, FREG };
 enum { UANY = -1 };
 #define ANYMAP  (-1)
@@ -34,7 +44,7 @@ struct diff_rule {
 };
 
 static const struct diff_rule rules[] = {
-#define DIFF(kind, modes, map, lo, hi, slot, form, reg, ud, pat, why)                               \
+#define DIFF(kind, modes, map, lo, hi, slot, form, reg, ud, pat, why)                              \
     {kind, modes, map, lo, hi, slot, form, reg, ud, pat, why},
 #include "capstone-exceptions.def"
 #undef DIFF
@@ -53,9 +63,9 @@ struct run {
 /* Capstone's mnemonic without the prefixes it folds into it. */
 static const char *cs_base_mnemonic(const char *m)
 {
-    static const char *const prefixes[] = {"lock ", "rep ", "repe ", "repz ", "repne ",
-                                           "repnz ", "bnd ", "xacquire ", "xrelease ",
-                                           "data16 ", "addr32 ", NULL};
+    static const char *const prefixes[] = {"lock ",     "rep ",    "repe ",   "repz ",
+                                           "repne ",    "repnz ",  "bnd ",    "xacquire ",
+                                           "xrelease ", "data16 ", "addr32 ", NULL};
     for (bool again = true; again;) {
         again = false;
         for (unsigned i = 0; prefixes[i]; i++) {
@@ -76,8 +86,8 @@ static bool size_or_rep_prefix_not_last(const struct x86_instr *insn)
     for (unsigned i = 0; i < insn->len; i++) {
         uint8_t b = insn->bytes[i];
         bool sized = b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3;
-        bool other = b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 ||
-                     b == 0x65 || b == 0xf0;
+        bool other =
+            b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65 || b == 0xf0;
         if (!sized && !other) {
             return false;
         }
@@ -97,8 +107,8 @@ static bool rule_matches(const struct diff_rule *r, const struct run *run, int k
         insn->opcode < r->op_lo || insn->opcode > r->op_hi) {
         return false;
     }
-    bool both = (insn->prefixes & X86_PREF_OPSZ) &&
-                (insn->prefixes & (X86_PREF_REP | X86_PREF_REPNE));
+    bool both =
+        (insn->prefixes & X86_PREF_OPSZ) && (insn->prefixes & (X86_PREF_REP | X86_PREF_REPNE));
     if (r->slot == PORDER) {
         if (!size_or_rep_prefix_not_last(insn)) {
             return false;
@@ -111,8 +121,7 @@ static bool rule_matches(const struct diff_rule *r, const struct run *run, int k
         return false;
     }
     unsigned mod = insn->modrm >> 6;
-    if (r->form != FANY &&
-        (!insn->has_modrm || (r->form == FMEM) != (mod != 3))) {
+    if (r->form != FANY && (!insn->has_modrm || (r->form == FMEM) != (mod != 3))) {
         return false;
     }
     if (r->reg >= 0 && (!insn->has_modrm || ((insn->modrm >> 3) & 7) != r->reg)) {
@@ -409,8 +418,8 @@ static void run_open(struct run *run, int code_size)
 
 static void run_close(struct run *run, const char *what)
 {
-    printf("%s, %d-bit: %lu checked, %lu agree, %lu excused by the table, %lu unexplained\n",
-           what, run->code_size * 8, run->checked, run->agreed, run->excused, run->failures);
+    printf("%s, %d-bit: %lu checked, %lu agree, %lu excused by the table, %lu unexplained\n", what,
+           run->code_size * 8, run->checked, run->agreed, run->excused, run->failures);
     for (unsigned i = 0; i < NRULES; i++) {
         if (run->rule_hits[i] && getenv("DECODE_TEST_VERBOSE")) {
             printf("  rule %u (%s): %lu\n", i, rules[i].reason, run->rule_hits[i]);
