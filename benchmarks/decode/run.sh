@@ -22,6 +22,7 @@ if [ -f "$bios" ]; then
     tmp=$(mktemp)
     tail -c 65536 "$bios" > "$tmp"
     echo
+    echo "SeaBIOS $bios, last 64 KiB as 16-bit code:"
     "$bin" "$tmp" --raw16 "$secs"
     rm -f "$tmp"
     found=1
