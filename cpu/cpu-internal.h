@@ -1,0 +1,102 @@
+/* Private to cpu/: the CPU object around the guest state, guest memory and
+ * stack accessors for helpers, exception plumbing, helper prototypes. */
+#ifndef JIT86_CPU_INTERNAL_H
+#define JIT86_CPU_INTERNAL_H
+
+#include "cpu/cpu.h"
+#include "frontend/helpers.h"
+#include "frontend/lift.h"
+
+#include <setjmp.h>
+
+struct x86_cpu {
+    CPUX86State env; /* first: helpers get env and find the CPU from it */
+    struct translator *tr;
+    struct tb_jmp_cache jc;
+    struct mmu_phys_space *space;
+    struct mmu_io_space *io;
+    uint64_t features;
+    bool no_chaining;
+    bool in_block;   /* a block is running: faults restore through its records */
+    bool delivering; /* an exception is being delivered (double-fault rules) */
+    jmp_buf jmp;
+    struct ir_env irenv;
+    struct ir_helper helpers[X86_HELPER_COUNT];
+};
+
+static inline struct x86_cpu *cpu_of(CPUX86State *env)
+{
+    return (struct x86_cpu *)env;
+}
+
+/* exec.c */
+__attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned vector,
+                                                   uint32_t next_eip);
+/* excp.c: delivers env->exc_* (may raise again: nested faults). */
+void cpu_deliver_exception(CPUX86State *env);
+void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code, bool soft,
+                         uint32_t next_eip);
+
+/* mem.c: guest memory for helpers (faults raise). */
+unsigned cpu_mmu_index(const CPUX86State *env);
+uint32_t cpu_ld_lin(CPUX86State *env, uint32_t lin, unsigned size);
+void cpu_st_lin(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size);
+/* seg:off with the limit check (#GP(0), #SS(0) for SS in protected mode). */
+uint32_t cpu_ld_seg(CPUX86State *env, unsigned seg, uint32_t off, unsigned size);
+void cpu_st_seg(CPUX86State *env, unsigned seg, uint32_t off, uint32_t value, unsigned size);
+uint32_t cpu_stack_mask(const CPUX86State *env);
+/* A stack pointer moved by pushes and pops, committed to ESP at the end so a
+ * fault leaves ESP unchanged. */
+struct cpu_stack {
+    uint32_t sp;
+};
+void cpu_stack_begin(CPUX86State *env, struct cpu_stack *s);
+void cpu_stack_push(CPUX86State *env, struct cpu_stack *s, uint32_t v, unsigned size);
+uint32_t cpu_stack_pop(CPUX86State *env, struct cpu_stack *s, unsigned size);
+void cpu_stack_commit(CPUX86State *env, const struct cpu_stack *s);
+void cpu_set_reg(CPUX86State *env, unsigned reg, unsigned size, uint32_t v);
+uint32_t cpu_get_reg(const CPUX86State *env, unsigned reg, unsigned size);
+uint64_t cpu_mem_load(void *opaque, void *env, uint64_t addr, unsigned memop);
+void cpu_mem_store(void *opaque, void *env, uint64_t addr, uint64_t val, unsigned memop);
+int cpu_fetch_code(void *opaque, uint64_t addr, uint8_t *buf, unsigned max);
+
+/* cc.c */
+uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+void cpu_set_arith_flags(CPUX86State *env, uint32_t flags);
+
+/* Helper implementations, one per helpers.def row (argument order as there). */
+uint32_t x86_helper_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+void x86_helper_raise_exception(CPUX86State *env, uint32_t vector, uint32_t error);
+void x86_helper_raise_interrupt(CPUX86State *env, uint32_t vector, uint32_t next_eip);
+void x86_helper_into(CPUX86State *env, uint32_t next_eip);
+void x86_helper_div(CPUX86State *env, uint32_t divisor, uint32_t is_signed, uint32_t size);
+void x86_helper_bcd(CPUX86State *env, uint32_t op);
+void x86_helper_aam(CPUX86State *env, uint32_t base);
+void x86_helper_aad(CPUX86State *env, uint32_t base);
+uint32_t x86_helper_shift(CPUX86State *env, uint32_t op, uint32_t val, uint32_t count,
+                          uint32_t size);
+uint32_t x86_helper_shiftd(CPUX86State *env, uint32_t op, uint32_t dst, uint32_t src,
+                           uint32_t count, uint32_t size);
+uint32_t x86_helper_bitscan(CPUX86State *env, uint32_t op, uint32_t src, uint32_t old,
+                            uint32_t size);
+uint32_t x86_helper_read_eflags(CPUX86State *env);
+void x86_helper_write_eflags(CPUX86State *env, uint32_t value, uint32_t mask);
+void x86_helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t selector);
+void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize);
+void x86_helper_lcall(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize,
+                      uint32_t next_eip);
+void x86_helper_lret(CPUX86State *env, uint32_t osize, uint32_t extra);
+void x86_helper_iret(CPUX86State *env, uint32_t osize);
+uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size);
+void x86_helper_out(CPUX86State *env, uint32_t port, uint32_t value, uint32_t size);
+uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc);
+void x86_helper_pusha(CPUX86State *env, uint32_t osize);
+void x86_helper_popa(CPUX86State *env, uint32_t osize);
+void x86_helper_enter(CPUX86State *env, uint32_t frame, uint32_t level, uint32_t osize);
+void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t off,
+                      uint32_t osize);
+void x86_helper_hlt(CPUX86State *env);
+void x86_helper_cli(CPUX86State *env);
+void x86_helper_sti(CPUX86State *env);
+
+#endif

@@ -1,0 +1,118 @@
+/* The CPU object: guest state, translator with the lifter's globals and the
+ * helper table (DESIGN.md: frontend owns the enum, cpu/ the implementations),
+ * reset state (SDM Vol. 3A §9.1.1, table 9-1). */
+#include "cpu-internal.h"
+#include "translator/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HELPER_FN(name) [X86_HELPER_##name] = (void (*)(void))x86_helper_##name,
+static void (*const helper_fns[X86_HELPER_COUNT])(void) = {
+#define X(name, flags, ret, ...) HELPER_FN(name)
+#include "frontend/helpers.def"
+#undef X
+};
+
+static bool smc_hook(void *opaque, uint64_t paddr, uint64_t len)
+{
+    struct x86_cpu *cpu = opaque;
+    tb_invalidate_phys_range(cpu->tr, paddr, paddr + len);
+    return false;
+}
+
+struct x86_cpu *cpu_new(const struct cpu_config *cfg)
+{
+    struct x86_cpu *cpu = calloc(1, sizeof(*cpu));
+    if (!cpu) {
+        error_report("cpu: out of memory");
+        return NULL;
+    }
+    cpu->space = cfg->space;
+    cpu->io = cfg->io;
+    cpu->features = cfg->features ? cfg->features : X86_FEATURES_ALL;
+    cpu->no_chaining = cfg->no_chaining;
+    for (unsigned i = 0; i < X86_HELPER_COUNT; i++) {
+        cpu->helpers[i] = *x86_helper_signature((enum x86_helper)i);
+        cpu->helpers[i].fn = helper_fns[i];
+    }
+    cpu->irenv.globals = x86_lift_globals(&cpu->irenv.nglobals);
+    cpu->irenv.helpers = cpu->helpers;
+    cpu->irenv.nhelpers = X86_HELPER_COUNT;
+    cpu->irenv.mem = (struct ir_mem_ops){cpu_mem_load, cpu_mem_store, cpu};
+    struct translator_config tc = {.env = &cpu->irenv, .backend = cfg->backend,
+                                   .code_size = cfg->code_size};
+    cpu->tr = translator_new(&tc);
+    if (!cpu->tr) {
+        free(cpu);
+        return NULL;
+    }
+    tb_jmp_cache_attach(cpu->tr, &cpu->jc);
+    mmu_tlb_init(&cpu->env.tlb, cpu->space);
+    mmu_phys_set_smc_hook(cpu->space, smc_hook, cpu);
+    cpu_reset(cpu);
+    return cpu;
+}
+
+void cpu_free(struct x86_cpu *cpu)
+{
+    if (!cpu)
+        return;
+    mmu_phys_set_smc_hook(cpu->space, NULL, NULL);
+    mmu_tlb_destroy(&cpu->env.tlb);
+    tb_jmp_cache_detach(cpu->tr, &cpu->jc);
+    translator_free(cpu->tr);
+    free(cpu);
+}
+
+CPUX86State *cpu_env(struct x86_cpu *cpu)
+{
+    return &cpu->env;
+}
+
+struct translator *cpu_translator(struct x86_cpu *cpu)
+{
+    return cpu->tr;
+}
+
+void cpu_load_seg_real(CPUX86State *env, unsigned seg, uint16_t selector)
+{
+    struct x86_segment *s = &env->segs[seg];
+    s->selector = selector;
+    s->base = (uint32_t)selector << 4;
+    /* Virtual-8086 mode reloads the whole cache; real mode keeps limit and
+     * attributes (big real mode, SDM Vol. 3A §20.1.1). */
+    if (env->eflags & X86_VM) {
+        s->limit = 0xffff;
+        s->flags = X86_SEG_REAL_FLAGS | (3u << X86_DESC_DPL_SHIFT);
+    }
+}
+
+void cpu_reset(struct x86_cpu *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    memset(env, 0, offsetof(struct x86_state, tlb));
+    env->eflags = 2;
+    env->cc_op = X86_CC_EFLAGS;
+    env->eip = 0xfff0;
+    env->cr[0] = X86_CR0_ET | 0x60000000u; /* CD and NW set at reset */
+    env->regs[X86_EDX] = 0x0400; /* family 4 processor signature (486) */
+    for (unsigned i = 0; i < 6; i++) {
+        env->segs[i].limit = 0xffff;
+        env->segs[i].flags = X86_SEG_REAL_FLAGS;
+    }
+    env->segs[X86_SEG_CS].selector = 0xf000;
+    env->segs[X86_SEG_CS].base = 0xffff0000u;
+    env->idt.limit = 0xffff;
+    env->gdt.limit = 0xffff;
+    env->ldt.limit = 0xffff;
+    env->tr.limit = 0xffff;
+    env->dr[6] = 0xffff0ff0u;
+    env->dr[7] = 0x400;
+    env->exc_vector = -1;
+    env->exc_first = -1;
+    env->a20_enabled = true;
+    cpu_update_hflags(env);
+    mmu_tlb_flush(&env->tlb);
+    tb_jmp_cache_flush(&cpu->jc);
+}

@@ -1,0 +1,60 @@
+/* cpu/: the x86 runtime. Execution loop over the translator (DESIGN.md "One
+ * instruction's journey"), helper implementations, exception and interrupt
+ * delivery (Intel SDM Vol. 3A chapter 6; real mode: Vol. 3A §20.1.4). */
+#ifndef JIT86_CPU_CPU_H
+#define JIT86_CPU_CPU_H
+
+#include "frontend/cpu-state.h"
+#include "softmmu/softmmu.h"
+#include "translator/translator.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct x86_cpu;
+
+struct cpu_config {
+    struct mmu_phys_space *space; /* guest physical memory (required) */
+    struct mmu_io_space *io;      /* port I/O (NULL: ports read all-ones) */
+    uint64_t features;            /* X86_FEATURE_BIT() mask; 0: every feature */
+    const struct tb_backend *backend; /* NULL: the default backend */
+    size_t code_size;                 /* 0: the translator's default */
+    bool no_chaining; /* every block returns to the loop (bounded runs, tests) */
+};
+
+/* NULL (after error_report) when the translator cannot be created. */
+struct x86_cpu *cpu_new(const struct cpu_config *cfg);
+void cpu_free(struct x86_cpu *cpu);
+CPUX86State *cpu_env(struct x86_cpu *cpu);
+struct translator *cpu_translator(struct x86_cpu *cpu);
+
+/* Power-on state (SDM Vol. 3A §9.1.1): real mode, CS F000 base FFFF0000, EIP FFF0. */
+void cpu_reset(struct x86_cpu *cpu);
+
+enum cpu_exit_reason {
+    CPU_EXIT_HALTED,   /* HLT with no interrupt to take */
+    CPU_EXIT_REQUEST,  /* exit_request was set */
+    CPU_EXIT_SHUTDOWN, /* triple fault */
+    CPU_EXIT_LIMIT,    /* max_blocks blocks ran */
+};
+
+/* Runs until one of the exit reasons; max_blocks 0 means no limit. */
+enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks);
+/* Makes cpu_exec return at the next block boundary. */
+void cpu_exit_request(struct x86_cpu *cpu);
+
+/* EFLAGS with the lazy arithmetic flags materialized; loading sets the bits
+ * of mask from value (no privilege checks: the caller's business). */
+uint32_t cpu_compute_eflags(const CPUX86State *env);
+void cpu_load_eflags(CPUX86State *env, uint32_t value, uint32_t mask);
+/* Real-mode or virtual-8086 segment load: base = selector << 4. */
+void cpu_load_seg_real(CPUX86State *env, unsigned seg, uint16_t selector);
+/* Recomputes env->hflags from CR0, EFLAGS and the segment caches. */
+void cpu_update_hflags(CPUX86State *env);
+
+/* Raises a fault: restores the state of the faulting instruction (restore
+ * records) and continues in cpu_exec, which delivers it. */
+__attribute__((noreturn)) void cpu_raise_exception(CPUX86State *env, unsigned vector,
+                                                   uint32_t error_code);
+
+#endif

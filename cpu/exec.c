@@ -1,0 +1,151 @@
+/* The execution loop (DESIGN.md "One instruction's journey"): block key
+ * (phys_pc, cs_base, flags), lookup, translation on a miss, execution on the
+ * translator's backend, chaining, exceptions delivered between blocks. */
+#include "cpu-internal.h"
+#include "translator/log.h"
+
+#include <inttypes.h>
+
+/* hflags bits that change how code is translated. */
+#define KEY_FLAGS (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG)
+
+static void log_cpu_state(CPUX86State *env)
+{
+    static const char names[8][4] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
+    for (unsigned i = 0; i < 8; i++)
+        log_printf("%s=%08" PRIx32 "%s", names[i], (uint32_t)env->regs[i], i == 3 ? "\n" : " ");
+    log_printf("\nEIP=%08" PRIx32 " EFL=%08" PRIx32 " CS=%04x SS=%04x DS=%04x ES=%04x CR0=%08" PRIx32
+               " hflags=%x\n",
+               (uint32_t)env->eip, cpu_compute_eflags(env), env->segs[X86_SEG_CS].selector,
+               env->segs[X86_SEG_SS].selector, env->segs[X86_SEG_DS].selector,
+               env->segs[X86_SEG_ES].selector, (uint32_t)env->cr[0], env->hflags);
+}
+
+static void log_in_asm(struct x86_cpu *cpu, const struct x86_lift_config *lc, uint32_t size)
+{
+    struct x86_decode_ctx dc = {cpu_fetch_code, cpu, (lc->hflags & X86_HF_CS32) ? 4 : 2,
+                                cpu->features};
+    log_printf("IN: %04x:%08" PRIx32 "\n", cpu->env.segs[X86_SEG_CS].selector, lc->eip);
+    for (uint32_t off = 0; off < size;) {
+        struct x86_instr in;
+        uint64_t lin = (lc->cs_base + lc->eip + off) & 0xffffffffu;
+        enum x86_decode_status st = x86_decode(&in, &dc, lin);
+        log_printf("  %08" PRIx64 ": ", lin);
+        for (unsigned i = 0; i < in.len; i++)
+            log_printf("%02x", in.bytes[i]);
+        log_printf("  %s\n", st == X86_DECODE_OK ? x86_instr_name(&in) : "(bad)");
+        off += in.len ? in.len : 1;
+    }
+}
+
+static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_key *key)
+{
+    CPUX86State *env = &cpu->env;
+    struct x86_lift_config lc = {
+        .fetch = cpu_fetch_code,
+        .opaque = cpu,
+        .features = cpu->features,
+        .cs_base = env->segs[X86_SEG_CS].base,
+        .eip = (uint32_t)env->eip,
+        .hflags = env->hflags,
+        .mmu_idx = cpu_mmu_index(env),
+    };
+    struct x86_lift_result res;
+    x86_lift_block(translator_block(cpu->tr), &lc, &res);
+    if (log_enabled(LOG_IN_ASM))
+        log_in_asm(cpu, &lc, res.size);
+    uint64_t page2 = TB_NO_PAGE;
+    if ((res.last_byte >> MMU_PAGE_BITS) != (pc >> MMU_PAGE_BITS)) {
+        uint64_t p;
+        struct mmu_fault f;
+        if (mmu_tlb_translate(&env->tlb, lc.mmu_idx, (uint32_t)res.last_byte, MMU_ACCESS_EXEC, &p,
+                              &f))
+            page2 = p & ~(uint64_t)MMU_PAGE_OFFSET;
+    }
+    struct tb *tb = translator_commit(cpu->tr, pc, key, res.size, page2);
+    if (!tb)
+        return NULL;
+    mmu_phys_set_code_page(cpu->space, key->phys_pc & ~(uint64_t)MMU_PAGE_OFFSET, true);
+    if (page2 != TB_NO_PAGE)
+        mmu_phys_set_code_page(cpu->space, page2, true);
+    return tb;
+}
+
+/* The block at CS:EIP, translated if needed; raises #PF/#GP on a fetch fault. */
+static struct tb *find_block(struct x86_cpu *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t cs_base = env->segs[X86_SEG_CS].base;
+    uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
+    uint64_t phys;
+    struct mmu_fault f;
+    if (!mmu_tlb_translate(&env->tlb, cpu_mmu_index(env), (uint32_t)pc, MMU_ACCESS_EXEC, &phys,
+                           &f)) {
+        env->cr[2] = f.cr2;
+        cpu_raise_exception(env, f.vector, f.error_code);
+    }
+    struct tb_key key = {phys, cs_base, env->hflags & KEY_FLAGS};
+    struct tb *tb = tb_lookup(cpu->tr, &cpu->jc, pc, &key);
+    if (!tb)
+        tb = translate(cpu, pc, &key);
+    return tb;
+}
+
+static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
+{
+    CPUX86State *env = &cpu->env;
+    struct tb *prev = NULL;
+    unsigned prev_slot = 0;
+    for (uint64_t n = 0;; n++) {
+        if (env->exc_vector >= 0) {
+            prev = NULL;
+            cpu_deliver_exception(env);
+        }
+        if (env->shutdown)
+            return CPU_EXIT_SHUTDOWN;
+        if (env->halted)
+            return CPU_EXIT_HALTED;
+        if (env->exit_request) {
+            env->exit_request = 0;
+            return CPU_EXIT_REQUEST;
+        }
+        if (max_blocks && n >= max_blocks)
+            return CPU_EXIT_LIMIT;
+        struct tb *tb = find_block(cpu);
+        if (!tb) {
+            error_report("cpu: block at %08" PRIx64 " could not be translated", env->eip);
+            env->shutdown = true;
+            return CPU_EXIT_SHUTDOWN;
+        }
+        if (prev && !cpu->no_chaining)
+            tb_link(cpu->tr, prev, prev_slot, tb);
+        if (log_enabled(LOG_CPU))
+            log_cpu_state(env);
+        log_mask_printf(LOG_EXEC, "exec: %04x:%08" PRIx32 " block %p\n",
+                        env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb);
+        cpu->in_block = true;
+        struct tb_exit e = translator_exec(cpu->tr, tb, env);
+        cpu->in_block = false;
+        prev = e.kind == TB_EXIT_GOTO_TB ? e.last : NULL;
+        prev_slot = e.slot;
+    }
+}
+
+enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
+{
+    /* volatile: kept across the longjmp of a raised exception. */
+    volatile uint64_t budget = max_blocks;
+    if (setjmp(cpu->jmp)) {
+        cpu->in_block = false;
+        if (budget == 1)
+            return CPU_EXIT_LIMIT;
+        if (budget)
+            budget--;
+    }
+    return run(cpu, budget);
+}
+
+void cpu_exit_request(struct x86_cpu *cpu)
+{
+    cpu->env.exit_request = 1;
+}

@@ -1,0 +1,120 @@
+/* String instructions with REP/REPE/REPNE (SDM Vol. 2, MOVS ... OUTS and REP):
+ * one iteration at a time, registers updated after each so a fault leaves the
+ * instruction restartable, an exit request stops between iterations. Port I/O
+ * through the softmmu port space. */
+#include "cpu-internal.h"
+
+uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    struct x86_cpu *cpu = cpu_of(env);
+    uint32_t all = size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+    if (!cpu->io)
+        return all;
+    return (uint32_t)mmu_io_read(cpu->io, (uint16_t)port, size) & all;
+}
+
+void x86_helper_out(CPUX86State *env, uint32_t port, uint32_t value, uint32_t size)
+{
+    struct x86_cpu *cpu = cpu_of(env);
+    if (cpu->io)
+        mmu_io_write(cpu->io, (uint16_t)port, value, size);
+}
+
+struct strop {
+    unsigned op, size, seg, rep;
+    uint32_t amask;
+    int32_t step;
+};
+
+static void advance(CPUX86State *env, const struct strop *s, unsigned reg)
+{
+    uint32_t v = (uint32_t)env->regs[reg];
+    env->regs[reg] = (v & ~s->amask) | ((v + (uint32_t)s->step) & s->amask);
+}
+
+static uint32_t reg_off(const CPUX86State *env, const struct strop *s, unsigned reg)
+{
+    return (uint32_t)env->regs[reg] & s->amask;
+}
+
+static void compare(CPUX86State *env, const struct strop *s, uint32_t a, uint32_t b)
+{
+    uint32_t m = s->size >= 4 ? 0xffffffffu : (1u << (s->size * 8)) - 1;
+    env->cc_op = x86_cc_sized(X86_CC_SUBB, s->size);
+    env->cc_dst = (a - b) & m;
+    env->cc_src = b;
+    env->cc_src2 = 0;
+}
+
+static void iteration(CPUX86State *env, const struct strop *s)
+{
+    uint32_t v, b;
+    switch (s->op) {
+    case X86_STR_MOVS:
+        v = cpu_ld_seg(env, s->seg, reg_off(env, s, X86_ESI), s->size);
+        cpu_st_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), v, s->size);
+        advance(env, s, X86_ESI);
+        advance(env, s, X86_EDI);
+        break;
+    case X86_STR_CMPS:
+        v = cpu_ld_seg(env, s->seg, reg_off(env, s, X86_ESI), s->size);
+        b = cpu_ld_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), s->size);
+        compare(env, s, v, b);
+        advance(env, s, X86_ESI);
+        advance(env, s, X86_EDI);
+        break;
+    case X86_STR_STOS:
+        cpu_st_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), cpu_get_reg(env, X86_EAX, s->size),
+                   s->size);
+        advance(env, s, X86_EDI);
+        break;
+    case X86_STR_LODS:
+        v = cpu_ld_seg(env, s->seg, reg_off(env, s, X86_ESI), s->size);
+        cpu_set_reg(env, X86_EAX, s->size, v);
+        advance(env, s, X86_ESI);
+        break;
+    case X86_STR_SCAS:
+        b = cpu_ld_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), s->size);
+        compare(env, s, cpu_get_reg(env, X86_EAX, s->size), b);
+        advance(env, s, X86_EDI);
+        break;
+    case X86_STR_INS:
+        /* The destination is probed first: a fault must not lose the port read. */
+        cpu_st_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), 0, s->size);
+        v = x86_helper_in(env, cpu_get_reg(env, X86_EDX, 2), s->size);
+        cpu_st_seg(env, X86_SEG_ES, reg_off(env, s, X86_EDI), v, s->size);
+        advance(env, s, X86_EDI);
+        break;
+    default: /* OUTS */
+        v = cpu_ld_seg(env, s->seg, reg_off(env, s, X86_ESI), s->size);
+        x86_helper_out(env, cpu_get_reg(env, X86_EDX, 2), v, s->size);
+        advance(env, s, X86_ESI);
+        break;
+    }
+}
+
+uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
+{
+    struct strop s = {op, desc & 15, (desc >> 8) & 15, (desc >> 12) & 3, 0, 0};
+    s.amask = ((desc >> 4) & 15) == 2 ? 0xffffu : 0xffffffffu;
+    s.step = (env->eflags & X86_DF) ? -(int32_t)s.size : (int32_t)s.size;
+    bool cmp = op == X86_STR_CMPS || op == X86_STR_SCAS;
+    if (!s.rep) {
+        iteration(env, &s);
+        return 1;
+    }
+    for (;;) {
+        uint32_t cnt = (uint32_t)env->regs[X86_ECX] & s.amask;
+        if (cnt == 0)
+            return 1;
+        iteration(env, &s);
+        env->regs[X86_ECX] = ((uint32_t)env->regs[X86_ECX] & ~s.amask) | ((cnt - 1) & s.amask);
+        if (cmp) {
+            bool zf = (cpu_compute_eflags(env) & X86_ZF) != 0;
+            if ((s.rep == 1 && !zf) || (s.rep == 2 && zf))
+                return 1;
+        }
+        if (env->exit_request)
+            return ((uint32_t)env->regs[X86_ECX] & s.amask) == 0;
+    }
+}

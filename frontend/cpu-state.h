@@ -1,0 +1,179 @@
+/* The x86 guest state (DESIGN.md's CPUX86State): registers, lazy flags, segment
+ * registers with their hidden descriptor caches (Intel SDM Vol. 3A §3.4.3),
+ * control, debug and table registers, and the softmmu TLB after the hot fields. */
+#ifndef JIT86_FRONTEND_CPU_STATE_H
+#define JIT86_FRONTEND_CPU_STATE_H
+
+#include "frontend/decode.h"
+#include "softmmu/tlb.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* GPR numbers follow the ModRM encoding; 8-15 are room for long mode. */
+enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X86_EDI };
+#define X86_NGPRS 16
+
+/* EFLAGS bits, SDM Vol. 1 §3.4.3. */
+#define X86_CF   0x0001u
+#define X86_PF   0x0004u
+#define X86_AF   0x0010u
+#define X86_ZF   0x0040u
+#define X86_SF   0x0080u
+#define X86_TF   0x0100u
+#define X86_IF   0x0200u
+#define X86_DF   0x0400u
+#define X86_OF   0x0800u
+#define X86_IOPL 0x3000u
+#define X86_NT   0x4000u
+#define X86_RF   0x10000u
+#define X86_VM   0x20000u
+#define X86_AC   0x40000u
+#define X86_VIF  0x80000u
+#define X86_VIP  0x100000u
+#define X86_ID   0x200000u
+/* The six arithmetic flags kept lazily in cc_* (never in eflags). */
+#define X86_ARITH_FLAGS (X86_CF | X86_PF | X86_AF | X86_ZF | X86_SF | X86_OF)
+
+/* CR0 bits, SDM Vol. 3A §2.5. */
+#define X86_CR0_PE 0x00000001u
+#define X86_CR0_MP 0x00000002u
+#define X86_CR0_EM 0x00000004u
+#define X86_CR0_TS 0x00000008u
+#define X86_CR0_ET 0x00000010u
+#define X86_CR0_NE 0x00000020u
+#define X86_CR0_WP 0x00010000u
+#define X86_CR0_AM 0x00040000u
+#define X86_CR0_PG 0x80000000u
+
+/* Lazy flags: how cc_dst/cc_src/cc_src2 describe the arithmetic flags of the
+ * last flag-setting instruction (DESIGN.md "Lazy flags"). One row per kind;
+ * each kind exists for byte, word and dword operands (B, W, L), in that order.
+ *   ADD:  dst = result, src = second operand
+ *   ADC:  as ADD, src2 = carry in
+ *   SUB:  dst = result, src = second operand (CMP, NEG with first operand 0)
+ *   SBB:  as SUB, src2 = borrow in
+ *   LOGIC: dst = result (CF = OF = AF = 0)
+ *   INC/DEC: dst = result, src = the CF before (INC/DEC keep it)
+ *   SHL:  dst = result, src = operand shifted left by count - 1 (CF = its top bit)
+ *   SHR/SAR: dst = result, src = operand shifted right by count - 1 (CF = bit 0);
+ *         SHR's OF is the operand's top bit (count 1), SAR's is 0
+ *   MUL:  dst = low half, src = nonzero when the product does not fit (CF = OF)
+ * EFLAGS: src holds the six flags as bits; dst and src2 unused. */
+#define X86_CC_KINDS(X) X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL)
+
+enum x86_cc_op {
+    X86_CC_EFLAGS,
+#define X(k) X86_CC_##k##B, X86_CC_##k##W, X86_CC_##k##L,
+    X86_CC_KINDS(X)
+#undef X
+        X86_CC_COUNT,
+    /* Lifter only: the value is in env, unknown at translation time. */
+    X86_CC_DYNAMIC = 0xff,
+};
+
+/* The kind's byte variant plus 0, 1, 2 for operand sizes 1, 2, 4. */
+static inline enum x86_cc_op x86_cc_sized(enum x86_cc_op byte_variant, unsigned size)
+{
+    return (enum x86_cc_op)(byte_variant + (size == 1 ? 0 : size == 2 ? 1 : 2));
+}
+
+/* A segment register and its hidden part (SDM Vol. 3A §3.4.3, §5.2). flags
+ * holds descriptor bytes 5-6 in the positions they have in the descriptor's
+ * high dword (type, S, DPL, P, AVL, L, D/B, G). */
+struct x86_segment {
+    uint64_t base;
+    uint32_t limit; /* in bytes, granularity applied */
+    uint32_t flags;
+    uint16_t selector;
+};
+#define X86_DESC_TYPE_SHIFT 8
+#define X86_DESC_S          (1u << 12)
+#define X86_DESC_DPL_SHIFT  13
+#define X86_DESC_P          (1u << 15)
+#define X86_DESC_B          (1u << 22)
+#define X86_DESC_G          (1u << 23)
+
+struct x86_dtable {
+    uint64_t base;
+    uint32_t limit;
+};
+
+/* hflags: mode bits the translation depends on (part of the block key). */
+#define X86_HF_CS32     0x0001u /* CS.D: 32-bit code */
+#define X86_HF_SS32     0x0002u /* SS.B: 32-bit stack */
+#define X86_HF_PE       0x0004u
+#define X86_HF_VM       0x0008u
+#define X86_HF_CPL_SHIFT 4      /* 2 bits */
+#define X86_HF_CPL_MASK (3u << X86_HF_CPL_SHIFT)
+#define X86_HF_PG       0x0040u
+#define X86_HF_TF       0x0080u
+#define X86_HF_INHIBIT  0x0100u /* interrupt shadow after STI / MOV SS / POP SS */
+
+/* Segment cache of the real-mode reset state and of every real-mode load:
+ * present, writable data, 64 KiB (the limit survives for big real mode). */
+#define X86_SEG_REAL_FLAGS (X86_DESC_P | X86_DESC_S | (3u << X86_DESC_TYPE_SHIFT))
+
+struct x86_state {
+    /* Hot fields: IR globals and what every block reads. */
+    uint64_t regs[X86_NGPRS]; /* 64-bit storage for long mode; IR uses the low 32 bits */
+    uint64_t eip;
+    uint64_t cc_dst, cc_src, cc_src2;
+    uint32_t cc_op;  /* enum x86_cc_op */
+    uint32_t eflags; /* every bit except X86_ARITH_FLAGS; bit 1 always set */
+    uint32_t hflags;
+    int32_t exit_request;
+    struct x86_segment segs[6]; /* enum x86_seg order: ES CS SS DS FS GS */
+
+    /* System registers. */
+    struct x86_segment ldt, tr;
+    struct x86_dtable gdt, idt;
+    uint64_t cr[5];
+    uint64_t dr[8];
+    uint64_t tsc;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base;
+
+    /* Execution bookkeeping. */
+    bool halted;
+    bool a20_enabled;
+    bool shutdown;       /* triple fault: the machine stops (or resets) */
+    int32_t exc_vector;  /* exception being delivered, -1 when none */
+    uint32_t exc_error;
+    bool exc_has_error;
+    int32_t exc_first;   /* contributory/page-fault class being delivered (#DF rules) */
+    uint32_t exc_next_eip; /* software interrupts: EIP pushed */
+    bool exc_soft;
+
+    /* The TLB last: the fast path indexes it from env (DESIGN.md, softmmu/tlb.h). */
+    struct mmu_tlb tlb;
+};
+typedef struct x86_state CPUX86State;
+
+/* Byte offset of the low 32 bits of a 64-bit field (the IR global). */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define X86_LOW32(off) ((off) + 4)
+#else
+#define X86_LOW32(off) (off)
+#endif
+
+/* IR globals of the lifter, in this order (frontend/lift.c builds the table). */
+enum x86_global {
+    X86_G_EAX,
+    X86_G_ECX,
+    X86_G_EDX,
+    X86_G_EBX,
+    X86_G_ESP,
+    X86_G_EBP,
+    X86_G_ESI,
+    X86_G_EDI,
+    X86_G_EIP,
+    X86_G_CC_DST,
+    X86_G_CC_SRC,
+    X86_G_CC_SRC2,
+    X86_G_CC_OP,
+    X86_G_COUNT
+};
+
+#endif

@@ -1,0 +1,133 @@
+/* Lazy flags in the lifter (DESIGN.md "Lazy flags"): record (cc_op, dst, src,
+ * src2) per flag-setting instruction; conditions read them back, inline for
+ * the common compare and logic cases, else through the cc_compute helper.
+ * Condition codes: SDM Vol. 1, appendix B. */
+#include "frontend/lift-internal.h"
+
+void lift_set_cc(struct lift *L, enum x86_cc_op op, ir_tmp dst, ir_tmp src, ir_tmp src2)
+{
+    ir_mov(L->b, ir_global(L->b, X86_G_CC_DST), dst);
+    ir_mov(L->b, ir_global(L->b, X86_G_CC_SRC), src);
+    ir_mov(L->b, ir_global(L->b, X86_G_CC_SRC2), src2);
+    ir_movi(L->b, ir_global(L->b, X86_G_CC_OP), op);
+    L->cc_op = op;
+}
+
+/* flags holds the six arithmetic flags as EFLAGS bits. */
+void lift_set_eflags_arith(struct lift *L, ir_tmp flags)
+{
+    ir_tmp z = lift_const(L, 0);
+    lift_set_cc(L, X86_CC_EFLAGS, z, flags, z);
+}
+
+ir_tmp lift_arith_flags(struct lift *L)
+{
+    ir_tmp a[4] = {ir_global(L->b, X86_G_CC_OP), ir_global(L->b, X86_G_CC_DST),
+                   ir_global(L->b, X86_G_CC_SRC), ir_global(L->b, X86_G_CC_SRC2)};
+    if (L->cc_op == X86_CC_EFLAGS) {
+        ir_tmp r = ir_new_i32(L->b);
+        ir_mov(L->b, r, a[2]);
+        return r;
+    }
+    return lift_call_ret(L, X86_HELPER_cc_compute, 4, a);
+}
+
+ir_tmp lift_cf(struct lift *L)
+{
+    ir_tmp r = ir_new_i32(L->b);
+    ir_andi(L->b, r, lift_arith_flags(L), X86_CF);
+    return r;
+}
+
+static ir_tmp bit(struct lift *L, ir_tmp flags, unsigned shift)
+{
+    ir_tmp r = ir_new_i32(L->b);
+    ir_shri(L->b, r, flags, shift);
+    ir_andi(L->b, r, r, 1);
+    return r;
+}
+
+static ir_tmp cond_from_flags(struct lift *L, unsigned base)
+{
+    ir_tmp f = lift_arith_flags(L);
+    ir_tmp r = ir_new_i32(L->b), t = ir_new_i32(L->b);
+    switch (base) {
+    case 0: return bit(L, f, 11);
+    case 1: return bit(L, f, 0);
+    case 2: return bit(L, f, 6);
+    case 3:
+        ir_andi(L->b, t, f, X86_CF | X86_ZF);
+        ir_setcond(L->b, IR_COND_NE, r, t, lift_const(L, 0));
+        return r;
+    case 4: return bit(L, f, 7);
+    case 5: return bit(L, f, 2);
+    case 6:
+        ir_shri(L->b, t, f, 4); /* OF (bit 11) onto SF (bit 7) */
+        ir_xor(L->b, t, t, f);
+        return bit(L, t, 7);
+    default:
+        ir_shri(L->b, t, f, 4);
+        ir_xor(L->b, t, t, f);
+        ir_shri(L->b, t, t, 1); /* SF^OF onto ZF (bit 6) */
+        ir_or(L->b, t, t, f);
+        return bit(L, t, 6);
+    }
+}
+
+static unsigned cc_size(enum x86_cc_op op)
+{
+    unsigned v = (op - X86_CC_ADDB) % 3;
+    return v == 0 ? 1 : v == 1 ? 2 : 4;
+}
+
+static bool cc_is(enum x86_cc_op op, enum x86_cc_op byte_variant)
+{
+    return op >= byte_variant && op < byte_variant + 3;
+}
+
+/* CMP/SUB: compare the operands directly. Returns false when not handled. */
+static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
+{
+    enum x86_cc_op op = L->cc_op;
+    bool sub = cc_is(op, X86_CC_SUBB), logic = cc_is(op, X86_CC_LOGICB);
+    if (op == X86_CC_DYNAMIC || op == X86_CC_EFLAGS || (!sub && !logic))
+        return false;
+    unsigned size = cc_size(op);
+    ir_tmp dst = ir_global(L->b, X86_G_CC_DST), src = ir_global(L->b, X86_G_CC_SRC);
+    ir_tmp r = ir_new_i32(L->b), zero = lift_const(L, 0);
+    if (base == 2) {
+        ir_setcond(L->b, IR_COND_EQ, r, lift_trunc(L, dst, size), zero);
+        *out = r;
+        return true;
+    }
+    if (base == 4) {
+        ir_setcond(L->b, IR_COND_LT, r, lift_sext(L, dst, size), zero);
+        *out = r;
+        return true;
+    }
+    if (!sub)
+        return false;
+    ir_tmp a = ir_new_i32(L->b);
+    ir_add(L->b, a, dst, src); /* the first operand */
+    static const enum ir_cond conds[8] = {[1] = IR_COND_LTU, [3] = IR_COND_LEU,
+                                          [6] = IR_COND_LT, [7] = IR_COND_LE};
+    if (!conds[base])
+        return false;
+    if (base == 1 || base == 3)
+        ir_setcond(L->b, conds[base], r, lift_trunc(L, a, size), lift_trunc(L, src, size));
+    else
+        ir_setcond(L->b, conds[base], r, lift_sext(L, a, size), lift_sext(L, src, size));
+    *out = r;
+    return true;
+}
+
+ir_tmp lift_cond(struct lift *L, unsigned cc)
+{
+    unsigned base = (cc >> 1) & 7;
+    ir_tmp r;
+    if (!cond_inline(L, base, &r))
+        r = cond_from_flags(L, base);
+    if (cc & 1)
+        ir_xori(L->b, r, r, 1);
+    return r;
+}
