@@ -75,6 +75,7 @@ static bool region_store(struct mmu_phys_space *s, const struct mmu_region *r, u
     switch (r->kind) {
     case PHYS_MMIO: mmu_io_dispatch_write(r->ops, r->opaque, off, value, size); return false;
     case PHYS_ROM: return false;
+    case PHYS_DEVRAM: phys_devram_mark(r, paddr, size); break;
     case PHYS_RAM: break;
     }
     bool modified = smc_check(s, paddr, size);
@@ -176,8 +177,10 @@ bool mmu_phys_write(struct mmu_phys_space *s, uint64_t paddr, const void *buf, s
         if (chunk > len)
             chunk = len;
         const struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
-        if (r && r->kind == PHYS_RAM && fits(r, paddr, chunk)) {
+        if (r && (r->kind == PHYS_RAM || r->kind == PHYS_DEVRAM) && fits(r, paddr, chunk)) {
             modified |= smc_check(s, paddr, chunk);
+            if (r->kind == PHYS_DEVRAM)
+                phys_devram_mark(r, paddr, chunk);
             memcpy(r->host + (paddr - r->base), in, chunk);
         } else {
             for (size_t i = 0; i < chunk; i++)

@@ -22,7 +22,9 @@ struct mmu_tlb;
 
 enum phys_dir { PHYS_READ, PHYS_WRITE, PHYS_DIRS };
 
-enum phys_kind { PHYS_RAM, PHYS_ROM, PHYS_MMIO };
+/* PHYS_DEVRAM: device memory (a framebuffer) backed by the device's host
+ * buffer, accessed like RAM through the TLB, with per-page dirty bits. */
+enum phys_kind { PHYS_RAM, PHYS_ROM, PHYS_MMIO, PHYS_DEVRAM };
 
 struct mmu_region {
     struct mmu_phys_space *space;
@@ -36,6 +38,7 @@ struct mmu_region {
     uint8_t *host; /* RAM or ROM bytes of base; ROM is never written through it */
     const struct mmu_io_ops *ops;
     void *opaque;
+    uint64_t *dirty; /* PHYS_DEVRAM: one bit per page, set by writes */
 };
 
 struct phys_leaf {
@@ -70,6 +73,12 @@ struct mmu_region *phys_region_at(const struct mmu_phys_space *space, uint64_t p
  * several regions, or ROM for writes). */
 uint8_t *phys_page_host(const struct mmu_phys_space *space, uint64_t paddr, enum phys_dir dir);
 
+/* Writes to the page need the slow path: it holds translated code, or it is
+ * a device-RAM page whose dirty bit is clear (the first write sets it). */
+bool phys_page_write_watched(const struct mmu_phys_space *space, uint64_t paddr);
+/* Sets the dirty bits of the device-RAM pages of [paddr, paddr+len) of r. */
+void phys_devram_mark(const struct mmu_region *r, uint64_t paddr, uint64_t len);
+
 /* Little-endian host memory accesses of 1, 2, 4 or 8 bytes at any alignment. */
 uint64_t phys_host_load(const uint8_t *p, unsigned size);
 void phys_host_store(uint8_t *p, uint64_t value, unsigned size);
@@ -78,5 +87,8 @@ void phys_host_store(uint8_t *p, uint64_t value, unsigned size);
  * A20 change), or makes writes to one physical page take the slow path. */
 void tlb_space_flush_all(struct mmu_phys_space *space);
 void tlb_space_code_page_marked(struct mmu_phys_space *space, uint64_t paddr);
+/* Every TLB write entry for a physical page in [paddr, paddr+len) takes the
+ * slow path again (device-RAM pages whose dirty bits were cleared). */
+void tlb_space_watch_writes(struct mmu_phys_space *space, uint64_t paddr, uint64_t len);
 
 #endif

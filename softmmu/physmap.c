@@ -42,8 +42,11 @@ void mmu_phys_free(struct mmu_phys_space *s)
     for (uint64_t i = 0; i < PHYS_TOP_ENTRIES; i++)
         free(s->top[i]);
     free(s->top);
-    for (uint32_t i = 0; i < s->region_cap; i++)
+    for (uint32_t i = 0; i < s->region_cap; i++) {
+        if (s->regions[i])
+            free(s->regions[i]->dirty);
         free(s->regions[i]);
+    }
     free(s->regions);
     if (s->ram)
         munmap(s->ram, (size_t)s->ram_size);
@@ -271,6 +274,28 @@ struct mmu_region *mmu_phys_map_mmio(struct mmu_phys_space *s, uint64_t base, ui
     return r;
 }
 
+struct mmu_region *mmu_phys_map_device_ram(struct mmu_phys_space *s, uint64_t base, uint64_t size,
+                                           uint8_t *host, int priority)
+{
+    if (!host || (base | size) & MMU_PAGE_OFFSET)
+        return NULL;
+    uint64_t words = ((size >> MMU_PAGE_BITS) + 63) / 64;
+    uint64_t *dirty = malloc(words * sizeof(*dirty));
+    if (!dirty)
+        return NULL;
+    memset(dirty, 0xff, words * sizeof(*dirty));
+    struct mmu_region *r = region_new(s, base, size, priority);
+    if (!r) {
+        free(dirty);
+        return NULL;
+    }
+    r->kind = PHYS_DEVRAM;
+    r->host = host;
+    r->dirty = dirty;
+    remap(s, base, size);
+    return r;
+}
+
 void mmu_region_set_access(struct mmu_region *r, bool read, bool write)
 {
     if (r->enabled[PHYS_READ] == read && r->enabled[PHYS_WRITE] == write)
@@ -296,6 +321,7 @@ void mmu_region_unmap(struct mmu_region *r)
     struct mmu_phys_space *s = r->space;
     s->regions[r->id] = NULL;
     remap(s, r->base, r->size);
+    free(r->dirty);
     free(r);
 }
 

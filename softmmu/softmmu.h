@@ -82,6 +82,21 @@ struct mmu_region *mmu_phys_map_rom(struct mmu_phys_space *space, uint64_t base,
                                     const uint8_t *data, int priority);
 struct mmu_region *mmu_phys_map_mmio(struct mmu_phys_space *space, uint64_t base, uint64_t size,
                                      const struct mmu_io_ops *ops, void *opaque, int priority);
+/* Device RAM (framebuffers): guest [base, base+size) is host[0, size), owned by
+ * the device and alive as long as the mapping. base and size are page-aligned
+ * (else NULL). Reads and writes take the TLB fast path like RAM, except the
+ * first write to a clean page, which goes slow once to set the page's dirty
+ * bit. Every page starts dirty. */
+struct mmu_region *mmu_phys_map_device_ram(struct mmu_phys_space *space, uint64_t base,
+                                           uint64_t size, uint8_t *host, int priority);
+/* Dirty pages of [offset, offset+len) of a device-RAM region (offsets from its
+ * base): bit i of bitmap (room for one bit per page of the range, in 64-bit
+ * words) is page offset/4096 + i. Clears them and re-arms tracking. Returns the
+ * number of dirty pages; 0 (bitmap zeroed) for other regions. */
+uint64_t mmu_region_dirty_get_and_clear(struct mmu_region *region, uint64_t offset, uint64_t len,
+                                        uint64_t *bitmap);
+/* Marks pages dirty, for writes the device makes to its own buffer. */
+void mmu_region_set_dirty(struct mmu_region *region, uint64_t offset, uint64_t len);
 void mmu_region_set_access(struct mmu_region *region, bool read, bool write);
 /* Moves a region (PCI BAR reprogramming). Returns false, leaving it in place, on
  * a bad range. */

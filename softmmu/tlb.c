@@ -166,7 +166,7 @@ static void fill(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr, const struct
     e->tag[MMU_ACCESS_WRITE] = MMU_TLB_EMPTY;
     if ((t->prot & MMU_PROT_WRITE) && t->dirty) {
         e->tag[MMU_ACCESS_WRITE] = page | (wr && wr == base ? 0 : MMU_TLB_MMIO) |
-                                   (mmu_phys_is_code_page(s, ppage) ? MMU_TLB_NOTDIRTY : 0);
+                                   (phys_page_write_watched(s, ppage) ? MMU_TLB_NOTDIRTY : 0);
     }
     in->paddr = ppage;
     in->page_mask = ~(t->page_size - 1);
@@ -259,7 +259,7 @@ static void rearm_write(struct mmu_tlb *tlb, unsigned idx, uint32_t vaddr)
     uint64_t tag = e->tag[MMU_ACCESS_WRITE];
     unsigned i = (vaddr >> MMU_PAGE_BITS) & (MMU_TLB_SIZE - 1);
     if ((tag & MMU_TLB_NOTDIRTY) && tag_hit(tag, vaddr) &&
-        !mmu_phys_is_code_page(tlb->space, tlb->info[idx][i].paddr))
+        !phys_page_write_watched(tlb->space, tlb->info[idx][i].paddr))
         e->tag[MMU_ACCESS_WRITE] = tag & ~(uint64_t)MMU_TLB_NOTDIRTY;
 }
 
@@ -307,6 +307,19 @@ void tlb_space_code_page_marked(struct mmu_phys_space *space, uint64_t paddr)
             for (unsigned i = 0; i < MMU_TLB_SIZE; i++) {
                 uint64_t *tag = &t->table[idx][i].tag[MMU_ACCESS_WRITE];
                 if (!(*tag & MMU_TLB_INVALID) && t->info[idx][i].paddr == paddr)
+                    *tag |= MMU_TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+void tlb_space_watch_writes(struct mmu_phys_space *space, uint64_t paddr, uint64_t len)
+{
+    for (struct mmu_tlb *t = space->tlbs; t; t = t->space_next) {
+        for (unsigned idx = 0; idx < MMU_IDX_COUNT; idx++) {
+            for (unsigned i = 0; i < MMU_TLB_SIZE; i++) {
+                uint64_t *tag = &t->table[idx][i].tag[MMU_ACCESS_WRITE];
+                if (!(*tag & MMU_TLB_INVALID) && t->info[idx][i].paddr - paddr < len)
                     *tag |= MMU_TLB_NOTDIRTY;
             }
         }
