@@ -74,16 +74,20 @@ static const struct mmu_io_ops con_ops = {con_read, con_write, MMU_WIDTH_1};
 static const struct mmu_io_ops exit_ops = {exit_read, exit_write, MMU_WIDTH_ALL};
 static const struct mmu_io_ops p92_ops = {p92_read, p92_write, MMU_WIDTH_1};
 
-bool debugport_register_io(struct debugport *d, struct mmu_io_space *io, uint16_t con_port,
-                           uint16_t exit_port, uint32_t exit_len)
+bool debugport_register_io(struct debugport *d, struct mmu_io_space *io)
 {
-    bool ok =
-        mmu_io_register(io, 0x80, 1, &post_ops, d) && mmu_io_register(io, 0x92, 1, &p92_ops, d);
-    if (ok && con_port)
-        ok = mmu_io_register(io, con_port, 1, &con_ops, d);
-    if (ok && exit_len)
-        ok = mmu_io_register(io, exit_port, exit_len, &exit_ops, d);
-    return ok;
+    return mmu_io_register(io, 0x80, 1, &post_ops, d) && mmu_io_register(io, 0x92, 1, &p92_ops, d);
+}
+
+bool debugport_register_console(struct debugport *d, struct mmu_io_space *io, uint16_t port)
+{
+    return mmu_io_register(io, port, 1, &con_ops, d);
+}
+
+bool debugport_register_exit(struct debugport *d, struct mmu_io_space *io, uint16_t port,
+                             uint32_t len)
+{
+    return len > 0 && mmu_io_register(io, port, len, &exit_ops, d);
 }
 
 void debugport_init(struct debugport *d)

@@ -33,10 +33,13 @@ struct debugport {
 };
 
 void debugport_init(struct debugport *d);
-/* Registers 0x80 and 0x92 always; the console at con_port (0: none) and the
- * exit device at exit_port with exit_len bytes (0: none). */
-bool debugport_register_io(struct debugport *d, struct mmu_io_space *io, uint16_t con_port,
-                           uint16_t exit_port, uint32_t exit_len);
+/* Registers the POST port 0x80 and port 0x92. */
+bool debugport_register_io(struct debugport *d, struct mmu_io_space *io);
+/* The debug console at port (may be called for several ports). */
+bool debugport_register_console(struct debugport *d, struct mmu_io_space *io, uint16_t port);
+/* isa-debug-exit at port, len bytes wide. */
+bool debugport_register_exit(struct debugport *d, struct mmu_io_space *io, uint16_t port,
+                             uint32_t len);
 
 extern const struct vms_desc debugport_vmstate;
 

@@ -176,8 +176,11 @@ static bool wire_devices(struct pc_machine *pc, const struct pc_config *cfg)
     fw_cfg_init(&pc->fwcfg, pc->mem);
     return ok && pic_register_io(&pc->pic, io) && pit_register_io(&pc->pit, io) &&
            rtc_register_io(&pc->rtc, io, 0x70) && i8042_register_io(&pc->kbc, io) &&
-           dma_register_io(&pc->dma, io) &&
-           debugport_register_io(&pc->dbg, io, cfg->debugcon_port, cfg->exit_port, cfg->exit_len) &&
+           dma_register_io(&pc->dma, io) && debugport_register_io(&pc->dbg, io) &&
+           (!cfg->debugcon.write || (debugport_register_console(&pc->dbg, io, 0xE9) &&
+                                     debugport_register_console(&pc->dbg, io, 0x402))) &&
+           (!cfg->exit_len ||
+            debugport_register_exit(&pc->dbg, io, cfg->exit_port, cfg->exit_len)) &&
            fw_cfg_register_io(&pc->fwcfg, io);
 }
 

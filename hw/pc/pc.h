@@ -31,7 +31,8 @@ struct pc_config {
     const char *boot_order; /* QEMU letters: "c", "dc", ...; NULL = "cad" */
     bool graphics;          /* false: SeaBIOS console on COM1 (sercon) */
     struct uart_sink serial[2];
-    uint16_t debugcon_port; /* 0: none (QEMU uses 0xE9; SeaBIOS logs to 0x402) */
+    /* Debug console (-debugcon): when write is set it listens at 0xE9 (the
+     * Bochs/QEMU port) and 0x402 (where SeaBIOS built for QEMU logs). */
     struct debugcon debugcon;
     uint16_t exit_port; /* isa-debug-exit; exit_len 0: none */
     uint32_t exit_len;

@@ -45,7 +45,9 @@ static void setup(void)
     dp.exit_fn = on_guest_exit;
     irq_connect(&dp.a20, on_line, NULL, 0);
     irq_connect(&dp.reset, on_line, NULL, 1);
-    ck_assert(debugport_register_io(&dp, io, 0x402, 0xF4, 4));
+    ck_assert(debugport_register_io(&dp, io));
+    ck_assert(debugport_register_console(&dp, io, 0x402));
+    ck_assert(debugport_register_exit(&dp, io, 0xF4, 4));
 }
 
 static void teardown(void)
