@@ -1,0 +1,345 @@
+/* floatx80 FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1 (SDM Vol. 2 pages;
+ * Vol. 1 8.3.8-8.3.10). Each evaluates in 128-bit wide arithmetic and rounds once by RC.
+ * FSIN/FCOS/FSINCOS/FPTAN reduce by the x87's 66-bit pi exactly, as the hardware does, and
+ * leave operands with |x| >= 2^63 unchanged with C2 set. */
+#include "floatx80-wide.h"
+
+/* pi/2 to 66 bits in units of 2^-65 (SDM Vol. 1 8.3.8: the 66-bit pi of the x87). */
+static const fpx_u128 pi66_half = ((fpx_u128)0xc90fdaa22168c234ull << 2) | 3;
+
+/* Argument x = r + k * pi66/2 with |r| <= pi66/4; returns k mod 4 and r exactly. */
+static unsigned reduce_pi66(struct fpx_unpacked *u, struct fpx_wide *r)
+{
+    fpx_u128 x, k, rem;
+    bool neg = false;
+    /* |x| < pi/4: no reduction (0.785 > 0.75 = 0xc000... at exponent -1). */
+    if (u->exp < -1 || (u->exp == -1 && u->sig < 0xc90fdaa22168c234ull)) {
+        *r = (struct fpx_wide){false, u->exp, (fpx_u128)u->sig << 64};
+        return 0;
+    }
+    x = (fpx_u128)u->sig << (u->exp + 2); /* |x| * 2^65, exact: exp <= 62 */
+    k = x / pi66_half;
+    rem = x - k * pi66_half;
+    if (2 * rem > pi66_half) {
+        rem = pi66_half - rem;
+        k++;
+        neg = true;
+    }
+    *r = fpx_w_norm(neg, 127 - 65, rem);
+    return (unsigned)(k & 3);
+}
+
+/* sin r and cos r for |r| <= pi/4 by their Taylor series. */
+static void sin_cos_series(struct fpx_wide r, struct fpx_wide *s, struct fpx_wide *c)
+{
+    struct fpx_wide r2 = fpx_w_mul(r, r), term = r, one = fpx_w_from_int(1);
+    *s = r;
+    for (uint32_t n = 2; n < 60 && !fpx_w_is_zero(term); n += 2) {
+        term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
+        if (term.exp < s->exp - 140)
+            break;
+        *s = fpx_w_add(*s, term);
+    }
+    term = one;
+    *c = one;
+    for (uint32_t n = 1; n < 60; n += 2) {
+        term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
+        if (fpx_w_is_zero(term) || term.exp < -140)
+            break;
+        *c = fpx_w_add(*c, term);
+    }
+}
+
+enum trig_result { TRIG_DONE, TRIG_VALUE };
+
+/* Common special cases of FSIN/FCOS/FSINCOS/FPTAN; TRIG_VALUE leaves sine and cosine of a
+ * finite in-range argument (cosine of a zero is 1). */
+static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, struct floatx80 *out,
+                                  struct fpx_wide *sine, struct fpx_wide *cosine)
+{
+    enum fpx_class ca = fpx_classify(a);
+    struct fpx_unpacked u;
+    struct fpx_wide r, s, c;
+    unsigned k;
+    st->sw &= ~(FPX_C1 | FPX_C2);
+    if (fpx_special_nan1(st, a, out))
+        return TRIG_DONE;
+    if (ca == FPX_CLASS_INF) {
+        *out = fpx_invalid(st);
+        return TRIG_DONE;
+    }
+    if (ca == FPX_CLASS_ZERO) {
+        *sine = (struct fpx_wide){fpx_sign(a), 0, 0};
+        *cosine = fpx_w_from_int(1);
+        return TRIG_VALUE;
+    }
+    if (fpx_denormal_stop(st, ca, FPX_CLASS_ZERO)) {
+        *out = a;
+        return TRIG_DONE;
+    }
+    fpx_unpack(a, &u);
+    if (u.exp >= 63) {
+        st->sw |= FPX_C2;
+        *out = a;
+        return TRIG_DONE;
+    }
+    k = reduce_pi66(&u, &r);
+    sin_cos_series(r, &s, &c);
+    const struct fpx_wide sines[4] = {s, c, fpx_w_neg(s), fpx_w_neg(c)};
+    const struct fpx_wide cosines[4] = {c, fpx_w_neg(s), fpx_w_neg(c), s};
+    *sine = sines[k];
+    *cosine = cosines[k];
+    if (u.sign)
+        *sine = fpx_w_neg(*sine);
+    return TRIG_VALUE;
+}
+
+struct floatx80 fpx_sin(struct fpx_status *st, struct floatx80 a)
+{
+    struct floatx80 out;
+    struct fpx_wide s, c;
+    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+        return out;
+    return fpx_w_round(st, s);
+}
+
+struct floatx80 fpx_cos(struct fpx_status *st, struct floatx80 a)
+{
+    struct floatx80 out;
+    struct fpx_wide s, c;
+    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+        return out;
+    return fpx_w_round(st, c);
+}
+
+struct floatx80 fpx_sincos(struct fpx_status *st, struct floatx80 a, struct floatx80 *cosine)
+{
+    struct floatx80 out;
+    struct fpx_wide s, c;
+    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE) {
+        *cosine = out;
+        return out;
+    }
+    *cosine = fpx_w_round(st, c);
+    return fpx_w_round(st, s);
+}
+
+struct floatx80 fpx_tan(struct fpx_status *st, struct floatx80 a)
+{
+    struct floatx80 out;
+    struct fpx_wide s, c;
+    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+        return out;
+    return fpx_w_round(st, fpx_w_is_zero(s) ? s : fpx_w_div(s, c));
+}
+
+/* atan t for 0 <= t <= 1: four argument halvings t / (1 + sqrt(1 + t^2)), then the series. */
+static struct fpx_wide atan_unit(struct fpx_wide t)
+{
+    struct fpx_wide one = fpx_w_from_int(1), sum, term, t2;
+    int halvings = 4;
+    for (int i = 0; i < halvings; i++)
+        t = fpx_w_div(t, fpx_w_add(one, fpx_w_sqrt(fpx_w_add(one, fpx_w_mul(t, t)))));
+    t2 = fpx_w_mul(t, t);
+    sum = t;
+    term = t;
+    for (uint32_t n = 3; n < 200; n += 2) {
+        term = fpx_w_neg(fpx_w_mul(term, t2));
+        struct fpx_wide q = fpx_w_div_small(term, n);
+        if (fpx_w_is_zero(q) || q.exp < sum.exp - 140)
+            break;
+        sum = fpx_w_add(sum, q);
+    }
+    return fpx_w_scale(sum, halvings);
+}
+
+/* pi * num / 4 with the sign. */
+static struct fpx_wide pi_quarters(bool sign, int num)
+{
+    struct fpx_wide v = fpx_w_mul(fpx_w_pi_4(), fpx_w_from_int(num));
+    v.sign = sign;
+    return v;
+}
+
+static bool atan_special(struct fpx_status *st, struct floatx80 y, struct floatx80 x,
+                         struct floatx80 *out)
+{
+    enum fpx_class cy = fpx_classify(y), cx = fpx_classify(x);
+    bool sy = fpx_sign(y), sx = fpx_sign(x);
+    if (fpx_special_nan2(st, y, x, out))
+        return true;
+    if (fpx_denormal_stop(st, cy, cx)) {
+        *out = y;
+        return true;
+    }
+    if (cy == FPX_CLASS_INF) {
+        int q = cx != FPX_CLASS_INF ? 2 : (sx ? 3 : 1);
+        *out = fpx_w_round(st, pi_quarters(sy, q));
+        return true;
+    }
+    if (cx == FPX_CLASS_INF) {
+        *out = sx ? fpx_w_round(st, pi_quarters(sy, 4)) : fpx_zero(sy);
+        return true;
+    }
+    if (cy == FPX_CLASS_ZERO) {
+        *out = sx ? fpx_w_round(st, pi_quarters(sy, 4)) : fpx_zero(sy);
+        return true;
+    }
+    if (cx == FPX_CLASS_ZERO) {
+        *out = fpx_w_round(st, pi_quarters(sy, 2));
+        return true;
+    }
+    return false;
+}
+
+struct floatx80 fpx_atan(struct fpx_status *st, struct floatx80 y, struct floatx80 x)
+{
+    struct floatx80 out;
+    struct fpx_wide wy, wx, a;
+    st->sw &= ~FPX_C1;
+    if (atan_special(st, y, x, &out))
+        return out;
+    wy = fpx_w_from_x80(y);
+    wx = fpx_w_from_x80(x);
+    wy.sign = wx.sign = false;
+    if (fpx_w_cmp_mag(wy, wx) <= 0)
+        a = atan_unit(fpx_w_div(wy, wx));
+    else
+        a = fpx_w_sub(pi_quarters(false, 2), atan_unit(fpx_w_div(wx, wy)));
+    if (fpx_sign(x))
+        a = fpx_w_sub(pi_quarters(false, 4), a);
+    a.sign = fpx_sign(y);
+    return fpx_w_round(st, a);
+}
+
+/* e^y - 1 by its series (|y| <= ln 2 in the defined range of F2XM1). */
+static struct fpx_wide expm1_series(struct fpx_wide y)
+{
+    struct fpx_wide sum = y, term = y;
+    for (uint32_t n = 2; n < 80; n++) {
+        term = fpx_w_div_small(fpx_w_mul(term, y), n);
+        if (fpx_w_is_zero(term) || term.exp < sum.exp - 140)
+            break;
+        sum = fpx_w_add(sum, term);
+    }
+    return sum;
+}
+
+struct floatx80 fpx_2xm1(struct fpx_status *st, struct floatx80 a)
+{
+    struct floatx80 out;
+    enum fpx_class ca = fpx_classify(a);
+    st->sw &= ~FPX_C1;
+    if (fpx_special_nan1(st, a, &out))
+        return out;
+    if (ca == FPX_CLASS_ZERO)
+        return a;
+    if (ca == FPX_CLASS_INF)
+        return fpx_sign(a) ? fpx_make(true, FPX_BIAS, 1ull << 63) : a;
+    if (fpx_denormal_stop(st, ca, FPX_CLASS_ZERO))
+        return a;
+    return fpx_w_round(st, expm1_series(fpx_w_mul(fpx_w_from_x80(a), fpx_w_ln2())));
+}
+
+/* 2 atanh s = ln((1 + s) / (1 - s)) by its series, |s| <= 0.18. */
+static struct fpx_wide atanh2_series(struct fpx_wide s)
+{
+    struct fpx_wide s2 = fpx_w_mul(s, s), sum = s, term = s;
+    for (uint32_t n = 3; n < 200; n += 2) {
+        term = fpx_w_mul(term, s2);
+        struct fpx_wide q = fpx_w_div_small(term, n);
+        if (fpx_w_is_zero(q) || q.exp < sum.exp - 140)
+            break;
+        sum = fpx_w_add(sum, q);
+    }
+    return fpx_w_scale(sum, 1);
+}
+
+/* log2 of a finite positive value: e + log2(m) with m in [sqrt(1/2), sqrt(2)). */
+static struct fpx_wide log2_wide(struct floatx80 x)
+{
+    struct fpx_wide m = fpx_w_from_x80(x), one = fpx_w_from_int(1), s;
+    int32_t e = m.exp;
+    m.exp = 0;
+    if (m.m > ((fpx_u128)0xb504f333f9de6484ull << 64)) { /* sqrt(2) */
+        m.exp = -1;
+        e++;
+    }
+    s = fpx_w_div(fpx_w_sub(m, one), fpx_w_add(m, one));
+    return fpx_w_add(fpx_w_from_int(e), fpx_w_mul(atanh2_series(s), fpx_w_log2e()));
+}
+
+/* y * L where L = log2(x) is an infinity, zero or finite: the multiply's special cases,
+ * with ZE for the logarithm of zero. */
+static bool log_special(struct fpx_status *st, struct floatx80 y, enum fpx_class cl, bool sl,
+                        struct floatx80 *out)
+{
+    enum fpx_class cy = fpx_classify(y);
+    bool sign = fpx_sign(y) ^ sl;
+    if ((cy == FPX_CLASS_ZERO && cl == FPX_CLASS_INF) ||
+        (cy == FPX_CLASS_INF && cl == FPX_CLASS_ZERO)) {
+        *out = fpx_invalid(st);
+        return true;
+    }
+    if (cy == FPX_CLASS_INF || cl == FPX_CLASS_INF) {
+        *out = fpx_inf(sign);
+        return true;
+    }
+    if (cy == FPX_CLASS_ZERO || cl == FPX_CLASS_ZERO) {
+        *out = fpx_zero(sign);
+        return true;
+    }
+    return false;
+}
+
+struct floatx80 fpx_yl2x(struct fpx_status *st, struct floatx80 y, struct floatx80 x)
+{
+    struct floatx80 out;
+    enum fpx_class cx = fpx_classify(x), cy = fpx_classify(y), cl = FPX_CLASS_NORMAL;
+    bool sl = false;
+    st->sw &= ~FPX_C1;
+    if (fpx_special_nan2(st, y, x, &out))
+        return out;
+    if (fpx_sign(x) && cx != FPX_CLASS_ZERO)
+        return fpx_invalid(st);
+    if (fpx_denormal_stop(st, cy, cx))
+        return y;
+    if (cx == FPX_CLASS_ZERO) {
+        if (cy == FPX_CLASS_ZERO)
+            return fpx_invalid(st);
+        if (cy != FPX_CLASS_INF)
+            fpx_raise(st, FPX_ZE);
+        cl = FPX_CLASS_INF;
+        sl = true;
+    } else if (cx == FPX_CLASS_INF) {
+        cl = FPX_CLASS_INF;
+    } else if (x.se == FPX_BIAS && x.sig == 1ull << 63) {
+        cl = FPX_CLASS_ZERO;
+    } else if (fpx_exp(x) < FPX_BIAS) {
+        sl = true;
+    }
+    if (log_special(st, y, cl, sl, &out))
+        return out;
+    return fpx_w_round(st, fpx_w_mul(fpx_w_from_x80(y), log2_wide(x)));
+}
+
+struct floatx80 fpx_yl2xp1(struct fpx_status *st, struct floatx80 y, struct floatx80 x)
+{
+    struct floatx80 out;
+    enum fpx_class cx = fpx_classify(x), cy = fpx_classify(y);
+    struct fpx_wide wx, s, l;
+    st->sw &= ~FPX_C1;
+    if (fpx_special_nan2(st, y, x, &out))
+        return out;
+    if (fpx_denormal_stop(st, cy, cx))
+        return y;
+    if (cx == FPX_CLASS_INF && fpx_sign(x))
+        return fpx_invalid(st);
+    if (log_special(st, y, cx, fpx_sign(x), &out))
+        return out;
+    /* log2(1 + x) = 2 atanh(x / (2 + x)) * log2(e), no cancellation for small x. */
+    wx = fpx_w_from_x80(x);
+    s = fpx_w_div(wx, fpx_w_add(fpx_w_from_int(2), wx));
+    l = fpx_w_mul(atanh2_series(s), fpx_w_log2e());
+    return fpx_w_round(st, fpx_w_mul(fpx_w_from_x80(y), l));
+}
