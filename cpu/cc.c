@@ -135,5 +135,9 @@ void cpu_update_hflags(CPUX86State *env)
         hf |= X86_HF_PG;
     if (env->eflags & X86_TF)
         hf |= X86_HF_TF;
+    if (env->cr[0] & X86_CR0_EM)
+        hf |= X86_HF_EM;
+    if (env->cr[0] & X86_CR0_TS)
+        hf |= X86_HF_TS;
     env->hflags = (env->hflags & X86_HF_INHIBIT) | hf;
 }

@@ -7,7 +7,9 @@
 #include <inttypes.h>
 
 /* hflags bits that change how code is translated. */
-#define KEY_FLAGS (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG)
+#define KEY_FLAGS                                                                                  \
+    (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG |          \
+     X86_HF_EM | X86_HF_TS)
 
 static void log_cpu_state(CPUX86State *env)
 {
@@ -49,6 +51,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .eip = (uint32_t)env->eip,
         .hflags = env->hflags,
         .mmu_idx = cpu_mmu_index(env),
+        .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);

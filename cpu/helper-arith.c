@@ -113,8 +113,9 @@ static void aaa_aas(CPUX86State *env, bool sub)
 {
     uint32_t f = arith(env), ax = cpu_get_reg(env, X86_EAX, 2);
     bool adj = (ax & 0xf) > 9 || (f & X86_AF);
+    /* 386 and later: AX +/- 6 with the carry into AH, then AH +/- 1 (SDM Vol. 2, AAA, AAS). */
     if (adj)
-        ax = sub ? ((ax - 6) & 0xff) | (((ax >> 8) - 1) << 8) : ax + 0x106;
+        ax = sub ? ax - 6 - 0x100 : ax + 0x106;
     ax &= 0xff0f;
     cpu_set_reg(env, X86_EAX, 2, ax);
     uint32_t nf = (f & ~(X86_CF | X86_AF)) | (adj ? X86_CF | X86_AF : 0);
@@ -182,13 +183,15 @@ static uint32_t rotate(CPUX86State *env, unsigned op, uint32_t v, unsigned count
         break;
     }
     default: { /* RCR */
+        /* OF from the two top bits of the result: the SDM's MSB(DEST) XOR CF
+         * for a count of 1, and what the 286 and later CPUs produce for others. */
         unsigned c = size == 4 ? count : count % (bits + 1);
-        f |= (((v & sign) != 0) != cf) ? X86_OF : 0;
         for (unsigned i = 0; i < c; i++) {
             bool out = r & 1;
             r = (r >> 1) | (cf ? sign : 0);
             cf = out;
         }
+        f |= (((r >> (bits - 1)) ^ (r >> (bits - 2))) & 1) ? X86_OF : 0;
         break;
     }
     }

@@ -110,6 +110,8 @@ struct x86_dtable {
 #define X86_HF_PG       0x0040u
 #define X86_HF_TF       0x0080u
 #define X86_HF_INHIBIT  0x0100u /* interrupt shadow after STI / MOV SS / POP SS */
+#define X86_HF_EM       0x0200u /* CR0.EM: x87 instructions raise #NM */
+#define X86_HF_TS       0x0400u /* CR0.TS */
 
 /* Segment cache of the real-mode reset state and of every real-mode load:
  * present, writable data, 64 KiB (the limit survives for big real mode). */

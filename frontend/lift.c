@@ -191,8 +191,27 @@ static void lift_decode_error(struct lift *L, enum x86_decode_status st)
         lift_raise(L, 6, 0);
 }
 
+/* ESC (D8-DF): #NM with CR0.EM (or TS); without a coprocessor and EM clear
+ * the instruction does nothing, as on the 8086/286 machines real-mode code
+ * probes for one. */
+static bool lift_esc(struct lift *L)
+{
+    if (L->in->map != X86_MAP_ONEBYTE || L->in->opcode < 0xd8 || L->in->opcode > 0xdf)
+        return false;
+    if (L->hflags & (X86_HF_EM | X86_HF_TS))
+        lift_raise(L, 7, 0);
+    else if (L->cfg->fpu) {
+        log_mask_printf(LOG_UNIMP, "lift: x87 %s at %08x not implemented: #UD\n",
+                        x86_instr_name(L->in), L->eip);
+        lift_raise(L, 6, 0);
+    }
+    return true;
+}
+
 static void lift_one(struct lift *L)
 {
+    if (lift_esc(L))
+        return;
     lift_fn fn = L->in->mnemonic < X86_MN_COUNT ? lift_table[L->in->mnemonic] : NULL;
     if (!fn) {
         log_mask_printf(LOG_UNIMP, "lift: %s at %08x not implemented: #UD\n",
@@ -210,8 +229,9 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
                      .cc_op = X86_CC_DYNAMIC};
     unsigned max = cfg->max_insns ? cfg->max_insns : X86_LIFT_MAX_INSNS;
     uint64_t start = (cfg->cs_base + cfg->eip) & 0xffffffffu;
+    /* Decoded with the x87 always present: lift_esc decides what ESC does. */
     struct x86_decode_ctx dc = {cfg->fetch, cfg->opaque, (uint8_t)lift_code_size(&L),
-                                cfg->features};
+                                cfg->features | X86_FEATURE_BIT(X86_FEAT_FPU)};
     struct x86_instr in;
     *res = (struct x86_lift_result){0, 0, start};
     lift_exit_check(&L);

@@ -30,6 +30,7 @@ struct x86_lift_config {
     uint32_t hflags;    /* X86_HF_* */
     unsigned mmu_idx;   /* enum mmu_idx for data accesses */
     unsigned max_insns; /* 0: X86_LIFT_MAX_INSNS */
+    bool fpu;           /* an x87 is present (else ESC instructions do nothing) */
 };
 
 struct x86_lift_result {

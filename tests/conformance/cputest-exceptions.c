@@ -91,6 +91,13 @@ static bool rule_matches(const struct cputest_rule *rule, const char *file_key,
             return false;
         return t->bytes[p] == op && ((t->bytes[p + 1] >> 3) & 7) == reg;
     }
+    if (!strcmp(rule->kind, "opcode-excp")) {
+        /* key "A5/13": the opcode byte and the exception the reference took. */
+        unsigned op = 0, vec = 0, p = prefix_count(t);
+        if (sscanf(rule->key, "%x/%u", &op, &vec) != 2 || p >= t->nbytes)
+            return false;
+        return t->bytes[p] == op && t->has_exception && t->exc_vector == vec;
+    }
     if (!strcmp(rule->kind, "file"))
         return !strcmp(rule->key, file_key);
     if (!strcmp(rule->kind, "hash")) {
