@@ -21,6 +21,15 @@ static uint32_t below(uint64_t *s, uint32_t n)
     return (uint32_t)(rnd(s) % n);
 }
 
+/* A random value shifted right by a random count. Each draw is its own statement: the
+ * order of evaluation of function arguments and operands differs between compilers and
+ * targets, and every host must generate the same cases. */
+static uint64_t rand_shifted(uint64_t *s)
+{
+    uint64_t r = rnd(s);
+    return r >> below(s, 64);
+}
+
 /* Significands that hit rounding boundaries at 24, 53 and 64 bits. */
 static uint64_t rand_sig(uint64_t *s)
 {
@@ -62,11 +71,12 @@ static struct floatx80 rand_special(uint64_t *s)
 static struct floatx80 rand_exp(uint64_t *s, int lo, int hi)
 {
     int e = lo + (int)below(s, (uint32_t)(hi - lo + 1));
+    bool sign = below(s, 2);
     if (e < 1)
         e = 1;
     if (e > 0x7ffe)
         e = 0x7ffe;
-    return fpx_make(below(s, 2), (uint16_t)e, rand_sig(s));
+    return fpx_make(sign, (uint16_t)e, rand_sig(s));
 }
 
 static struct floatx80 gen_arith_a(uint64_t *s)
@@ -90,7 +100,7 @@ static struct floatx80 near(uint64_t *s, struct floatx80 a)
     if (e < 1 || e > 0x7ffe)
         return a;
     switch (below(s, 3)) {
-    case 0: sig ^= rnd(s) >> below(s, 64) >> 1; break;
+    case 0: sig ^= rand_shifted(s) >> 1; break;
     case 1: sig += below(s, 5) - 2; break;
     default: sig ^= (rnd(s) & 0xffffffffffull);
     }
@@ -152,7 +162,8 @@ static void gen_narrow(uint64_t *s, struct fpu_case *c)
         c->a = rand_special(s);
         return;
     }
-    int e = BIAS + edges[below(s, 11)] + (int)below(s, 7) - 3;
+    int e = BIAS + edges[below(s, 11)];
+    e += (int)below(s, 7) - 3;
     if (below(s, 4) == 0)
         e = BIAS + (int)below(s, 2200) - 1100;
     c->a = rand_exp(s, e, e);
@@ -219,11 +230,13 @@ static void gen_log(uint64_t *s, struct fpu_case *c, bool p1)
     } else if (p1) {
         c->a = rand_exp(s, BIAS - 70, BIAS - 3);
         if (r < 30)
-            c->a = fpx_make(below(s, 2), BIAS - 2, (1ull << 63) | (rnd(s) >> 4));
+            c->a = fpx_make(false, BIAS - 2, (1ull << 63) | (rnd(s) >> 4));
+        c->a.se |= (uint16_t)(below(s, 2) << 15);
     } else if (r < 30) {
-        c->a = fpx_make(false, (uint16_t)(BIAS - below(s, 2)), rnd(s) | (1ull << 63));
+        c->a = fpx_make(false, BIAS, rnd(s) | (1ull << 63));
+        c->a.se -= (uint16_t)below(s, 2);
         if (fpx_exp(c->a) == BIAS)
-            c->a.sig = (1ull << 63) | (rnd(s) >> below(s, 64) >> 1);
+            c->a.sig = (1ull << 63) | (rand_shifted(s) >> 1);
         else
             c->a.sig |= ~0ull << below(s, 64);
     } else {
@@ -250,7 +263,7 @@ void fpu_gen_case(uint64_t *s, enum fpu_gen gen, struct fpu_case *c)
     case GEN_NARROW: gen_narrow(s, c); break;
     case GEN_F32: c->raw = gen_ieee(s, 23, 8); break;
     case GEN_F64: c->raw = gen_ieee(s, 52, 11); break;
-    case GEN_I64: c->raw = rnd(s) >> below(s, 64); break;
+    case GEN_I64: c->raw = rand_shifted(s); break;
     case GEN_BCDOUT: c->a = gen_integerish(s, 60); break;
     case GEN_BCDIN: gen_bcd(s, c->bcd); break;
     case GEN_TRIG: gen_trig(s, c); break;
