@@ -36,6 +36,9 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) -DJIT86_SANITIZE=$(SANITIZE) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Until the CPU boots SeaBIOS (protected mode), `make run` shows what jit86
+# would run with: version, host, JIT backend and firmware.
+RUN_ARGS ?= -version
 run: build
 	$(BUILD)/jit86 $(RUN_ARGS)
 

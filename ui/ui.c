@@ -1,6 +1,7 @@
 /* The program: parse the command line, set up logging, find firmware, run. */
 #include "ui.h"
 
+#include "machine.h"
 #include "options.h"
 
 #include "hw/hw.h"
@@ -48,10 +49,6 @@ int ui_main(int argc, char **argv)
         ui_print_help(stdout);
         return 0;
     }
-    if (opts.version) {
-        print_version();
-        return 0;
-    }
     if (opts.log_help) {
         log_print_help(stdout);
         return 0;
@@ -65,15 +62,20 @@ int ui_main(int argc, char **argv)
     char bios[PATH_MAX];
     bool have_bios =
         pc_find_bios(opts.bios, opts.firmware_dir, bios, sizeof(bios), err, sizeof(err));
-    if (!have_bios && opts.bios) {
+    if (opts.version) {
+        /* What a bug report needs: version, host, backend, firmware. */
+        print_version();
+        printf("host: %s, JIT backend: %s\n", ui_host_arch(), translator_default_backend());
+        printf("firmware: %s\n", have_bios ? bios : err);
+        log_close();
+        return 0;
+    }
+    if (!have_bios) {
         error_report("%s", err);
+        log_close();
         return 1;
     }
-    print_version();
-    printf("host: %s, JIT backend: %s\n", ui_host_arch(), translator_default_backend());
-    printf("firmware: %s\n", have_bios ? bios : err);
-    /* The CPU and the board are not built yet (issues 4-9): report and stop. */
-    printf("no CPU emulation is built yet; nothing to run\n");
+    int status = vm_run(&opts, bios);
     log_close();
-    return 0;
+    return status;
 }

@@ -21,6 +21,7 @@ check "missing argument exits 2" "$([ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 
 "$jit86" --version >"$tmp/out" 2>&1; rc=$?
 check "--version exits 0" "$([ $rc = 0 ]; echo $?)"
 check "--version text" "$(grep -q '^jit86 version [0-9]' "$tmp/out"; echo $?)"
+check "--version names backend" "$(grep -q '^host: .*, JIT backend: ' "$tmp/out"; echo $?)"
 
 "$jit86" -help >"$tmp/out" 2>&1; rc=$?
 check "-help lists -kernel" "$([ $rc = 0 ] && grep -q -- '-kernel FILE' "$tmp/out"; echo $?)"
@@ -32,10 +33,16 @@ check "-d help lists in_asm" "$([ $rc = 0 ] && grep -q '^in_asm' "$tmp/out"; ech
 check "missing -bios exits 1 with one line" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; echo $?)"
 
 mkdir "$tmp/fw" && echo rom >"$tmp/fw/bios.bin"
-"$jit86" -L "$tmp/fw" >"$tmp/out" 2>&1; rc=$?
-check "default run exits 0" "$([ $rc = 0 ]; echo $?)"
-check "default run names firmware" "$(grep -qx "firmware: $tmp/fw/bios.bin" "$tmp/out"; echo $?)"
-check "default run names backend" "$(grep -q '^host: .*, JIT backend: ' "$tmp/out"; echo $?)"
+"$jit86" -version -L "$tmp/fw" >"$tmp/out" 2>&1; rc=$?
+check "-version -L names that firmware" "$([ $rc = 0 ] && grep -qx "firmware: $tmp/fw/bios.bin" "$tmp/out"; echo $?)"
+"$jit86" -L "$tmp/fw" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a 4-byte BIOS is refused with one line" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q 'multiple of 64 KiB' "$tmp/err"; echo $?)"
+"$jit86" -device e1000 >/dev/null 2>"$tmp/err"; rc=$?
+check "unknown -device is one line, exit 1" "$([ $rc = 1 ] && grep -qx "jit86: -device: unknown device 'e1000' (known: isa-debug-exit)" "$tmp/err"; echo $?)"
+"$jit86" -serial bogus: >/dev/null 2>"$tmp/err"; rc=$?
+check "bad -serial is one line, exit 1" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; echo $?)"
+"$jit86" -kernel /nonexistent/k >/dev/null 2>"$tmp/err"; rc=$?
+check "missing -kernel is one line, exit 1" "$([ $rc = 1 ] && grep -q "^jit86: -kernel: cannot read '/nonexistent/k'" "$tmp/err"; echo $?)"
 
 "$jit86" -D /nonexistent/dir/log >/dev/null 2>"$tmp/err"; rc=$?
 check "unwritable -D exits 1" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; echo $?)"

@@ -1,0 +1,27 @@
+#!/bin/sh
+# run-bios.sh EMULATOR IMAGE EXPECTED STATUS: boots IMAGE as the BIOS on
+# EMULATOR (jit86 or qemu-system-i386, same options) and checks the serial
+# output and the exit status isa-debug-exit produced.
+emu=$1 image=$2 expected=$3 want=$4
+command -v "$emu" >/dev/null 2>&1 || [ -x "$emu" ] || {
+    echo "SKIP: $emu is not installed (cmake/setup-deps.sh installs it)"
+    exit 77
+}
+extra=""
+case "$(basename "$emu")" in qemu-system-*) extra="-accel tcg" ;; esac
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+# shellcheck disable=SC2086
+timeout 30 "$emu" $extra -bios "$image" -nographic -m 32 \
+    -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null >"$out" 2>&1
+status=$?
+if ! cmp -s "$out" "$expected"; then
+    echo "FAIL: serial output differs from $expected:"
+    diff "$expected" "$out" | cat -A | head -20
+    exit 1
+fi
+if [ "$status" != "$want" ]; then
+    echo "FAIL: exit status $status, expected $want"
+    exit 1
+fi
+echo "ok: $(basename "$emu") printed the expected output and exited with $status"
