@@ -40,7 +40,10 @@ struct x86_cpu *cpu_new(const struct cpu_config *cfg)
     cpu->irenv.helpers = cpu->helpers;
     cpu->irenv.nhelpers = X86_HELPER_COUNT;
     cpu->irenv.mem = (struct ir_mem_ops){cpu_mem_load, cpu_mem_store, cpu};
-    struct translator_config tc = {.env = &cpu->irenv, .backend = cfg->backend,
+    /* The interpreter until faults inside native code can find their restore
+     * record (a helper's return address has to reach cpu_raise_exception). */
+    struct translator_config tc = {.env = &cpu->irenv,
+                                   .backend = cfg->backend ? cfg->backend : &tb_backend_interp,
                                    .code_size = cfg->code_size};
     cpu->tr = translator_new(&tc);
     if (!cpu->tr) {

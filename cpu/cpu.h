@@ -17,7 +17,7 @@ struct cpu_config {
     struct mmu_phys_space *space; /* guest physical memory (required) */
     struct mmu_io_space *io;      /* port I/O (NULL: ports read all-ones) */
     uint64_t features;            /* X86_FEATURE_BIT() mask; 0: every feature */
-    const struct tb_backend *backend; /* NULL: the default backend */
+    const struct tb_backend *backend; /* NULL: the interpreter */
     size_t code_size;                 /* 0: the translator's default */
     bool no_chaining; /* every block returns to the loop (bounded runs, tests) */
 };

@@ -1,0 +1,275 @@
+/* Real-mode integer instructions on cpu_exec, interpreter backend: the 386
+ * and 486 additions the 286 suite cannot cover, string instructions, memory
+ * addressing (big real mode, A20) and self-modifying code. */
+#include "tests/cpu/machine.h"
+
+#define RUN(m, ...)                                                                                \
+    do {                                                                                           \
+        static const uint8_t code_[] = {__VA_ARGS__};                                              \
+        tm_code(m, code_, sizeof(code_));                                                          \
+        ck_assert_int_eq(tm_run(m), CPU_EXIT_HALTED);                                              \
+    } while (0)
+
+START_TEST(add_carry_and_zero_reach_setcc)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov ax,0xffff; add ax,1; setc bl; setz bh; hlt */
+    RUN(&m, 0xb8, 0xff, 0xff, 0x05, 0x01, 0x00, 0x0f, 0x92, 0xc3, 0x0f, 0x94, 0xc7, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 0);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 0x0101);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(movzx_movsx_with_operand_size_prefix)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov al,0x80; movsx ebx,al; movzx ecx,al; hlt */
+    RUN(&m, 0xb0, 0x80, 0x66, 0x0f, 0xbe, 0xd8, 0x66, 0x0f, 0xb6, 0xc8, 0xf4);
+    ck_assert_uint_eq(m.env->regs[3], 0xffffff80u);
+    ck_assert_uint_eq(m.env->regs[1], 0x80);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(imul_three_operand_sets_of_on_overflow)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov bx,0x4000; imul ax,bx,4; seto cl; hlt */
+    RUN(&m, 0xbb, 0x00, 0x40, 0x6b, 0xc3, 0x04, 0x0f, 0x90, 0xc1, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 0);
+    ck_assert_uint_eq(m.env->regs[1] & 0xff, 1);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(bt_register_offset_addresses_a_bit_string)
+{
+    struct tm m;
+    tm_init(&m);
+    tm_poke16(&m, 0x2000, 0x0004);
+    tm_poke16(&m, 0x2002, 0x0004);
+    /* mov ax,18; bt [0x2000],ax; setc dl; mov ax,-14; bt [0x2002],ax; setc dh;
+     * mov ax,17; bt [0x2000],ax; setc bl; hlt */
+    RUN(&m, 0xb8, 0x12, 0x00, 0x0f, 0xa3, 0x06, 0x00, 0x20, 0x0f, 0x92, 0xc2, 0xb8, 0xf2, 0xff,
+        0x0f, 0xa3, 0x06, 0x02, 0x20, 0x0f, 0x92, 0xc6, 0xb8, 0x11, 0x00, 0x0f, 0xa3, 0x06, 0x00,
+        0x20, 0x0f, 0x92, 0xc3, 0xf4);
+    ck_assert_uint_eq(m.env->regs[2] & 0xffff, 0x0101);
+    ck_assert_uint_eq(m.env->regs[3] & 0xff, 0);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(shld_shrd_shift_in_from_the_other_register)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov eax,0x12345678; mov edx,0x9abcdef0; shld eax,edx,8;
+     * mov ebx,0x12345678; shrd ebx,edx,4; setc cl; hlt */
+    RUN(&m, 0x66, 0xb8, 0x78, 0x56, 0x34, 0x12, 0x66, 0xba, 0xf0, 0xde, 0xbc, 0x9a, 0x66, 0x0f,
+        0xa4, 0xd0, 0x08, 0x66, 0xbb, 0x78, 0x56, 0x34, 0x12, 0x66, 0x0f, 0xac, 0xd3, 0x04, 0x0f,
+        0x92, 0xc1, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0], 0x3456789au);
+    ck_assert_uint_eq(m.env->regs[3], 0x01234567u);
+    ck_assert_uint_eq(m.env->regs[1] & 0xff, 1);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(rep_movsb_copies_and_advances_the_index_registers)
+{
+    struct tm m;
+    tm_init(&m);
+    tm_poke(&m, 0x3000, "ABCD", 4);
+    /* mov si,0x3000; mov di,0x4000; mov cx,4; cld; rep movsb; hlt */
+    RUN(&m, 0xbe, 0x00, 0x30, 0xbf, 0x00, 0x40, 0xb9, 0x04, 0x00, 0xfc, 0xf3, 0xa4, 0xf4);
+    ck_assert_uint_eq(tm_peek8(&m, 0x4000), 'A');
+    ck_assert_uint_eq(tm_peek8(&m, 0x4003), 'D');
+    ck_assert_uint_eq(m.env->regs[6] & 0xffff, 0x3004);
+    ck_assert_uint_eq(m.env->regs[7] & 0xffff, 0x4004);
+    ck_assert_uint_eq(m.env->regs[1] & 0xffff, 0);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(repne_scasb_stops_at_the_match)
+{
+    struct tm m;
+    tm_init(&m);
+    tm_poke(&m, 0x3000, "ABCDEF", 6);
+    /* mov di,0x3000; mov al,'C'; mov cx,10; repne scasb; setz bl; hlt */
+    RUN(&m, 0xbf, 0x00, 0x30, 0xb0, 0x43, 0xb9, 0x0a, 0x00, 0xf2, 0xae, 0x0f, 0x94, 0xc3, 0xf4);
+    ck_assert_uint_eq(m.env->regs[7] & 0xffff, 0x3003);
+    ck_assert_uint_eq(m.env->regs[1] & 0xffff, 7);
+    ck_assert_uint_eq(m.env->regs[3] & 0xff, 1);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(std_makes_stosw_step_backwards)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov di,0x3002; mov ax,0xbeef; mov cx,2; std; rep stosw; hlt */
+    RUN(&m, 0xbf, 0x02, 0x30, 0xb8, 0xef, 0xbe, 0xb9, 0x02, 0x00, 0xfd, 0xf3, 0xab, 0xf4);
+    ck_assert_uint_eq(tm_peek16(&m, 0x3002), 0xbeef);
+    ck_assert_uint_eq(tm_peek16(&m, 0x3000), 0xbeef);
+    ck_assert_uint_eq(m.env->regs[7] & 0xffff, 0x2ffe);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(big_real_mode_limit_allows_32bit_offsets)
+{
+    struct tm m;
+    tm_init(&m);
+    uint8_t v = 0x5a;
+    tm_poke(&m, 0x150000, &v, 1);
+    m.env->segs[X86_SEG_DS].limit = 0xffffffffu;
+    /* mov esi,0x150000; mov al,[esi]; hlt */
+    RUN(&m, 0x66, 0xbe, 0x00, 0x00, 0x15, 0x00, 0x67, 0x8a, 0x06, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xff, 0x5a);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(a20_disabled_wraps_at_one_megabyte)
+{
+    struct tm m;
+    tm_init(&m);
+    uint8_t v = 0x77;
+    tm_poke(&m, 0x10, &v, 1);
+    mmu_phys_set_a20(m.space, false);
+    /* mov ax,0xffff; mov ds,ax; mov al,[0x20]; hlt */
+    RUN(&m, 0xb8, 0xff, 0xff, 0x8e, 0xd8, 0xa0, 0x20, 0x00, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xff, 0x77);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(self_modifying_code_is_translated_again)
+{
+    struct tm m;
+    tm_init(&m);
+    /* 0x1100: mov al,0x11; add bl,al; ret */
+    static const uint8_t sub[] = {0xb0, 0x11, 0x00, 0xc3, 0xc3};
+    tm_poke(&m, 0x1100, sub, sizeof(sub));
+    /* call 0x1100; mov byte [0x1101],0x22; call 0x1100; hlt */
+    RUN(&m, 0xe8, 0xfd, 0x00, 0xc6, 0x06, 0x01, 0x11, 0x22, 0xe8, 0xf5, 0x00, 0xf4);
+    ck_assert_uint_eq(m.env->regs[3] & 0xff, 0x33);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(enter_with_level_copies_the_frame_pointers)
+{
+    struct tm m;
+    tm_init(&m);
+    tm_poke16(&m, 0x6ffe, 0x1234);
+    /* mov bp,0x7000; enter 4,2; hlt */
+    RUN(&m, 0xbd, 0x00, 0x70, 0xc8, 0x04, 0x00, 0x02, 0xf4);
+    ck_assert_uint_eq(tm_peek16(&m, 0x7ffe), 0x7000);
+    ck_assert_uint_eq(tm_peek16(&m, 0x7ffc), 0x1234);
+    ck_assert_uint_eq(tm_peek16(&m, 0x7ffa), 0x7ffe);
+    ck_assert_uint_eq(m.env->regs[5] & 0xffff, 0x7ffe);
+    ck_assert_uint_eq(m.env->regs[4] & 0xffff, 0x7ff6);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(pusha_popa_round_trip_keeps_sp)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov ax,1; mov bx,2; pusha; mov ax,9; mov bx,9; popa; hlt */
+    RUN(&m, 0xb8, 0x01, 0x00, 0xbb, 0x02, 0x00, 0x60, 0xb8, 0x09, 0x00, 0xbb, 0x09, 0x00, 0x61,
+        0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 1);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 2);
+    ck_assert_uint_eq(m.env->regs[4] & 0xffff, TM_STACK);
+    ck_assert_uint_eq(tm_peek16(&m, TM_STACK - 10), TM_STACK); /* the SP image */
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(cmpxchg_xadd_bswap_of_the_486)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov eax,5; mov ecx,5; mov edx,9; cmpxchg ecx,edx; setz bl; xadd ecx,edx; bswap eax; hlt */
+    RUN(&m, 0x66, 0xb8, 0x05, 0, 0, 0, 0x66, 0xb9, 0x05, 0, 0, 0, 0x66, 0xba, 0x09, 0, 0, 0, 0x66,
+        0x0f, 0xb1, 0xd1, 0x0f, 0x94, 0xc3, 0x66, 0x0f, 0xc1, 0xd1, 0x66, 0x0f, 0xc8, 0xf4);
+    ck_assert_uint_eq(m.env->regs[3] & 0xff, 1);
+    ck_assert_uint_eq(m.env->regs[1], 18);
+    ck_assert_uint_eq(m.env->regs[2], 9);
+    ck_assert_uint_eq(m.env->regs[0], 0x05000000u);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(loop_counts_cx_down_to_zero)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov cx,5; xor ax,ax; l: add ax,3; loop l; hlt */
+    RUN(&m, 0xb9, 0x05, 0x00, 0x31, 0xc0, 0x05, 0x03, 0x00, 0xe2, 0xfb, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 15);
+    ck_assert_uint_eq(m.env->regs[1] & 0xffff, 0);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(far_call_and_retf_switch_cs)
+{
+    struct tm m;
+    tm_init(&m);
+    /* 0200:0000 (linear 0x2000): mov dx,cs; retf */
+    static const uint8_t far[] = {0x8c, 0xca, 0xcb};
+    tm_poke(&m, 0x2000, far, sizeof(far));
+    /* call 0200:0000; mov bx,cs; hlt */
+    RUN(&m, 0x9a, 0x00, 0x00, 0x00, 0x02, 0x8c, 0xcb, 0xf4);
+    ck_assert_uint_eq(m.env->regs[2] & 0xffff, 0x0200);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 0);
+    ck_assert_uint_eq(m.env->regs[4] & 0xffff, TM_STACK);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(in_reads_all_ones_from_an_unassigned_port)
+{
+    struct tm m;
+    tm_init(&m);
+    /* mov dx,0x300; in ax,dx; out dx,al; hlt */
+    RUN(&m, 0xba, 0x00, 0x03, 0xed, 0xee, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 0xffff);
+    tm_free(&m);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("cpu_real");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, add_carry_and_zero_reach_setcc);
+    tcase_add_test(tc, movzx_movsx_with_operand_size_prefix);
+    tcase_add_test(tc, imul_three_operand_sets_of_on_overflow);
+    tcase_add_test(tc, bt_register_offset_addresses_a_bit_string);
+    tcase_add_test(tc, shld_shrd_shift_in_from_the_other_register);
+    tcase_add_test(tc, rep_movsb_copies_and_advances_the_index_registers);
+    tcase_add_test(tc, repne_scasb_stops_at_the_match);
+    tcase_add_test(tc, std_makes_stosw_step_backwards);
+    tcase_add_test(tc, big_real_mode_limit_allows_32bit_offsets);
+    tcase_add_test(tc, a20_disabled_wraps_at_one_megabyte);
+    tcase_add_test(tc, self_modifying_code_is_translated_again);
+    tcase_add_test(tc, enter_with_level_copies_the_frame_pointers);
+    tcase_add_test(tc, pusha_popa_round_trip_keeps_sp);
+    tcase_add_test(tc, cmpxchg_xadd_bswap_of_the_486);
+    tcase_add_test(tc, loop_counts_cx_down_to_zero);
+    tcase_add_test(tc, far_call_and_retf_switch_cs);
+    tcase_add_test(tc, in_reads_all_ones_from_an_unassigned_port);
+    suite_add_tcase(s, tc);
+    return s;
+}

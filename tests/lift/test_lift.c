@@ -1,0 +1,153 @@
+/* The lifter on its own: IR shape of lifted blocks (lazy flags tracked
+ * statically, block ends, insn_start records, undefined opcodes), checked on
+ * the printed IR text. */
+#include "frontend/lift.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct code {
+    const uint8_t *bytes;
+    size_t len;
+    uint64_t base;
+};
+
+static int fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
+{
+    const struct code *c = opaque;
+    if (addr < c->base || addr >= c->base + c->len)
+        return -1;
+    unsigned n = (unsigned)(c->base + c->len - addr);
+    n = n < max ? n : max;
+    memcpy(buf, c->bytes + (addr - c->base), n);
+    return (int)n;
+}
+
+struct lifted {
+    struct ir_env env;
+    struct ir_helper helpers[X86_HELPER_COUNT];
+    struct ir_block b;
+    struct x86_lift_result res;
+    char *text;
+};
+
+static void lift(struct lifted *l, const uint8_t *bytes, size_t len, uint32_t eip)
+{
+    struct code c = {bytes, len, eip};
+    memset(l, 0, sizeof(*l));
+    for (unsigned i = 0; i < X86_HELPER_COUNT; i++)
+        l->helpers[i] = *x86_helper_signature((enum x86_helper)i);
+    l->env.globals = x86_lift_globals(&l->env.nglobals);
+    l->env.helpers = l->helpers;
+    l->env.nhelpers = X86_HELPER_COUNT;
+    ir_block_init(&l->b, &l->env);
+    struct x86_lift_config cfg = {.fetch = fetch, .opaque = &c, .features = X86_FEATURES_ALL,
+                                  .eip = eip, .mmu_idx = 2};
+    x86_lift_block(&l->b, &cfg, &l->res);
+    char err[128];
+    ck_assert_msg(ir_validate(&l->b, err, sizeof(err)), "%s", err);
+    l->text = ir_print_str(&l->b);
+}
+
+static void done(struct lifted *l)
+{
+    free(l->text);
+    ir_block_destroy(&l->b);
+}
+
+START_TEST(compare_and_branch_needs_no_flags_helper)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x39, 0xd8, 0x74, 0x00}; /* cmp ax,bx; je +0 */
+    lift(&l, code, sizeof(code), 0x100);
+    ck_assert_ptr_null(strstr(l.text, "cc_compute"));
+    ck_assert_ptr_nonnull(strstr(l.text, "goto_tb 1"));
+    ck_assert_uint_eq(l.res.ninsns, 2);
+    done(&l);
+}
+END_TEST
+
+START_TEST(adc_reads_the_carry_through_the_flags_helper)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x11, 0xd8, 0xf4}; /* adc ax,bx; hlt */
+    lift(&l, code, sizeof(code), 0x100);
+    ck_assert_ptr_nonnull(strstr(l.text, "cc_compute"));
+    done(&l);
+}
+END_TEST
+
+START_TEST(insn_start_carries_eip_and_static_cc_op)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x31, 0xc0, 0x40, 0xf4}; /* xor ax,ax; inc ax; hlt */
+    lift(&l, code, sizeof(code), 0x100);
+    char want[64];
+    snprintf(want, sizeof(want), "insn_start $0x102, $0x%x", X86_CC_LOGICW);
+    ck_assert_msg(strstr(l.text, want) != NULL, "%s", l.text);
+    snprintf(want, sizeof(want), "insn_start $0x103, $0x%x", X86_CC_INCW);
+    ck_assert_msg(strstr(l.text, want) != NULL, "%s", l.text);
+    done(&l);
+}
+END_TEST
+
+START_TEST(block_stops_at_the_page_boundary)
+{
+    struct lifted l;
+    static const uint8_t code[8] = {0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90};
+    lift(&l, code, sizeof(code), 0xffc);
+    ck_assert_uint_eq(l.res.size, 4);
+    ck_assert_uint_eq(l.res.ninsns, 4);
+    ck_assert_ptr_nonnull(strstr(l.text, "goto_tb 0"));
+    done(&l);
+}
+END_TEST
+
+START_TEST(undefined_opcode_lifts_to_a_raise)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x90, 0x0f, 0x0b}; /* nop; ud2 */
+    lift(&l, code, sizeof(code), 0x100);
+    ck_assert_ptr_nonnull(strstr(l.text, "raise_exception"));
+    ck_assert_uint_eq(l.res.ninsns, 2);
+    done(&l);
+}
+END_TEST
+
+START_TEST(every_block_checks_exit_request_first)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0xf4};
+    lift(&l, code, sizeof(code), 0x100);
+    ck_assert_uint_eq(l.b.ops[0].opc, IR_OP_ld);
+    ck_assert_uint_eq(l.b.ops[2].opc, IR_OP_brcond); /* after the movi of its 0 */
+    done(&l);
+}
+END_TEST
+
+START_TEST(memory_operand_checks_the_segment_limit)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x8b, 0x07, 0xf4}; /* mov ax,[bx]; hlt */
+    lift(&l, code, sizeof(code), 0x100);
+    ck_assert_ptr_nonnull(strstr(l.text, "guest_ld_i32"));
+    ck_assert_ptr_nonnull(strstr(l.text, "raise_exception"));
+    done(&l);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("lift");
+    TCase *tc = tcase_create("blocks");
+    tcase_add_test(tc, compare_and_branch_needs_no_flags_helper);
+    tcase_add_test(tc, adc_reads_the_carry_through_the_flags_helper);
+    tcase_add_test(tc, insn_start_carries_eip_and_static_cc_op);
+    tcase_add_test(tc, block_stops_at_the_page_boundary);
+    tcase_add_test(tc, undefined_opcode_lifts_to_a_raise);
+    tcase_add_test(tc, every_block_checks_exit_request_first);
+    tcase_add_test(tc, memory_operand_checks_the_segment_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}
