@@ -29,6 +29,11 @@ static unsigned reduce_pi66(struct fpx_unpacked *u, struct fpx_wide *r)
     return (unsigned)(k & 3);
 }
 
+/* Every series stops after adding its first term below 2^-120 of the sum: fpx_w_add jams
+ * such a term into a sticky bit, so results of tiny arguments round in the right direction
+ * and report PE as the x87 does, and no later term can cancel that sticky bit. */
+#define SERIES_NEGLIGIBLE 120
+
 /* sin r and cos r for |r| <= pi/4 by their Taylor series. */
 static void sin_cos_series(struct fpx_wide r, struct fpx_wide *s, struct fpx_wide *c)
 {
@@ -36,30 +41,45 @@ static void sin_cos_series(struct fpx_wide r, struct fpx_wide *s, struct fpx_wid
     *s = r;
     for (uint32_t n = 2; n < 60 && !fpx_w_is_zero(term); n += 2) {
         term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
-        if (term.exp < s->exp - 140)
-            break;
         *s = fpx_w_add(*s, term);
+        if (term.exp < s->exp - SERIES_NEGLIGIBLE)
+            break;
     }
     term = one;
     *c = one;
     for (uint32_t n = 1; n < 60; n += 2) {
         term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
-        if (fpx_w_is_zero(term) || term.exp < -140)
-            break;
         *c = fpx_w_add(*c, term);
+        if (fpx_w_is_zero(term) || term.exp < -SERIES_NEGLIGIBLE)
+            break;
     }
 }
 
 enum trig_result { TRIG_DONE, TRIG_VALUE };
 
-/* Common special cases of FSIN/FCOS/FSINCOS/FPTAN; TRIG_VALUE leaves sine and cosine of a
- * finite in-range argument (cosine of a zero is 1). */
+/* Results of a finite in-range argument; tangent only when asked for. */
+struct trig_values {
+    struct fpx_wide sine, cosine, tangent;
+};
+
+/* tan r: r + r^3/3 for tiny r, where sin/cos would cancel the sticky bits of both. */
+static struct fpx_wide tan_reduced(struct fpx_wide r, struct fpx_wide s, struct fpx_wide c)
+{
+    struct fpx_wide cube;
+    if (r.exp >= -40)
+        return fpx_w_div(s, c);
+    cube = fpx_w_mul(r, fpx_w_mul(r, r));
+    return fpx_w_add(r, fpx_w_div_small(cube, 3));
+}
+
+/* Common special cases of FSIN/FCOS/FSINCOS/FPTAN; TRIG_VALUE leaves the values of a finite
+ * in-range argument (cosine of a zero is 1). */
 static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, struct floatx80 *out,
-                                  struct fpx_wide *sine, struct fpx_wide *cosine)
+                                  struct trig_values *v, bool want_tangent)
 {
     enum fpx_class ca = fpx_classify(a);
     struct fpx_unpacked u;
-    struct fpx_wide r, s, c;
+    struct fpx_wide r, s, c, t;
     unsigned k;
     st->sw &= ~(FPX_C1 | FPX_C2);
     if (fpx_special_nan1(st, a, out))
@@ -69,8 +89,8 @@ static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, stru
         return TRIG_DONE;
     }
     if (ca == FPX_CLASS_ZERO) {
-        *sine = (struct fpx_wide){fpx_sign(a), 0, 0};
-        *cosine = fpx_w_from_int(1);
+        v->sine = v->tangent = (struct fpx_wide){fpx_sign(a), 0, 0};
+        v->cosine = fpx_w_from_int(1);
         return TRIG_VALUE;
     }
     if (fpx_denormal_stop(st, ca, FPX_CLASS_ZERO)) {
@@ -87,50 +107,56 @@ static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, stru
     sin_cos_series(r, &s, &c);
     const struct fpx_wide sines[4] = {s, c, fpx_w_neg(s), fpx_w_neg(c)};
     const struct fpx_wide cosines[4] = {c, fpx_w_neg(s), fpx_w_neg(c), s};
-    *sine = sines[k];
-    *cosine = cosines[k];
-    if (u.sign)
-        *sine = fpx_w_neg(*sine);
+    v->sine = sines[k];
+    v->cosine = cosines[k];
+    if (want_tangent) {
+        t = tan_reduced(r, s, c);
+        v->tangent = k & 1 ? fpx_w_neg(fpx_w_div(fpx_w_from_int(1), t)) : t;
+    }
+    if (u.sign) {
+        v->sine = fpx_w_neg(v->sine);
+        v->tangent = fpx_w_neg(v->tangent);
+    }
     return TRIG_VALUE;
 }
 
 struct floatx80 fpx_sin(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
-    struct fpx_wide s, c;
-    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+    struct trig_values v;
+    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE)
         return out;
-    return fpx_w_round(st, s);
+    return fpx_w_round(st, v.sine);
 }
 
 struct floatx80 fpx_cos(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
-    struct fpx_wide s, c;
-    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+    struct trig_values v;
+    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE)
         return out;
-    return fpx_w_round(st, c);
+    return fpx_w_round(st, v.cosine);
 }
 
 struct floatx80 fpx_sincos(struct fpx_status *st, struct floatx80 a, struct floatx80 *cosine)
 {
     struct floatx80 out;
-    struct fpx_wide s, c;
-    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE) {
+    struct trig_values v;
+    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE) {
         *cosine = out;
         return out;
     }
-    *cosine = fpx_w_round(st, c);
-    return fpx_w_round(st, s);
+    *cosine = fpx_w_round(st, v.cosine);
+    return fpx_w_round(st, v.sine);
 }
 
 struct floatx80 fpx_tan(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
-    struct fpx_wide s, c;
-    if (trig_eval(st, a, &out, &s, &c) == TRIG_DONE)
+    struct trig_values v;
+    if (trig_eval(st, a, &out, &v, true) == TRIG_DONE)
         return out;
-    return fpx_w_round(st, fpx_w_is_zero(s) ? s : fpx_w_div(s, c));
+    return fpx_w_round(st, v.tangent);
 }
 
 /* atan t for 0 <= t <= 1: four argument halvings t / (1 + sqrt(1 + t^2)), then the series. */
@@ -146,9 +172,9 @@ static struct fpx_wide atan_unit(struct fpx_wide t)
     for (uint32_t n = 3; n < 200; n += 2) {
         term = fpx_w_neg(fpx_w_mul(term, t2));
         struct fpx_wide q = fpx_w_div_small(term, n);
-        if (fpx_w_is_zero(q) || q.exp < sum.exp - 140)
-            break;
         sum = fpx_w_add(sum, q);
+        if (fpx_w_is_zero(q) || q.exp < sum.exp - SERIES_NEGLIGIBLE)
+            break;
     }
     return fpx_w_scale(sum, halvings);
 }
@@ -218,9 +244,9 @@ static struct fpx_wide expm1_series(struct fpx_wide y)
     struct fpx_wide sum = y, term = y;
     for (uint32_t n = 2; n < 80; n++) {
         term = fpx_w_div_small(fpx_w_mul(term, y), n);
-        if (fpx_w_is_zero(term) || term.exp < sum.exp - 140)
-            break;
         sum = fpx_w_add(sum, term);
+        if (fpx_w_is_zero(term) || term.exp < sum.exp - SERIES_NEGLIGIBLE)
+            break;
     }
     return sum;
 }
@@ -248,9 +274,9 @@ static struct fpx_wide atanh2_series(struct fpx_wide s)
     for (uint32_t n = 3; n < 200; n += 2) {
         term = fpx_w_mul(term, s2);
         struct fpx_wide q = fpx_w_div_small(term, n);
-        if (fpx_w_is_zero(q) || q.exp < sum.exp - 140)
-            break;
         sum = fpx_w_add(sum, q);
+        if (fpx_w_is_zero(q) || q.exp < sum.exp - SERIES_NEGLIGIBLE)
+            break;
     }
     return fpx_w_scale(sum, 1);
 }
@@ -320,6 +346,8 @@ struct floatx80 fpx_yl2x(struct fpx_status *st, struct floatx80 y, struct floatx
     }
     if (log_special(st, y, cl, sl, &out))
         return out;
+    /* The x87 reports PE even for the exact results of powers of two. */
+    fpx_raise(st, FPX_PE);
     return fpx_w_round(st, fpx_w_mul(fpx_w_from_x80(y), log2_wide(x)));
 }
 

@@ -70,7 +70,7 @@ int fpx_w_cmp_mag(struct fpx_wide a, struct fpx_wide b)
 struct fpx_wide fpx_w_add(struct fpx_wide a, struct fpx_wide b)
 {
     struct fpx_wide t;
-    fpx_u128 mb, sum;
+    fpx_u128 ma, mb;
     if (b.m == 0)
         return a;
     if (a.m == 0)
@@ -81,12 +81,9 @@ struct fpx_wide fpx_w_add(struct fpx_wide a, struct fpx_wide b)
         b = t;
     }
     /* One bit of headroom for the carry. */
-    mb = fpx_shr_jam128(b.m >> 1, a.exp - b.exp);
-    if (a.sign == b.sign) {
-        sum = (a.m >> 1) + mb;
-        return fpx_w_norm(a.sign, a.exp + 1, sum);
-    }
-    return fpx_w_norm(a.sign, a.exp + 1, (a.m >> 1) - mb);
+    ma = fpx_shr_jam128(a.m, 1);
+    mb = fpx_shr_jam128(b.m, 1 + a.exp - b.exp);
+    return fpx_w_norm(a.sign, a.exp + 1, a.sign == b.sign ? ma + mb : ma - mb);
 }
 
 struct fpx_wide fpx_w_sub(struct fpx_wide a, struct fpx_wide b)

@@ -29,7 +29,7 @@ enum fpu_res { RES_X1, RES_X2, RES_MEM16, RES_MEM32, RES_MEM64, RES_BCD, RES_NON
 
 #define SW_ARITH (FPX_EXC_MASK | FPX_C1)
 #define SW_ALL   (FPX_EXC_MASK | FPX_CC_MASK)
-#define SW_TRANS (FPX_IE | FPX_DE | FPX_ZE | FPX_C2)
+#define SW_TRANS (FPX_EXC_MASK | FPX_C2)
 
 struct fpu_case {
     struct floatx80 a, b;
@@ -64,7 +64,7 @@ extern const int fpu_op_count;
 int fpu_mode_count(const struct fpu_op *op);
 uint16_t fpu_mode_cw(const struct fpu_op *op, int mode);
 #define FPU_CASES_PER_BLOCK       384
-#define FPU_TRANS_CASES_PER_BLOCK 1024
+#define FPU_TRANS_CASES_PER_BLOCK 8192
 
 uint64_t fpu_block_seed(int op, int mode);
 void fpu_gen_case(uint64_t *rng, enum fpu_gen gen, struct fpu_case *c);
