@@ -19,6 +19,9 @@ struct x86_cpu {
     bool no_chaining;
     bool in_block;   /* a block is running: faults restore through its records */
     bool delivering; /* an exception is being delivered (double-fault rules) */
+    bool stop_requested; /* cpu_exit_request() since the last return */
+    cpu_intack_fn *intack;
+    void *intack_opaque;
     jmp_buf jmp;
     struct ir_env irenv;
     struct ir_helper helpers[X86_HELPER_COUNT];

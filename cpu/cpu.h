@@ -43,6 +43,13 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks);
 /* Makes cpu_exec return at the next block boundary. */
 void cpu_exit_request(struct x86_cpu *cpu);
 
+/* The INTR pin (the PIC's output): level-triggered. While it is high and IF
+ * allows, cpu_exec runs an interrupt-acknowledge cycle through ack (which
+ * returns the vector) between blocks; a raised pin also ends HLT. */
+typedef uint8_t cpu_intack_fn(void *opaque);
+void cpu_set_intack(struct x86_cpu *cpu, cpu_intack_fn *ack, void *opaque);
+void cpu_set_irq(struct x86_cpu *cpu, bool level);
+
 /* EFLAGS with the lazy arithmetic flags materialized; loading sets the bits
  * of mask from value (no privilege checks: the caller's business). */
 uint32_t cpu_compute_eflags(const CPUX86State *env);

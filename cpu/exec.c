@@ -9,7 +9,7 @@
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
     (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG |          \
-     X86_HF_EM | X86_HF_TS)
+     X86_HF_EM | X86_HF_TS | X86_HF_TF)
 
 static void log_cpu_state(CPUX86State *env)
 {
@@ -52,6 +52,8 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .hflags = env->hflags,
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
+        /* Single-step: one instruction per block, the loop raises #DB after it. */
+        .max_insns = (env->hflags & X86_HF_TF) ? 1 : 0,
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
@@ -94,6 +96,27 @@ static struct tb *find_block(struct x86_cpu *cpu)
     return tb;
 }
 
+/* A hardware interrupt is taken between blocks when IF is set and no
+ * STI/MOV SS shadow covers the next instruction (SDM Vol. 3A §6.8.3). The
+ * shadow lasts for one block here: the block after STI starts with the
+ * shadowed instruction. */
+static bool take_interrupt(struct x86_cpu *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    if (env->hflags & X86_HF_INHIBIT) {
+        env->hflags &= ~X86_HF_INHIBIT;
+        return false;
+    }
+    if (!env->irq_pending || !(env->eflags & X86_IF) || !cpu->intack)
+        return false;
+    uint8_t vector = cpu->intack(cpu->intack_opaque);
+    log_mask_printf(LOG_INT, "int: hardware interrupt %#x at %04x:%08" PRIx32 "\n", vector,
+                    env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
+    env->halted = false;
+    cpu_queue_exception(env, vector, 0, true, (uint32_t)env->eip);
+    return true;
+}
+
 static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
 {
     CPUX86State *env = &cpu->env;
@@ -106,11 +129,20 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
         }
         if (env->shutdown)
             return CPU_EXIT_SHUTDOWN;
+        if (take_interrupt(cpu)) {
+            prev = NULL;
+            cpu_deliver_exception(env);
+        }
         if (env->halted)
             return CPU_EXIT_HALTED;
         if (env->exit_request) {
+            /* Also set to break chained blocks when INTR rises: only a
+             * cpu_exit_request() ends cpu_exec. */
             env->exit_request = 0;
-            return CPU_EXIT_REQUEST;
+            if (cpu->stop_requested) {
+                cpu->stop_requested = false;
+                return CPU_EXIT_REQUEST;
+            }
         }
         if (max_blocks && n >= max_blocks)
             return CPU_EXIT_LIMIT;
@@ -126,9 +158,16 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
             log_cpu_state(env);
         log_mask_printf(LOG_EXEC, "exec: %04x:%08" PRIx32 " block %p\n",
                         env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb);
+        bool step = (env->hflags & X86_HF_TF) != 0;
         cpu->in_block = true;
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
+        bool ran = !(e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_REQUEST);
+        if (step && ran && !env->halted) {
+            /* Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4). */
+            env->dr[6] |= 0x4000; /* BS */
+            cpu_queue_exception(env, 1, 0, false, 0);
+        }
         prev = e.kind == TB_EXIT_GOTO_TB ? e.last : NULL;
         prev_slot = e.slot;
     }
@@ -150,5 +189,19 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
 
 void cpu_exit_request(struct x86_cpu *cpu)
 {
+    cpu->stop_requested = true;
     cpu->env.exit_request = 1;
+}
+
+void cpu_set_intack(struct x86_cpu *cpu, cpu_intack_fn *ack, void *opaque)
+{
+    cpu->intack = ack;
+    cpu->intack_opaque = opaque;
+}
+
+void cpu_set_irq(struct x86_cpu *cpu, bool level)
+{
+    cpu->env.irq_pending = level;
+    if (level)
+        cpu->env.exit_request = 1;
 }

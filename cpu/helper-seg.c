@@ -32,8 +32,11 @@ static void load_seg(CPUX86State *env, unsigned seg, uint16_t sel)
 void x86_helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t selector)
 {
     load_seg(env, seg, (uint16_t)selector);
-    if (seg == X86_SEG_SS)
+    /* MOV SS / POP SS hold interrupts off for one instruction (SDM Vol. 3A §6.8.3). */
+    if (seg == X86_SEG_SS) {
         cpu_update_hflags(env);
+        env->hflags |= X86_HF_INHIBIT;
+    }
 }
 
 /* POPF/IRET: which bits software may change (SDM Vol. 2, POPF table 4-15):

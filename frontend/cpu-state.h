@@ -139,6 +139,7 @@ struct x86_state {
 
     /* Execution bookkeeping. */
     bool halted;
+    bool irq_pending; /* INTR pin level */
     bool a20_enabled;
     bool shutdown;       /* triple fault: the machine stops (or resets) */
     int32_t exc_vector;  /* exception being delivered, -1 when none */

@@ -175,6 +175,79 @@ START_TEST(exit_request_stops_before_the_next_block)
 }
 END_TEST
 
+
+struct pic_model {
+    struct x86_cpu *cpu;
+    int acks;
+};
+
+/* Like an 8259 with one request: the acknowledge drops INTR. */
+static uint8_t ack_0x30(void *opaque)
+{
+    struct pic_model *p = opaque;
+    p->acks++;
+    cpu_set_irq(p->cpu, false);
+    return 0x30;
+}
+
+START_TEST(hardware_interrupt_wakes_hlt_and_runs_the_handler)
+{
+    struct tm m;
+    tm_init(&m);
+    struct pic_model pic = {m.cpu, 0};
+    cpu_set_intack(m.cpu, ack_0x30, &pic);
+    /* IVT[0x30] -> 0x1900: mov bx,0x77; iret */
+    static const uint8_t isr[] = {0xbb, 0x77, 0x00, 0xcf};
+    tm_poke(&m, 0x1900, isr, sizeof(isr));
+    tm_poke16(&m, 0x30 * 4, 0x1900);
+    /* sti; hlt; mov ax,1; hlt */
+    static const uint8_t code[] = {0xfb, 0xf4, 0xb8, 0x01, 0x00, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->eip, TM_CODE + 2);
+    cpu_set_irq(m.cpu, true);
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_int_eq(pic.acks, 1);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 0x77);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 1);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(interrupts_wait_while_if_is_clear)
+{
+    struct tm m;
+    tm_init(&m);
+    struct pic_model pic = {m.cpu, 0};
+    cpu_set_intack(m.cpu, ack_0x30, &pic);
+    cpu_set_irq(m.cpu, true);
+    /* cli; mov ax,2; hlt */
+    static const uint8_t code[] = {0xfa, 0xb8, 0x02, 0x00, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_int_eq(pic.acks, 0);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 2);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(trap_flag_raises_debug_after_each_instruction)
+{
+    struct tm m;
+    tm_init(&m);
+    tm_poke16(&m, 1 * 4, 0x1900);
+    static const uint8_t isr[] = {0x43, 0xcf}; /* inc bx; iret */
+    tm_poke(&m, 0x1900, isr, sizeof(isr));
+    /* pushf; pop ax; or ah,1; push ax; popf; nop; nop; hlt: TF set by POPF,
+     * traps after each NOP and after the HLT's predecessor */
+    static const uint8_t code[] = {0x9c, 0x58, 0x80, 0xcc, 0x01, 0x50, 0x9d, 0x90, 0x90, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 2);
+    tm_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_exceptions");
@@ -191,6 +264,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, fault_delivering_a_double_fault_shuts_down);
     tcase_add_test(tc, runaway_loop_ends_at_the_block_limit);
     tcase_add_test(tc, exit_request_stops_before_the_next_block);
+    tcase_add_test(tc, hardware_interrupt_wakes_hlt_and_runs_the_handler);
+    tcase_add_test(tc, interrupts_wait_while_if_is_clear);
+    tcase_add_test(tc, trap_flag_raises_debug_after_each_instruction);
     suite_add_tcase(s, tc);
     return s;
 }
