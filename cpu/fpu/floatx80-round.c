@@ -44,6 +44,11 @@ void fpx_unpack(struct floatx80 a, struct fpx_unpacked *u)
     uint16_t e = fpx_exp(a);
     int shift = fpx_clz64(a.sig);
     u->sign = fpx_sign(a);
+    if (a.sig == 0) {
+        u->exp = 0;
+        u->sig = 0;
+        return;
+    }
     /* Denormals and pseudo-denormals have the weight of exponent 1 (SDM Vol. 1 8.2.2). */
     u->exp = (e ? e : 1) - FPX_BIAS - shift;
     u->sig = a.sig << shift;

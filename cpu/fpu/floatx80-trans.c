@@ -109,6 +109,7 @@ static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, stru
     const struct fpx_wide cosines[4] = {c, fpx_w_neg(s), fpx_w_neg(c), s};
     v->sine = sines[k];
     v->cosine = cosines[k];
+    v->tangent = v->sine;
     if (want_tangent) {
         t = tan_reduced(r, s, c);
         v->tangent = k & 1 ? fpx_w_neg(fpx_w_div(fpx_w_from_int(1), t)) : t;
