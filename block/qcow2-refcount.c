@@ -113,17 +113,18 @@ static int grow_table(struct blk *bs, uint64_t need)
     uint64_t cs = s->cluster_size;
     uint64_t old_entries = s->rt_entries;
     uint64_t start = old_entries * s->rb_entries; /* cluster index, range-aligned */
-    uint64_t entries = need + 1, table_clusters, blocks = 0;
+    uint64_t want = need + 1 > old_entries ? need + 1 : old_entries;
+    want += want / 4 + 1; /* headroom, so growth stays rare */
+    uint64_t entries, table_clusters, blocks = 0;
     for (;;) {
-        entries = entries > old_entries + blocks ? entries : old_entries + blocks;
-        entries += entries / 4; /* headroom, so growth stays rare */
-        table_clusters = (entries * 8 + cs - 1) / cs;
+        uint64_t e = want > old_entries + blocks ? want : old_entries + blocks;
+        table_clusters = (e * 8 + cs - 1) / cs;
         entries = table_clusters * cs / 8;
         uint64_t b = (table_clusters + blocks + s->rb_entries - 1) / s->rb_entries;
-        if (b == blocks && entries >= old_entries + blocks && entries > need) {
+        if (b <= blocks) {
             break;
         }
-        blocks = b > blocks ? b : blocks;
+        blocks = b;
     }
     if (table_clusters * cs > QCOW2_MAX_REFTABLE_BYTES) {
         return blk_io_fail(bs, -EFBIG, "refcount table would exceed %u bytes",
@@ -185,28 +186,23 @@ static int grow_table(struct blk *bs, uint64_t need)
     return qcow2_update_refcount(bs, old_off, old_clusters * cs, -1);
 }
 
-/* Creates the refcount block for range rti at the first cluster of that
- * range (all its clusters are free, since no block counts them). */
-static int new_block(struct blk *bs, uint64_t rti)
+static int find_free(struct blk *bs, uint64_t n, uint64_t *found);
+
+/* Writes a new, empty refcount block for range rti at cluster ci, counting
+ * itself when ci lies in its own range, and points the table at it. */
+static int place_block(struct blk *bs, uint64_t rti, uint64_t ci)
 {
     struct qcow2 *s = qcow2_state(bs);
-    if (rti >= s->rt_entries) {
-        int ret = grow_table(bs, rti);
-        if (ret < 0) {
-            return ret;
-        }
-        if (s->rt[rti]) {
-            return 0;
-        }
-    }
-    uint64_t off = rti * s->rb_entries * s->cluster_size;
+    uint64_t off = ci << s->cluster_bits;
     uint8_t *block;
     int ret = qcow2_cache_put_new(bs, &s->rb_cache, off, &block);
     if (ret < 0) {
         return ret;
     }
     memset(block, 0, s->cluster_size);
-    qcow2_refcount_set_entry(block, 0, s->refcount_order, 1);
+    if (ci / s->rb_entries == rti) {
+        qcow2_refcount_set_entry(block, ci % s->rb_entries, s->refcount_order, 1);
+    }
     qcow2_cache_mark_dirty(&s->rb_cache, block);
     /* The block must be on disk before the table points to it. */
     ret = qcow2_commit_refcounts(bs);
@@ -216,6 +212,45 @@ static int new_block(struct blk *bs, uint64_t rti)
     s->rt[rti] = off;
     ret = write_rt_entries(bs, rti, 1);
     return ret < 0 ? ret : qcow2_barrier(bs);
+}
+
+/* Creates the refcount block for range rti in the first free cluster. When
+ * that cluster's own range has no block yet, that range's block is made
+ * first (it describes itself), and the search runs again. */
+static int new_block(struct blk *bs, uint64_t rti)
+{
+    struct qcow2 *s = qcow2_state(bs);
+    for (;;) {
+        int ret;
+        if (rti >= s->rt_entries) {
+            if ((ret = grow_table(bs, rti)) < 0) {
+                return ret;
+            }
+            continue;
+        }
+        if (s->rt[rti]) {
+            return 0;
+        }
+        uint64_t ci;
+        if ((ret = find_free(bs, 1, &ci)) < 0) {
+            return ret;
+        }
+        uint64_t own = ci / s->rb_entries;
+        if (own >= s->rt_entries) {
+            if ((ret = grow_table(bs, own)) < 0) {
+                return ret;
+            }
+            continue;
+        }
+        if (!s->rt[own]) {
+            ret = place_block(bs, own, ci);
+        } else if ((ret = qcow2_set_refcount(bs, ci, 1)) == 0) {
+            ret = place_block(bs, rti, ci);
+        }
+        if (ret < 0) {
+            return ret;
+        }
+    }
 }
 
 int qcow2_set_refcount(struct blk *bs, uint64_t ci, uint64_t value)

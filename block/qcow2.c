@@ -566,7 +566,7 @@ static int qcow2_create(const char *filename, const struct blk_create_opts *o,
     if (!bs) {
         return -EIO;
     }
-    bs->size = o->size;
+    bs->size = (o->size + 511) & ~511ull; /* QEMU counts qcow2 sizes in sectors */
     if (o->backing_file) {
         snprintf(bs->backing_name, sizeof(bs->backing_name), "%s", o->backing_file);
         snprintf(bs->backing_fmt, sizeof(bs->backing_fmt), "%s",
