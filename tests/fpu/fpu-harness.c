@@ -284,14 +284,15 @@ void fpu_gen_case(uint64_t *s, enum fpu_gen gen, struct fpu_case *c)
 
 int fpu_mode_count(const struct fpu_op *op)
 {
-    return op->transcendental ? 4 : 24;
+    return op->transcendental ? 8 : 24;
 }
 
 uint16_t fpu_mode_cw(const struct fpu_op *op, int mode)
 {
     static const uint16_t pcs[3] = {FPX_PC_24, FPX_PC_53, FPX_PC_64};
     if (op->transcendental)
-        return (uint16_t)(0x0040 | FPX_EXC_MASK | (FPX_PC_64 << 8) | (mode << 10));
+        return (uint16_t)(0x0040 | (mode < 4 ? FPX_EXC_MASK : 0) | (FPX_PC_64 << 8) |
+                          ((mode & 3) << 10));
     int rc = mode & 3, pc = pcs[(mode >> 2) % 3];
     uint16_t masks = mode >= 12 ? 0 : FPX_EXC_MASK;
     return (uint16_t)(0x0040 | masks | (pc << 8) | (rc << 10));
@@ -446,50 +447,66 @@ static void soft_fbld(struct fpx_status *st, const struct fpu_case *c, struct fp
 
 static void soft_fsin(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_sin(st, c->a);
+    set_reg(st, o, c->a, fpx_sin(st, c->a));
 }
 
 static void soft_fcos(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_cos(st, c->a);
+    set_reg(st, o, c->a, fpx_cos(st, c->a));
 }
 
 /* Two-result instructions leave the operand and push nothing when C2 reports it out of
- * range; the second register is then read empty (the masked stack fault's indefinite). */
+ * range or an unmasked exception drops the result; the second register is then read
+ * empty: the masked stack fault's indefinite, or nothing stored when IE is unmasked. */
+static void leave_operand(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
+{
+    o->r[0] = c->a;
+    if (st->cw & FPX_IE)
+        o->r[1] = fpx_indefinite();
+}
+
 static void soft_fsincos(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
     struct floatx80 cosine, sine = fpx_sincos(st, c->a, &cosine);
-    o->r[0] = (st->sw & FPX_C2) ? c->a : cosine;
-    o->r[1] = (st->sw & FPX_C2) ? fpx_indefinite() : sine;
+    if ((st->sw & FPX_C2) || fpx_result_suppressed(st, false)) {
+        leave_operand(st, c, o);
+        return;
+    }
+    o->r[0] = cosine;
+    o->r[1] = sine;
 }
 
 static void soft_fptan(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
     struct floatx80 t = fpx_tan(st, c->a);
-    o->r[0] = (st->sw & FPX_C2) ? c->a : fpx_make(false, BIAS, 1ull << 63);
-    if (fpx_classify(t) == FPX_CLASS_QNAN)
-        o->r[0] = t; /* a NaN result is pushed in place of 1.0 */
-    o->r[1] = (st->sw & FPX_C2) ? fpx_indefinite() : t;
+    if ((st->sw & FPX_C2) || fpx_result_suppressed(st, false)) {
+        leave_operand(st, c, o);
+        return;
+    }
+    /* a NaN result is pushed in place of 1.0 */
+    o->r[0] = fpx_classify(t) == FPX_CLASS_QNAN ? t : fpx_make(false, BIAS, 1ull << 63);
+    o->r[1] = t;
 }
 
+/* FPATAN, FYL2X, FYL2XP1 pop: a dropped result leaves x (b) on top. */
 static void soft_fpatan(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_atan(st, c->a, c->b);
+    set_reg(st, o, c->b, fpx_atan(st, c->a, c->b));
 }
 
 static void soft_f2xm1(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_2xm1(st, c->a);
+    set_reg(st, o, c->a, fpx_2xm1(st, c->a));
 }
 
 static void soft_fyl2x(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_yl2x(st, c->a, c->b);
+    set_reg(st, o, c->b, fpx_yl2x(st, c->a, c->b));
 }
 
 static void soft_fyl2xp1(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
-    o->r[0] = fpx_yl2xp1(st, c->a, c->b);
+    set_reg(st, o, c->b, fpx_yl2xp1(st, c->a, c->b));
 }
 
 const struct fpu_op fpu_ops[] = {

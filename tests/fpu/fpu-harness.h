@@ -60,11 +60,11 @@ extern const struct fpu_op fpu_ops[];
 extern const int fpu_op_count;
 
 /* Sweep: every rounding x precision x {all masked, none masked} control word for the exact
- * operations; the four rounding modes with all masked for transcendentals. */
+ * operations; rounding x {all masked, none masked} for transcendentals. */
 int fpu_mode_count(const struct fpu_op *op);
 uint16_t fpu_mode_cw(const struct fpu_op *op, int mode);
 #define FPU_CASES_PER_BLOCK       384
-#define FPU_TRANS_CASES_PER_BLOCK 8192
+#define FPU_TRANS_CASES_PER_BLOCK 4096
 
 uint64_t fpu_block_seed(int op, int mode);
 void fpu_gen_case(uint64_t *rng, enum fpu_gen gen, struct fpu_case *c);
