@@ -283,12 +283,11 @@ static int parse_header(struct blk *bs, const uint8_t *h, size_t hlen, struct bl
         s->autoclear = blk_be64(h + 88);
         s->refcount_order = blk_be32(h + 96);
         s->header_length = blk_be32(h + 100);
-        if (s->header_length < 104 || s->header_length > s->cluster_size ||
-            s->header_length > hlen) {
+        if (s->header_length < 104 || s->header_length > s->cluster_size) {
             blk_error_set(err, "invalid header length %u", s->header_length);
             return -EINVAL;
         }
-        if (s->header_length > 104) {
+        if (s->header_length > 104 && hlen > 104) {
             s->compression_type = h[104];
         }
     }
@@ -415,6 +414,9 @@ static int qcow2_open(struct blk *bs, struct blk_error *err)
     }
     if (ret == 0 && (ret = blk_file_pread_zero_eof(&bs->file, 0, h, s->cluster_size)) < 0) {
         blk_error_set(err, "could not read the header cluster: %s", strerror(-ret));
+    }
+    if (ret == 0) {
+        ret = parse_header(bs, h, s->cluster_size, err); /* again, with header_length bytes */
     }
     if (ret == 0) {
         ret = parse_extensions(bs, h, 0, s->cluster_size, err);

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Interop with QEMU's tools, both ways: images made and written by qemu-img /
+# qemu-io read back through jit86's block layer, and images made and written
+# by jit86 pass `qemu-img check` and convert to the same raw bytes.
+# usage: interop.sh JIT86_IMG BLKIO. Exit 77 (skip) without qemu-utils.
+set -eu
+IMG=$1
+BLKIO=$2
+if ! command -v qemu-img >/dev/null 2>&1 || ! command -v qemu-io >/dev/null 2>&1; then
+    echo "SKIP: qemu-img/qemu-io not found: install the qemu-utils package" >&2
+    exit 77
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+qio() {
+    qemu-io "$@" >"$T/qio.log" 2>&1 || fail "qemu-io $*: $(cat "$T/qio.log")"
+    ! grep -q -i "error\|failed" "$T/qio.log" || fail "qemu-io $*: $(cat "$T/qio.log")"
+}
+# Both views of an image must be the same raw bytes.
+same_view() {
+    qemu-img convert -O raw "$1" "$T/q.raw" || fail "qemu-img convert $1"
+    "$IMG" convert -O raw "$1" "$T/j.raw" || fail "jit86-img convert $1"
+    cmp "$T/q.raw" "$T/j.raw" || fail "$1: jit86 and qemu read different bytes"
+}
+qcheck() {
+    qemu-img check "$1" >"$T/check.log" 2>&1 || fail "qemu-img check $1: $(cat "$T/check.log")"
+}
+
+# 1. QEMU writes, jit86 reads: every qcow2 variant, zero and compressed clusters.
+for opts in compat=0.10 compat=1.1 cluster_size=512 cluster_size=2M refcount_bits=1 \
+            refcount_bits=64 lazy_refcounts=on cluster_size=4k,refcount_bits=8; do
+    qemu-img create -q -f qcow2 -o "$opts" "$T/q.qcow2" 8M
+    qio -c "write -P 0xab 1000 100k" -c "write -P 0x12 3M 4k" -c "write -z 64k 128k" \
+        "$T/q.qcow2"
+    case $opts in
+    *cluster_size=*) ;;
+    *) qio -c "write -c -P 0x33 6M 64k" "$T/q.qcow2" ;;
+    esac
+    same_view "$T/q.qcow2"
+    "$IMG" check "$T/q.qcow2" >/dev/null || fail "jit86-img check of qemu image ($opts)"
+    echo "ok qemu->jit86 qcow2 $opts"
+done
+
+# 2. A QEMU backing chain with relative names: raw <- qcow2 <- qcow2 (subdir).
+mkdir "$T/sub"
+qemu-img create -q -f raw "$T/base.raw" 4M
+qio -f raw -c "write -P 0x41 0 4M" "$T/base.raw"
+qemu-img create -q -f qcow2 -b ../base.raw -F raw "$T/sub/mid.qcow2"
+qio -c "write -P 0x42 64k 64k" "$T/sub/mid.qcow2"
+qemu-img create -q -f qcow2 -b mid.qcow2 -F qcow2 "$T/sub/top.qcow2"
+qio -c "write -P 0x43 100k 3000" "$T/sub/top.qcow2"
+same_view "$T/sub/top.qcow2"
+echo "ok qemu->jit86 backing chain"
+
+# 3. jit86 writes, QEMU checks and reads: variants, partial writes, zeroes,
+#    compressed clusters, a backing chain.
+for opts in compat=0.10 compat=1.1 cluster_size=512,refcount_bits=64 cluster_size=2M \
+            refcount_bits=1 lazy_refcounts=on; do
+    "$IMG" create -f qcow2 -o "$opts" "$T/j.qcow2" 8M >/dev/null
+    "$BLKIO" "$T/j.qcow2" write 0xab 1000 100k write 0x12 3M 4k zero 64k 128k \
+        write 0x77 7M 1 flush || fail "blkio ($opts)"
+    qcheck "$T/j.qcow2"
+    same_view "$T/j.qcow2"
+    qio -c "read -P 0x12 3M 4k" -c "read -P 0 64k 128k" "$T/j.qcow2"
+    echo "ok jit86->qemu qcow2 $opts"
+done
+"$IMG" create -f qcow2 "$T/c.qcow2" 1M >/dev/null
+"$BLKIO" "$T/c.qcow2" compress 0x5a 0 compress 0x5b 64k write 0x5c 100k 10 || fail "blkio compress"
+qcheck "$T/c.qcow2"
+qio -c "read -P 0x5a 0 64k" -c "read -P 0x5b 64k 36k" -c "read -P 0x5c 100k 10" "$T/c.qcow2"
+head -c 3000000 /dev/urandom >"$T/rnd.raw"
+"$IMG" convert -c -O qcow2 "$T/rnd.raw" "$T/rc.qcow2" || fail "convert -c"
+"$IMG" convert -c -O qcow2 "$T/base.raw" "$T/bc.qcow2" || fail "convert -c"
+qcheck "$T/rc.qcow2"
+qcheck "$T/bc.qcow2"
+qemu-img compare -q "$T/rnd.raw" "$T/rc.qcow2" || fail "convert -c of random data differs"
+qemu-img compare -q "$T/base.raw" "$T/bc.qcow2" || fail "convert -c differs"
+echo "ok jit86->qemu compressed"
+
+"$IMG" create -f qcow2 -b ../base.raw -F raw "$T/sub/jmid.qcow2" >/dev/null
+"$BLKIO" "$T/sub/jmid.qcow2" write 0x61 70000 5000 || fail "blkio jmid"
+"$IMG" create -f qcow2 -b jmid.qcow2 -F qcow2 -o cluster_size=4k "$T/sub/jtop.qcow2" >/dev/null
+"$BLKIO" "$T/sub/jtop.qcow2" write 0x62 72000 100 zero 1M 64k || fail "blkio jtop"
+qcheck "$T/sub/jmid.qcow2"
+qcheck "$T/sub/jtop.qcow2"
+same_view "$T/sub/jtop.qcow2"
+qemu-img info "$T/sub/jtop.qcow2" | grep -q "backing file: jmid.qcow2" || fail "backing name"
+echo "ok jit86->qemu backing chain"
+
+# 4. The tools agree on info, map and compare.
+"$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
+grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
+grep -q '"cluster-size": 4096' "$T/info.json" || fail "info json cluster size"
+qemu-img map --output=json "$T/j.qcow2" | sed 's/, "compressed": false//' >"$T/qmap.json"
+"$IMG" map --output=json "$T/j.qcow2" >"$T/jmap.json"
+cmp "$T/qmap.json" "$T/jmap.json" || fail "map differs: $(diff "$T/qmap.json" "$T/jmap.json")"
+"$IMG" compare "$T/sub/jtop.qcow2" "$T/base.raw" >"$T/cmp.log" && fail "compare missed a difference"
+grep -q "Content mismatch at offset 70000!" "$T/cmp.log" || fail "compare offset: $(cat "$T/cmp.log")"
+"$IMG" convert -O raw "$T/sub/jtop.qcow2" "$T/top.raw"
+"$IMG" compare "$T/sub/jtop.qcow2" "$T/top.raw" >/dev/null || fail "compare of a copy"
+echo "ok info, map, compare"
