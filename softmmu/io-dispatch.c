@@ -17,10 +17,10 @@ static unsigned effective_widths(const struct mmu_io_ops *ops)
 }
 
 /* Largest accepted width that fits in left bytes and to which offset is aligned. */
-static unsigned pick_width(unsigned widths, uint64_t offset, unsigned left)
+static unsigned pick_width(unsigned widths, uint64_t offset, unsigned left, bool unaligned)
 {
     for (unsigned w = 8; w; w >>= 1) {
-        if ((widths & w) && w <= left && (offset & (w - 1)) == 0)
+        if ((widths & w) && w <= left && (unaligned || (offset & (w - 1)) == 0))
             return w;
     }
     return 0;
@@ -40,7 +40,7 @@ uint64_t mmu_io_dispatch_read(const struct mmu_io_ops *ops, void *opaque, uint64
     while (done < size) {
         uint64_t at = offset + done;
         unsigned left = size - done;
-        unsigned w = pick_width(widths, at, left);
+        unsigned w = pick_width(widths, at, left, ops->widths & MMU_WIDTH_UNALIGNED);
         if (w) {
             value |= (ops->read(opaque, at, w) & byte_mask(w)) << (8 * done);
             done += w;
@@ -66,7 +66,7 @@ void mmu_io_dispatch_write(const struct mmu_io_ops *ops, void *opaque, uint64_t 
         uint64_t at = offset + done;
         unsigned left = size - done;
         uint64_t rest = done >= 8 ? 0 : value >> (8 * done);
-        unsigned w = pick_width(widths, at, left);
+        unsigned w = pick_width(widths, at, left, ops->widths & MMU_WIDTH_UNALIGNED);
         if (w) {
             ops->write(opaque, at, rest & byte_mask(w), w);
             done += w;

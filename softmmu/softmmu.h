@@ -23,6 +23,9 @@
 #define MMU_WIDTH_4   4u
 #define MMU_WIDTH_8   8u
 #define MMU_WIDTH_ALL 15u
+/* Flag in widths: deliver a declared width at any offset instead of splitting
+ * it (the Bochs DISPI data port 0x1CF takes 16-bit accesses at an odd port). */
+#define MMU_WIDTH_UNALIGNED 0x100u
 
 /* Device callbacks, shared by MMIO regions and I/O ports. offset is relative to
  * the start of the region; size is one of the declared widths and offset is a

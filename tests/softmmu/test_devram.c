@@ -160,6 +160,43 @@ START_TEST(unmapped_device_ram_is_unassigned_and_the_buffer_survives)
 }
 END_TEST
 
+static unsigned last_size;
+static uint64_t last_offset;
+
+static uint64_t word_read(void *opaque, uint64_t offset, unsigned size)
+{
+    (void)opaque;
+    last_offset = offset;
+    last_size = size;
+    return 0xbeef;
+}
+
+static void word_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    (void)opaque;
+    (void)value;
+    last_offset = offset;
+    last_size = size;
+}
+
+START_TEST(unaligned_width_flag_keeps_a_word_at_an_odd_port_whole)
+{
+    static const struct mmu_io_ops ops = {word_read, word_write,
+                                          MMU_WIDTH_1 | MMU_WIDTH_2 | MMU_WIDTH_UNALIGNED};
+    static const struct mmu_io_ops split = {word_read, word_write, MMU_WIDTH_1 | MMU_WIDTH_2};
+    struct mmu_io_space *io = mmu_io_new();
+    ck_assert(mmu_io_register(io, 0x1ce, 3, &ops, NULL));
+    ck_assert_uint_eq(mmu_io_read(io, 0x1cf, 2), 0xbeef);
+    ck_assert_uint_eq(last_offset, 1);
+    ck_assert_uint_eq(last_size, 2);
+    ck_assert(mmu_io_register(io, 0x2ce, 3, &split, NULL));
+    mmu_io_write(io, 0x2cf, 0x1234, 2);
+    ck_assert_uint_eq(last_offset, 2); /* split: the last byte went to offset 2 */
+    ck_assert_uint_eq(last_size, 1);
+    mmu_io_free(io);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("softmmu_devram");
@@ -172,6 +209,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, page_crossing_store_dirties_both_pages);
     tcase_add_test(tc, dma_and_device_writes_dirty_pages_and_subranges_are_reported_relative);
     tcase_add_test(tc, unmapped_device_ram_is_unassigned_and_the_buffer_survives);
+    tcase_add_test(tc, unaligned_width_flag_keeps_a_word_at_an_odd_port_whole);
     suite_add_tcase(s, tc);
     return s;
 }
