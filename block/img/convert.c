@@ -154,14 +154,14 @@ int img_convert(int argc, char **argv)
         default: return 1;
         }
     }
-    if (options && !img_parse_create_options(options, &o)) {
+    char *storage = NULL;
+    if (options && !(storage = img_parse_create_options(options, &o))) {
         return 1;
     }
-    if (argc - optind < 2) {
-        return img_error("Expecting image file name and output file name");
-    }
-    if (!blk_format_known(o.format)) {
-        return img_error("Unknown file format '%s'", o.format);
+    if (argc - optind < 2 || !blk_format_known(o.format)) {
+        free(storage);
+        return img_error(argc - optind < 2 ? "Expecting image file name and output file name"
+                                           : "Unknown output file format");
     }
     cv.nb_in = argc - optind - 1;
     cv.in = calloc((size_t)cv.nb_in, sizeof(*cv.in));
@@ -189,5 +189,6 @@ int img_convert(int argc, char **argv)
     free(cv.in);
     free(cv.buf);
     free(cv.cmp);
+    free(storage);
     return ret;
 }

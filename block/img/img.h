@@ -23,8 +23,9 @@ int img_compare(int argc, char **argv);
 int img_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "10G", "512M", "64k", "1048576" -> bytes; false on a malformed size. */
 bool img_parse_size(const char *text, uint64_t *out);
-/* Applies "-o key=value,..." to create options; false (and a message) on error. */
-bool img_parse_create_options(const char *text, struct blk_create_opts *o);
+/* Applies "-o key=value,..." to create options. Returns the storage the
+ * option strings point into (free it after use), or NULL with a message. */
+char *img_parse_create_options(const char *text, struct blk_create_opts *o);
 struct blk *img_open(const char *filename, const char *fmt, unsigned flags);
 /* "1 GiB", "196 KiB", as qemu-img prints sizes. */
 void img_format_size(uint64_t bytes, char *out, size_t len);

@@ -114,23 +114,28 @@ static bool apply_option(struct blk_create_opts *o, const char *key, const char 
     return true;
 }
 
-bool img_parse_create_options(const char *text, struct blk_create_opts *o)
+char *img_parse_create_options(const char *text, struct blk_create_opts *o)
 {
-    /* The values point into this copy, which lives as long as the process. */
     char *copy = strdup(text);
+    if (!copy) {
+        img_error("out of memory");
+        return NULL;
+    }
     for (char *save = NULL, *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(kv, '=');
         if (!eq) {
             img_error("Invalid option '%s': expected key=value", kv);
-            return false;
+            free(copy);
+            return NULL;
         }
         *eq = 0;
         if (!apply_option(o, kv, eq + 1)) {
             img_error("Invalid option or value: %s=%s", kv, eq + 1);
-            return false;
+            free(copy);
+            return NULL;
         }
     }
-    return true;
+    return copy;
 }
 
 struct blk *img_open(const char *filename, const char *fmt, unsigned flags)
