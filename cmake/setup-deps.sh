@@ -4,12 +4,14 @@
 # and arm64 multiarch libraries used by `make check-aarch64`).
 set -euo pipefail
 
-# Host packages: build tools, libraries, reference emulators and guest toolchains.
+# Host packages: build tools, libraries, reference emulators, guest toolchains
+# and guest software (the Debian i386 installer kernel for direct Linux boot).
 HOST_PKGS=(
     build-essential cmake pkg-config clang
     check zlib1g-dev libffi-dev libcapstone-dev libjansson-dev libsdl2-dev libslirp-dev libpng-dev
     lib32gcc-12-dev nasm
     seabios qemu-system-x86
+    debian-installer-12-netboot-i386
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(

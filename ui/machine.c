@@ -6,6 +6,7 @@
 #include "chardev.h"
 
 #include "cpu/cpu.h"
+#include "hw/pc/linuxboot.h"
 #include "hw/pc/multiboot.h"
 #include "hw/pc/pc.h"
 #include "translator/log.h"
@@ -158,14 +159,15 @@ static bool parse_devices(const struct ui_options *o, struct pc_config *cfg, cha
     return true;
 }
 
-static bool load_file(const char *path, uint8_t **data, size_t *len, char *err, size_t errlen)
+static bool load_file(const char *opt, const char *path, uint8_t **data, size_t *len, char *err,
+                      size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     long size = -1;
     if (f && fseek(f, 0, SEEK_END) == 0)
         size = ftell(f);
     if (!f || size < 0 || size > (256l << 20)) {
-        snprintf(err, errlen, "-kernel: cannot read '%s': %s", path,
+        snprintf(err, errlen, "%s: cannot read '%s': %s", opt, path,
                  f ? "not a regular file of at most 256 MiB" : strerror(errno));
         if (f)
             fclose(f);
@@ -177,16 +179,17 @@ static bool load_file(const char *path, uint8_t **data, size_t *len, char *err, 
     fclose(f);
     if (!ok) {
         free(*data);
-        snprintf(err, errlen, "-kernel: cannot read '%s'", path);
+        snprintf(err, errlen, "%s: cannot read '%s'", opt, path);
         return false;
     }
     *len = (size_t)size;
     return true;
 }
 
-/* Multiboot entry state (spec 3.2): flat 32-bit segments, PE on, paging off,
- * interrupts off, EAX magic, EBX the information structure. */
-static void enter_multiboot(struct x86_cpu *cpu, const struct multiboot_entry *e)
+/* Direct-boot entry state, as both Multiboot (spec 3.2) and the Linux 32-bit
+ * protocol want it: flat 32-bit code and data segments, PE on, paging off,
+ * interrupts off. */
+static void enter_flat32(struct x86_cpu *cpu, uint16_t cs, uint16_t ds, uint32_t eip)
 {
     CPUX86State *env = cpu_env(cpu);
     static const uint32_t code =
@@ -197,14 +200,35 @@ static void enter_multiboot(struct x86_cpu *cpu, const struct multiboot_entry *e
         env->segs[s] = (struct x86_segment){.base = 0,
                                             .limit = 0xFFFFFFFF,
                                             .flags = s == 1 ? code : data,
-                                            .selector = (uint16_t)(s == 1 ? 0x08 : 0x10)};
+                                            .selector = s == 1 ? cs : ds};
     }
     env->cr[0] |= X86_CR0_PE;
-    env->eip = e->eip;
-    env->regs[X86_EAX] = e->eax;
-    env->regs[X86_EBX] = e->ebx;
+    env->eip = eip;
     cpu_load_eflags(env, 0x2, ~0u);
     cpu_update_hflags(env);
+}
+
+static bool boot_linux(struct vm *vm, const uint8_t *k, size_t klen, char *err, size_t errlen)
+{
+    const struct ui_options *o = vm->opts;
+    uint8_t *initrd = NULL;
+    size_t initrd_len = 0;
+    if (o->initrd && !load_file("-initrd", o->initrd, &initrd, &initrd_len, err, errlen))
+        return false;
+    struct linux_entry e;
+    char inner[200];
+    bool ok = linux_load(vm->pc->mem, o->ram_mib << 20, k, klen, initrd, initrd_len,
+                         o->append ? o->append : "", &e, inner, sizeof(inner));
+    free(initrd);
+    if (!ok) {
+        snprintf(err, errlen, "-kernel: %s: %s", o->kernel, inner);
+        return false;
+    }
+    enter_flat32(vm->cpu, LINUX_BOOT_CS, LINUX_BOOT_DS, e.eip);
+    CPUX86State *env = cpu_env(vm->cpu);
+    env->gdt = (struct x86_dtable){.base = e.gdt_base, .limit = e.gdt_limit};
+    env->regs[X86_ESI] = e.esi;
+    return true;
 }
 
 static bool load_kernel(struct vm *vm, char *err, size_t errlen)
@@ -212,7 +236,7 @@ static bool load_kernel(struct vm *vm, char *err, size_t errlen)
     const struct ui_options *o = vm->opts;
     uint8_t *data;
     size_t len;
-    if (!load_file(o->kernel, &data, &len, err, errlen))
+    if (!load_file("-kernel", o->kernel, &data, &len, err, errlen))
         return false;
     bool ok = false;
     if (multiboot_probe(data, len)) {
@@ -220,14 +244,17 @@ static bool load_kernel(struct vm *vm, char *err, size_t errlen)
         char inner[200];
         ok = multiboot_load(vm->pc->mem, o->ram_mib << 20, data, len, o->append, &e, inner,
                             sizeof(inner));
-        if (ok)
-            enter_multiboot(vm->cpu, &e);
-        else
+        if (ok) {
+            enter_flat32(vm->cpu, 0x08, 0x10, e.eip);
+            cpu_env(vm->cpu)->regs[X86_EAX] = e.eax;
+            cpu_env(vm->cpu)->regs[X86_EBX] = e.ebx;
+        } else {
             snprintf(err, errlen, "-kernel: %s: %s", o->kernel, inner);
+        }
+    } else if (linux_probe(data, len)) {
+        ok = boot_linux(vm, data, len, err, errlen);
     } else {
-        snprintf(err, errlen,
-                 "-kernel: %s is not a Multiboot image (Linux bzImage loading "
-                 "comes with the Linux boot work)",
+        snprintf(err, errlen, "-kernel: %s is neither a Multiboot image nor a Linux bzImage",
                  o->kernel);
     }
     free(data);
