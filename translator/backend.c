@@ -1,10 +1,14 @@
 /* Backend selection: the compiled-in backends by name, and the default one. */
 #include "translator.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct tb_backend *const backends[] = {
     &tb_backend_interp,
+#if defined(__x86_64__)
+    &tb_backend_x86_64,
+#endif
 };
 
 const struct tb_backend *translator_backend_by_name(const char *name)
@@ -17,5 +21,12 @@ const struct tb_backend *translator_backend_by_name(const char *name)
 
 const char *translator_default_backend(void)
 {
+    const char *env = getenv("JIT86_BACKEND");
+    if (env && translator_backend_by_name(env))
+        return env;
+#if defined(__x86_64__)
+    return tb_backend_x86_64.name;
+#else
     return tb_backend_interp.name;
+#endif
 }

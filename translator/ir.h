@@ -136,6 +136,25 @@ struct ir_mem_ops {
     void *opaque;
 };
 
+/* Optional: a software TLB inside env laid out like softmmu/tlb.h's, so that
+ * native backends inline the guest memory fast path (a hit calls neither
+ * mem.load nor mem.store). Plain numbers keep the translator guest-neutral.
+ * For an access of size bytes at va: entry = env + offset + mmu * table_stride
+ * + ((va >> page_bits) & (2^index_bits - 1)) << entry_bits; a hit when
+ * ((va + size - 1) & ~(2^page_bits - 1)) equals the 64-bit tag at entry +
+ * read_tag (loads) or write_tag (stores); then the host address is va plus the
+ * 64-bit addend at entry + addend. Anything else calls mem.load/mem.store. */
+struct ir_tlb {
+    uint32_t offset;             /* env offset of MMU index 0's table */
+    uint32_t table_stride;       /* bytes from one MMU index's table to the next */
+    uint8_t nmmu;                /* MMU indexes with a table; others use the callbacks */
+    uint8_t index_bits;          /* log2 of the entries per table; 0: no TLB */
+    uint8_t entry_bits;          /* log2 of the entry size */
+    uint8_t page_bits;           /* log2 of the page size */
+    uint8_t read_tag, write_tag; /* byte offsets of the tags in an entry */
+    uint8_t addend;              /* byte offset of the addend in an entry */
+};
+
 /* Everything the IR knows about env. The arrays are the caller's and must
  * outlive the translator. */
 struct ir_env {
@@ -144,6 +163,7 @@ struct ir_env {
     const struct ir_helper *helpers;
     unsigned nhelpers;
     struct ir_mem_ops mem;
+    struct ir_tlb tlb; /* zero: no inline fast path */
 };
 
 /* ---- Blocks ---- */

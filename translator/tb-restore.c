@@ -6,6 +6,13 @@
 
 #include <stdlib.h>
 
+static int by_host_off(const void *a, const void *b)
+{
+    uint32_t x = ((const struct tb_restore_rec *)a)->host_off;
+    uint32_t y = ((const struct tb_restore_rec *)b)->host_off;
+    return (x > y) - (x < y);
+}
+
 void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block *b,
                       const uint32_t *op_site)
 {
@@ -25,6 +32,9 @@ void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block
             tb->restore[tb->nrestore++] = (struct tb_restore_rec){op_site[i], {data[0], data[1]}};
         }
     }
+    /* Slow paths placed after the block's hot code break the op order. */
+    if (tb->nrestore > 1)
+        qsort(tb->restore, tb->nrestore, sizeof(*tb->restore), by_host_off);
 }
 
 /* Blocks are allocated in code-address order since the last flush. */
@@ -68,4 +78,9 @@ bool tb_restore_state(const struct translator *t, uintptr_t host_pc, uint64_t da
 uintptr_t translator_interp_host_pc(const struct translator *t)
 {
     return t->interp_pc;
+}
+
+uintptr_t translator_host_pc(const struct translator *t, uintptr_t return_address)
+{
+    return t->backend == &tb_backend_interp ? t->interp_pc : return_address;
 }

@@ -92,7 +92,7 @@ struct ir_block *translator_block(struct translator *t)
     return &t->block;
 }
 
-static bool emit(struct translator *t, struct tb_emit *e)
+static bool emit(struct translator *t, const struct tb *tb, struct tb_emit *e)
 {
     const struct ir_block *b = &t->block;
     if (t->op_site_cap < b->nops) {
@@ -104,14 +104,14 @@ static bool emit(struct translator *t, struct tb_emit *e)
         .rx = t->cb.rx + t->cb.used,
         .room = codebuf_room(&t->cb),
         .op_site = t->op_site,
+        .tb = tb,
     };
     return t->backend->emit(t->bstate, b, e);
 }
 
-static struct tb *new_tb(struct translator *t, uint64_t pc, const struct tb_key *key,
-                         uint32_t guest_size, uint64_t phys_page2, const struct tb_emit *e)
+static void new_tb(struct translator *t, struct tb *tb, uint64_t pc, const struct tb_key *key,
+                   uint32_t guest_size, uint64_t phys_page2, const struct tb_emit *e)
 {
-    struct tb *tb = tb_xrealloc(NULL, sizeof(*tb));
     *tb = (struct tb){
         .pc = pc,
         .key = *key,
@@ -128,7 +128,6 @@ static struct tb *new_tb(struct translator *t, uint64_t pc, const struct tb_key 
         t->all = tb_xrealloc(t->all, t->all_cap * sizeof(*t->all));
     }
     t->all[t->nall++] = tb;
-    return tb;
 }
 
 static void log_block(struct translator *t, uint32_t mask, const char *what, uint64_t pc)
@@ -177,16 +176,20 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
     }
     t->stats.ir_ops_out += b->nops;
 
+    /* Allocated first: native code embeds the block's address in its exits. */
+    struct tb *tb = tb_xrealloc(NULL, sizeof(*tb));
     struct tb_emit e;
-    if (!emit(t, &e)) {
+    if (!emit(t, tb, &e)) {
         translator_flush(t);
-        if (!emit(t, &e))
+        if (!emit(t, tb, &e)) {
+            free(tb);
             return NULL;
+        }
     }
     t->backend->flush_icache(t->bstate, e.rx, e.size);
     codebuf_commit(&t->cb, e.size);
 
-    struct tb *tb = new_tb(t, pc, key, guest_size, phys_page2, &e);
+    new_tb(t, tb, pc, key, guest_size, phys_page2, &e);
     tb_restore_build(t, tb, b, e.op_site);
     tb_hash_insert(t, tb);
     tb_pages_insert(t, tb);

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Name of the backend that runs blocks by default on this host. */
+/* Name of the backend that runs blocks by default: the native one where there
+ * is one (x86_64 on x86-64 hosts), else interp. The JIT86_BACKEND environment
+ * variable (interp, x86_64) overrides it when it names a compiled-in backend. */
 const char *translator_default_backend(void);
 
 #define TB_PAGE_BITS      12
@@ -79,6 +81,8 @@ struct tb_emit {
     size_t size;            /* out: bytes used */
     uint32_t *op_site;      /* out: per op, host offset of its call site (restore records) */
     uint32_t jmp_offset[2]; /* out: host offset of goto_tb slot n's jump */
+    const struct tb *tb;    /* in: the block being emitted (filled in after emit);
+                               native backends embed its address in their exits */
 };
 
 struct translator;
@@ -106,6 +110,9 @@ struct tb_backend {
 };
 
 extern const struct tb_backend tb_backend_interp;
+#if defined(__x86_64__)
+extern const struct tb_backend tb_backend_x86_64;
+#endif
 /* The compiled-in backend named name, or NULL. */
 const struct tb_backend *translator_backend_by_name(const char *name);
 
@@ -196,5 +203,9 @@ unsigned tb_invalidate_phys_range(struct translator *t, uint64_t start, uint64_t
 bool tb_restore_state(const struct translator *t, uintptr_t host_pc, uint64_t data[2]);
 /* The interpreter's "return address": the op being executed. */
 uintptr_t translator_interp_host_pc(const struct translator *t);
+/* The host_pc for tb_restore_state from a helper or memory callback called
+ * by a block: its own return address (__builtin_return_address(0)) for native
+ * backends, translator_interp_host_pc() for the interpreter. */
+uintptr_t translator_host_pc(const struct translator *t, uintptr_t return_address);
 
 #endif

@@ -1,0 +1,327 @@
+/* x86-64 host backend (shared/DESIGN.md "Backends"): prologue/epilogue, block
+ * emission in two sections (hot code, then out-of-line slow paths), goto_tb
+ * chaining by patching an aligned rel32, and -d out_asm through Capstone.
+ * Calls follow the System V AMD64 ABI (x86-64 psABI §3.2). */
+#if defined(__x86_64__)
+
+#include "log.h"
+#include "x86_64-internal.h"
+
+#include <capstone/capstone.h>
+
+struct x64_backend {
+    const struct ir_env *env;
+    uintptr_t entry;    /* prologue: struct x64_ret entry(void *env, const void *code) */
+    uintptr_t epilogue; /* shared return path of every exit */
+    struct x64_gen g;   /* buffers reused from block to block */
+    csh cs;
+    bool cs_ok;
+};
+
+/* Returned in rax:rdx (psABI §3.2.3, a 16-byte INTEGER struct). */
+struct x64_ret {
+    uint64_t value;
+    uintptr_t info; /* struct tb * | X64_EXIT_* tag */
+};
+typedef struct x64_ret (*x64_entry_fn)(void *env, const void *code);
+
+/* ---- labels and fixups ---- */
+
+static void *grow(void *p, unsigned *cap, unsigned need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    unsigned n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, (size_t)n * elem);
+    if (!q)
+        return NULL;
+    *cap = n;
+    return q;
+}
+
+unsigned x64_new_label(struct x64_gen *g)
+{
+    struct x64_label *l = grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
+    if (!l) {
+        g->buf[0].oom = true;
+        return 0;
+    }
+    g->labels = l;
+    l[g->nlabels] = (struct x64_label){-1, 0};
+    return g->nlabels++;
+}
+
+void x64_bind_label(struct x64_gen *g, unsigned label)
+{
+    g->labels[label] = (struct x64_label){(int8_t)g->sec, (uint32_t)x64_cur(g)->len};
+}
+
+static void add_fixup(struct x64_gen *g, uint32_t label, uintptr_t abs)
+{
+    struct x64_fixup *f = grow(g->fix, &g->fix_cap, g->nfix + 1, sizeof(*f));
+    if (!f) {
+        g->buf[0].oom = true;
+        return;
+    }
+    g->fix = f;
+    f[g->nfix++] = (struct x64_fixup){(uint8_t)g->sec, (uint32_t)x64_cur(g)->len, label, abs};
+    x64_u32(x64_cur(g), 0);
+}
+
+/* jmp (cc < 0) or jcc to label, rel32. */
+void x64_jump(struct x64_gen *g, int cc, unsigned label)
+{
+    struct x64_buf *b = x64_cur(g);
+    if (cc < 0) {
+        x64_byte(b, 0xe9);
+    } else {
+        x64_byte(b, 0x0f);
+        x64_byte(b, 0x80 + (unsigned)cc);
+    }
+    add_fixup(g, label, 0);
+}
+
+void x64_jump_abs(struct x64_gen *g, uintptr_t target)
+{
+    x64_byte(x64_cur(g), 0xe9);
+    add_fixup(g, UINT32_MAX, target);
+}
+
+/* Helpers live anywhere in the address space: call through r11. */
+void x64_call_abs(struct x64_gen *g, const void *fn)
+{
+    struct x64_buf *b = x64_cur(g);
+    x64_mov_ri(b, true, X64_TMP_REG, (uintptr_t)fn);
+    x64_rr(b, X64_OPC_GRP5, 2, X64_TMP_REG);
+}
+
+/* ---- backend interface ---- */
+
+static void *x64_create(const struct ir_env *env)
+{
+    struct x64_backend *be = calloc(1, sizeof(*be));
+    if (!be)
+        return NULL;
+    be->env = env;
+    be->g.env = env;
+    be->g.tlb = env->tlb.index_bits ? &env->tlb : NULL;
+    be->cs_ok = cs_open(CS_ARCH_X86, CS_MODE_64, &be->cs) == CS_ERR_OK;
+    return be;
+}
+
+static void x64_destroy(void *state)
+{
+    struct x64_backend *be = state;
+    struct x64_gen *g = &be->g;
+    for (unsigned s = 0; s < 2; s++)
+        free(g->buf[s].p);
+    free(g->labels);
+    free(g->fix);
+    free(g->ts);
+    free(g->site_sec);
+    free(g->site_off);
+    if (be->cs_ok)
+        cs_close(&be->cs);
+    free(be);
+}
+
+static const uint8_t saved_regs[6] = {X64_RBP, X64_RBX, X64_R12, X64_R13, X64_R14, X64_R15};
+
+/* entry(env, code): saves the callee-saved registers, makes the frame, puts
+ * env in rbp and jumps to the block. The epilogue undoes it; exits reach it
+ * with their result in rax:rdx. */
+static size_t x64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t room)
+{
+    struct x64_backend *be = state;
+    struct x64_buf b = {0};
+    for (unsigned i = 0; i < 6; i++)
+        x64_push(&b, saved_regs[i]);
+    x64_rr(&b, X64_OPC_ALU_EvIz | X64_P_W, X64_ALU_SUB, X64_RSP);
+    x64_u32(&b, X64_FRAME_SIZE);
+    x64_mov_rr(&b, true, X64_ENV_REG, X64_RDI);
+    x64_rr(&b, X64_OPC_GRP5, 4, X64_RSI);
+    size_t epilogue = b.len;
+    x64_rr(&b, X64_OPC_ALU_EvIz | X64_P_W, X64_ALU_ADD, X64_RSP);
+    x64_u32(&b, X64_FRAME_SIZE);
+    for (unsigned i = 6; i-- > 0;)
+        x64_pop(&b, saved_regs[i]);
+    x64_byte(&b, 0xc3);
+    size_t n = b.oom || b.len > room ? 0 : b.len;
+    if (n) {
+        memcpy(rw, b.p, n);
+        be->entry = (uintptr_t)rx;
+        be->epilogue = (uintptr_t)rx + epilogue;
+    }
+    free(b.p);
+    return n;
+}
+
+static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
+{
+    g->b = b;
+    g->sec = X64_SEC_MAIN;
+    g->buf[0].len = g->buf[1].len = 0;
+    g->buf[0].oom = g->buf[1].oom = false;
+    g->nfix = 0;
+    g->nlabels = 0;
+    g->ts = realloc(g->ts, (b->ntemps ? b->ntemps : 1) * sizeof(*g->ts));
+    g->site_sec = realloc(g->site_sec, (b->nops ? b->nops : 1) * sizeof(*g->site_sec));
+    g->site_off = realloc(g->site_off, (b->nops ? b->nops : 1) * sizeof(*g->site_off));
+    if (!g->ts || !g->site_sec || !g->site_off)
+        return false;
+    for (unsigned i = 0; i < b->nlabels; i++)
+        x64_new_label(g);
+    g->prefer_callee_saved = false;
+    for (unsigned i = 0; i < b->nops; i++) {
+        unsigned opc = b->ops[i].opc;
+        g->site_sec[i] = -1;
+        g->site_off[i] = 0;
+        if (opc == IR_OP_call || ((opc == IR_OP_guest_ld || opc == IR_OP_guest_st) && !g->tlb))
+            g->prefer_callee_saved = true;
+    }
+    g->jmp_off[0] = g->jmp_off[1] = 0;
+    x64_ra_init(g);
+    return true;
+}
+
+static bool gen_block(struct x64_gen *g, const struct ir_block *b)
+{
+    g->reachable = true;
+    for (unsigned i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (!g->reachable && op->opc != IR_OP_set_label)
+            continue; /* never runs: the interpreter never reaches it either */
+        if (!x64_gen_op(g, op))
+            return false;
+        g->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
+    }
+    if (g->reachable) {
+        g->op = &(struct ir_op){.opc = IR_OP_exit_tb};
+        x64_gen_exit(g, X64_EXIT_RETURN, false, 0);
+    }
+    return !g->buf[0].oom && !g->buf[1].oom;
+}
+
+/* Places the cold section after the hot one and resolves every rel32. */
+static bool place(struct x64_gen *g, struct tb_emit *e)
+{
+    size_t main = g->buf[0].len, total = main + g->buf[1].len;
+    if (total > e->room || total > UINT32_MAX)
+        return false;
+    memcpy(e->rw, g->buf[0].p, main);
+    if (g->buf[1].len)
+        memcpy(e->rw + main, g->buf[1].p, g->buf[1].len);
+    size_t base[2] = {0, main};
+    for (unsigned i = 0; i < g->nfix; i++) {
+        const struct x64_fixup *f = &g->fix[i];
+        size_t at = base[f->sec] + f->off;
+        intptr_t target =
+            f->label == UINT32_MAX
+                ? (intptr_t)f->abs
+                : (intptr_t)(e->rx + base[g->labels[f->label].sec] + g->labels[f->label].off);
+        int64_t rel = (int64_t)(target - (intptr_t)(e->rx + at + 4));
+        if (!x64_fits_s32(rel))
+            return false;
+        uint32_t v = (uint32_t)(int32_t)rel;
+        memcpy(e->rw + at, &v, 4);
+    }
+    for (unsigned i = 0; i < g->b->nops; i++)
+        e->op_site[i] = g->site_sec[i] < 0 ? 0 : (uint32_t)(base[g->site_sec[i]] + g->site_off[i]);
+    e->size = total;
+    e->jmp_offset[0] = g->jmp_off[0];
+    e->jmp_offset[1] = g->jmp_off[1];
+    return true;
+}
+
+static bool x64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
+{
+    struct x64_backend *be = state;
+    struct x64_gen *g = &be->g;
+    g->tb = (uintptr_t)e->tb;
+    g->epilogue = be->epilogue;
+    if (!gen_prepare(g, b) || !gen_block(g, b))
+        return false;
+    return place(g, e);
+}
+
+static void set_rel32(const struct tb *src, unsigned slot, uint8_t *src_rw, uintptr_t target)
+{
+    uint32_t off = src->jmp[slot].patch_offset;
+    intptr_t rel = (intptr_t)target - ((intptr_t)src->tc_ptr + off + 5);
+    /* The rel32 is 4-byte aligned (gen_goto_tb): one atomic store. */
+    __atomic_store_n((uint32_t *)(void *)(src_rw + off + 1), (uint32_t)(int32_t)rel,
+                     __ATOMIC_RELEASE);
+}
+
+static void x64_patch(void *state, struct tb *src, unsigned slot, const struct tb *dst,
+                      uint8_t *src_rw)
+{
+    (void)state;
+    set_rel32(src, slot, src_rw, (uintptr_t)dst->tc_ptr);
+}
+
+static void x64_unpatch(void *state, struct tb *src, unsigned slot, uint8_t *src_rw)
+{
+    (void)state;
+    uintptr_t exit = (uintptr_t)src->tc_ptr + src->jmp[slot].patch_offset + 5;
+    set_rel32(src, slot, src_rw, exit);
+}
+
+/* x86 keeps instruction fetch coherent with stores (SDM Vol. 3A §8.1.3). */
+static void x64_flush_icache(void *state, const void *rx, size_t len)
+{
+    (void)state, (void)rx, (void)len;
+}
+
+static void x64_describe(void *state, const struct tb *tb, FILE *f)
+{
+    struct x64_backend *be = state;
+    fprintf(f, "x86_64 code at %p, %u bytes\n", tb->tc_ptr, tb->tc_size);
+    cs_insn *insn = NULL;
+    size_t n =
+        be->cs_ok ? cs_disasm(be->cs, tb->tc_ptr, tb->tc_size, (uintptr_t)tb->tc_ptr, 0, &insn) : 0;
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "  0x%04x:  %-8s %s\n", (unsigned)(insn[i].address - (uintptr_t)tb->tc_ptr),
+                insn[i].mnemonic, insn[i].op_str);
+        done = insn[i].address + insn[i].size - (uintptr_t)tb->tc_ptr;
+    }
+    if (n)
+        cs_free(insn, n);
+    for (; done < tb->tc_size; done++)
+        fprintf(f, "  0x%04zx:  .byte 0x%02x\n", done, ((const uint8_t *)tb->tc_ptr)[done]);
+}
+
+static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb, void *env)
+{
+    struct x64_backend *be = state;
+    (void)t;
+    x64_entry_fn entry = (x64_entry_fn)be->entry;
+    struct x64_ret r = entry(env, tb->tc_ptr);
+    unsigned tag = (unsigned)(r.info & X64_EXIT_TAG_MASK);
+    struct tb_exit e = {.value = r.value, .last = (struct tb *)(r.info & ~(uintptr_t)7)};
+    e.kind = (tag & 3) == X64_EXIT_GOTO_TB  ? TB_EXIT_GOTO_TB
+             : (tag & 3) == X64_EXIT_LOOKUP ? TB_EXIT_LOOKUP
+                                            : TB_EXIT_RETURN;
+    e.slot = (tag & X64_EXIT_SLOT1) ? 1 : 0;
+    if (e.kind != TB_EXIT_RETURN && e.kind != TB_EXIT_LOOKUP)
+        e.value = 0;
+    return e;
+}
+
+const struct tb_backend tb_backend_x86_64 = {
+    .name = "x86_64",
+    .create = x64_create,
+    .destroy = x64_destroy,
+    .prologue = x64_prologue,
+    .emit = x64_emit,
+    .patch = x64_patch,
+    .unpatch = x64_unpatch,
+    .flush_icache = x64_flush_icache,
+    .describe = x64_describe,
+    .exec = x64_exec,
+};
+
+#endif

@@ -1,0 +1,779 @@
+/* x86-64 code for each IR op (ir-ops.def), one small function per op kind
+ * picked from a table. Semantics are those of ir-eval.h, the interpreter's:
+ * i32 values stay zero-extended in 64-bit registers (32-bit operations do
+ * that by themselves, SDM Vol. 1 §3.4.1.1). */
+#include "ir-eval.h"
+#include "x86_64-internal.h"
+
+#define ALLOC X64_REGS_ALLOC
+
+static const uint8_t abi_args[IR_HELPER_MAX_ARGS] = {X64_RDI, X64_RSI, X64_RDX,
+                                                     X64_RCX, X64_R8,  X64_R9};
+
+static unsigned in_t(const struct ir_op *op, unsigned i)
+{
+    return ir_op_in(op, i);
+}
+
+/* Ends an op whose single output t is now in reg. */
+static void finish_reg(struct x64_gen *g, unsigned t, unsigned reg)
+{
+    x64_ra_free_dead_inputs(g);
+    x64_ra_bind(g, t, reg);
+    x64_ra_free_dead_outputs(g);
+}
+
+/* A register to compute the output in, initialised with input args[arg]:
+ * that input's own register when it dies here, else a copy. */
+static int copy_or_steal(struct x64_gen *g, unsigned arg, uint32_t allowed)
+{
+    unsigned t = g->op->args[arg];
+    int r = x64_ra_steal(g, t, arg, allowed);
+    if (r >= 0)
+        return r;
+    r = x64_ra_alloc(g, allowed);
+    x64_ra_load_into(g, (unsigned)r, t);
+    return r;
+}
+
+/* Pure op on constant inputs: computed now, with the interpreter's code. */
+static bool fold(struct x64_gen *g, const struct ir_op *op)
+{
+    if (!(ir_op_flags(op) & IR_OPF_PURE))
+        return false;
+    uint64_t in[4] = {0}, out[2];
+    for (unsigned i = 0; i < op->nin; i++)
+        if (!x64_ra_const(g, in_t(op, i), &in[i]))
+            return false;
+    ir_eval_pure(op, in, out);
+    x64_ra_free_dead_inputs(g);
+    for (unsigned o = 0; o < op->nout; o++)
+        x64_ra_bind_const(g, op->args[o], out[o]);
+    x64_ra_free_dead_outputs(g);
+    return true;
+}
+
+static void gen_mov(struct x64_gen *g, const struct ir_op *op)
+{
+    finish_reg(g, op->args[0], (unsigned)copy_or_steal(g, 1, ALLOC));
+}
+
+static void gen_movi(struct x64_gen *g, const struct ir_op *op)
+{
+    x64_ra_bind_const(g, op->args[0], ir_canon((enum ir_type)op->type, op->cargs[0]));
+    x64_ra_free_dead_outputs(g);
+}
+
+/* An immediate usable as the second operand of a w-bit ALU op. */
+static bool imm_operand(struct x64_gen *g, unsigned t, bool w, int64_t *imm)
+{
+    uint64_t v;
+    if (!x64_ra_const(g, t, &v))
+        return false;
+    *imm = w ? (int64_t)v : (int32_t)v;
+    return !w || x64_fits_s32((int64_t)v);
+}
+
+static const uint8_t alu_of[IR_OP_COUNT] = {
+    [IR_OP_add] = X64_ALU_ADD, [IR_OP_sub] = X64_ALU_SUB, [IR_OP_and] = X64_ALU_AND,
+    [IR_OP_or] = X64_ALU_OR,   [IR_OP_xor] = X64_ALU_XOR,
+};
+
+static void gen_alu(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    unsigned ax = 1, ay = 2;
+    uint64_t c;
+    if (op->opc != IR_OP_sub && x64_ra_const(g, op->args[1], &c) &&
+        !x64_ra_const(g, op->args[2], &c)) {
+        ax = 2; /* commutative: the constant goes second */
+        ay = 1;
+    }
+    unsigned x = op->args[ax], y = op->args[ay];
+    int64_t imm;
+    bool is_imm = imm_operand(g, y, w, &imm);
+    int ry = is_imm ? -1 : x64_ra_operand(g, y, ALLOC);
+    struct x64_buf *b = x64_cur(g);
+    struct x64_temp *tx = &g->ts[x];
+    bool x_stays = x == g->env->nglobals || (tx->val == X64_VAL_REG && !x64_op_dead(g, ax));
+    if (op->opc == IR_OP_add && x_stays) {
+        /* Three-operand add: lea leaves x in place. */
+        int rx = x64_ra_in(g, x, ALLOC);
+        int r = x64_ra_alloc(g, ALLOC);
+        x64_rm_sib(b, X64_OPC_LEA | x64_w(w), (unsigned)r, (unsigned)rx,
+                   is_imm ? X64_NOREG : (unsigned)ry, 0, is_imm ? (int32_t)imm : 0);
+        finish_reg(g, op->args[0], (unsigned)r);
+        return;
+    }
+    int r = copy_or_steal(g, ax, ALLOC);
+    if (is_imm)
+        x64_alu_ri(b, w, alu_of[op->opc], (unsigned)r, imm);
+    else
+        x64_alu_rr(b, w, alu_of[op->opc], (unsigned)r, (unsigned)ry);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+static void gen_mul(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    unsigned ax = 1, ay = 2;
+    uint64_t c;
+    if (x64_ra_const(g, op->args[1], &c) && !x64_ra_const(g, op->args[2], &c)) {
+        ax = 2;
+        ay = 1;
+    }
+    int64_t imm;
+    bool is_imm = imm_operand(g, op->args[ay], w, &imm);
+    int ry = is_imm ? -1 : x64_ra_operand(g, op->args[ay], ALLOC);
+    int r = copy_or_steal(g, ax, ALLOC);
+    struct x64_buf *b = x64_cur(g);
+    if (is_imm && x64_fits_s8(imm)) {
+        x64_rr(b, X64_OPC_IMUL_GvEvIb | x64_w(w), (unsigned)r, (unsigned)r);
+        x64_byte(b, (uint8_t)imm);
+    } else if (is_imm) {
+        x64_rr(b, X64_OPC_IMUL_GvEvIz | x64_w(w), (unsigned)r, (unsigned)r);
+        x64_u32(b, (uint32_t)imm);
+    } else {
+        x64_rr(b, X64_OPC_IMUL_GvEv | x64_w(w), (unsigned)r, (unsigned)ry);
+    }
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+static void gen_unary(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    int r = copy_or_steal(g, 1, ALLOC);
+    struct x64_buf *b = x64_cur(g);
+    if (op->opc == IR_OP_bswap)
+        x64_opc(b, (X64_OPC_BSWAP + ((unsigned)r & 7)) | x64_w(w), 0, 0, (unsigned)r);
+    else
+        x64_rr(b, X64_OPC_GRP3 | x64_w(w), op->opc == IR_OP_not ? 2 : 3, (unsigned)r);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+static const uint8_t shift_of[IR_OP_COUNT] = {
+    [IR_OP_shl] = X64_SHL,  [IR_OP_shr] = X64_SHR,  [IR_OP_sar] = X64_SAR,
+    [IR_OP_rotl] = X64_ROL, [IR_OP_rotr] = X64_ROR,
+};
+
+/* x86 shifters take the count modulo the width, like the IR. */
+static void gen_shift(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    unsigned kind = shift_of[op->opc];
+    uint64_t n;
+    struct x64_buf *b = x64_cur(g);
+    if (x64_ra_const(g, op->args[2], &n)) {
+        int r = copy_or_steal(g, 1, ALLOC);
+        n &= w ? 63 : 31;
+        if (n)
+            x64_shift_ri(b, w, kind, (unsigned)r, (unsigned)n);
+        finish_reg(g, op->args[0], (unsigned)r);
+        return;
+    }
+    x64_ra_in(g, op->args[2], 1u << X64_RCX);
+    int r = copy_or_steal(g, 1, ALLOC & ~(1u << X64_RCX));
+    x64_rr(b, X64_OPC_SHIFT_CL | x64_w(w), kind, (unsigned)r);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+/* Extensions and width changes, done in place on a copy of the input. */
+static void gen_ext(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    int r = copy_or_steal(g, 1, ALLOC);
+    unsigned u = (unsigned)r;
+    struct x64_buf *b = x64_cur(g);
+    switch (op->opc) {
+    case IR_OP_ext8s: x64_rr(b, X64_OPC_MOVSBL | X64_P_BYTE | x64_w(w), u, u); break;
+    case IR_OP_ext8u: x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, u); break;
+    case IR_OP_ext16s: x64_rr(b, X64_OPC_MOVSWL | x64_w(w), u, u); break;
+    case IR_OP_ext16u: x64_rr(b, X64_OPC_MOVZWL, u, u); break;
+    case IR_OP_ext32s:
+        if (w)
+            x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, u);
+        break;
+    case IR_OP_exts_i32_i64: x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, u); break;
+    case IR_OP_extrh_i64_i32: x64_shift_ri(b, true, X64_SHR, u, 32); break;
+    default: x64_mov_rr(b, false, u, u); break; /* ext32u, extu, extrl: low half */
+    }
+    finish_reg(g, op->args[0], u);
+}
+
+/* base with val[0, len) at pos: rotate the field to bit 0, clear it, or the
+ * value in, rotate back. */
+static void gen_deposit(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64;
+    unsigned width = w ? 64 : 32, pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
+    struct x64_buf *b = x64_cur(g);
+    int r = copy_or_steal(g, 1, ALLOC);
+    unsigned u = (unsigned)r;
+    /* r11 only after the allocation: spilling a constant may use it. */
+    if (op->args[2] == op->args[1])
+        x64_mov_rr(b, true, X64_TMP_REG, u);
+    else
+        x64_ra_load_into(g, X64_TMP_REG, op->args[2]);
+    if (len >= width) {
+        x64_mov_rr(b, w, u, X64_TMP_REG);
+    } else if (pos == 0 && len == 8) {
+        x64_rr(b, X64_OPC_MOV_EbGb | X64_P_BYTE, X64_TMP_REG, u);
+    } else if (pos == 0 && len == 16) {
+        x64_rr(b, X64_OPC_MOV_EvGv | X64_P_66, X64_TMP_REG, u);
+    } else {
+        if (pos)
+            x64_shift_ri(b, w, X64_ROR, u, pos);
+        x64_shift_ri(b, w, X64_SHR, u, len);
+        x64_shift_ri(b, w, X64_SHL, u, len);
+        x64_shift_ri(b, w, X64_SHL, X64_TMP_REG, width - len);
+        x64_shift_ri(b, w, X64_SHR, X64_TMP_REG, width - len);
+        x64_alu_rr(b, w, X64_ALU_OR, u, X64_TMP_REG);
+        if (pos)
+            x64_shift_ri(b, w, X64_ROL, u, pos);
+    }
+    finish_reg(g, op->args[0], u);
+}
+
+/* (s >> pos) & mask(len), or its sign extension: shifted up to bit 63 and
+ * back down in a 64-bit register (the builder keeps pos + len <= width). */
+static void gen_extract(struct x64_gen *g, const struct ir_op *op)
+{
+    bool w = op->type == IR_I64, sign = op->opc == IR_OP_sextract;
+    unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
+    int r = copy_or_steal(g, 1, ALLOC);
+    unsigned u = (unsigned)r;
+    struct x64_buf *b = x64_cur(g);
+    if (!sign && pos == 0 && len == 8) {
+        x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, u);
+    } else if (!sign && pos == 0 && len == 16) {
+        x64_rr(b, X64_OPC_MOVZWL, u, u);
+    } else if (!sign && pos == 0 && len == 32) {
+        x64_mov_rr(b, false, u, u);
+    } else if (len < 64) {
+        if (64 - pos - len)
+            x64_shift_ri(b, true, X64_SHL, u, 64 - pos - len);
+        x64_shift_ri(b, true, sign ? X64_SAR : X64_SHR, u, 64 - len);
+        if (!w && sign)
+            x64_mov_rr(b, false, u, u);
+    }
+    finish_reg(g, op->args[0], u);
+}
+
+/* Double-width products. i32: one 64-bit imul of the extended inputs. i64:
+ * mul/imul, which take rax and write rdx:rax. */
+static void gen_mul2(struct x64_gen *g, const struct ir_op *op)
+{
+    bool sign = op->opc == IR_OP_muls2;
+    struct x64_buf *b = x64_cur(g);
+    unsigned lo = op->args[0], hi = op->args[1];
+    if (op->type == IR_I32) {
+        unsigned r = (unsigned)x64_ra_alloc(g, ALLOC), rl = (unsigned)x64_ra_alloc(g, ALLOC);
+        x64_ra_load_into(g, r, op->args[2]);
+        x64_ra_load_into(g, X64_TMP_REG, op->args[3]);
+        if (sign) {
+            x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, r, r);
+            x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, X64_TMP_REG, X64_TMP_REG);
+        }
+        x64_rr(b, X64_OPC_IMUL_GvEv | X64_P_W, r, X64_TMP_REG);
+        x64_mov_rr(b, false, rl, r);
+        x64_shift_ri(b, true, X64_SHR, r, 32);
+        x64_ra_free_dead_inputs(g);
+        x64_ra_bind(g, lo, rl);
+        x64_ra_bind(g, hi, r);
+        x64_ra_free_dead_outputs(g);
+        return;
+    }
+    x64_ra_claim(g, X64_RAX);
+    x64_ra_claim(g, X64_RDX);
+    int ry = x64_ra_operand(g, op->args[3], ALLOC & ~(1u << X64_RAX | 1u << X64_RDX));
+    x64_ra_load_into(g, X64_RAX, op->args[2]);
+    x64_rr(b, X64_OPC_GRP3 | X64_P_W, sign ? 5 : 4, (unsigned)ry);
+    x64_ra_free_dead_inputs(g);
+    x64_ra_bind(g, lo, X64_RAX);
+    x64_ra_bind(g, hi, X64_RDX);
+    x64_ra_free_dead_outputs(g);
+}
+
+/* ---- comparisons ---- */
+
+static const uint8_t cc_of[IR_COND_COUNT] = {
+    [IR_COND_EQ] = X64_CC_E,  [IR_COND_NE] = X64_CC_NE,   [IR_COND_LT] = X64_CC_L,
+    [IR_COND_GE] = X64_CC_GE, [IR_COND_LE] = X64_CC_LE,   [IR_COND_GT] = X64_CC_G,
+    [IR_COND_LTU] = X64_CC_B, [IR_COND_GEU] = X64_CC_AE,  [IR_COND_LEU] = X64_CC_BE,
+    [IR_COND_GTU] = X64_CC_A, [IR_COND_TSTEQ] = X64_CC_E, [IR_COND_TSTNE] = X64_CC_NE,
+};
+
+/* The condition with its operands swapped. */
+static const uint8_t cond_swapped[IR_COND_COUNT] = {
+    [IR_COND_NEVER] = IR_COND_NEVER, [IR_COND_ALWAYS] = IR_COND_ALWAYS, [IR_COND_EQ] = IR_COND_EQ,
+    [IR_COND_NE] = IR_COND_NE,       [IR_COND_LT] = IR_COND_GT,         [IR_COND_GE] = IR_COND_LE,
+    [IR_COND_LE] = IR_COND_GE,       [IR_COND_GT] = IR_COND_LT,         [IR_COND_LTU] = IR_COND_GTU,
+    [IR_COND_GEU] = IR_COND_LEU,     [IR_COND_LEU] = IR_COND_GEU,       [IR_COND_GTU] = IR_COND_LTU,
+    [IR_COND_TSTEQ] = IR_COND_TSTEQ, [IR_COND_TSTNE] = IR_COND_TSTNE,
+};
+
+/* A compare whose operands are in registers (or an immediate) before any
+ * flag-setting instruction is emitted. */
+struct cmp_plan {
+    bool w, test, is_imm;
+    int rx, ry;
+    int64_t imm;
+    unsigned cc;
+};
+
+static struct cmp_plan plan_cmp(struct x64_gen *g, bool w, enum ir_cond c, unsigned x, unsigned y)
+{
+    uint64_t v;
+    if (x64_ra_const(g, x, &v) && !x64_ra_const(g, y, &v)) {
+        unsigned s = x;
+        x = y;
+        y = s;
+        c = (enum ir_cond)cond_swapped[c];
+    }
+    struct cmp_plan p = {.w = w, .test = c == IR_COND_TSTEQ || c == IR_COND_TSTNE, .ry = -1};
+    p.cc = cc_of[c];
+    p.is_imm = imm_operand(g, y, w, &p.imm);
+    p.rx = x64_ra_operand(g, x, ALLOC);
+    if (!p.is_imm)
+        p.ry = x64_ra_operand(g, y, ALLOC);
+    return p;
+}
+
+static void emit_cmp(struct x64_gen *g, const struct cmp_plan *p)
+{
+    struct x64_buf *b = x64_cur(g);
+    unsigned rx = (unsigned)p->rx;
+    if (!p->is_imm) {
+        if (p->test)
+            x64_rr(b, X64_OPC_TEST_EvGv | x64_w(p->w), (unsigned)p->ry, rx);
+        else
+            x64_alu_rr(b, p->w, X64_ALU_CMP, rx, (unsigned)p->ry);
+    } else if (p->test) {
+        x64_rr(b, X64_OPC_GRP3 | x64_w(p->w), 0, rx);
+        x64_u32(b, (uint32_t)p->imm);
+    } else if (p->imm == 0) {
+        x64_rr(b, X64_OPC_TEST_EvGv | x64_w(p->w), rx, rx);
+    } else {
+        x64_alu_ri(b, p->w, X64_ALU_CMP, rx, p->imm);
+    }
+}
+
+static void gen_setcond(struct x64_gen *g, const struct ir_op *op)
+{
+    enum ir_cond c = (enum ir_cond)op->cargs[0];
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        x64_ra_free_dead_inputs(g);
+        x64_ra_bind_const(g, op->args[0], c == IR_COND_ALWAYS);
+        x64_ra_free_dead_outputs(g);
+        return;
+    }
+    struct cmp_plan p = plan_cmp(g, op->type == IR_I64, c, op->args[1], op->args[2]);
+    int r = x64_ra_alloc(g, ALLOC);
+    struct x64_buf *b = x64_cur(g);
+    emit_cmp(g, &p);
+    x64_rr(b, (X64_OPC_SETCC + p.cc) | X64_P_BYTE, 0, (unsigned)r);
+    x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, (unsigned)r, (unsigned)r);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+static void gen_movcond(struct x64_gen *g, const struct ir_op *op)
+{
+    enum ir_cond c = (enum ir_cond)op->cargs[0];
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        unsigned arg = c == IR_COND_ALWAYS ? 3 : 4;
+        finish_reg(g, op->args[0], (unsigned)copy_or_steal(g, arg, ALLOC));
+        return;
+    }
+    bool w = op->type == IR_I64;
+    int rt = x64_ra_operand(g, op->args[3], ALLOC);
+    struct cmp_plan p = plan_cmp(g, w, c, op->args[1], op->args[2]);
+    int r = copy_or_steal(g, 4, ALLOC);
+    emit_cmp(g, &p);
+    x64_rr(x64_cur(g), (X64_OPC_CMOVCC + p.cc) | x64_w(w), (unsigned)r, (unsigned)rt);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+/* ---- control flow inside the block ---- */
+
+static void gen_br(struct x64_gen *g, const struct ir_op *op)
+{
+    x64_ra_bb_end(g);
+    x64_jump(g, -1, (unsigned)op->cargs[0]);
+}
+
+static void gen_brcond(struct x64_gen *g, const struct ir_op *op)
+{
+    enum ir_cond c = (enum ir_cond)op->cargs[0];
+    uint64_t a, bv;
+    unsigned x = op->args[0], y = op->args[1];
+    if (x64_ra_const(g, x, &a) && x64_ra_const(g, y, &bv))
+        c = ir_eval_cond(c, (enum ir_type)op->type, a, bv) ? IR_COND_ALWAYS : IR_COND_NEVER;
+    if (c == IR_COND_NEVER) {
+        x64_ra_free_dead_inputs(g);
+        return;
+    }
+    if (c == IR_COND_ALWAYS) {
+        x64_ra_bb_end(g);
+        x64_jump(g, -1, (unsigned)op->cargs[1]);
+        x64_ra_free_dead_inputs(g);
+        return;
+    }
+    struct cmp_plan p = plan_cmp(g, op->type == IR_I64, c, x, y);
+    x64_ra_bb_end(g);
+    emit_cmp(g, &p);
+    x64_jump(g, (int)p.cc, (unsigned)op->cargs[1]);
+    x64_ra_free_dead_inputs(g);
+}
+
+static void gen_set_label(struct x64_gen *g, const struct ir_op *op)
+{
+    if (g->reachable)
+        x64_ra_bb_end(g);
+    x64_bind_label(g, (unsigned)op->cargs[0]);
+    x64_ra_label(g);
+}
+
+/* ---- env fields ---- */
+
+/* Globals backed by env bytes [off, off + size): in env before the access;
+ * dropped from registers after a store. */
+static void env_overlap(struct x64_gen *g, uint64_t off, unsigned size, bool store)
+{
+    for (unsigned t = 0; t < g->env->nglobals; t++) {
+        if (!ir_global_overlaps(g->env, t, off, size))
+            continue;
+        if (store)
+            x64_ra_forget_global(g, t);
+        else
+            x64_ra_sync(g, t);
+    }
+}
+
+/* dst = memory or register src extended as memop says for type t
+ * (ir_eval_load_ext). base X64_NOREG: src is a register. */
+static void emit_load_ext(struct x64_buf *b, enum ir_type t, unsigned memop, unsigned dst,
+                          unsigned src, unsigned base, int32_t disp)
+{
+    bool w = t == IR_I64, sign = ir_memop_signed(memop);
+    unsigned size = ir_memop_size(memop), opc;
+    switch (size) {
+    case IR_MO_8: opc = (sign ? X64_OPC_MOVSBL | x64_w(w) : X64_OPC_MOVZBL) | X64_P_BYTE; break;
+    case IR_MO_16: opc = sign ? X64_OPC_MOVSWL | x64_w(w) : X64_OPC_MOVZWL; break;
+    case IR_MO_32: opc = sign && w ? X64_OPC_MOVSLQ | X64_P_W : X64_OPC_MOV_GvEv; break;
+    default: opc = X64_OPC_MOV_GvEv | x64_w(w); break;
+    }
+    if (base == X64_NOREG)
+        x64_rr(b, opc, dst, src);
+    else
+        x64_rm(b, opc, dst, base, disp);
+}
+
+static void emit_store(struct x64_buf *b, unsigned size, unsigned src, unsigned base, int32_t disp)
+{
+    static const unsigned opc[4] = {X64_OPC_MOV_EbGb | X64_P_BYTE, X64_OPC_MOV_EvGv | X64_P_66,
+                                    X64_OPC_MOV_EvGv, X64_OPC_MOV_EvGv | X64_P_W};
+    x64_rm(b, opc[size], src, base, disp);
+}
+
+static void gen_ld(struct x64_gen *g, const struct ir_op *op)
+{
+    unsigned memop = (unsigned)op->cargs[1];
+    env_overlap(g, op->cargs[0], 1u << ir_memop_size(memop), false);
+    int r = x64_ra_alloc(g, ALLOC);
+    emit_load_ext(x64_cur(g), (enum ir_type)op->type, memop, (unsigned)r, 0, X64_ENV_REG,
+                  (int32_t)op->cargs[0]);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+static void gen_st(struct x64_gen *g, const struct ir_op *op)
+{
+    unsigned size = ir_memop_size((unsigned)op->cargs[1]);
+    int32_t off = (int32_t)op->cargs[0];
+    int r = x64_ra_operand(g, op->args[0], ALLOC);
+    env_overlap(g, op->cargs[0], 1u << size, false);
+    emit_store(x64_cur(g), size, (unsigned)r, X64_ENV_REG, off);
+    env_overlap(g, op->cargs[0], 1u << size, true);
+    x64_ra_free_dead_inputs(g);
+}
+
+/* ---- calls ---- */
+
+static void record_site(struct x64_gen *g)
+{
+    unsigned i = (unsigned)(g->op - g->b->ops);
+    g->site_sec[i] = (int8_t)g->sec;
+    g->site_off[i] = (uint32_t)x64_cur(g)->len;
+}
+
+/* rax (a call's result) into the output: canonical for its type. */
+static void bind_result(struct x64_gen *g, const struct ir_op *op, bool ret32)
+{
+    if (ret32 || op->type == IR_I32)
+        x64_mov_rr(x64_cur(g), false, X64_RAX, X64_RAX);
+    x64_ra_claim(g, X64_RAX);
+    finish_reg(g, op->args[0], X64_RAX);
+}
+
+static void gen_call(struct x64_gen *g, const struct ir_op *op)
+{
+    const struct ir_helper *h = &g->env->helpers[op->cargs[0]];
+    bool raise = ir_op_may_raise(g->b, op), writes = ir_op_writes_globals(g->b, op);
+    if (raise || writes || ir_op_reads_globals(g->b, op))
+        x64_ra_sync_globals(g);
+    x64_ra_free_caller_saved(g);
+    for (unsigned i = 0; i < op->nin; i++)
+        x64_ra_load_into(g, abi_args[i], in_t(op, i));
+    x64_call_abs(g, (const void *)h->fn);
+    if (raise)
+        record_site(g);
+    if (writes)
+        x64_ra_forget_globals(g);
+    if (op->nout)
+        bind_result(g, op, h->ret == IR_HT_I32);
+    else
+        x64_ra_free_dead_inputs(g);
+}
+
+/* Guest memory through the registered callbacks: load(opaque, env, addr,
+ * memop), store(opaque, env, addr, val, memop). */
+static void gen_guest_call(struct x64_gen *g, const struct ir_op *op)
+{
+    bool load = op->opc == IR_OP_guest_ld;
+    unsigned memop = (unsigned)op->cargs[0];
+    const struct ir_mem_ops *mem = &g->env->mem;
+    struct x64_buf *b = x64_cur(g);
+    x64_ra_sync_globals(g);
+    x64_ra_free_caller_saved(g);
+    x64_mov_ri(b, true, X64_RDI, (uintptr_t)mem->opaque);
+    x64_mov_rr(b, true, X64_RSI, X64_ENV_REG);
+    x64_ra_load_into(g, X64_RDX, op->args[1]);
+    if (!load)
+        x64_ra_load_into(g, X64_RCX, op->args[0]);
+    x64_mov_ri(b, false, load ? X64_RCX : X64_R8, memop);
+    x64_call_abs(g, load ? (const void *)mem->load : (const void *)mem->store);
+    record_site(g);
+    if (!load) {
+        x64_ra_free_dead_inputs(g);
+        return;
+    }
+    emit_load_ext(x64_cur(g), (enum ir_type)op->type, memop, X64_RAX, X64_RAX, X64_NOREG, 0);
+    x64_ra_claim(g, X64_RAX);
+    finish_reg(g, op->args[0], X64_RAX);
+}
+
+/* ---- guest memory: inline TLB fast path (ir.h struct ir_tlb) ---- */
+
+static const uint8_t caller_saved_list[8] = {X64_RAX, X64_RCX, X64_RDX, X64_RSI,
+                                             X64_RDI, X64_R8,  X64_R9,  X64_R10};
+
+/* Registers the slow path must preserve: every caller-saved one in use. */
+static uint32_t live_caller_saved(const struct x64_gen *g, int except)
+{
+    uint32_t m = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned r = caller_saved_list[i];
+        if ((int)r != except && (g->reg_temp[r] >= 0 || (g->locked >> r & 1)))
+            m |= 1u << i;
+    }
+    return m;
+}
+
+static void save_regs(struct x64_buf *b, uint32_t m, bool restore)
+{
+    for (unsigned i = 0; i < 8; i++)
+        if (m >> i & 1)
+            x64_rm(b, (restore ? X64_OPC_MOV_GvEv : X64_OPC_MOV_EvGv) | X64_P_W,
+                   caller_saved_list[i], X64_RSP, 8 * (int32_t)i);
+}
+
+/* An argument of the slow-path call from a register that may already have
+ * been overwritten by another argument: read its saved copy then. */
+static void slow_arg(struct x64_buf *b, unsigned dst, unsigned src, uint32_t saved)
+{
+    for (unsigned i = 0; i < 8; i++)
+        if (caller_saved_list[i] == src && (saved >> i & 1)) {
+            x64_rm(b, X64_OPC_MOV_GvEv | X64_P_W, dst, X64_RSP, 8 * (int32_t)i);
+            return;
+        }
+    x64_mov_rr(b, true, dst, src);
+}
+
+/* The out-of-line slow path: globals to env, caller-saved registers saved,
+ * the callback called (its restore site), the result loaded, back. */
+static void emit_slow_path(struct x64_gen *g, const struct ir_op *op, unsigned ra, unsigned rv,
+                           int rd, unsigned entry, unsigned done)
+{
+    bool load = op->opc == IR_OP_guest_ld;
+    unsigned memop = (unsigned)op->cargs[0];
+    const struct ir_mem_ops *mem = &g->env->mem;
+    g->sec = X64_SEC_COLD;
+    struct x64_buf *b = x64_cur(g);
+    x64_bind_label(g, entry);
+    for (unsigned t = 0; t < g->env->nglobals; t++)
+        if (!g->ts[t].mem_ok)
+            x64_ra_store_value(g, t);
+    uint32_t saved = live_caller_saved(g, rd);
+    save_regs(b, saved, false);
+    slow_arg(b, X64_RDX, ra, saved);
+    if (!load)
+        slow_arg(b, X64_RCX, rv, saved);
+    x64_mov_ri(b, true, X64_RDI, (uintptr_t)mem->opaque);
+    x64_mov_rr(b, true, X64_RSI, X64_ENV_REG);
+    x64_mov_ri(b, false, load ? X64_RCX : X64_R8, memop);
+    x64_call_abs(g, load ? (const void *)mem->load : (const void *)mem->store);
+    record_site(g);
+    if (load)
+        emit_load_ext(b, (enum ir_type)op->type, memop, (unsigned)rd, X64_RAX, X64_NOREG, 0);
+    save_regs(b, saved, true);
+    x64_jump(g, -1, done);
+    g->sec = X64_SEC_MAIN;
+}
+
+static void gen_guest_tlb(struct x64_gen *g, const struct ir_op *op)
+{
+    const struct ir_tlb *tlb = g->tlb;
+    bool load = op->opc == IR_OP_guest_ld;
+    unsigned memop = (unsigned)op->cargs[0], size = ir_memop_size(memop);
+    int32_t ofs = (int32_t)(tlb->offset + ir_memop_mmu(memop) * tlb->table_stride);
+    unsigned ra = (unsigned)x64_ra_operand(g, op->args[1], ALLOC);
+    unsigned rv = load ? 0 : (unsigned)x64_ra_operand(g, op->args[0], ALLOC);
+    int rd = load ? x64_ra_alloc(g, ALLOC) : -1;
+    unsigned t0 = (unsigned)x64_ra_alloc(g, ALLOC), t1 = X64_TMP_REG;
+    unsigned slow = x64_new_label(g), done = x64_new_label(g);
+    struct x64_buf *b = x64_cur(g);
+    x64_mov_rr(b, true, t0, ra);
+    x64_shift_ri(b, true, X64_SHR, t0, tlb->page_bits - tlb->entry_bits);
+    x64_alu_ri(b, false, X64_ALU_AND, t0,
+               (int64_t)(((1u << tlb->index_bits) - 1) << tlb->entry_bits));
+    x64_rm(b, X64_OPC_LEA | X64_P_W, t1, ra, (int32_t)(1u << size) - 1);
+    x64_alu_ri(b, true, X64_ALU_AND, t1, -(int64_t)(1ull << tlb->page_bits));
+    x64_rm_sib(b, (X64_OPC_ALU_GvEv + 8 * X64_ALU_CMP) | X64_P_W, t1, X64_ENV_REG, t0, 0,
+               ofs + (load ? tlb->read_tag : tlb->write_tag));
+    x64_jump(g, X64_CC_NE, slow);
+    x64_rm_sib(b, X64_OPC_MOV_GvEv | X64_P_W, t1, X64_ENV_REG, t0, 0, ofs + tlb->addend);
+    x64_alu_rr(b, true, X64_ALU_ADD, t1, ra);
+    if (load)
+        emit_load_ext(b, (enum ir_type)op->type, memop, (unsigned)rd, 0, t1, 0);
+    else
+        emit_store(b, size, rv, t1, 0);
+    x64_bind_label(g, done);
+    emit_slow_path(g, op, ra, rv, rd, slow, done);
+    if (load)
+        finish_reg(g, op->args[0], (unsigned)rd);
+    else
+        x64_ra_free_dead_inputs(g);
+}
+
+static void gen_guest(struct x64_gen *g, const struct ir_op *op)
+{
+    const struct ir_tlb *tlb = g->tlb;
+    if (tlb && ir_memop_mmu((unsigned)op->cargs[0]) < tlb->nmmu)
+        gen_guest_tlb(g, op);
+    else
+        gen_guest_call(g, op);
+}
+
+/* ---- block exits ---- */
+
+void x64_gen_exit(struct x64_gen *g, unsigned tag, bool value_from_temp, uint64_t value)
+{
+    struct x64_buf *b = x64_cur(g);
+    x64_ra_sync_globals(g);
+    if (value_from_temp)
+        x64_ra_load_into(g, X64_RAX, (unsigned)value);
+    else
+        x64_mov_ri(b, true, X64_RAX, value);
+    x64_mov_ri(b, true, X64_RDX, g->tb | tag);
+    x64_jump_abs(g, g->epilogue);
+}
+
+static void gen_exit_tb(struct x64_gen *g, const struct ir_op *op)
+{
+    x64_gen_exit(g, X64_EXIT_RETURN, false, op->cargs[0]);
+}
+
+static void gen_goto_ptr(struct x64_gen *g, const struct ir_op *op)
+{
+    x64_gen_exit(g, X64_EXIT_LOOKUP, true, op->args[0]);
+}
+
+/* A jmp rel32 whose rel32 is 4-byte aligned, so that patching it is one
+ * atomic store; it first jumps to the exit right after it. */
+static void gen_goto_tb(struct x64_gen *g, const struct ir_op *op)
+{
+    unsigned slot = (unsigned)op->cargs[0] & 1;
+    struct x64_buf *b = x64_cur(g);
+    x64_ra_sync_globals(g);
+    x64_nops(b, (unsigned)(3 - (b->len & 3)));
+    g->jmp_off[slot] = (uint32_t)b->len;
+    x64_byte(b, 0xe9);
+    x64_u32(b, 0);
+    x64_mov_ri(b, true, X64_RDX, g->tb | X64_EXIT_GOTO_TB | (slot ? X64_EXIT_SLOT1 : 0));
+    x64_jump_abs(g, g->epilogue);
+}
+
+static void gen_nothing(struct x64_gen *g, const struct ir_op *op)
+{
+    (void)g, (void)op;
+}
+
+typedef void (*gen_fn)(struct x64_gen *g, const struct ir_op *op);
+
+static const gen_fn gen_table[IR_OP_COUNT] = {
+    [IR_OP_mov] = gen_mov,
+    [IR_OP_movi] = gen_movi,
+    [IR_OP_add] = gen_alu,
+    [IR_OP_sub] = gen_alu,
+    [IR_OP_and] = gen_alu,
+    [IR_OP_or] = gen_alu,
+    [IR_OP_xor] = gen_alu,
+    [IR_OP_mul] = gen_mul,
+    [IR_OP_mulu2] = gen_mul2,
+    [IR_OP_muls2] = gen_mul2,
+    [IR_OP_not] = gen_unary,
+    [IR_OP_neg] = gen_unary,
+    [IR_OP_bswap] = gen_unary,
+    [IR_OP_shl] = gen_shift,
+    [IR_OP_shr] = gen_shift,
+    [IR_OP_sar] = gen_shift,
+    [IR_OP_rotl] = gen_shift,
+    [IR_OP_rotr] = gen_shift,
+    [IR_OP_ext8s] = gen_ext,
+    [IR_OP_ext8u] = gen_ext,
+    [IR_OP_ext16s] = gen_ext,
+    [IR_OP_ext16u] = gen_ext,
+    [IR_OP_ext32s] = gen_ext,
+    [IR_OP_ext32u] = gen_ext,
+    [IR_OP_extu_i32_i64] = gen_ext,
+    [IR_OP_exts_i32_i64] = gen_ext,
+    [IR_OP_extrl_i64_i32] = gen_ext,
+    [IR_OP_extrh_i64_i32] = gen_ext,
+    [IR_OP_deposit] = gen_deposit,
+    [IR_OP_extract] = gen_extract,
+    [IR_OP_sextract] = gen_extract,
+    [IR_OP_setcond] = gen_setcond,
+    [IR_OP_movcond] = gen_movcond,
+    [IR_OP_set_label] = gen_set_label,
+    [IR_OP_br] = gen_br,
+    [IR_OP_brcond] = gen_brcond,
+    [IR_OP_ld] = gen_ld,
+    [IR_OP_st] = gen_st,
+    [IR_OP_guest_ld] = gen_guest,
+    [IR_OP_guest_st] = gen_guest,
+    [IR_OP_call] = gen_call,
+    [IR_OP_insn_start] = gen_nothing,
+    [IR_OP_goto_tb] = gen_goto_tb,
+    [IR_OP_goto_ptr] = gen_goto_ptr,
+    [IR_OP_exit_tb] = gen_exit_tb,
+};
+
+bool x64_gen_op(struct x64_gen *g, const struct ir_op *op)
+{
+    g->op = op;
+    if (op->opc >= IR_OP_COUNT || !gen_table[op->opc])
+        return false;
+    if (!fold(g, op))
+        gen_table[op->opc](g, op);
+    x64_ra_end_op(g);
+    return true;
+}
