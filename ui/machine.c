@@ -36,6 +36,21 @@ struct vm {
     int status;
 };
 
+/* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
+ * reads the vector from the PIC. */
+static void cpu_intr_line(void *opaque, int n, int level)
+{
+    struct vm *vm = opaque;
+    (void)n;
+    cpu_set_irq(vm->cpu, level != 0);
+}
+
+static uint8_t cpu_intack(void *opaque)
+{
+    struct vm *vm = opaque;
+    return pc_interrupt_ack(vm->pc);
+}
+
 static void guest_exit(void *opaque, int status)
 {
     struct vm *vm = opaque;
@@ -360,6 +375,8 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         snprintf(err, errlen, "cannot create the CPU");
         return false;
     }
+    cpu_set_intack(vm->cpu, cpu_intack, vm);
+    irq_connect(&vm->pc->cpu_intr, cpu_intr_line, vm, 0);
     vm->serial[0].input = serial0_input;
     vm->serial[0].input_opaque = vm;
     vm->serial[1].input = serial1_input;
