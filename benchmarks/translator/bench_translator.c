@@ -1,7 +1,8 @@
 /* Translator micro-benchmark: IR ops per second built, optimized, and run on
- * the interpreter backend, for blocks shaped like lifted x86 code (ALU with
- * lazy flags and partial registers, guest memory, helper calls). Run by
- * benchmarks/translator/run.sh; figures only, never a pass/fail test. */
+ * the interpreter and the x86-64 backend (with their ratio), for blocks shaped
+ * like lifted x86 code (ALU with lazy flags and partial registers, guest
+ * memory through callbacks or an inline TLB, helper calls, an in-block loop).
+ * Run by benchmarks/translator/run.sh; figures only, never a pass/fail test. */
 #include "translator/translator.h"
 
 #include <stddef.h>
@@ -10,9 +11,17 @@
 #include <string.h>
 #include <time.h>
 
+/* A TLB entry laid out like softmmu/tlb.h's. */
+struct bench_tlb_entry {
+    uint64_t tag[3];
+    uint64_t addend;
+};
+#define BENCH_TLB_BITS 8
+
 struct bench_state {
     uint32_t reg[8];
     uint32_t cc_dst, cc_src, cc_op, eip;
+    struct bench_tlb_entry tlb[1u << BENCH_TLB_BITS];
 };
 
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI, CC_DST, CC_SRC, CC_OP, EIP, NG };
@@ -114,15 +123,36 @@ static void lift_helper(struct ir_block *b, unsigned i)
         ir_call(b, 1, f, 3, (ir_tmp[]){ir_env_ptr(b), ir_const_i32(b, 0x80), f});
 }
 
+/* loop: a counted loop of ALU work over registers, 64 iterations per run. */
+static void lift_loop(struct ir_block *b, unsigned i)
+{
+    if (i)
+        return;
+    ir_tmp n = ir_new_i32(b);
+    ir_label top = ir_new_label(b);
+    ir_movi(b, n, 64);
+    ir_set_label(b, top);
+    for (unsigned k = 0; k < 4; k++) {
+        ir_tmp d = ir_global(b, k), s = ir_global(b, k + 4);
+        ir_add(b, d, d, s);
+        ir_xori(b, s, s, 0x55 + k);
+        ir_rotl(b, d, d, ir_const_i32(b, k + 1));
+    }
+    ir_subi(b, n, n, 1);
+    ir_brcondi(b, IR_COND_NE, n, 0, top);
+}
+
 struct shape {
     const char *name;
     void (*lift)(struct ir_block *b, unsigned i);
     unsigned insns;
+    bool tlb;            /* guest memory through the inline TLB fast path */
+    unsigned loop_iters; /* the ops from its label to its branch run this often */
 };
 static const struct shape shapes[] = {
-    {"alu", lift_alu, 12},
-    {"mem", lift_mem, 12},
-    {"helper", lift_helper, 12},
+    {"alu", lift_alu, 12, false, 0},    {"mem", lift_mem, 12, false, 0},
+    {"mem-tlb", lift_mem, 12, true, 0}, {"helper", lift_helper, 12, false, 0},
+    {"loop", lift_loop, 1, false, 64},
 };
 
 static double now(void)
@@ -145,9 +175,56 @@ static void build(struct ir_block *b, const struct shape *s)
 #define ROUNDS   3 /* best of: the machine is shared */
 
 struct rates {
-    double build, opt, run, commit;
+    double build, opt, run[2], commit[2];
     unsigned ops_in, ops_out;
 };
+
+static const struct tb_backend *bench_backend(unsigned i)
+{
+    return translator_backend_by_name(i ? "x86_64" : "interp");
+}
+
+/* Executed IR ops per second, and blocks translated per second, on one backend. */
+static void measure_backend(const struct ir_env *env, const struct ir_block *b, unsigned ops_run,
+                            const struct tb_backend *be, double *run, double *commit)
+{
+    struct translator_config cfg = {.env = env, .backend = be};
+    struct translator *t = translator_new(&cfg);
+    struct ir_block *tb_b = translator_block(t);
+    ir_block_copy(tb_b, b);
+    struct tb_key key = {0x1000, 0, 0};
+    struct tb *tb = translator_commit(t, 0x1000, &key, 64, TB_NO_PAGE);
+    static struct bench_state st;
+    st = (struct bench_state){{1, 2, 3, 4, 0x100, 0x200, 5, 6}, 0, 0, 0, 0, {{{0}, 0}}};
+    for (unsigned i = 0; i < (1u << BENCH_TLB_BITS); i++) {
+        uint64_t page = (uint64_t)i << 12;
+        st.tlb[i].tag[0] = st.tlb[i].tag[1] = i < 16 ? page : ~0ull;
+        st.tlb[i].tag[2] = ~0ull;
+        st.tlb[i].addend = (uintptr_t)guest_ram;
+    }
+    unsigned long long ops = 0;
+    double t0 = now(), dt;
+    do {
+        for (int k = 0; k < 1000; k++) {
+            translator_exec(t, tb, &st);
+            ops += ops_run;
+        }
+    } while ((dt = now() - t0) < MIN_TIME);
+    *run = ops / dt;
+
+    unsigned long long blocks = 0;
+    t0 = now();
+    do {
+        for (int k = 0; k < 200; k++, blocks++) {
+            struct ir_block *nb = translator_block(t);
+            ir_block_copy(nb, b);
+            key.phys_pc = 0x1000 + 64 * (blocks % 100000);
+            translator_commit(t, key.phys_pc, &key, 64, TB_NO_PAGE);
+        }
+    } while ((dt = now() - t0) < MIN_TIME);
+    *commit = blocks / dt;
+    translator_free(t);
+}
 
 static void measure(const struct ir_env *env, const struct shape *s, struct rates *r)
 {
@@ -163,8 +240,8 @@ static void measure(const struct ir_env *env, const struct shape *s, struct rate
             ops += b.nops;
         }
     } while ((dt = now() - t0) < MIN_TIME);
-    double build_rate = ops / dt;
-    unsigned ops_in = b.nops;
+    r->build = ops / dt;
+    r->ops_in = b.nops;
 
     ops = 0;
     t0 = now();
@@ -175,40 +252,21 @@ static void measure(const struct ir_env *env, const struct shape *s, struct rate
             translator_optimize(&work);
         }
     } while ((dt = now() - t0) < MIN_TIME);
-    double opt_rate = ops / dt;
-    unsigned ops_out = work.nops;
+    r->opt = ops / dt;
+    r->ops_out = work.nops;
+    unsigned ops_run = work.nops, label = 0;
+    for (unsigned i = 0; i < work.nops && s->loop_iters; i++) {
+        if (work.ops[i].opc == IR_OP_set_label)
+            label = i;
+        if (work.ops[i].opc == IR_OP_brcond)
+            ops_run += (i - label) * (s->loop_iters - 1);
+    }
 
-    struct translator_config cfg = {.env = env, .backend = &tb_backend_interp};
-    struct translator *t = translator_new(&cfg);
-    struct ir_block *tb_b = translator_block(t);
-    ir_block_copy(tb_b, &b);
-    struct tb_key key = {0x1000, 0, 0};
-    struct tb *tb = translator_commit(t, 0x1000, &key, 64, TB_NO_PAGE);
-    struct bench_state st = {{1, 2, 3, 4, 0x100, 0x200, 5, 6}, 0, 0, 0, 0};
-    ops = 0;
-    t0 = now();
-    do {
-        for (int k = 0; k < 1000; k++) {
-            translator_exec(t, tb, &st);
-            ops += tb->tc_size ? ops_out : 0;
-        }
-    } while ((dt = now() - t0) < MIN_TIME);
-    double run_rate = ops / dt;
-
-    unsigned long long blocks = 0;
-    t0 = now();
-    do {
-        for (int k = 0; k < 200; k++, blocks++) {
-            struct ir_block *nb = translator_block(t);
-            ir_block_copy(nb, &b);
-            key.phys_pc = 0x1000 + 64 * (blocks % 100000);
-            translator_commit(t, key.phys_pc, &key, 64, TB_NO_PAGE);
-        }
-    } while ((dt = now() - t0) < MIN_TIME);
-    double commit_rate = blocks / dt;
-    translator_free(t);
-
-    *r = (struct rates){build_rate, opt_rate, run_rate, commit_rate, ops_in, ops_out};
+    for (unsigned i = 0; i < 2; i++) {
+        r->run[i] = r->commit[i] = 0;
+        if (bench_backend(i))
+            measure_backend(env, &b, ops_run, bench_backend(i), &r->run[i], &r->commit[i]);
+    }
     ir_block_destroy(&b);
     ir_block_destroy(&work);
 }
@@ -223,25 +281,39 @@ static void bench_shape(const struct ir_env *env, const struct shape *s)
     struct rates best = {0}, r;
     for (int i = 0; i < ROUNDS; i++) {
         measure(env, s, &r);
-        best = (struct rates){max(best.build, r.build),
-                              max(best.opt, r.opt),
-                              max(best.run, r.run),
-                              max(best.commit, r.commit),
-                              r.ops_in,
-                              r.ops_out};
+        best.build = max(best.build, r.build);
+        best.opt = max(best.opt, r.opt);
+        for (unsigned k = 0; k < 2; k++) {
+            best.run[k] = max(best.run[k], r.run[k]);
+            best.commit[k] = max(best.commit[k], r.commit[k]);
+        }
+        best.ops_in = r.ops_in;
+        best.ops_out = r.ops_out;
     }
-    printf("%-7s %4u -> %3u ops  built %7.1f M ops/s  optimized %6.1f M ops/s  "
-           "interpreted %6.1f M ops/s  translated %7.0f blocks/s\n",
-           s->name, best.ops_in, best.ops_out, best.build / 1e6, best.opt / 1e6, best.run / 1e6,
-           best.commit);
+    printf("%-7s %4u -> %3u  %7.1f %7.1f  %7.1f %8.1f %6.1fx  %7.0f %7.0f\n", s->name, best.ops_in,
+           best.ops_out, best.build / 1e6, best.opt / 1e6, best.run[0] / 1e6, best.run[1] / 1e6,
+           best.run[0] > 0 ? best.run[1] / best.run[0] : 0, best.commit[0], best.commit[1]);
 }
 
 int main(void)
 {
-    struct ir_env env = {globals, NG, helpers, 2, {mem_load, mem_store, NULL}};
-    printf("translator benchmark (interpreter backend; ops counted after optimization "
-           "when interpreted)\n");
+    struct ir_env env = {globals, NG, helpers, 2, {mem_load, mem_store, NULL}, {0}};
+    struct ir_env env_tlb = env;
+    env_tlb.tlb = (struct ir_tlb){
+        .offset = offsetof(struct bench_state, tlb),
+        .table_stride = sizeof(((struct bench_state *)0)->tlb),
+        .nmmu = 1,
+        .index_bits = BENCH_TLB_BITS,
+        .entry_bits = 5,
+        .page_bits = 12,
+        .read_tag = 0,
+        .write_tag = 8,
+        .addend = 24,
+    };
+    printf("translator benchmark: M IR ops/s (executed ops, after optimization) and blocks/s\n");
+    printf("%-7s %11s  %7s %7s  %7s %8s %7s  %7s %7s\n", "shape", "ops in->out", "built", "optim.",
+           "interp", "x86_64", "ratio", "tr/s int", "tr/s x86");
     for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
-        bench_shape(&env, &shapes[i]);
+        bench_shape(shapes[i].tlb ? &env_tlb : &env, &shapes[i]);
     return 0;
 }
