@@ -15,6 +15,7 @@
 #define VGA_WINDOW_SIZE 0x20000
 #define VGA_PRIORITY    1
 #define LFB_PRIORITY    2 /* over the BAR's MMIO fallback */
+#define PCI_ROM_BAR     0x30
 
 static uint64_t port_read(void *opaque, uint64_t offset, unsigned size)
 {
@@ -114,6 +115,9 @@ bool vga_init(struct vga *s, struct mmu_phys_space *mem, struct mmu_io_space *io
 
 void vga_free(struct vga *s)
 {
+    if (s->rom_region)
+        mmu_region_unmap(s->rom_region);
+    s->rom_region = NULL;
     if (s->lfb)
         mmu_region_unmap(s->lfb);
     s->lfb = NULL;
@@ -166,12 +170,52 @@ static void lfb_follow_bar(struct vga *s)
     }
 }
 
+/* The expansion ROM BAR (PCI 2.3 §6.2.5.2): SeaBIOS copies the VGA BIOS from
+ * it and runs it with the device's bus/device/function, which the VGA BIOS
+ * needs to find the framebuffer BAR. */
+static void rom_follow_bar(struct vga *s)
+{
+    uint32_t v = pci_get_long(s->pci.config + PCI_ROM_BAR);
+    bool on = (v & 1) && (pci_get_word(s->pci.config + PCI_COMMAND) & PCI_COMMAND_MEMORY);
+    uint32_t at = on ? v & ~(uint32_t)(s->rom_bar_size - 1) : 0;
+    if (at == s->rom_base)
+        return;
+    if (s->rom_region)
+        mmu_region_unmap(s->rom_region);
+    s->rom_region = NULL;
+    s->rom_base = at;
+    if (at) {
+        s->rom_region = mmu_phys_map_rom(s->mem, at, s->rom_bar_size, s->rom, LFB_PRIORITY);
+        if (!s->rom_region)
+            log_mask_printf(LOG_GUEST_ERRORS, "vga: ROM BAR at %#x not mapped\n", at);
+    }
+}
+
 static void pci_config_written(struct pci_device *d, uint32_t addr, uint32_t val, unsigned size)
 {
     (void)addr;
     (void)val;
     (void)size;
-    lfb_follow_bar((struct vga *)((char *)d - offsetof(struct vga, pci)));
+    struct vga *s = (struct vga *)((char *)d - offsetof(struct vga, pci));
+    lfb_follow_bar(s);
+    if (s->rom_bar_size)
+        rom_follow_bar(s);
+}
+
+/* Pads the loaded ROM to the power-of-two size of its BAR. */
+static bool declare_rom_bar(struct vga *s)
+{
+    uint32_t size = 2048;
+    while (size < s->rom_size)
+        size <<= 1;
+    uint8_t *p = realloc(s->rom, size);
+    if (!p)
+        return false;
+    memset(p + s->rom_size, 0, size - s->rom_size);
+    s->rom = p;
+    s->rom_bar_size = size;
+    pci_set_long(s->pci.wmask + PCI_ROM_BAR, ~(size - 1) | 1);
+    return true;
 }
 
 bool vga_register_pci(struct vga *s, struct pci_bus *bus, uint8_t devfn)
@@ -181,6 +225,8 @@ bool vga_register_pci(struct vga *s, struct pci_bus *bus, uint8_t devfn)
     pci_declare_bar(&s->pci, 0, VBE_LFB_SIZE, false, &lfb_ops, s);
     s->pci.config[PCI_BAR0] |= 0x08; /* prefetchable */
     s->pci.config_written = pci_config_written;
+    if (s->rom && !declare_rom_bar(s))
+        return false;
     return pci_register(bus, &s->pci, devfn);
 }
 
@@ -331,8 +377,11 @@ void vga_post_load(struct vga *s)
 {
     for (int i = 0; i < 256; i++)
         vga_update_palette(s, i);
-    if (s->pci.bus)
+    if (s->pci.bus) {
         lfb_follow_bar(s);
+        if (s->rom_bar_size)
+            rom_follow_bar(s);
+    }
     vga_invalidate(s);
 }
 

@@ -90,6 +90,8 @@ struct vga {
     struct pci_device pci;
     uint8_t *rom; /* option ROM (vgabios-stdvga.bin), owned */
     size_t rom_size;
+    uint32_t rom_bar_size, rom_base; /* expansion ROM BAR: size, where mapped */
+    struct mmu_region *rom_region;
 };
 
 /* Sets up the device over mem/io (VGA ports 0x3B0-0x3DF, DISPI 0x1CE-0x1CF,
@@ -99,10 +101,12 @@ bool vga_init(struct vga *s, struct mmu_phys_space *mem, struct mmu_io_space *io
               struct hw_clock *clock);
 void vga_free(struct vga *s);
 void vga_reset(struct vga *s);
-/* PCI function 1234:1111 with the framebuffer in BAR0 (prefetchable, 16 MiB). */
+/* PCI function 1234:1111 with the framebuffer in BAR0 (prefetchable, 16 MiB)
+ * and, when a ROM was loaded before, the option ROM in the expansion ROM BAR
+ * (where SeaBIOS looks for a PCI VGA BIOS, as with QEMU's romfile). */
 bool vga_register_pci(struct vga *s, struct pci_bus *bus, uint8_t devfn);
-/* Reads the option ROM file into s->rom (for fw_cfg "vgaroms/"). false with
- * one line in err when unreadable. */
+/* Reads the option ROM file into s->rom. false with one line in err when it
+ * is unreadable or not an option ROM (55 AA signature). */
 bool vga_load_rom(struct vga *s, const char *path, char *err, size_t errlen);
 
 /* Port and window accessors (also what the registered handlers call). */

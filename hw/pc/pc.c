@@ -2,6 +2,7 @@
  * 0xE0000, PAM shadow), ISA devices on their usual ports and IRQs, the PCI
  * host and ISA bridges, CMOS memory fields and fw_cfg entries for SeaBIOS. */
 #include "pc.h"
+#include "hw/hw.h"
 
 #include "translator/log.h"
 
@@ -197,6 +198,36 @@ static bool wire_pci(struct pc_machine *pc)
     return pci_register(&pc->pci, &pc->isa.dev, PCI_DEVFN(1, 0));
 }
 
+/* Standard VGA at 00:02.0 as QEMU places it, its BIOS in the ROM BAR. A
+ * missing default VGA BIOS only costs the video BIOS (warned); a missing
+ * -vga-rom file given by the user is an error. */
+static bool add_vga(struct pc_machine *pc, const struct pc_config *cfg, char *err, size_t errlen)
+{
+    pc->vga = calloc(1, sizeof(*pc->vga));
+    if (!pc->vga || !vga_init(pc->vga, pc->mem, pc->io, &pc->clock)) {
+        snprintf(err, errlen, "cannot create the VGA (out of memory)");
+        return false;
+    }
+    char path[4096], rerr[512];
+    const char *rom = cfg->vga_rom;
+    if (!rom) {
+        snprintf(path, sizeof(path), "%s/vgabios-stdvga.bin", PC_FIRMWARE_DIR);
+        rom = path;
+    }
+    if (!vga_load_rom(pc->vga, rom, rerr, sizeof(rerr))) {
+        if (cfg->vga_rom) {
+            snprintf(err, errlen, "%s", rerr);
+            return false;
+        }
+        error_report("warning: %s; the VGA runs without a video BIOS", rerr);
+    }
+    if (!vga_register_pci(pc->vga, &pc->pci, PCI_DEVFN(2, 0))) {
+        snprintf(err, errlen, "internal error: VGA PCI slot taken");
+        return false;
+    }
+    return true;
+}
+
 struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
 {
     if (cfg->ram_size < (1u << 20) || cfg->ram_size > PC_MAX_RAM || cfg->ram_size % 4096) {
@@ -227,6 +258,10 @@ struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         pc_free(pc);
         return NULL;
     }
+    if (cfg->vga && !add_vga(pc, cfg, err, errlen)) {
+        pc_free(pc);
+        return NULL;
+    }
     fill_cmos(pc, cfg->ram_size, cfg->boot_order ? cfg->boot_order : "cad");
     pc_reset(pc);
     return pc;
@@ -241,6 +276,8 @@ void pc_reset(struct pc_machine *pc)
     uart_reset(&pc->uart[0]);
     uart_reset(&pc->uart[1]);
     dma_reset(&pc->dma);
+    if (pc->vga)
+        vga_reset(pc->vga);
     for (int i = 0; i < 7; i++)
         pci_config_write(&pc->pci, PCI_DEVFN(0, 0), I440FX_PAM0 + (uint32_t)i, 0, 1);
     for (int i = 0; i < 4; i++)
@@ -256,6 +293,9 @@ void pc_free(struct pc_machine *pc)
     if (!pc)
         return;
     fw_cfg_free(&pc->fwcfg);
+    if (pc->vga)
+        vga_free(pc->vga);
+    free(pc->vga);
     mmu_io_free(pc->io);
     mmu_phys_free(pc->mem);
     free(pc->bios);

@@ -6,6 +6,7 @@
 
 #include "hw/char/uart16550.h"
 #include "hw/core/clock.h"
+#include "hw/display/vga.h"
 #include "hw/dma/i8237.h"
 #include "hw/input/i8042.h"
 #include "hw/misc/debugport.h"
@@ -30,6 +31,8 @@ struct pc_config {
     int64_t rtc_base;       /* Unix seconds shown at virtual time 0 */
     const char *boot_order; /* QEMU letters: "c", "dc", ...; NULL = "cad" */
     bool graphics;          /* false: SeaBIOS console on COM1 (sercon) */
+    bool vga;               /* standard VGA at 00:02.0 (-vga std) */
+    const char *vga_rom;    /* NULL: vgabios-stdvga.bin from PC_FIRMWARE_DIR */
     struct uart_sink serial[2];
     /* Debug console (-debugcon): when write is set it listens at 0xE9 (the
      * Bochs/QEMU port) and 0x402 (where SeaBIOS built for QEMU logs). */
@@ -55,6 +58,7 @@ struct pc_machine {
     struct pci_bus pci;
     struct i440fx host;
     struct piix3 isa;
+    struct vga *vga; /* PCI 00:02.0; NULL with -vga none */
     uint8_t *bios;
     size_t bios_size;
     bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
