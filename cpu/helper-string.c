@@ -93,6 +93,11 @@ static void iteration(CPUX86State *env, const struct strop *s)
     }
 }
 
+/* Iterations per call: a long REP returns to the loop now and then (the
+ * instruction restarts with the registers it left), so exit requests,
+ * interrupts and run budgets are seen in bounded time. */
+#define STRING_BATCH 4096
+
 uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
 {
     struct strop s = {op, desc & 15, (desc >> 8) & 15, (desc >> 12) & 3, 0, 0};
@@ -103,7 +108,7 @@ uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
         iteration(env, &s);
         return 1;
     }
-    for (;;) {
+    for (unsigned n = 0;; n++) {
         uint32_t cnt = (uint32_t)env->regs[X86_ECX] & s.amask;
         if (cnt == 0)
             return 1;
@@ -114,7 +119,7 @@ uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
             if ((s.rep == 1 && !zf) || (s.rep == 2 && zf))
                 return 1;
         }
-        if (env->exit_request)
+        if (env->exit_request || n + 1 >= STRING_BATCH)
             return ((uint32_t)env->regs[X86_ECX] & s.amask) == 0;
     }
 }

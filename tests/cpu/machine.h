@@ -14,37 +14,37 @@
 #define TM_HANDLER 0x1800u
 #define TM_STACK   0x8000u
 
-struct tm {
+struct tmachine {
     struct mmu_phys_space *space;
     struct mmu_io_space *io;
     struct x86_cpu *cpu;
     CPUX86State *env;
 };
 
-static inline void tm_poke(struct tm *m, uint32_t addr, const void *p, size_t n)
+static inline void tm_poke(struct tmachine *m, uint32_t addr, const void *p, size_t n)
 {
     mmu_phys_write(m->space, addr, p, n);
 }
 
-static inline void tm_poke16(struct tm *m, uint32_t addr, uint16_t v)
+static inline void tm_poke16(struct tmachine *m, uint32_t addr, uint16_t v)
 {
     uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
     tm_poke(m, addr, b, 2);
 }
 
-static inline uint8_t tm_peek8(struct tm *m, uint32_t addr)
+static inline uint8_t tm_peek8(struct tmachine *m, uint32_t addr)
 {
     uint8_t v = 0;
     mmu_phys_read(m->space, addr, &v, 1);
     return v;
 }
 
-static inline uint16_t tm_peek16(struct tm *m, uint32_t addr)
+static inline uint16_t tm_peek16(struct tmachine *m, uint32_t addr)
 {
     return (uint16_t)(tm_peek8(m, addr) | (tm_peek8(m, addr + 1) << 8));
 }
 
-static inline void tm_init(struct tm *m)
+static inline void tm_init(struct tmachine *m)
 {
     m->space = mmu_phys_new(TM_RAM);
     m->io = mmu_io_new();
@@ -69,17 +69,17 @@ static inline void tm_init(struct tm *m)
     m->env->regs[4] = TM_STACK;
 }
 
-static inline void tm_code(struct tm *m, const uint8_t *code, size_t n)
+static inline void tm_code(struct tmachine *m, const uint8_t *code, size_t n)
 {
     tm_poke(m, TM_CODE, code, n);
 }
 
-static inline enum cpu_exit_reason tm_run(struct tm *m)
+static inline enum cpu_exit_reason tm_run(struct tmachine *m)
 {
     return cpu_exec(m->cpu, 1000);
 }
 
-static inline void tm_free(struct tm *m)
+static inline void tm_free(struct tmachine *m)
 {
     cpu_free(m->cpu);
     mmu_io_free(m->io);

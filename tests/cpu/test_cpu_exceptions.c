@@ -12,7 +12,7 @@
 
 START_TEST(divide_by_zero_pushes_the_address_of_the_div)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov bl,0; div bl; hlt */
     RUN(&m, 0xb3, 0x00, 0xf6, 0xf3, 0xf4);
@@ -26,7 +26,7 @@ END_TEST
 
 START_TEST(int_n_pushes_the_next_ip_and_clears_if)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* sti; int 0x21; hlt */
     RUN(&m, 0xfb, 0xcd, 0x21, 0xf4);
@@ -39,7 +39,7 @@ END_TEST
 
 START_TEST(iret_returns_to_the_interrupted_code)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     uint8_t iret = 0xcf;
     tm_poke(&m, 0x1900, &iret, 1);
@@ -55,7 +55,7 @@ END_TEST
 
 START_TEST(into_traps_only_when_of_is_set)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov al,0x7f; add al,1; into; hlt */
     RUN(&m, 0xb0, 0x7f, 0x04, 0x01, 0xce, 0xf4);
@@ -67,7 +67,7 @@ END_TEST
 
 START_TEST(word_access_at_offset_ffff_raises_gp_with_state_intact)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov bx,0xffff; mov ax,0x1234; mov ax,[bx]; hlt */
     RUN(&m, 0xbb, 0xff, 0xff, 0xb8, 0x34, 0x12, 0x8b, 0x07, 0xf4);
@@ -79,7 +79,7 @@ END_TEST
 
 START_TEST(fault_inside_a_block_keeps_earlier_results_and_flags)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov cx,7; cmp cx,7; push cx; mov bx,0xffff; inc word [bx]; hlt
      * The INC faults: CX, the pushed word and ZF of the CMP survive. */
@@ -93,7 +93,7 @@ END_TEST
 
 START_TEST(bound_out_of_range_raises_vector_5)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke16(&m, 0x2000, 10);
     tm_poke16(&m, 0x2002, 20);
@@ -107,7 +107,7 @@ END_TEST
 
 START_TEST(undefined_opcode_raises_vector_6)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke16(&m, 6 * 4, 0x1900);
     uint8_t hlt = 0xf4;
@@ -122,7 +122,7 @@ END_TEST
 
 START_TEST(fault_delivering_a_fault_is_a_double_fault)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* The IVT limit holds vector 8 but not vector 13's entry: #GP while
      * delivering #GP is contributory on contributory, so #DF (vector 8). */
@@ -138,7 +138,7 @@ END_TEST
 
 START_TEST(fault_delivering_a_double_fault_shuts_down)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     m.env->idt.limit = 0;
     static const uint8_t code[] = {0xb3, 0x00, 0xf6, 0xf3, 0xf4}; /* mov bl,0; div bl */
@@ -150,7 +150,7 @@ END_TEST
 
 START_TEST(runaway_loop_ends_at_the_block_limit)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     static const uint8_t code[] = {0xeb, 0xfe}; /* jmp $ */
     tm_code(&m, code, sizeof(code));
@@ -162,7 +162,7 @@ END_TEST
 
 START_TEST(exit_request_stops_before_the_next_block)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     static const uint8_t code[] = {0x40, 0xf4}; /* inc ax; hlt */
     tm_code(&m, code, sizeof(code));
@@ -192,7 +192,7 @@ static uint8_t ack_0x30(void *opaque)
 
 START_TEST(hardware_interrupt_wakes_hlt_and_runs_the_handler)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     struct pic_model pic = {m.cpu, 0};
     cpu_set_intack(m.cpu, ack_0x30, &pic);
@@ -216,7 +216,7 @@ END_TEST
 
 START_TEST(interrupts_wait_while_if_is_clear)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     struct pic_model pic = {m.cpu, 0};
     cpu_set_intack(m.cpu, ack_0x30, &pic);
@@ -233,7 +233,7 @@ END_TEST
 
 START_TEST(trap_flag_raises_debug_after_each_instruction)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke16(&m, 1 * 4, 0x1900);
     static const uint8_t isr[] = {0x43, 0xcf}; /* inc bx; iret */

@@ -12,7 +12,7 @@
 
 START_TEST(add_carry_and_zero_reach_setcc)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov ax,0xffff; add ax,1; setc bl; setz bh; hlt */
     RUN(&m, 0xb8, 0xff, 0xff, 0x05, 0x01, 0x00, 0x0f, 0x92, 0xc3, 0x0f, 0x94, 0xc7, 0xf4);
@@ -24,7 +24,7 @@ END_TEST
 
 START_TEST(movzx_movsx_with_operand_size_prefix)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov al,0x80; movsx ebx,al; movzx ecx,al; hlt */
     RUN(&m, 0xb0, 0x80, 0x66, 0x0f, 0xbe, 0xd8, 0x66, 0x0f, 0xb6, 0xc8, 0xf4);
@@ -36,7 +36,7 @@ END_TEST
 
 START_TEST(imul_three_operand_sets_of_on_overflow)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov bx,0x4000; imul ax,bx,4; seto cl; hlt */
     RUN(&m, 0xbb, 0x00, 0x40, 0x6b, 0xc3, 0x04, 0x0f, 0x90, 0xc1, 0xf4);
@@ -48,7 +48,7 @@ END_TEST
 
 START_TEST(bt_register_offset_addresses_a_bit_string)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke16(&m, 0x2000, 0x0004);
     tm_poke16(&m, 0x2002, 0x0004);
@@ -65,7 +65,7 @@ END_TEST
 
 START_TEST(shld_shrd_shift_in_from_the_other_register)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov eax,0x12345678; mov edx,0x9abcdef0; shld eax,edx,8;
      * mov ebx,0x12345678; shrd ebx,edx,4; setc cl; hlt */
@@ -81,7 +81,7 @@ END_TEST
 
 START_TEST(rep_movsb_copies_and_advances_the_index_registers)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke(&m, 0x3000, "ABCD", 4);
     /* mov si,0x3000; mov di,0x4000; mov cx,4; cld; rep movsb; hlt */
@@ -97,7 +97,7 @@ END_TEST
 
 START_TEST(repne_scasb_stops_at_the_match)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke(&m, 0x3000, "ABCDEF", 6);
     /* mov di,0x3000; mov al,'C'; mov cx,10; repne scasb; setz bl; hlt */
@@ -111,7 +111,7 @@ END_TEST
 
 START_TEST(std_makes_stosw_step_backwards)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov di,0x3002; mov ax,0xbeef; mov cx,2; std; rep stosw; hlt */
     RUN(&m, 0xbf, 0x02, 0x30, 0xb8, 0xef, 0xbe, 0xb9, 0x02, 0x00, 0xfd, 0xf3, 0xab, 0xf4);
@@ -124,7 +124,7 @@ END_TEST
 
 START_TEST(big_real_mode_limit_allows_32bit_offsets)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     uint8_t v = 0x5a;
     tm_poke(&m, 0x150000, &v, 1);
@@ -138,7 +138,7 @@ END_TEST
 
 START_TEST(a20_disabled_wraps_at_one_megabyte)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     uint8_t v = 0x77;
     tm_poke(&m, 0x10, &v, 1);
@@ -152,7 +152,7 @@ END_TEST
 
 START_TEST(self_modifying_code_is_translated_again)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* 0x1100: mov al,0x11; add bl,al; ret */
     static const uint8_t sub[] = {0xb0, 0x11, 0x00, 0xc3, 0xc3};
@@ -166,7 +166,7 @@ END_TEST
 
 START_TEST(enter_with_level_copies_the_frame_pointers)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     tm_poke16(&m, 0x6ffe, 0x1234);
     /* mov bp,0x7000; enter 4,2; hlt */
@@ -182,7 +182,7 @@ END_TEST
 
 START_TEST(pusha_popa_round_trip_keeps_sp)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov ax,1; mov bx,2; pusha; mov ax,9; mov bx,9; popa; hlt */
     RUN(&m, 0xb8, 0x01, 0x00, 0xbb, 0x02, 0x00, 0x60, 0xb8, 0x09, 0x00, 0xbb, 0x09, 0x00, 0x61,
@@ -197,7 +197,7 @@ END_TEST
 
 START_TEST(cmpxchg_xadd_bswap_of_the_486)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov eax,5; mov ecx,5; mov edx,9; cmpxchg ecx,edx; setz bl; xadd ecx,edx; bswap eax; hlt */
     RUN(&m, 0x66, 0xb8, 0x05, 0, 0, 0, 0x66, 0xb9, 0x05, 0, 0, 0, 0x66, 0xba, 0x09, 0, 0, 0, 0x66,
@@ -212,7 +212,7 @@ END_TEST
 
 START_TEST(loop_counts_cx_down_to_zero)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov cx,5; xor ax,ax; l: add ax,3; loop l; hlt */
     RUN(&m, 0xb9, 0x05, 0x00, 0x31, 0xc0, 0x05, 0x03, 0x00, 0xe2, 0xfb, 0xf4);
@@ -224,7 +224,7 @@ END_TEST
 
 START_TEST(far_call_and_retf_switch_cs)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* 0200:0000 (linear 0x2000): mov dx,cs; retf */
     static const uint8_t far[] = {0x8c, 0xca, 0xcb};
@@ -240,7 +240,7 @@ END_TEST
 
 START_TEST(in_reads_all_ones_from_an_unassigned_port)
 {
-    struct tm m;
+    struct tmachine m;
     tm_init(&m);
     /* mov dx,0x300; in ax,dx; out dx,al; hlt */
     RUN(&m, 0xba, 0x00, 0x03, 0xed, 0xee, 0xf4);
