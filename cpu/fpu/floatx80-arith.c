@@ -143,16 +143,24 @@ struct floatx80 fpx_div(struct fpx_status *st, struct floatx80 a, struct floatx8
     return fpx_round_pack(st, fpx_pc_format(st), sign, exp, m);
 }
 
-/* floor(sqrt(m)) for m < 2^128, digit by digit. */
+/* floor(sqrt(m)) for m in [2^126, 2^128): a 32-bit root of the top half, then Newton steps
+ * x = (x + m / x) / 2 from above, which decrease until they reach the floor. */
 static uint64_t isqrt128(fpx_u128 m)
 {
-    uint64_t r = 0;
-    for (int i = 63; i >= 0; i--) {
-        uint64_t t = r | (1ull << i);
-        if ((fpx_u128)t * t <= m)
-            r = t;
+    uint64_t top = (uint64_t)(m >> 64), s = 0, x;
+    for (int i = 31; i >= 0; i--) {
+        uint64_t t = s | (1ull << i);
+        if (t * t <= top)
+            s = t;
     }
-    return r;
+    /* sqrt(m) < (s + 1) * 2^32 <= 2^64 */
+    x = s == 0xffffffffull ? UINT64_MAX : (s + 1) << 32;
+    for (;;) {
+        uint64_t y = (uint64_t)(((fpx_u128)x + m / x) >> 1);
+        if (y >= x)
+            return x;
+        x = y;
+    }
 }
 
 struct floatx80 fpx_sqrt(struct fpx_status *st, struct floatx80 a)

@@ -29,57 +29,80 @@ static unsigned reduce_pi66(struct fpx_unpacked *u, struct fpx_wide *r)
     return (unsigned)(k & 3);
 }
 
-/* Every series stops after adding its first term below 2^-120 of the sum: fpx_w_add jams
- * such a term into a sticky bit, so results of tiny arguments round in the right direction
- * and report PE as the x87 does, and no later term can cancel that sticky bit. */
-#define SERIES_NEGLIGIBLE 120
-
-/* sin r and cos r for |r| <= pi/4 by their Taylor series. */
-static void sin_cos_series(struct fpx_wide r, struct fpx_wide *s, struct fpx_wide *c)
+/* c[0] + z * (c[1] + z * (... + z * c[n - 1])). The tables (floatx80-trans-tables.c) hold
+ * enough terms for about 125 bits over each reduced range. A series result is formed as
+ * x + (small correction): when the correction is negligible fpx_w_add jams it into a sticky
+ * bit, so results of tiny arguments round in the right direction and report PE as the x87. */
+static struct fpx_wide horner(const struct fpx_wide *c, int n, struct fpx_wide z)
 {
-    struct fpx_wide r2 = fpx_w_mul(r, r), term = r, one = fpx_w_from_int(1);
-    *s = r;
-    for (uint32_t n = 2; n < 60 && !fpx_w_is_zero(term); n += 2) {
-        term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
-        *s = fpx_w_add(*s, term);
-        if (term.exp < s->exp - SERIES_NEGLIGIBLE)
-            break;
-    }
-    term = one;
-    *c = one;
-    for (uint32_t n = 1; n < 60; n += 2) {
-        term = fpx_w_neg(fpx_w_div_small(fpx_w_mul(term, r2), n * (n + 1)));
-        *c = fpx_w_add(*c, term);
-        if (fpx_w_is_zero(term) || term.exp < -SERIES_NEGLIGIBLE)
-            break;
-    }
+    struct fpx_wide acc = c[n - 1];
+    for (int i = n - 2; i >= 0; i--)
+        acc = fpx_w_add(c[i], fpx_w_mul(acc, z));
+    return acc;
+}
+
+/* sin r = r + r z P(z) and cos r = 1 + z Q(z) with z = r^2, |r| <= pi/4. */
+static struct fpx_wide sin_series(struct fpx_wide r)
+{
+    struct fpx_wide z = fpx_w_mul(r, r);
+    return fpx_w_add(r, fpx_w_mul(fpx_w_mul(r, z), horner(fpx_sin_coef, 16, z)));
+}
+
+static struct fpx_wide cos_series(struct fpx_wide r)
+{
+    struct fpx_wide z = fpx_w_mul(r, r);
+    return fpx_w_add(fpx_w_from_int(1), fpx_w_mul(z, horner(fpx_cos_coef, 16, z)));
 }
 
 enum trig_result { TRIG_DONE, TRIG_VALUE };
 
-/* Results of a finite in-range argument; tangent only when asked for. */
+/* Results of a finite in-range argument, those asked for by the WANT_ mask. */
 struct trig_values {
     struct fpx_wide sine, cosine, tangent;
 };
+enum { WANT_SIN = 1, WANT_COS = 2, WANT_TAN = 4 };
 
 /* tan r: r + r^3/3 for tiny r, where sin/cos would cancel the sticky bits of both. */
+static bool tan_is_tiny(struct fpx_wide r)
+{
+    return r.exp < -40;
+}
+
 static struct fpx_wide tan_reduced(struct fpx_wide r, struct fpx_wide s, struct fpx_wide c)
 {
     struct fpx_wide cube;
-    if (r.exp >= -40)
+    if (!tan_is_tiny(r))
         return fpx_w_div(s, c);
     cube = fpx_w_mul(r, fpx_w_mul(r, r));
     return fpx_w_add(r, fpx_w_div_small(cube, 3));
 }
 
+/* sin, cos and tan of x = r + k * pi/2 from those of r: only the series needed. */
+static void trig_quadrant(struct fpx_wide r, unsigned k, int want, struct trig_values *v)
+{
+    bool odd = k & 1, tan_series = (want & WANT_TAN) && !tan_is_tiny(r);
+    bool need_s = ((want & WANT_SIN) && !odd) || ((want & WANT_COS) && odd) || tan_series;
+    bool need_c = ((want & WANT_SIN) && odd) || ((want & WANT_COS) && !odd) || tan_series;
+    struct fpx_wide s = need_s ? sin_series(r) : r, c = need_c ? cos_series(r) : r, t;
+    const struct fpx_wide sines[4] = {s, c, fpx_w_neg(s), fpx_w_neg(c)};
+    const struct fpx_wide cosines[4] = {c, fpx_w_neg(s), fpx_w_neg(c), s};
+    v->sine = sines[k];
+    v->cosine = cosines[k];
+    v->tangent = v->sine;
+    if (want & WANT_TAN) {
+        t = tan_reduced(r, s, c);
+        v->tangent = odd ? fpx_w_neg(fpx_w_div(fpx_w_from_int(1), t)) : t;
+    }
+}
+
 /* Common special cases of FSIN/FCOS/FSINCOS/FPTAN; TRIG_VALUE leaves the values of a finite
  * in-range argument (cosine of a zero is 1). */
 static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, struct floatx80 *out,
-                                  struct trig_values *v, bool want_tangent)
+                                  struct trig_values *v, int want)
 {
     enum fpx_class ca = fpx_classify(a);
     struct fpx_unpacked u;
-    struct fpx_wide r, s, c, t;
+    struct fpx_wide r;
     unsigned k;
     st->sw &= ~(FPX_C1 | FPX_C2);
     if (fpx_special_nan1(st, a, out))
@@ -104,16 +127,7 @@ static enum trig_result trig_eval(struct fpx_status *st, struct floatx80 a, stru
         return TRIG_DONE;
     }
     k = reduce_pi66(&u, &r);
-    sin_cos_series(r, &s, &c);
-    const struct fpx_wide sines[4] = {s, c, fpx_w_neg(s), fpx_w_neg(c)};
-    const struct fpx_wide cosines[4] = {c, fpx_w_neg(s), fpx_w_neg(c), s};
-    v->sine = sines[k];
-    v->cosine = cosines[k];
-    v->tangent = v->sine;
-    if (want_tangent) {
-        t = tan_reduced(r, s, c);
-        v->tangent = k & 1 ? fpx_w_neg(fpx_w_div(fpx_w_from_int(1), t)) : t;
-    }
+    trig_quadrant(r, k, want, v);
     if (u.sign) {
         v->sine = fpx_w_neg(v->sine);
         v->tangent = fpx_w_neg(v->tangent);
@@ -125,7 +139,7 @@ struct floatx80 fpx_sin(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
     struct trig_values v;
-    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE)
+    if (trig_eval(st, a, &out, &v, WANT_SIN) == TRIG_DONE)
         return out;
     return fpx_w_round(st, v.sine);
 }
@@ -134,7 +148,7 @@ struct floatx80 fpx_cos(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
     struct trig_values v;
-    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE)
+    if (trig_eval(st, a, &out, &v, WANT_COS) == TRIG_DONE)
         return out;
     return fpx_w_round(st, v.cosine);
 }
@@ -143,7 +157,7 @@ struct floatx80 fpx_sincos(struct fpx_status *st, struct floatx80 a, struct floa
 {
     struct floatx80 out;
     struct trig_values v;
-    if (trig_eval(st, a, &out, &v, false) == TRIG_DONE) {
+    if (trig_eval(st, a, &out, &v, WANT_SIN | WANT_COS) == TRIG_DONE) {
         *cosine = out;
         return out;
     }
@@ -155,29 +169,21 @@ struct floatx80 fpx_tan(struct fpx_status *st, struct floatx80 a)
 {
     struct floatx80 out;
     struct trig_values v;
-    if (trig_eval(st, a, &out, &v, true) == TRIG_DONE)
+    if (trig_eval(st, a, &out, &v, WANT_TAN) == TRIG_DONE)
         return out;
     return fpx_w_round(st, v.tangent);
 }
 
-/* atan t for 0 <= t <= 1: four argument halvings t / (1 + sqrt(1 + t^2)), then the series. */
-static struct fpx_wide atan_unit(struct fpx_wide t)
+/* atan x for 0 <= x <= 1: atan(c) + atan(t) with c = k/16 nearest to x and
+ * t = (x - c) / (1 + x c), |t| <= 1/32, by the series t - t^3/3 + t^5/5 ... */
+static struct fpx_wide atan_unit(struct fpx_wide x)
 {
-    struct fpx_wide one = fpx_w_from_int(1), sum, term, t2;
-    int halvings = 4;
-    for (int i = 0; i < halvings; i++)
-        t = fpx_w_div(t, fpx_w_add(one, fpx_w_sqrt(fpx_w_add(one, fpx_w_mul(t, t)))));
-    t2 = fpx_w_mul(t, t);
-    sum = t;
-    term = t;
-    for (uint32_t n = 3; n < 200; n += 2) {
-        term = fpx_w_neg(fpx_w_mul(term, t2));
-        struct fpx_wide q = fpx_w_div_small(term, n);
-        sum = fpx_w_add(sum, q);
-        if (fpx_w_is_zero(q) || q.exp < sum.exp - SERIES_NEGLIGIBLE)
-            break;
-    }
-    return fpx_w_scale(sum, halvings);
+    unsigned k = x.exp < -5 ? 0 : (unsigned)(((x.m >> (122 - x.exp)) + 1) >> 1);
+    struct fpx_wide c = fpx_w_scale(fpx_w_from_int(k), -4), t, minus_z;
+    t = fpx_w_div(fpx_w_sub(x, c), fpx_w_add(fpx_w_from_int(1), fpx_w_mul(x, c)));
+    minus_z = fpx_w_neg(fpx_w_mul(t, t));
+    t = fpx_w_add(t, fpx_w_mul(fpx_w_mul(t, minus_z), horner(fpx_odd_recip, 14, minus_z)));
+    return fpx_w_add(fpx_atan_k16[k], t);
 }
 
 /* pi * num / 4 with the sign. */
@@ -239,17 +245,10 @@ struct floatx80 fpx_atan(struct fpx_status *st, struct floatx80 y, struct floatx
     return fpx_w_round(st, a);
 }
 
-/* e^y - 1 by its series (|y| <= ln 2 in the defined range of F2XM1). */
+/* e^y - 1 = y + y^2 E(y) (|y| <= ln 2 in the defined range of F2XM1). */
 static struct fpx_wide expm1_series(struct fpx_wide y)
 {
-    struct fpx_wide sum = y, term = y;
-    for (uint32_t n = 2; n < 80; n++) {
-        term = fpx_w_div_small(fpx_w_mul(term, y), n);
-        sum = fpx_w_add(sum, term);
-        if (fpx_w_is_zero(term) || term.exp < sum.exp - SERIES_NEGLIGIBLE)
-            break;
-    }
-    return sum;
+    return fpx_w_add(y, fpx_w_mul(fpx_w_mul(y, y), horner(fpx_exp_coef, 31, y)));
 }
 
 struct floatx80 fpx_2xm1(struct fpx_status *st, struct floatx80 a)
@@ -265,21 +264,16 @@ struct floatx80 fpx_2xm1(struct fpx_status *st, struct floatx80 a)
         return fpx_sign(a) ? fpx_make(true, FPX_BIAS, 1ull << 63) : a;
     if (fpx_denormal_stop(st, ca, FPX_CLASS_ZERO))
         return a;
+    /* The x87 reports PE even for the exact results of -1 and 1. */
+    fpx_raise(st, FPX_PE);
     return fpx_w_round(st, expm1_series(fpx_w_mul(fpx_w_from_x80(a), fpx_w_ln2())));
 }
 
-/* 2 atanh s = ln((1 + s) / (1 - s)) by its series, |s| <= 0.18. */
+/* 2 atanh s = ln((1 + s) / (1 - s)) = 2 (s + s z A(z)), z = s^2, |s| <= 0.18. */
 static struct fpx_wide atanh2_series(struct fpx_wide s)
 {
-    struct fpx_wide s2 = fpx_w_mul(s, s), sum = s, term = s;
-    for (uint32_t n = 3; n < 200; n += 2) {
-        term = fpx_w_mul(term, s2);
-        struct fpx_wide q = fpx_w_div_small(term, n);
-        sum = fpx_w_add(sum, q);
-        if (fpx_w_is_zero(q) || q.exp < sum.exp - SERIES_NEGLIGIBLE)
-            break;
-    }
-    return fpx_w_scale(sum, 1);
+    struct fpx_wide z = fpx_w_mul(s, s);
+    return fpx_w_scale(fpx_w_add(s, fpx_w_mul(fpx_w_mul(s, z), horner(fpx_odd_recip, 26, z))), 1);
 }
 
 /* log2 of a finite positive value: e + log2(m) with m in [sqrt(1/2), sqrt(2)). */

@@ -104,28 +104,61 @@ struct fpx_wide fpx_w_mul(struct fpx_wide a, struct fpx_wide b)
     return fpx_w_norm(a.sign ^ b.sign, a.exp + b.exp + 1, hi | ((uint64_t)mid != 0));
 }
 
+/* 192-bit values for the long division: hi * 2^64 + lo. */
+struct u192 {
+    fpx_u128 hi;
+    uint64_t lo;
+};
+
+static struct u192 mul_128x64(fpx_u128 b, uint64_t q)
+{
+    fpx_u128 lo = (fpx_u128)(uint64_t)b * q;
+    return (struct u192){(fpx_u128)(uint64_t)(b >> 64) * q + (lo >> 64), (uint64_t)lo};
+}
+
+static bool less_192(struct u192 a, struct u192 b)
+{
+    return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static struct u192 sub_192(struct u192 a, struct u192 b)
+{
+    return (struct u192){a.hi - b.hi - (a.lo < b.lo), a.lo - b.lo};
+}
+
+/* One base-2^64 quotient digit of (r * 2^64 + next) / b for a normalised b and r < b; the
+ * estimate from b's top digit is at most 2 too large (Knuth, TAOCP 4.3.1, algorithm D). */
+static uint64_t div_digit(fpx_u128 *r, uint64_t next, fpx_u128 b)
+{
+    uint64_t b1 = (uint64_t)(b >> 64);
+    uint64_t q = (uint64_t)(*r >> 64) >= b1 ? UINT64_MAX : (uint64_t)(*r / b1);
+    struct u192 n = {*r, next}, p = mul_128x64(b, q), bb = {b >> 64, (uint64_t)b};
+    while (less_192(n, p)) {
+        q--;
+        p = sub_192(p, bb);
+    }
+    n = sub_192(n, p);
+    *r = (n.hi << 64) | n.lo;
+    return q;
+}
+
 struct fpx_wide fpx_w_div(struct fpx_wide a, struct fpx_wide b)
 {
-    fpx_u128 r = a.m, d = b.m, q = 0;
+    fpx_u128 r = a.m;
     int32_t exp = a.exp - b.exp;
-    bool carry = false;
+    uint64_t next = 0, q1, q0;
     if (a.m == 0)
         return (struct fpx_wide){a.sign ^ b.sign, 0, 0};
-    if (r < d) {
-        carry = r >> 127;
-        r <<= 1;
+    /* Quotient in [2^127, 2^128): a.m * 2^127 / b.m or a.m * 2^128 / b.m. */
+    if (a.m >= b.m) {
+        r = a.m >> 1;
+        next = (uint64_t)(a.m & 1) << 63;
+    } else {
         exp--;
     }
-    for (int i = 0; i < 128; i++) {
-        q <<= 1;
-        if (carry || r >= d) {
-            r -= d;
-            q |= 1;
-        }
-        carry = r >> 127;
-        r <<= 1;
-    }
-    return fpx_w_norm(a.sign ^ b.sign, exp, q | (r != 0));
+    q1 = div_digit(&r, next, b.m);
+    q0 = div_digit(&r, 0, b.m);
+    return (struct fpx_wide){a.sign ^ b.sign, exp, ((fpx_u128)q1 << 64) | q0 | (r != 0)};
 }
 
 struct fpx_wide fpx_w_div_small(struct fpx_wide a, uint32_t d)
@@ -136,24 +169,6 @@ struct fpx_wide fpx_w_div_small(struct fpx_wide a, uint32_t d)
         return a;
     /* hi >= 2^95 since d < 2^32: the 192-bit quotient hi:lo keeps 128 good bits. */
     return (struct fpx_wide){a.sign, a.exp - shift, (hi << shift) | (lo >> (64 - shift))};
-}
-
-struct fpx_wide fpx_w_sqrt(struct fpx_wide a)
-{
-    /* A 64-bit integer root of the top bits, then one Newton step y = (y + a/y) / 2. */
-    fpx_u128 top = a.exp & 1 ? a.m : a.m >> 1;
-    int32_t e = a.exp & 1 ? a.exp - 127 : a.exp - 126;
-    uint64_t r = 0;
-    struct fpx_wide y;
-    if (a.m == 0)
-        return a;
-    for (int i = 63; i >= 0; i--) {
-        uint64_t t = r | (1ull << i);
-        if ((fpx_u128)t * t <= top)
-            r = t;
-    }
-    y = fpx_w_norm(false, 127 + e / 2, r);
-    return fpx_w_scale(fpx_w_add(y, fpx_w_div(a, y)), -1);
 }
 
 struct floatx80 fpx_w_round(struct fpx_status *st, struct fpx_wide a)
