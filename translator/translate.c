@@ -33,6 +33,11 @@ struct translator *translator_new(const struct translator_config *cfg)
         free(t);
         return NULL;
     }
+    if (t->cb.mode == CODEBUF_RW && t->backend != &tb_backend_interp) {
+        error_report("translator: the host refuses executable memory; %s falls back to interp",
+                     t->backend->name);
+        t->backend = &tb_backend_interp;
+    }
     t->bstate = t->backend->create(&t->env);
     if (!t->bstate) {
         codebuf_destroy(&t->cb);

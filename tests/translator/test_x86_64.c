@@ -510,6 +510,101 @@ START_TEST(x86_64_restore_records_give_insn_data_at_raising_sites)
 }
 END_TEST
 
+/* An env with a small TLB laid out like softmmu/tlb.h's: 16 entries, one
+ * MMU index; pages 0-1 mapped read/write, page 2 read-only, the rest absent. */
+struct tlb_state {
+    struct test_state st;
+    struct {
+        uint64_t tag[3];
+        uint64_t addend;
+    } tlb[16];
+};
+static uint8_t tlb_ram[4 * 4096];
+static unsigned slow_calls;
+static uint64_t slow_restore[2];
+static bool slow_restore_found;
+
+static uint64_t slow_load(void *opaque, void *envp, uint64_t addr, unsigned memop)
+{
+    (void)opaque, (void)envp;
+    slow_calls++;
+    slow_restore_found = tb_restore_state(
+        cur_t, translator_host_pc(cur_t, (uintptr_t)__builtin_return_address(0)), slow_restore);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < (1u << ir_memop_size(memop)); i++)
+        v |= (uint64_t)tlb_ram[(addr + i) % sizeof(tlb_ram)] << (8 * i);
+    return v;
+}
+
+static void slow_store(void *opaque, void *envp, uint64_t addr, uint64_t val, unsigned memop)
+{
+    (void)opaque, (void)envp;
+    slow_calls++;
+    for (unsigned i = 0; i < (1u << ir_memop_size(memop)); i++)
+        tlb_ram[(addr + i) % sizeof(tlb_ram)] = (uint8_t)(val >> (8 * i));
+}
+
+START_TEST(x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
+{
+    translator_free(t);
+    static struct tlb_state ts;
+    memset(&ts, 0, sizeof(ts));
+    memset(tlb_ram, 0, sizeof(tlb_ram));
+    for (unsigned i = 0; i < 16; i++) {
+        ts.tlb[i].tag[0] = i < 3 ? (uint64_t)i << 12 : ~0ull;
+        ts.tlb[i].tag[1] = i < 2 ? (uint64_t)i << 12 : ~0ull;
+        ts.tlb[i].tag[2] = ~0ull;
+        ts.tlb[i].addend = (uintptr_t)tlb_ram;
+    }
+    env.mem = (struct ir_mem_ops){slow_load, slow_store, NULL};
+    env.tlb = (struct ir_tlb){.offset = offsetof(struct tlb_state, tlb),
+                              .table_stride = sizeof(ts.tlb),
+                              .nmmu = 1,
+                              .index_bits = 4,
+                              .entry_bits = 5,
+                              .page_bits = 12,
+                              .read_tag = 0,
+                              .write_tag = 8,
+                              .addend = 24};
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    t = cur_t = translator_new(&cfg);
+    struct ir_block *b = translator_block(t);
+    ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX), edx = ir_global(b, G_EDX);
+    ir_insn_start(b, 0x500, 1);
+    ir_guest_st(b, edx, ecx, IR_MEMOP(IR_MO_32, 0, 0)); /* hit */
+    ir_insn_start(b, 0x503, 2);
+    ir_guest_ld(b, eax, ecx, IR_MEMOP(IR_MO_16, 1, 0)); /* hit, sign-extended */
+    ir_insn_start(b, 0x506, 3);
+    ir_guest_st(b, edx, ir_const_i32(b, 0x2010), IR_MEMOP(IR_MO_8, 0, 0)); /* read-only: slow */
+    ir_insn_start(b, 0x509, 4);
+    ir_guest_ld(b, ir_global(b, G_EBX), ir_const_i32(b, 0x1ffe), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_insn_start(b, 0x50c, 5);
+    ir_guest_ld(b, ir_global(b, G_RA), ir_const_i32(b, 0x1ff0), IR_MEMOP(IR_MO_64, 0, 0));
+    ir_exit_tb(b, 0);
+    struct tb_key k = key_at(0x500);
+    struct tb *tb = translator_commit(t, 0x500, &k, 16, TB_NO_PAGE);
+    ck_assert_ptr_nonnull(tb);
+    ck_assert_uint_eq(tb->nrestore, 5);
+    ts.st.ecx = 0x1ffc;
+    ts.st.edx = 0x8badf00d;
+    tlb_ram[0x1ff0] = 0x77;
+    slow_calls = 0;
+    slow_restore_found = false;
+    translator_exec(t, tb, &ts);
+    ck_assert_uint_eq(tlb_ram[0x1ffc], 0x0d);
+    ck_assert_uint_eq(tlb_ram[0x1fff], 0x8b);
+    ck_assert_uint_eq(ts.st.eax, 0xfffff00du);
+    ck_assert_uint_eq(tlb_ram[0x2010], 0x0d);
+    ck_assert_uint_eq(ts.st.ebx, 0x00008badu); /* crosses into page 2: slow path */
+    ck_assert_uint_eq(ts.st.ra, 0x77);
+    ck_assert_uint_eq(slow_calls, 2); /* the read-only page and the page crossing */
+    ck_assert(slow_restore_found);
+    ck_assert_uint_eq(slow_restore[0], 0x509);
+    ck_assert_uint_eq(slow_restore[1], 4);
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -580,6 +675,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_follows_chained_slots_through_the_patched_jump);
     tcase_add_test(tc, x86_64_chained_loop_of_two_blocks_runs_until_exit);
     tcase_add_test(tc, x86_64_restore_records_give_insn_data_at_raising_sites);
+    tcase_add_test(tc, x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else
