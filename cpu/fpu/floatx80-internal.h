@@ -68,6 +68,15 @@ static inline struct floatx80 fpx_inf(bool sign)
     return fpx_make(sign, 0x7fff, 1ull << 63);
 }
 
+/* A pseudo-denormal (exponent 0, integer bit set) re-encoded with exponent 1, as the x87
+ * writes an operand it passes through unchanged. */
+static inline struct floatx80 fpx_canonical(struct floatx80 a)
+{
+    if (fpx_exp(a) == 0 && (a.sig >> 63))
+        a.se |= 1;
+    return a;
+}
+
 /* Rounding-precision format selected by the control word (FADD/FSUB/FMUL/FDIV/FSQRT only). */
 const struct fpx_format *fpx_pc_format(const struct fpx_status *st);
 

@@ -48,7 +48,7 @@ static struct floatx80 prem_common(struct fpx_status *st, struct floatx80 a, str
     if (fpx_denormal_stop(st, ca, cb))
         return a;
     if (cb == FPX_CLASS_INF || ca == FPX_CLASS_ZERO)
-        return a;
+        return fpx_canonical(a);
     fpx_unpack(a, &ua);
     fpx_unpack(b, &ub);
     d = ua.exp - ub.exp;

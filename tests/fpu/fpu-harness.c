@@ -132,6 +132,13 @@ static void gen_rem(uint64_t *s, struct fpu_case *c)
         gen_arith(s, c);
         return;
     }
+    if (below(s, 20) == 0) {
+        /* (pseudo-)denormal or zero against infinities, zeros and specials */
+        c->a = rand_special(s);
+        c->a.se &= 0x8000;
+        c->b = rand_special(s);
+        return;
+    }
     c->b = below(s, 8) ? rand_exp(s, BIAS - 64, BIAS + 64) : rand_exp(s, 1, 40);
     int e = fpx_exp(c->b) + (int)below(s, 160) - 4;
     if (below(s, 2))

@@ -63,7 +63,7 @@ extern const int fpu_op_count;
  * operations; rounding x {all masked, none masked} for transcendentals. */
 int fpu_mode_count(const struct fpu_op *op);
 uint16_t fpu_mode_cw(const struct fpu_op *op, int mode);
-#define FPU_CASES_PER_BLOCK       384
+#define FPU_CASES_PER_BLOCK       2048
 #define FPU_TRANS_CASES_PER_BLOCK 4096
 
 uint64_t fpu_block_seed(int op, int mode);

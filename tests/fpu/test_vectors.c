@@ -258,6 +258,63 @@ START_TEST(trig_reduces_with_66_bit_pi_and_flags_out_of_range)
 }
 END_TEST
 
+static uint64_t next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static bool canonical(struct floatx80 v)
+{
+    enum fpx_class c = fpx_classify(v);
+    return c != FPX_CLASS_UNSUPPORTED && !(c == FPX_CLASS_DENORMAL && (v.sig >> 63));
+}
+
+/* Any 80-bit pattern in any control word, including the inputs the x87 leaves undefined
+ * (F2XM1 outside [-1, 1], FYL2XP1 far from 0): every operation returns, and never produces
+ * an encoding the x87 does not (unnormals, pseudo-NaNs/infinities, pseudo-denormals). */
+START_TEST(random_encodings_give_canonical_results)
+{
+    typedef struct floatx80 fn2(struct fpx_status *, struct floatx80, struct floatx80);
+    typedef struct floatx80 fn1(struct fpx_status *, struct floatx80);
+    static fn2 *const binary[] = {fpx_add,   fpx_sub,   fpx_mul,  fpx_div,  fpx_prem,
+                                  fpx_prem1, fpx_scale, fpx_atan, fpx_yl2x, fpx_yl2xp1};
+    static fn1 *const unary[] = {fpx_sqrt, fpx_round_to_int, fpx_sin, fpx_cos, fpx_tan, fpx_2xm1};
+    uint64_t s = 0x2545f4914f6cdd1dull;
+    for (int i = 0; i < 20000; i++) {
+        struct fpx_status st = status((uint16_t)next_random(&s));
+        struct floatx80 a = {next_random(&s), (uint16_t)next_random(&s)};
+        struct floatx80 b = {next_random(&s), (uint16_t)next_random(&s)};
+        struct floatx80 e;
+        if (i & 1)
+            b.se = (uint16_t)((b.se & 0x8000) | (0x3fff + (b.se & 0x3f) - 0x20));
+        if (i % 8 == 2)
+            a.se &= 0x8000; /* denormals and pseudo-denormals */
+        if (i % 16 == 10)
+            b = (struct floatx80){1ull << 63, (uint16_t)(b.se | 0x7fff)}; /* infinities */
+        for (size_t k = 0; k < sizeof(binary) / sizeof(binary[0]); k++) {
+            st.sw = 0;
+            struct floatx80 r = binary[k](&st, a, b);
+            ck_assert_msg(canonical(r) || fpx_result_suppressed(&st, false),
+                          "binary %zu: %04x:%016llx %04x:%016llx -> %04x:%016llx", k, a.se,
+                          (unsigned long long)a.sig, b.se, (unsigned long long)b.sig, r.se,
+                          (unsigned long long)r.sig);
+        }
+        for (size_t k = 0; k < sizeof(unary) / sizeof(unary[0]); k++) {
+            st.sw = 0;
+            struct floatx80 r = unary[k](&st, a);
+            ck_assert_msg(canonical(r) || fpx_result_suppressed(&st, false) || (st.sw & FPX_C2),
+                          "unary %zu: %04x:%016llx -> %04x:%016llx", k, a.se,
+                          (unsigned long long)a.sig, r.se, (unsigned long long)r.sig);
+        }
+        st.sw = 0;
+        ck_assert(canonical(fpx_xtract(&st, a, &e)) || fpx_result_suppressed(&st, false));
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("fpu_vectors");
@@ -277,6 +334,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, compare_orders_values_and_flags_unordered);
     tcase_add_test(tc, fscale_and_fxtract_split_and_rebuild);
     tcase_add_test(tc, trig_reduces_with_66_bit_pi_and_flags_out_of_range);
+    tcase_add_test(tc, random_encodings_give_canonical_results);
     suite_add_tcase(s, tc);
     return s;
 }

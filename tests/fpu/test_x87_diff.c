@@ -51,6 +51,8 @@ static void run_op(int i)
             }
         }
     }
+    if (!op->transcendental)
+        printf("%s: %ld cases, %ld differ from the x87\n", op->name, total, mismatches);
     if (op->transcendental)
         printf("%s: %ld cases, %ld bit-identical, max distance from the x87 %llu ulp\n", op->name,
                total, identical, (unsigned long long)worst);
