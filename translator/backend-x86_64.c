@@ -16,6 +16,12 @@ struct x64_backend {
     struct x64_gen g;   /* buffers reused from block to block */
     csh cs;
     bool cs_ok;
+    /* The last block emitted while -d out_asm was on: its ops and where the
+     * code of each starts, to print them side by side. */
+    const struct tb *last_tb;
+    struct ir_block last;
+    uint32_t *last_off;
+    uint32_t last_main;
 };
 
 /* Returned in rax:rdx (psABI §3.2.3, a 16-byte INTEGER struct). */
@@ -108,6 +114,7 @@ static void *x64_create(const struct ir_env *env)
     be->g.env = env;
     be->g.tlb = env->tlb.index_bits ? &env->tlb : NULL;
     be->cs_ok = cs_open(CS_ARCH_X86, CS_MODE_64, &be->cs) == CS_ERR_OK;
+    ir_block_init(&be->last, env);
     return be;
 }
 
@@ -122,6 +129,9 @@ static void x64_destroy(void *state)
     free(g->ts);
     free(g->site_sec);
     free(g->site_off);
+    free(g->op_off);
+    free(be->last_off);
+    ir_block_destroy(&be->last);
     if (be->cs_ok)
         cs_close(&be->cs);
     free(be);
@@ -169,7 +179,8 @@ static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
     g->ts = realloc(g->ts, (b->ntemps ? b->ntemps : 1) * sizeof(*g->ts));
     g->site_sec = realloc(g->site_sec, (b->nops ? b->nops : 1) * sizeof(*g->site_sec));
     g->site_off = realloc(g->site_off, (b->nops ? b->nops : 1) * sizeof(*g->site_off));
-    if (!g->ts || !g->site_sec || !g->site_off)
+    g->op_off = realloc(g->op_off, (b->nops ? b->nops : 1) * sizeof(*g->op_off));
+    if (!g->ts || !g->site_sec || !g->site_off || !g->op_off)
         return false;
     for (unsigned i = 0; i < b->nlabels; i++)
         x64_new_label(g);
@@ -191,6 +202,7 @@ static bool gen_block(struct x64_gen *g, const struct ir_block *b)
     g->reachable = true;
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
+        g->op_off[i] = (uint32_t)g->buf[0].len;
         if (!g->reachable && op->opc != IR_OP_set_label)
             continue; /* never runs: the interpreter never reaches it either */
         if (!x64_gen_op(g, op))
@@ -241,9 +253,20 @@ static bool x64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
     struct x64_gen *g = &be->g;
     g->tb = (uintptr_t)e->tb;
     g->epilogue = be->epilogue;
-    if (!gen_prepare(g, b) || !gen_block(g, b))
+    if (!gen_prepare(g, b) || !gen_block(g, b) || !place(g, e))
         return false;
-    return place(g, e);
+    be->last_tb = NULL;
+    if (log_enabled(LOG_OUT_ASM)) {
+        uint32_t *off = realloc(be->last_off, (b->nops ? b->nops : 1) * sizeof(*off));
+        if (off) {
+            be->last_off = off;
+            memcpy(off, g->op_off, b->nops * sizeof(*off));
+            ir_block_copy(&be->last, b);
+            be->last_tb = e->tb;
+            be->last_main = (uint32_t)g->buf[0].len;
+        }
+    }
+    return true;
 }
 
 static void set_rel32(const struct tb *src, unsigned slot, uint8_t *src_rw, uintptr_t target)
@@ -275,23 +298,55 @@ static void x64_flush_icache(void *state, const void *rx, size_t len)
     (void)state, (void)rx, (void)len;
 }
 
+/* Host code of tb in [start, end) as Capstone reads it. */
+static void disasm(struct x64_backend *be, const struct tb *tb, uint32_t start, uint32_t end,
+                   FILE *f)
+{
+    const uint8_t *code = tb->tc_ptr;
+    cs_insn *insn = NULL;
+    size_t n = be->cs_ok && end > start
+                   ? cs_disasm(be->cs, code + start, end - start, (uintptr_t)code + start, 0, &insn)
+                   : 0;
+    uint32_t done = start;
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "  0x%04x:  %-8s %s\n", (unsigned)(insn[i].address - (uintptr_t)code),
+                insn[i].mnemonic, insn[i].op_str);
+        done = (uint32_t)(insn[i].address + insn[i].size - (uintptr_t)code);
+    }
+    if (n)
+        cs_free(insn, n);
+    for (; done < end; done++)
+        fprintf(f, "  0x%04x:  .byte 0x%02x\n", done, code[done]);
+}
+
+/* The ops of each guest instruction, then the host code they became. */
+static void describe_interleaved(struct x64_backend *be, const struct tb *tb, FILE *f)
+{
+    const struct ir_block *b = &be->last;
+    unsigned start = 0;
+    for (unsigned i = 0; i <= b->nops; i++) {
+        if (i < b->nops && (b->ops[i].opc != IR_OP_insn_start || i == start))
+            continue;
+        for (unsigned k = start; k < i; k++)
+            ir_print_op(b, &b->ops[k], f);
+        uint32_t end = i < b->nops ? be->last_off[i] : be->last_main;
+        disasm(be, tb, be->last_off[start], end, f);
+        start = i;
+    }
+    if (be->last_main < tb->tc_size) {
+        fprintf(f, " -- slow paths\n");
+        disasm(be, tb, be->last_main, tb->tc_size, f);
+    }
+}
+
 static void x64_describe(void *state, const struct tb *tb, FILE *f)
 {
     struct x64_backend *be = state;
     fprintf(f, "x86_64 code at %p, %u bytes\n", tb->tc_ptr, tb->tc_size);
-    cs_insn *insn = NULL;
-    size_t n =
-        be->cs_ok ? cs_disasm(be->cs, tb->tc_ptr, tb->tc_size, (uintptr_t)tb->tc_ptr, 0, &insn) : 0;
-    size_t done = 0;
-    for (size_t i = 0; i < n; i++) {
-        fprintf(f, "  0x%04x:  %-8s %s\n", (unsigned)(insn[i].address - (uintptr_t)tb->tc_ptr),
-                insn[i].mnemonic, insn[i].op_str);
-        done = insn[i].address + insn[i].size - (uintptr_t)tb->tc_ptr;
-    }
-    if (n)
-        cs_free(insn, n);
-    for (; done < tb->tc_size; done++)
-        fprintf(f, "  0x%04zx:  .byte 0x%02x\n", done, ((const uint8_t *)tb->tc_ptr)[done]);
+    if (tb == be->last_tb && be->last.nops)
+        describe_interleaved(be, tb, f);
+    else
+        disasm(be, tb, 0, tb->tc_size, f);
 }
 
 static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb, void *env)

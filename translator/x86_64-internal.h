@@ -79,6 +79,7 @@ struct x64_gen {
     bool prefer_callee_saved; /* the block calls helpers */
     const struct ir_op *op;   /* op being emitted */
     bool reachable;           /* false after an exit or br, until a label */
+    uint32_t *op_off;         /* per op: hot-section offset of its code (-d out_asm) */
     int8_t *site_sec;         /* per op: section of its restore site, -1 none */
     uint32_t *site_off;
     uint32_t jmp_off[2];

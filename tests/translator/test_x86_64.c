@@ -605,6 +605,58 @@ START_TEST(x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
 }
 END_TEST
 
+START_TEST(x86_64_blocks_run_after_the_code_buffer_flushes)
+{
+    translator_free(t);
+    struct translator_config cfg = {.env = &env, .backend = &tb_backend_x86_64, .code_size = 16384};
+    t = cur_t = translator_new(&cfg);
+    struct tb *last = NULL;
+    unsigned i = 0;
+    while (translator_stats(t)->flushes < 2 && i < 10000) {
+        struct ir_block *b = translator_block(t);
+        ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), i);
+        ir_exit_tb(b, i);
+        struct tb_key k = key_at(0x1000 + 16 * i);
+        last = translator_commit(t, 0x1000 + 16 * i, &k, 4, TB_NO_PAGE);
+        ck_assert_ptr_nonnull(last);
+        i++;
+    }
+    ck_assert_uint_eq(translator_stats(t)->flushes, 2);
+    st.eax = 5;
+    struct tb_exit e = translator_exec(t, last, &st);
+    ck_assert_uint_eq(e.value, i - 1);
+    ck_assert_uint_eq(st.eax, 5 + i - 1);
+    ck_assert_ptr_eq(e.last, last);
+}
+END_TEST
+
+START_TEST(x86_64_forty_live_locals_spill_and_come_back)
+{
+    struct ir_block *b = translator_block(t);
+    ir_tmp v[40];
+    for (unsigned i = 0; i < 40; i++) {
+        v[i] = ir_new_i64(b);
+        ir_muli(b, v[i], ir_global(b, G_RA), i + 1); /* not foldable: ra is unknown */
+    }
+    ir_tmp sum = ir_new_i64(b);
+    ir_movi(b, sum, 0);
+    for (unsigned i = 0; i < 40; i++) {
+        ir_xor(b, sum, sum, v[39 - i]);
+        ir_rotl(b, sum, sum, ir_const_i64(b, 3));
+    }
+    ir_mov(b, ir_global(b, G_RB), sum);
+    ir_exit_tb(b, 0);
+    st.ra = 0x0123456789abcdefull;
+    run(0x100);
+    uint64_t want = 0;
+    for (unsigned i = 0; i < 40; i++) {
+        want ^= st.ra * (40 - i);
+        want = want << 3 | want >> 61;
+    }
+    ck_assert_uint_eq(st.rb, want);
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -676,6 +728,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_chained_loop_of_two_blocks_runs_until_exit);
     tcase_add_test(tc, x86_64_restore_records_give_insn_data_at_raising_sites);
     tcase_add_test(tc, x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them);
+    tcase_add_test(tc, x86_64_blocks_run_after_the_code_buffer_flushes);
+    tcase_add_test(tc, x86_64_forty_live_locals_spill_and_come_back);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else

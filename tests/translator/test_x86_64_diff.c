@@ -613,7 +613,10 @@ static void teardown(void)
 START_TEST(x86_64_matches_interpreter_on_random_blocks)
 {
     unsigned events = 0, tlb_events = 0, restores = 0;
-    for (uint64_t i = 1; i <= 2000; i++) {
+    /* JIT86_DIFF_BLOCKS=n runs more blocks (a soak by hand). */
+    const char *more = getenv("JIT86_DIFF_BLOCKS");
+    uint64_t nblocks = more && strtoull(more, NULL, 0) > 2000 ? strtoull(more, NULL, 0) : 2000;
+    for (uint64_t i = 1; i <= nblocks; i++) {
         uint64_t seed = i * 0x9e3779b97f4a7c15ull;
         bool optimize = i % 4 != 0;
         struct tb_exit ei, en, et;
