@@ -82,6 +82,17 @@ static struct floatx80 rand_exp(uint64_t *s, int lo, int hi)
 static struct floatx80 gen_arith_a(uint64_t *s)
 {
     uint32_t r = below(s, 100);
+    if (r < 30) {
+        /* raw encodings: exponent 0 (denormals, pseudo-denormals), 0x7fff (NaNs, pseudo
+         * ones) or anything (unnormals included) */
+        struct floatx80 v = {rnd(s), 0};
+        v.se = (uint16_t)rnd(s);
+        if (r < 10)
+            v.se &= 0x8000;
+        else if (r < 20)
+            v.se |= 0x7fff;
+        return v;
+    }
     if (r < 12)
         return rand_special(s);
     if (r < 20)
