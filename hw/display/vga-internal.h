@@ -63,6 +63,7 @@ struct vga_geom {
     uint32_t start;        /* start address (plane address) */
     uint32_t line_offset;  /* plane addresses per row; VBE: bytes per line */
     int row_repeat;        /* scan lines per memory row (graphics) */
+    int pixel_w;           /* dots per pixel: 2 in 256-colour and half-clock modes */
     int line_compare;      /* scan line after which the address restarts (split) */
     int pan;               /* horizontal pixel panning */
     /* text */

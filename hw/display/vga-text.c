@@ -43,15 +43,18 @@ static void draw_cell(struct vga *s, const struct vga_geom *g, int col, int row,
     uint32_t glyph = font_base(s, attr & 0x08) + ch * 32u;
     bool line_gfx = (s->r.ac[AR_MODE] & 0x04) && ch >= 0xc0 && ch <= 0xdf;
     int cs = s->r.crtc[CR_CURSOR_START] & 0x1f, ce = s->r.crtc[CR_CURSOR_END] & 0x1f;
+    int dots = g->char_w / g->pixel_w;
     for (int y = 0; y < g->char_h; y++) {
         uint8_t bits = s->vram[((glyph + (uint32_t)y) & (VGA_PLANE_SIZE - 1)) * 4 + 2];
-        if (cursor && y >= cs && y <= ce)
+        bool cursor_line = cursor && y >= cs && y <= ce;
+        if (cursor_line)
             bits = 0xff;
         uint32_t *p = sf->pixels + (size_t)(row * g->char_h + y) * sf->stride + col * g->char_w;
-        for (int x = 0; x < 8; x++)
-            p[x] = (bits >> (7 - x)) & 1 ? c.fg : c.bg;
-        if (g->char_w == 9)
-            p[8] = ((bits & 1) && (line_gfx || (cursor && y >= cs && y <= ce))) ? c.fg : c.bg;
+        for (int x = 0; x < dots; x++) {
+            bool on = x < 8 ? (bits >> (7 - x)) & 1 : (bits & 1) && (line_gfx || cursor_line);
+            for (int k = 0; k < g->pixel_w; k++)
+                p[x * g->pixel_w + k] = on ? c.fg : c.bg;
+        }
     }
     display_mark_dirty(&s->display, col * g->char_w, row * g->char_h, g->char_w, g->char_h);
 }

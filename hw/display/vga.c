@@ -316,7 +316,9 @@ static void text_geometry(const struct vga *s, struct vga_geom *g)
 {
     const uint8_t *cr = s->r.crtc;
     g->kind = VGA_MODE_TEXT;
-    g->char_w = (s->r.seq[SR_CLOCK] & 1) ? 8 : 9;
+    /* 40-column modes halve the dot clock: every dot is shown twice. */
+    g->pixel_w = (s->r.seq[SR_CLOCK] & 0x08) ? 2 : 1;
+    g->char_w = ((s->r.seq[SR_CLOCK] & 1) ? 8 : 9) * g->pixel_w;
     g->char_h = (cr[CR_MAX_SCAN] & 0x1f) + 1;
     g->cols = clamp_dim(cr[CR_HDISP_END] + 1, 132);
     g->rows = clamp_dim(vga_vdisp_lines(s) / g->char_h, 60);
@@ -339,6 +341,7 @@ void vga_geometry(const struct vga *s, struct vga_geom *g)
         g->bpp = s->r.vbe[VBE_INDEX_BPP];
         g->line_offset = vbe_line_bytes(s);
         g->start = vbe_start_offset(s);
+        g->pixel_w = 1;
         return;
     }
     if (!(s->r.ac_index & AR_INDEX_PAS) || (s->r.seq[SR_CLOCK] & 0x20)) {
@@ -353,14 +356,19 @@ void vga_geometry(const struct vga *s, struct vga_geom *g)
     }
     unsigned shift = (s->r.gc[GR_MODE] >> 5) & 3;
     g->kind = shift >= 2 ? VGA_MODE_256 : shift == 1 ? VGA_MODE_CGA2 : VGA_MODE_PLANAR;
-    int dots = (cr[CR_HDISP_END] + 1) * 8;
-    if (g->kind == VGA_MODE_256 || (s->r.seq[SR_CLOCK] & 0x08))
-        dots /= 2;
-    int scan = vga_vdisp_lines(s);
+    /* The surface is the raster as the monitor shows it (as QEMU's
+     * screendump): dots across, scan lines down. A pixel lasts two dots with
+     * the halved dot clock (SR1 bit 3) and in 256-colour mode; a memory row
+     * lasts max-scan-line + 1 lines, doubled by CR9 bit 7. */
+    bool half_clock = s->r.seq[SR_CLOCK] & 0x08;
+    g->pixel_w = (half_clock || g->kind == VGA_MODE_256) ? 2 : 1;
+    int dots = (cr[CR_HDISP_END] + 1) * 8 * (half_clock ? 2 : 1);
     int dbl = (cr[CR_MAX_SCAN] & 0x80) ? 2 : 1;
-    g->row_repeat = g->kind == VGA_MODE_CGA2 ? dbl : ((cr[CR_MAX_SCAN] & 0x1f) + 1) * dbl;
+    /* CRTC mode bit 0 clear (CGA compatibility): row scan bit 0 picks the
+     * memory bank instead of repeating the row. */
+    g->row_repeat = (cr[CR_MODE] & 1) ? ((cr[CR_MAX_SCAN] & 0x1f) + 1) * dbl : dbl;
     g->width = clamp_dim(dots, DISPLAY_MAX_WIDTH);
-    g->height = clamp_dim(scan / g->row_repeat, DISPLAY_MAX_HEIGHT);
+    g->height = clamp_dim(vga_vdisp_lines(s), DISPLAY_MAX_HEIGHT);
     g->line_offset = cr[CR_OFFSET] * 2u;
     g->line_compare = cr[CR_LINE_COMPARE] | (cr[CR_OVERFLOW] & 0x10) << 4 |
                       (cr[CR_MAX_SCAN] & 0x40) << 3;

@@ -208,6 +208,32 @@ START_TEST(text_9th_column_repeats_line_graphics_characters_only)
 }
 END_TEST
 
+START_TEST(forty_column_text_doubles_every_dot)
+{
+    struct rig *r = rig_new();
+    set_mode(r, &mode03);
+    idx_out(r, 0x3c4, 1, 0x08); /* half dot clock, 9-dot */
+    idx_out(r, 0x3d4, 0x11, 0x0e); /* unprotect CR0-CR7 */
+    idx_out(r, 0x3d4, 0x01, 0x27);
+    idx_out(r, 0x3d4, 0x13, 0x14);
+    idx_out(r, 0x3d4, 0x0a, 0x20);
+    uint32_t fg = set_dac(r, 0x07, 0x2a, 0x2a, 0x2a);
+    uint32_t bg = set_dac(r, 0x00, 0, 0, 0);
+    load_glyph(r, 'A', glyph_a);
+    wmem(r, 0xb8002, 'A'); /* column 1 */
+    wmem(r, 0xb8003, 0x07);
+    refresh(r);
+    ck_assert_int_eq(r->vga->display.surface.width, 720);
+    for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 18; x++) {
+            bool on = x < 16 && ((glyph_a[y] >> (7 - x / 2)) & 1);
+            ck_assert_uint_eq(pixel(r, 18 + x, y), on ? fg : bg);
+        }
+    }
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(text_cursor_and_blink_follow_the_virtual_clock)
 {
     struct rig *r = rig_new();
@@ -249,11 +275,17 @@ START_TEST(mode_13h_chain4_bytes_are_pixels_through_the_palette)
     wmem(r, 0xa0000 + 10 * 320 + 7, 0x21);
     wmem(r, 0xa0000 + 199 * 320 + 319, 0xfe);
     refresh(r);
-    ck_assert_int_eq(r->vga->display.surface.width, 320);
-    ck_assert_int_eq(r->vga->display.surface.height, 200);
-    ck_assert_uint_eq(pixel(r, 7, 10), c1);
-    ck_assert_uint_eq(pixel(r, 8, 10), c0);
-    ck_assert_uint_eq(pixel(r, 319, 199), c2);
+    /* The 640x400 raster: each pixel two dots wide and two lines high. */
+    ck_assert_int_eq(r->vga->display.surface.width, 640);
+    ck_assert_int_eq(r->vga->display.surface.height, 400);
+    for (int dy = 0; dy < 2; dy++) {
+        for (int dx = 0; dx < 2; dx++) {
+            ck_assert_uint_eq(pixel(r, 14 + dx, 20 + dy), c1);
+            ck_assert_uint_eq(pixel(r, 638 + dx, 398 + dy), c2);
+        }
+    }
+    ck_assert_uint_eq(pixel(r, 16, 20), c0);
+    ck_assert_uint_eq(pixel(r, 14, 22), c0);
     ck_assert_uint_eq(rmem(r, 0xa0000 + 10 * 320 + 7), 0x21);
     rig_free(r);
 }
@@ -275,7 +307,7 @@ START_TEST(mode_x_unchained_planes_give_consecutive_pixels)
     }
     refresh(r);
     for (int p = 0; p < 4; p++)
-        ck_assert_uint_eq(pixel(r, 8 + p, 3), c[p]);
+        ck_assert_uint_eq(pixel(r, 2 * (8 + p), 2 * 3), c[p]);
     rig_free(r);
 }
 END_TEST
@@ -357,7 +389,10 @@ START_TEST(split_screen_restarts_at_address_zero_after_line_compare)
     idx_out(r, 0x3d4, 0x09, 0x01);     /* line compare bit 9 clear */
     refresh(r);
     ck_assert_uint_eq(pixel(r, 0, 0), b);
-    ck_assert_uint_eq(pixel(r, 0, 100), a);
+    ck_assert_uint_eq(pixel(r, 0, 1), b);
+    ck_assert_uint_eq(pixel(r, 0, 2), set_dac(r, 0, 0, 0, 0));
+    ck_assert_uint_eq(pixel(r, 0, 200), a);
+    ck_assert_uint_eq(pixel(r, 0, 201), a);
     rig_free(r);
 }
 END_TEST
@@ -508,7 +543,7 @@ START_TEST(vmstate_round_trip_restores_registers_and_palette)
     ck_assert_uint_eq(dispi_rd(q, VBE_INDEX_XRES), 1024);
     wmem(q, 0xa0000 + 5, 0x33);
     refresh(q);
-    ck_assert_uint_eq(pixel(q, 5, 0), c);
+    ck_assert_uint_eq(pixel(q, 10, 0), c);
     vms_buf_free(&buf);
     rig_free(q);
     rig_free(r);
@@ -553,6 +588,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, text_mode_03h_draws_glyph_bits_from_plane_2_in_attribute_colours);
     tcase_add_test(tc, text_9th_column_repeats_line_graphics_characters_only);
     tcase_add_test(tc, text_cursor_and_blink_follow_the_virtual_clock);
+    tcase_add_test(tc, forty_column_text_doubles_every_dot);
     tcase_add_test(tc, mode_13h_chain4_bytes_are_pixels_through_the_palette);
     tcase_add_test(tc, mode_x_unchained_planes_give_consecutive_pixels);
     tcase_add_test(tc, mode_12h_write_modes_0_and_2_set_planes_under_the_bit_mask);
