@@ -31,6 +31,7 @@ enum opt_id {
     OPT_ACCEL,
     OPT_NOGRAPHIC,
     OPT_DISPLAY,
+    OPT_VGA,
     OPT_SERIAL,
     OPT_MONITOR,
     OPT_QMP,
@@ -82,6 +83,7 @@ static const struct opt_desc {
     {"accel", OPT_ACCEL, "tcg[,backend=B]", "accelerator: tcg, with a JIT backend choice"},
     {"nographic", OPT_NOGRAPHIC, NULL, "no window; COM1 and the monitor on stdio"},
     {"display", OPT_DISPLAY, "TYPE", "display: sdl or none"},
+    {"vga", OPT_VGA, "TYPE", "video card: std (VGA with Bochs VBE, the default) or none"},
     {"serial", OPT_SERIAL, "DEV", "serial port backend: stdio, file:PATH, null, ..."},
     {"monitor", OPT_MONITOR, "DEV", "human monitor backend (stdio, unix:PATH,server)"},
     {"qmp", OPT_QMP, "DEV", "JSON control socket"},
@@ -201,6 +203,13 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
             return false;
         }
         o->display = v;
+        break;
+    case OPT_VGA:
+        if (strcmp(v, "std") != 0 && strcmp(v, "none") != 0) {
+            snprintf(err, errlen, "-vga: unknown video card '%s' (std or none)", v);
+            return false;
+        }
+        o->vga = v;
         break;
     case OPT_SERIAL: return list_add(&o->serial, d->name, v, err, errlen);
     case OPT_MONITOR: o->monitor = v; break;

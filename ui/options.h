@@ -26,6 +26,7 @@ struct ui_options {
     const char *accel;
     bool nographic;
     const char *display;
+    const char *vga; /* "std", "none"; NULL: std */
     struct ui_list serial, device, netdev, nic, drive;
     const char *monitor, *qmp, *debugcon;
     bool snapshot;

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs the SDL window test on the current X display, or on a private Xvfb
+# when there is none. Exit 77 (ctest: skipped) when neither is available.
+test_bin=$1
+if [ -n "$DISPLAY" ]; then
+    exec "$test_bin"
+fi
+if ! command -v xvfb-run >/dev/null 2>&1; then
+    echo "SKIP: no X display and no xvfb-run (install package xvfb)" >&2
+    exit 77
+fi
+exec xvfb-run -a -s "-screen 0 1024x768x24" "$test_bin"

@@ -1,0 +1,152 @@
+/* The display interface and what ui/ does with it without a window: dirty
+ * rectangles, the 60 Hz refresh gate, PNG screendumps read back pixel by
+ * pixel, and the SDL key table (set-1 codes with the E0 flag). */
+#include "ui/options.h"
+#include "ui/screendump.h"
+#include "ui/sdl.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int refreshes;
+
+static void count_refresh(void *opaque, struct display *d, int64_t now)
+{
+    (void)opaque;
+    (void)d;
+    (void)now;
+    refreshes++;
+}
+
+START_TEST(refresh_runs_at_most_every_sixtieth_of_a_second_of_virtual_time)
+{
+    struct display d;
+    display_init(&d, count_refresh, NULL);
+    refreshes = 0;
+    ck_assert(display_refresh(&d, 0, false));
+    ck_assert(!display_refresh(&d, DISPLAY_REFRESH_NS - 1, false));
+    ck_assert(display_refresh(&d, DISPLAY_REFRESH_NS, false));
+    ck_assert(display_refresh(&d, DISPLAY_REFRESH_NS + 1, true));
+    ck_assert_int_eq(refreshes, 3);
+    display_free(&d);
+}
+END_TEST
+
+START_TEST(dirty_rectangles_clip_merge_rows_and_collapse_when_full)
+{
+    struct display d;
+    display_init(&d, NULL, NULL);
+    ck_assert(display_resize(&d, 100, 50));
+    struct display_rect r[DISPLAY_MAX_RECTS];
+    ck_assert_int_eq(display_take_dirty(&d, r, DISPLAY_MAX_RECTS), 1); /* the resize */
+    ck_assert_int_eq(r[0].w, 100);
+    display_mark_dirty(&d, 90, 10, 20, 1); /* clipped to x < 100 */
+    display_mark_dirty(&d, 90, 11, 20, 1); /* extends the previous one */
+    ck_assert_int_eq(display_take_dirty(&d, r, DISPLAY_MAX_RECTS), 1);
+    ck_assert_int_eq(r[0].x, 90);
+    ck_assert_int_eq(r[0].w, 10);
+    ck_assert_int_eq(r[0].h, 2);
+    for (int i = 0; i < DISPLAY_MAX_RECTS + 5; i++)
+        display_mark_dirty(&d, i, i, 1, 1);
+    int n = display_take_dirty(&d, r, DISPLAY_MAX_RECTS);
+    ck_assert_int_ge(n, 1);
+    int maxy = 0;
+    for (int i = 0; i < n; i++)
+        maxy = r[i].y + r[i].h > maxy ? r[i].y + r[i].h : maxy;
+    ck_assert_int_eq(maxy, DISPLAY_MAX_RECTS + 5); /* nothing lost */
+    display_free(&d);
+}
+END_TEST
+
+START_TEST(png_screendump_reads_back_the_same_pixels)
+{
+#ifdef JIT86_HAVE_PNG
+    struct display d;
+    display_init(&d, NULL, NULL);
+    ck_assert(display_resize(&d, 37, 23));
+    for (int y = 0; y < 23; y++)
+        for (int x = 0; x < 37; x++)
+            d.surface.pixels[y * d.surface.stride + x] =
+                (uint32_t)(x * 7) << 16 | (uint32_t)(y * 11) << 8 | (uint32_t)((x ^ y) * 3);
+    char path[] = "/tmp/jit86-dumpXXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char err[256];
+    ck_assert_msg(ui_screendump_png(&d.surface, path, err, sizeof(err)), "%s", err);
+    int w = 0, h = 0;
+    uint32_t *img = ui_png_load(path, &w, &h, err, sizeof(err));
+    ck_assert_msg(img != NULL, "%s", err);
+    ck_assert_int_eq(w, 37);
+    ck_assert_int_eq(h, 23);
+    for (int i = 0; i < 37 * 23; i++)
+        ck_assert_uint_eq(img[i], d.surface.pixels[i]);
+    free(img);
+    unlink(path);
+    ck_assert(!ui_screendump_png(&d.surface, "/nonexistent/dir/x.png", err, sizeof(err)));
+    ck_assert_msg(strstr(err, "/nonexistent/dir/x.png") != NULL, "%s", err);
+    display_free(&d);
+#else
+    fprintf(stderr, "SKIP: built without libpng (package libpng-dev)\n");
+#endif
+}
+END_TEST
+
+START_TEST(sdl_scancodes_map_to_set1_codes_with_the_e0_flag)
+{
+    static const struct {
+        int hid;
+        uint8_t code;
+        bool ext;
+    } cases[] = {
+        {4, 0x1e, false},   /* A */
+        {41, 0x01, false},  /* Escape */
+        {40, 0x1c, false},  /* Return */
+        {88, 0x1c, true},   /* keypad Enter */
+        {79, 0x4d, true},   /* Right */
+        {80, 0x4b, true},   /* Left */
+        {92, 0x4b, false},  /* keypad 4 */
+        {228, 0x1d, true},  /* right Ctrl */
+        {230, 0x38, true},  /* right Alt (AltGr) */
+        {84, 0x35, true},   /* keypad / */
+        {69, 0x58, false},  /* F12 */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool ext = !cases[i].ext;
+        ck_assert_uint_eq(ui_sdl_key_to_set1(cases[i].hid, &ext), cases[i].code);
+        ck_assert(ext == cases[i].ext);
+    }
+    bool ext;
+    ck_assert_uint_eq(ui_sdl_key_to_set1(0, &ext), 0);
+    ck_assert_uint_eq(ui_sdl_key_to_set1(100000, &ext), 0);
+}
+END_TEST
+
+START_TEST(vga_option_takes_std_or_none)
+{
+    struct ui_options o;
+    char err[256];
+    char *ok[] = {"jit86", "-vga", "none", NULL};
+    ck_assert_msg(ui_parse_options(3, ok, &o, err, sizeof(err)), "%s", err);
+    ck_assert_str_eq(o.vga, "none");
+    char *bad[] = {"jit86", "-vga", "cirrus", NULL};
+    ck_assert(!ui_parse_options(3, bad, &o, err, sizeof(err)));
+    ck_assert_msg(strstr(err, "cirrus") != NULL, "%s", err);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("ui_display");
+    TCase *tc = tcase_create("display");
+    tcase_add_test(tc, refresh_runs_at_most_every_sixtieth_of_a_second_of_virtual_time);
+    tcase_add_test(tc, dirty_rectangles_clip_merge_rows_and_collapse_when_full);
+    tcase_add_test(tc, png_screendump_reads_back_the_same_pixels);
+    tcase_add_test(tc, sdl_scancodes_map_to_set1_codes_with_the_e0_flag);
+    tcase_add_test(tc, vga_option_takes_std_or_none);
+    suite_add_tcase(s, tc);
+    return s;
+}
