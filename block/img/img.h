@@ -30,5 +30,7 @@ struct blk *img_open(const char *filename, const char *fmt, unsigned flags);
 /* "1 GiB", "196 KiB", as qemu-img prints sizes. */
 void img_format_size(uint64_t bytes, char *out, size_t len);
 void img_progress(bool enabled, uint64_t done, uint64_t total);
+/* The "Snapshot list:" table of info and snapshot -l, in qemu-img's layout. */
+void img_print_snapshots(const struct blk_info *in);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static json_t *snapshot_json(const struct blk_snapshot_info *sn)
 {
@@ -69,30 +68,6 @@ static json_t *info_json(const char *filename, const struct blk_info *in)
     return o;
 }
 
-static void print_snapshots(const struct blk_info *in)
-{
-    printf("Snapshot list:\n");
-    printf("%-7s %-16s %8s %19s %15s %10s\n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
-           "ICOUNT");
-    for (unsigned i = 0; i < in->nb_snapshots; i++) {
-        const struct blk_snapshot_info *sn = &in->snapshots[i];
-        char date[32], size[32];
-        time_t t = sn->date_sec;
-        struct tm tm;
-        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-        img_format_size(sn->vm_state_size, size, sizeof(size));
-        uint64_t secs = sn->vm_clock_nsec / 1000000000;
-        printf("%-7s %-16s %8s %19s %04" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 " ",
-               sn->id, sn->name, size, date, secs / 3600, secs / 60 % 60, secs % 60,
-               sn->vm_clock_nsec / 1000000 % 1000);
-        if (sn->icount != UINT64_MAX) {
-            printf("%10" PRIu64 "\n", sn->icount);
-        } else {
-            printf("%10s\n", "--");
-        }
-    }
-}
-
 static void print_human(const char *filename, const struct blk_info *in)
 {
     char vs[32], ds[32];
@@ -114,7 +89,7 @@ static void print_human(const char *filename, const struct blk_info *in)
         }
     }
     if (in->nb_snapshots) {
-        print_snapshots(in);
+        img_print_snapshots(in);
     }
     if (in->has_format_specific) {
         printf("Format specific information:\n    compat: %s\n", in->compat == 2 ? "0.10" : "1.1");

@@ -8,6 +8,29 @@
 #include <string.h>
 #include <time.h>
 
+void img_print_snapshots(const struct blk_info *in)
+{
+    printf("Snapshot list:\n");
+    printf("%-9s %-16s %8s %19s %12s %10s\n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
+           "ICOUNT");
+    for (unsigned i = 0; i < in->nb_snapshots; i++) {
+        const struct blk_snapshot_info *sn = &in->snapshots[i];
+        char date[32], size[32], icount[24] = "";
+        time_t t = sn->date_sec;
+        struct tm tm;
+        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+        img_format_size(sn->vm_state_size, size, sizeof(size));
+        if (sn->icount != UINT64_MAX) {
+            snprintf(icount, sizeof(icount), "%" PRIu64, sn->icount);
+        }
+        uint64_t secs = sn->vm_clock_nsec / 1000000000;
+        printf("%-9s %-16s %8s %19s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64
+               " %10s\n",
+               sn->id, sn->name, size, date, secs / 3600, secs / 60 % 60, secs % 60,
+               sn->vm_clock_nsec / 1000000 % 1000, icount);
+    }
+}
+
 static int list(struct blk *bs)
 {
     struct blk_info in;
@@ -15,22 +38,7 @@ static int list(struct blk *bs)
     if (blk_get_info(bs, &in, &err) < 0) {
         return img_error("%s", err.msg);
     }
-    printf("Snapshot list:\n");
-    printf("%-7s %-16s %8s %19s %15s %10s\n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
-           "ICOUNT");
-    for (unsigned i = 0; i < in.nb_snapshots; i++) {
-        const struct blk_snapshot_info *sn = &in.snapshots[i];
-        char date[32], size[32];
-        time_t t = sn->date_sec;
-        struct tm tm;
-        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-        img_format_size(sn->vm_state_size, size, sizeof(size));
-        uint64_t secs = sn->vm_clock_nsec / 1000000000;
-        printf("%-7s %-16s %8s %19s %04" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64
-               " %10s\n",
-               sn->id, sn->name, size, date, secs / 3600, secs / 60 % 60, secs % 60,
-               sn->vm_clock_nsec / 1000000 % 1000, "--");
-    }
+    img_print_snapshots(&in);
     blk_info_free(&in);
     return 0;
 }

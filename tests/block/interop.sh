@@ -91,7 +91,31 @@ same_view "$T/sub/jtop.qcow2"
 qemu-img info "$T/sub/jtop.qcow2" | grep -q "backing file: jmid.qcow2" || fail "backing name"
 echo "ok jit86->qemu backing chain"
 
-# 4. The tools agree on info, map and compare.
+# 4. Internal snapshots made by one tool are listed and applied by the other;
+#    the qcow2 carries snapshots, compressed clusters and a backing file.
+"$IMG" create -f qcow2 -b ../base.raw -F raw "$T/sub/snap.qcow2" >/dev/null
+"$BLKIO" "$T/sub/snap.qcow2" write 0x11 0 100k compress 0x12 1M snap-create one \
+    write 0x22 50k 100k || fail "blkio snapshots"
+qcheck "$T/sub/snap.qcow2"
+qemu-img snapshot -l "$T/sub/snap.qcow2" | grep -q " one " || fail "qemu-img does not list 'one'"
+qemu-img snapshot -l "$T/sub/snap.qcow2" >"$T/q.txt"
+"$IMG" snapshot -l "$T/sub/snap.qcow2" >"$T/j.txt"
+cmp "$T/q.txt" "$T/j.txt" || fail "snapshot lists differ"
+same_view "$T/sub/snap.qcow2"
+qemu-img snapshot -a one "$T/sub/snap.qcow2" || fail "qemu-img snapshot -a one"
+qio -c "read -P 0x11 0 100k" -c "read -P 0x12 1M 64k" -c "read -P 0x41 100k 4k" "$T/sub/snap.qcow2"
+qemu-img snapshot -c two "$T/sub/snap.qcow2" || fail "qemu-img snapshot -c"
+qio -c "write -P 0x33 0 8k" "$T/sub/snap.qcow2"
+"$IMG" snapshot -l "$T/sub/snap.qcow2" | grep -q " two " || fail "jit86-img does not list 'two'"
+"$IMG" snapshot -a two "$T/sub/snap.qcow2" || fail "jit86-img snapshot -a two"
+"$BLKIO" "$T/sub/snap.qcow2" read 0x11 0 100k || fail "content after applying 'two'"
+"$IMG" snapshot -d one "$T/sub/snap.qcow2" || fail "jit86-img snapshot -d one"
+qcheck "$T/sub/snap.qcow2"
+qemu-img snapshot -l "$T/sub/snap.qcow2" | grep -q " one " && fail "'one' still listed"
+same_view "$T/sub/snap.qcow2"
+echo "ok snapshots both ways"
+
+# 5. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
 grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
 grep -q '"cluster-size": 4096' "$T/info.json" || fail "info json cluster size"

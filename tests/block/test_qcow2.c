@@ -336,6 +336,45 @@ START_TEST(truncated_image_is_refused)
 }
 END_TEST
 
+/* Snapshots share clusters: writes after a snapshot copy, apply brings the
+ * old contents back, delete returns the clusters; the image stays clean. */
+START_TEST(qcow2_snapshot_create_apply_delete)
+{
+    create("n.qcow2", "qcow2", 4 << 20, 4096, 0, NULL, NULL);
+    struct blk *bs = open_img("n.qcow2", 0);
+    struct blk_error err;
+    write_pattern(bs, 0, 100000, 1);
+    ck_assert_int_eq(blk_snapshot_create(bs, "a", &err), 0);
+    ck_assert_int_eq(blk_snapshot_create(bs, "a", &err), -EEXIST);
+    write_pattern(bs, 5000, 3000, 2);
+    assert_clean(bs);
+    ck_assert_int_eq(blk_snapshot_create(bs, "b", &err), 0);
+    write_pattern(bs, 1 << 20, 5000, 3);
+    ck_assert_int_eq(blk_snapshot_apply(bs, "a", &err), 0);
+    expect_pattern(bs, 0, 100000, 1);
+    expect_zero(bs, 1 << 20, 5000);
+    assert_clean(bs);
+    ck_assert_int_eq(blk_snapshot_apply(bs, "2", &err), 0); /* by id */
+    expect_pattern(bs, 5000, 3000, 2);
+    ck_assert_int_eq(blk_snapshot_delete(bs, "a", &err), 0);
+    ck_assert_int_eq(blk_snapshot_apply(bs, "a", &err), -ENOENT);
+    write_pattern(bs, 6000, 10, 4);
+    assert_clean(bs);
+    blk_close(bs);
+    bs = open_img("n.qcow2", 0);
+    struct blk_info in;
+    ck_assert_int_eq(blk_get_info(bs, &in, &err), 0);
+    ck_assert_uint_eq(in.nb_snapshots, 1);
+    ck_assert_str_eq(in.snapshots[0].name, "b");
+    ck_assert_str_eq(in.snapshots[0].id, "2");
+    blk_info_free(&in);
+    ck_assert_int_eq(blk_snapshot_delete(bs, "b", &err), 0);
+    expect_pattern(bs, 6000, 10, 4);
+    assert_clean(bs);
+    blk_close(bs);
+}
+END_TEST
+
 static uint64_t read_be64_at(int fd, uint64_t off)
 {
     uint8_t b[8];
@@ -401,6 +440,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, qcow2_zero_clusters_hide_the_backing_file);
     tcase_add_test(tc, qcow2_compressed_clusters_read_back_and_are_replaced_on_write);
     tcase_add_test(tc, snapshot_mode_discards_writes_at_close);
+    tcase_add_test(tc, qcow2_snapshot_create_apply_delete);
     tcase_add_test(tc, qcow2_resize_grow_and_shrink);
     tcase_add_test(tc, malformed_headers_are_refused_with_one_line);
     tcase_add_test(tc, truncated_image_is_refused);
