@@ -339,7 +339,9 @@ int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *er
     }
     if (ret == 0) {
         sn.l1_offset = (uint64_t)l1_off;
-        memcpy(list, s->snapshots, s->nb_snapshots * sizeof(*list));
+        if (s->nb_snapshots) {
+            memcpy(list, s->snapshots, s->nb_snapshots * sizeof(*list));
+        }
         list[s->nb_snapshots] = sn;
         ret = write_table(bs, list, s->nb_snapshots + 1);
     }
