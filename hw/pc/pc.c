@@ -228,6 +228,90 @@ static bool add_vga(struct pc_machine *pc, const struct pc_config *cfg, char *er
     return true;
 }
 
+/* Disk controllers: the PIIX3 IDE function at 01.1 with its compatibility
+ * channels on IRQ 14 and 15, the floppy controller on IRQ 6 and DMA 2. */
+static bool wire_drives(struct pc_machine *pc, const struct pc_config *cfg, char *err,
+                        size_t errlen)
+{
+    piix_ide_init(&pc->ide, pc->mem);
+    irq_connect(&pc->ide.bus[0].irq, pic_set_irq, &pc->pic, 14);
+    irq_connect(&pc->ide.bus[1].irq, pic_set_irq, &pc->pic, 15);
+    fdc_init(&pc->fdc, &pc->dma);
+    irq_connect(&pc->fdc.irq, pic_set_irq, &pc->pic, 6);
+    if (!pci_register(&pc->pci, &pc->ide.dev, PCI_DEVFN(1, 1)) ||
+        !piix_ide_register_io(&pc->ide, pc->io) || !fdc_register_io(&pc->fdc, pc->io, 0x3F0)) {
+        snprintf(err, errlen, "internal error: disk controller wiring failed");
+        return false;
+    }
+    for (int i = 0; i < PC_MAX_IDE; i++) {
+        const struct pc_ide_drive *d = &cfg->ide[i];
+        if (d->kind != IDE_NONE &&
+            !ide_attach(&pc->ide.bus[i / 2], i % 2, d->kind, d->blk, err, errlen))
+            return false;
+    }
+    for (int i = 0; i < PC_MAX_FLOPPY; i++)
+        if (cfg->floppy[i] && !fdc_attach(&pc->fdc, i, cfg->floppy[i], err, errlen))
+            return false;
+    return true;
+}
+
+/* AT CMOS drive fields: floppy types (0x10) and equipment bits (0x14), hard
+ * disk types (0x12, extended 0x19/0x1A = 47 with user parameters at
+ * 0x1B-0x23 and 0x24-0x2C), and SeaBIOS's translation hints (0x39, two bits
+ * per IDE drive: 0 none, 1 LBA). */
+static void fill_cmos_drives(struct pc_machine *pc)
+{
+    struct rtc146818 *r = &pc->rtc;
+    uint8_t fd = fdc_cmos_types(&pc->fdc);
+    int nfd = (fd >> 4 ? 1 : 0) + (fd & 0x0F ? 1 : 0);
+    rtc_set_cmos(r, 0x10, fd);
+    if (nfd)
+        rtc_set_cmos(r, 0x14, (uint8_t)(rtc_get_cmos(r, 0x14) | 0x01 | (nfd - 1) << 6));
+    uint8_t types = 0, trans = 0;
+    for (int i = 0; i < PC_MAX_IDE; i++) {
+        const struct ide_drive *d = &pc->ide.bus[i / 2].drive[i % 2];
+        if (d->kind != IDE_DISK)
+            continue;
+        if (d->cyls > 1024)
+            trans |= (uint8_t)(1u << (2 * i));
+        if (i >= 2)
+            continue;
+        types |= (uint8_t)(0xF0u >> (4 * i));
+        rtc_set_cmos(r, (uint8_t)(0x19 + i), 47);
+        uint8_t b = i == 0 ? 0x1B : 0x24;
+        const uint8_t p[9] = {(uint8_t)d->cyls, (uint8_t)(d->cyls >> 8), (uint8_t)d->heads,
+                              0xFF, 0xFF, (uint8_t)(0xC0 | (d->heads > 8 ? 0x08 : 0)),
+                              (uint8_t)d->cyls, (uint8_t)(d->cyls >> 8), (uint8_t)d->secs};
+        for (int k = 0; k < 9; k++)
+            rtc_set_cmos(r, (uint8_t)(b + k), p[k]);
+    }
+    rtc_set_cmos(r, 0x12, types);
+    rtc_set_cmos(r, 0x39, trans);
+}
+
+/* fw_cfg "bootorder": the -boot letters as the OpenFirmware device paths
+ * SeaBIOS matches (its bootprio_find_fdc_device / bootprio_find_ata_device),
+ * one per line, NUL-terminated. */
+static bool add_bootorder(struct pc_machine *pc, const char *boot)
+{
+    char buf[1024];
+    size_t n = 0;
+    for (const char *b = boot; *b && n + 128 < sizeof(buf); b++) {
+        for (int i = 0; *b == 'a' && i < PC_MAX_FLOPPY; i++)
+            if (pc->fdc.drive[i].blk)
+                n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+                                      "/pci@i0cf8/isa@1/fdc@03f0/floppy@%d\n", i);
+        enum ide_kind want = *b == 'c' ? IDE_DISK : *b == 'd' ? IDE_CDROM : IDE_NONE;
+        for (int i = 0; want != IDE_NONE && i < PC_MAX_IDE; i++)
+            if (pc->ide.bus[i / 2].drive[i % 2].kind == want)
+                n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+                                      "/pci@i0cf8/ide@1,1/drive@%d/disk@%d\n", i / 2, i % 2);
+    }
+    if (n == 0)
+        return true;
+    return fw_cfg_add_file(&pc->fwcfg, "bootorder", buf, (uint32_t)n + 1);
+}
+
 struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
 {
     if (cfg->ram_size < (1u << 20) || cfg->ram_size > PC_MAX_RAM || cfg->ram_size % 4096) {
@@ -262,7 +346,17 @@ struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         pc_free(pc);
         return NULL;
     }
+    if (!wire_drives(pc, cfg, err, errlen)) {
+        pc_free(pc);
+        return NULL;
+    }
     fill_cmos(pc, cfg->ram_size, cfg->boot_order ? cfg->boot_order : "cad");
+    fill_cmos_drives(pc);
+    if (!add_bootorder(pc, cfg->boot_order ? cfg->boot_order : "cad")) {
+        snprintf(err, errlen, "internal error: fw_cfg bootorder");
+        pc_free(pc);
+        return NULL;
+    }
     pc_reset(pc);
     return pc;
 }
@@ -276,6 +370,8 @@ void pc_reset(struct pc_machine *pc)
     uart_reset(&pc->uart[0]);
     uart_reset(&pc->uart[1]);
     dma_reset(&pc->dma);
+    fdc_reset(&pc->fdc);
+    piix_ide_reset(&pc->ide);
     if (pc->vga)
         vga_reset(pc->vga);
     for (int i = 0; i < 7; i++)

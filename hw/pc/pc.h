@@ -4,10 +4,12 @@
 #ifndef JIT86_HW_PC_PC_H
 #define JIT86_HW_PC_PC_H
 
+#include "hw/block/fdc.h"
 #include "hw/char/uart16550.h"
 #include "hw/core/clock.h"
 #include "hw/display/vga.h"
 #include "hw/dma/i8237.h"
+#include "hw/ide/piix-ide.h"
 #include "hw/input/i8042.h"
 #include "hw/misc/debugport.h"
 #include "hw/pc/fw_cfg.h"
@@ -23,6 +25,15 @@
 
 #define PC_MAX_RAM  (3584ull << 20) /* below the PCI hole at 0xE0000000 */
 #define PC_BIOS_MAX (16u << 20)
+#define PC_MAX_IDE    4 /* primary master, slave, secondary master, slave */
+#define PC_MAX_FLOPPY 2
+
+/* A drive on the IDE channels: a disk needs an image, a CD-ROM may be empty.
+ * The images stay the caller's: it closes them after pc_free(). */
+struct pc_ide_drive {
+    enum ide_kind kind;
+    struct blk *blk;
+};
 
 struct pc_config {
     uint64_t ram_size;
@@ -41,6 +52,8 @@ struct pc_config {
     uint32_t exit_len;
     debug_exit_fn *exit_fn;
     void *exit_opaque;
+    struct pc_ide_drive ide[PC_MAX_IDE]; /* -hda..-hdd, -cdrom (index 2) */
+    struct blk *floppy[PC_MAX_FLOPPY];   /* -fda, -fdb; NULL: no drive */
 };
 
 struct pc_machine {
@@ -59,6 +72,8 @@ struct pc_machine {
     struct i440fx host;
     struct piix3 isa;
     struct vga *vga; /* PCI 00:02.0; NULL with -vga none */
+    struct piix_ide ide; /* PCI 00:01.1, IRQ 14/15 */
+    struct fdc fdc;      /* 0x3F0, IRQ 6, DMA 2 */
     uint8_t *bios;
     size_t bios_size;
     bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
