@@ -32,6 +32,7 @@ enum opt_id {
     OPT_NOGRAPHIC,
     OPT_DISPLAY,
     OPT_VGA,
+    OPT_SCREENSHOT_AT,
     OPT_SERIAL,
     OPT_MONITOR,
     OPT_QMP,
@@ -84,6 +85,8 @@ static const struct opt_desc {
     {"nographic", OPT_NOGRAPHIC, NULL, "no window; COM1 and the monitor on stdio"},
     {"display", OPT_DISPLAY, "TYPE", "display: sdl or none"},
     {"vga", OPT_VGA, "TYPE", "video card: std (VGA with Bochs VBE, the default) or none"},
+    {"screenshot-at", OPT_SCREENSHOT_AT, "SECONDS:FILE",
+     "write the screen as PNG at that virtual time (headless tests)"},
     {"serial", OPT_SERIAL, "DEV", "serial port backend: stdio, file:PATH, null, ..."},
     {"monitor", OPT_MONITOR, "DEV", "human monitor backend (stdio, unix:PATH,server)"},
     {"qmp", OPT_QMP, "DEV", "JSON control socket"},
@@ -211,6 +214,7 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
         }
         o->vga = v;
         break;
+    case OPT_SCREENSHOT_AT: o->screenshot_at = v; break;
     case OPT_SERIAL: return list_add(&o->serial, d->name, v, err, errlen);
     case OPT_MONITOR: o->monitor = v; break;
     case OPT_QMP: o->qmp = v; break;
