@@ -127,6 +127,18 @@ uint64_t fpx_to_float64(struct fpx_status *st, struct floatx80 a);
 struct floatx80 fpx_from_bcd(const uint8_t bcd[10]);
 void fpx_to_bcd(struct fpx_status *st, struct floatx80 a, uint8_t bcd[10]);
 
+/* FLD1 ... FLDZ: the constant rounded by RC (no exception, C1 cleared). */
+enum fpx_constant {
+    FPX_CONST_ONE,
+    FPX_CONST_L2T,
+    FPX_CONST_L2E,
+    FPX_CONST_PI,
+    FPX_CONST_LG2,
+    FPX_CONST_LN2,
+    FPX_CONST_ZERO,
+};
+struct floatx80 fpx_constant(struct fpx_status *st, enum fpx_constant c);
+
 /* Transcendentals (floatx80-trans.c). The x87 ignores precision control for them. */
 struct floatx80 fpx_sin(struct fpx_status *st, struct floatx80 a);
 struct floatx80 fpx_cos(struct fpx_status *st, struct floatx80 a);

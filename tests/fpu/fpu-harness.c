@@ -463,6 +463,18 @@ static void soft_fbld(struct fpx_status *st, const struct fpu_case *c, struct fp
     o->r[0] = fpx_from_bcd(c->bcd);
 }
 
+#define CONSTANT(name, c)                                                                          \
+    static void soft_##name(struct fpx_status *st, const struct fpu_case *c_, struct fpu_out *o)   \
+    {                                                                                              \
+        (void)c_;                                                                                  \
+        o->r[0] = fpx_constant(st, c);                                                             \
+    }
+CONSTANT(fldl2t, FPX_CONST_L2T)
+CONSTANT(fldl2e, FPX_CONST_L2E)
+CONSTANT(fldpi, FPX_CONST_PI)
+CONSTANT(fldlg2, FPX_CONST_LG2)
+CONSTANT(fldln2, FPX_CONST_LN2)
+
 static void soft_fsin(struct fpx_status *st, const struct fpu_case *c, struct fpu_out *o)
 {
     set_reg(st, o, c->a, fpx_sin(st, c->a));

@@ -258,6 +258,20 @@ START_TEST(trig_reduces_with_66_bit_pi_and_flags_out_of_range)
 }
 END_TEST
 
+START_TEST(constants_round_by_rounding_control)
+{
+    struct fpx_status st = status(FPX_CW_DEFAULT);
+    ck_x80(fpx_constant(&st, FPX_CONST_PI), BIAS + 1, 0xc90fdaa22168c235ull);
+    st = status(cw_with(FPX_RC_DOWN, FPX_PC_24)); /* precision control does not apply */
+    ck_x80(fpx_constant(&st, FPX_CONST_PI), BIAS + 1, 0xc90fdaa22168c234ull);
+    ck_x80(fpx_constant(&st, FPX_CONST_L2E), BIAS, 0xb8aa3b295c17f0bbull);
+    st = status(cw_with(FPX_RC_UP, FPX_PC_64));
+    ck_x80(fpx_constant(&st, FPX_CONST_L2E), BIAS, 0xb8aa3b295c17f0bcull);
+    ck_x80(fpx_constant(&st, FPX_CONST_ONE), BIAS, 1ull << 63);
+    ck_assert_uint_eq(st.sw, 0);
+}
+END_TEST
+
 static uint64_t next_random(uint64_t *s)
 {
     *s ^= *s << 13;
@@ -334,6 +348,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, compare_orders_values_and_flags_unordered);
     tcase_add_test(tc, fscale_and_fxtract_split_and_rebuild);
     tcase_add_test(tc, trig_reduces_with_66_bit_pi_and_flags_out_of_range);
+    tcase_add_test(tc, constants_round_by_rounding_control);
     tcase_add_test(tc, random_encodings_give_canonical_results);
     suite_add_tcase(s, tc);
     return s;

@@ -63,6 +63,22 @@ struct bcd10 {
                          : [cw] "m"(cw), [m] "m"(v));                                              \
     }
 
+/* Constant loads: insn pushes, ST0 stored. */
+#define HOST_CONST(name, insn)                                                                     \
+    static void host_##name(uint16_t cw, const struct fpu_case *c, struct fpu_out *o)              \
+    {                                                                                              \
+        (void)c;                                                                                   \
+        __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfnclex\n\t" insn                                \
+                         "\n\tfnstsw %[sw]\n\tfnclex\n\tfstpt %[r0]\n\tfninit"                     \
+                         : [sw] "=m"(o->sw), [r0] "+m"(o->r[0])                                    \
+                         : [cw] "m"(cw));                                                          \
+    }
+
+HOST_CONST(fldl2t, "fldl2t")
+HOST_CONST(fldl2e, "fldl2e")
+HOST_CONST(fldpi, "fldpi")
+HOST_CONST(fldlg2, "fldlg2")
+HOST_CONST(fldln2, "fldln2")
 HOST_AB(fadd, "fadd %%st(1), %%st")
 HOST_AB(fsub, "fsub %%st(1), %%st")
 HOST_AB(fmul, "fmul %%st(1), %%st")
