@@ -116,7 +116,9 @@ void x64_ra_sync(struct x64_gen *g, unsigned t);
 void x64_ra_sync_globals(struct x64_gen *g);
 void x64_ra_forget_global(struct x64_gen *g, unsigned t);
 void x64_ra_forget_globals(struct x64_gen *g);
-void x64_ra_free_caller_saved(struct x64_gen *g);
+void x64_ra_free_caller_saved(struct x64_gen *g, bool globals_dropped);
+void x64_ra_call_args(struct x64_gen *g, unsigned n, const uint8_t *dst, const int *src,
+                      const uint64_t *imm);
 void x64_ra_bb_end(struct x64_gen *g);
 void x64_ra_label(struct x64_gen *g);
 void x64_ra_free_dead_inputs(struct x64_gen *g);

@@ -520,12 +520,16 @@ static void gen_call(struct x64_gen *g, const struct ir_op *op)
     bool raise = ir_op_may_raise(g->b, op), writes = ir_op_writes_globals(g->b, op);
     if (raise || writes || ir_op_reads_globals(g->b, op))
         x64_ra_sync_globals(g);
-    x64_ra_free_caller_saved(g);
+    x64_ra_free_caller_saved(g, writes);
+    int src[IR_HELPER_MAX_ARGS];
     for (unsigned i = 0; i < op->nin; i++)
-        x64_ra_load_into(g, abi_args[i], in_t(op, i));
+        src[i] = (int)in_t(op, i);
+    x64_ra_call_args(g, op->nin, abi_args, src, NULL);
     x64_call_abs(g, (const void *)h->fn);
     if (raise)
         record_site(g);
+    /* The inputs dying here were in clobbered registers. */
+    x64_ra_free_dead_inputs(g);
     if (writes)
         x64_ra_forget_globals(g);
     if (op->nout)
@@ -541,21 +545,17 @@ static void gen_guest_call(struct x64_gen *g, const struct ir_op *op)
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0];
     const struct ir_mem_ops *mem = &g->env->mem;
-    struct x64_buf *b = x64_cur(g);
     x64_ra_sync_globals(g);
-    x64_ra_free_caller_saved(g);
-    x64_mov_ri(b, true, X64_RDI, (uintptr_t)mem->opaque);
-    x64_mov_rr(b, true, X64_RSI, X64_ENV_REG);
-    x64_ra_load_into(g, X64_RDX, op->args[1]);
-    if (!load)
-        x64_ra_load_into(g, X64_RCX, op->args[0]);
-    x64_mov_ri(b, false, load ? X64_RCX : X64_R8, memop);
+    x64_ra_free_caller_saved(g, false);
+    int env_t = (int)g->env->nglobals;
+    int src[5] = {-1, env_t, op->args[1], load ? -1 : op->args[0], -1};
+    uint64_t imm[5] = {(uintptr_t)mem->opaque, 0, 0, load ? memop : 0, memop};
+    x64_ra_call_args(g, load ? 4 : 5, abi_args, src, imm);
     x64_call_abs(g, load ? (const void *)mem->load : (const void *)mem->store);
     record_site(g);
-    if (!load) {
-        x64_ra_free_dead_inputs(g);
+    x64_ra_free_dead_inputs(g);
+    if (!load)
         return;
-    }
     emit_load_ext(x64_cur(g), (enum ir_type)op->type, memop, X64_RAX, X64_RAX, X64_NOREG, 0);
     x64_ra_claim(g, X64_RAX);
     finish_reg(g, op->args[0], X64_RAX);

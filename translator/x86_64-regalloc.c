@@ -287,13 +287,18 @@ void x64_ra_forget_globals(struct x64_gen *g)
         x64_ra_forget_global(g, t);
 }
 
-/* Before a call: values in caller-saved registers move to free callee-saved
- * ones, or to memory. */
-void x64_ra_free_caller_saved(struct x64_gen *g)
+static bool dies_here(const struct x64_gen *g, unsigned t);
+
+/* Before a call: values in caller-saved registers that are needed after it
+ * move to free callee-saved ones, or to memory. Inputs dying at the call stay
+ * where they are for x64_ra_call_args, and so do globals when the call writes
+ * globals (they are in env already and dropped after it). */
+void x64_ra_free_caller_saved(struct x64_gen *g, bool globals_dropped)
 {
     for (unsigned r = 0; r < 16; r++) {
         int t = g->reg_temp[r];
-        if (t < 0 || !(X64_REGS_CALLER_SAVED >> r & 1))
+        if (t < 0 || !(X64_REGS_CALLER_SAVED >> r & 1) || dies_here(g, (unsigned)t) ||
+            (globals_dropped && is_global(g, (unsigned)t)))
             continue;
         int to = find_free(g, X64_REGS_CALLEE_SAVED);
         if (to >= 0) {
@@ -356,5 +361,58 @@ void x64_ra_free_dead_outputs(struct x64_gen *g)
             live_twin |= j != k && op->args[j] == op->args[k] && !x64_op_dead(g, j);
         if (x64_op_dead(g, k) && !live_twin)
             kill(g, op->args[k]);
+    }
+}
+
+/* Arguments into their ABI registers: a parallel move of the ones held in
+ * registers (cycles broken through r11), then the constants and memory
+ * values. src[i] < 0 means the immediate imm[i]. */
+void x64_ra_call_args(struct x64_gen *g, unsigned n, const uint8_t *dst, const int *src,
+                      const uint64_t *imm)
+{
+    struct x64_buf *b = x64_cur(g);
+    int from[IR_HELPER_MAX_ARGS + 2];
+    for (unsigned i = 0; i < n; i++) {
+        from[i] = -1;
+        if (src[i] >= 0 && is_env(g, (unsigned)src[i]))
+            from[i] = X64_ENV_REG;
+        else if (src[i] >= 0 && g->ts[src[i]].val == X64_VAL_REG)
+            from[i] = g->ts[src[i]].reg;
+    }
+    for (;;) {
+        bool left = false, progress = false;
+        for (unsigned i = 0; i < n; i++) {
+            if (from[i] < 0)
+                continue;
+            bool blocked = false;
+            for (unsigned j = 0; j < n; j++)
+                blocked |= j != i && from[j] == dst[i];
+            if (from[i] == dst[i] || !blocked) {
+                if (from[i] != dst[i])
+                    x64_mov_rr(b, true, dst[i], (unsigned)from[i]);
+                from[i] = -1;
+                progress = true;
+            } else {
+                left = true;
+            }
+        }
+        if (!left)
+            break;
+        if (!progress) {
+            /* A cycle: park one target's current value in r11. */
+            unsigned i = 0;
+            while (from[i] < 0)
+                i++;
+            x64_mov_rr(b, true, X64_TMP_REG, dst[i]);
+            for (unsigned j = 0; j < n; j++)
+                if (from[j] == dst[i])
+                    from[j] = X64_TMP_REG;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (src[i] < 0)
+            x64_mov_ri(b, true, dst[i], imm[i]);
+        else if (!is_env(g, (unsigned)src[i]) && g->ts[src[i]].val != X64_VAL_REG)
+            x64_ra_load_into(g, dst[i], (unsigned)src[i]);
     }
 }

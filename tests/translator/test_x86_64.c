@@ -657,6 +657,48 @@ START_TEST(x86_64_forty_live_locals_spill_and_come_back)
 }
 END_TEST
 
+/* psABI §3.2.2: rsp + 8 is a multiple of 16 at function entry, so the
+ * frame pointer of a callee is 16-byte aligned. */
+static unsigned misaligned;
+__attribute__((noinline)) static uint64_t h_check_stack(uint64_t x)
+{
+    misaligned += ((uintptr_t)__builtin_frame_address(0) & 15) != 0;
+    return x + 1;
+}
+__attribute__((noinline)) static uint64_t aligned_load(void *opaque, void *envp, uint64_t addr,
+                                                       unsigned memop)
+{
+    misaligned += ((uintptr_t)__builtin_frame_address(0) & 15) != 0;
+    return test_mem_load(opaque, envp, addr, memop);
+}
+
+START_TEST(x86_64_helpers_and_callbacks_get_an_aligned_stack)
+{
+    static const struct ir_helper check = {
+        "check_stack", FN(h_check_stack), IR_HT_I64, 1, {IR_HT_I64}, 0};
+    translator_free(t);
+    env.helpers = &check;
+    env.nhelpers = 1;
+    env.mem.load = aligned_load;
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    t = cur_t = translator_new(&cfg);
+    struct ir_block *b = translator_block(t);
+    ir_call(b, 0, ir_global(b, G_RA), 1, (ir_tmp[]){ir_global(b, G_RA)});
+    ir_guest_ld(b, ir_global(b, G_EAX), ir_global(b, G_ECX), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_call(b, 0, ir_global(b, G_RA), 1, (ir_tmp[]){ir_global(b, G_RA)});
+    ir_exit_tb(b, 0);
+    misaligned = 0;
+    st.ra = 40;
+    mem.bytes[8] = 0x2a;
+    st.ecx = 8;
+    run(0x100);
+    ck_assert_uint_eq(st.ra, 42);
+    ck_assert_uint_eq(st.eax, 0x2a);
+    ck_assert_uint_eq(misaligned, 0);
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -730,6 +772,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them);
     tcase_add_test(tc, x86_64_blocks_run_after_the_code_buffer_flushes);
     tcase_add_test(tc, x86_64_forty_live_locals_spill_and_come_back);
+    tcase_add_test(tc, x86_64_helpers_and_callbacks_get_an_aligned_stack);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else
