@@ -20,6 +20,7 @@ struct x86_cpu {
     bool in_block;   /* a block is running: faults restore through its records */
     bool delivering; /* an exception is being delivered (double-fault rules) */
     bool stop_requested; /* cpu_exit_request() since the last return */
+    uint64_t blocks;     /* blocks executed: the time base of the TSC */
     cpu_intack_fn *intack;
     void *intack_opaque;
     jmp_buf jmp;
@@ -63,6 +64,30 @@ uint64_t cpu_mem_load(void *opaque, void *env, uint64_t addr, unsigned memop);
 void cpu_mem_store(void *opaque, void *env, uint64_t addr, uint64_t val, unsigned memop);
 int cpu_fetch_code(void *opaque, uint64_t addr, uint8_t *buf, unsigned max);
 
+/* seg.c, far.c: protected-mode segmentation and control transfers. */
+struct x86_desc {
+    uint32_t lo, hi;
+    uint32_t addr; /* linear address of the descriptor */
+};
+unsigned cpu_cpl(const CPUX86State *env);
+uint32_t cpu_ld_sys(CPUX86State *env, uint32_t lin, unsigned size);
+void cpu_st_sys(CPUX86State *env, uint32_t lin, uint32_t v, unsigned size);
+bool cpu_fetch_desc(CPUX86State *env, uint16_t sel, struct x86_desc *d);
+void cpu_desc_to_cache(struct x86_segment *s, uint16_t sel, const struct x86_desc *d);
+void cpu_desc_set_accessed(CPUX86State *env, struct x86_desc *d);
+void cpu_load_seg_pm(CPUX86State *env, unsigned seg, uint16_t sel);
+void cpu_load_system_seg(CPUX86State *env, struct x86_segment *s, uint16_t sel, bool tss);
+void cpu_tss_stack(CPUX86State *env, unsigned dpl, uint16_t *ss, uint32_t *esp);
+void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize);
+void cpu_lcall_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, uint32_t next);
+void cpu_lret_pm(CPUX86State *env, unsigned osize, uint32_t extra);
+void cpu_iret_pm(CPUX86State *env, unsigned osize);
+void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_error, bool soft,
+                    uint32_t ret_eip);
+/* helper-sys.c, exec.c */
+void cpu_sync_paging(CPUX86State *env);
+uint64_t cpu_tsc(CPUX86State *env);
+
 /* cc.c */
 uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
 void cpu_set_arith_flags(CPUX86State *env, uint32_t flags);
@@ -101,5 +126,22 @@ void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t o
 void x86_helper_hlt(CPUX86State *env);
 void x86_helper_cli(CPUX86State *env);
 void x86_helper_sti(CPUX86State *env);
+void x86_helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v);
+uint32_t x86_helper_read_cr(CPUX86State *env, uint32_t n);
+void x86_helper_write_dr(CPUX86State *env, uint32_t n, uint32_t v);
+uint32_t x86_helper_read_dr(CPUX86State *env, uint32_t n);
+void x86_helper_lmsw(CPUX86State *env, uint32_t v);
+void x86_helper_clts(CPUX86State *env);
+void x86_helper_load_dtable(CPUX86State *env, uint32_t which, uint32_t seg, uint32_t off,
+                            uint32_t osize);
+void x86_helper_store_dtable(CPUX86State *env, uint32_t which, uint32_t seg, uint32_t off);
+void x86_helper_lldt(CPUX86State *env, uint32_t sel);
+void x86_helper_ltr(CPUX86State *env, uint32_t sel);
+void x86_helper_cpuid(CPUX86State *env);
+void x86_helper_rdtsc(CPUX86State *env);
+void x86_helper_rdmsr(CPUX86State *env);
+void x86_helper_wrmsr(CPUX86State *env);
+void x86_helper_invlpg(CPUX86State *env, uint32_t lin);
+void x86_helper_check_cpl0(CPUX86State *env);
 
 #endif

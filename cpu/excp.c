@@ -128,9 +128,7 @@ void cpu_deliver_exception(CPUX86State *env)
     env->exc_first = (int32_t)vector;
     env->halted = false;
     if (env->cr[0] & X86_CR0_PE) {
-        /* Protected-mode delivery (IDT gates) comes with protected mode. */
-        log_mask_printf(LOG_UNIMP, "int: protected-mode delivery of %u: shutdown\n", vector);
-        env->shutdown = true;
+        cpu_deliver_pm(env, vector, env->exc_error, env->exc_has_error, env->exc_soft, ret);
     } else {
         deliver_real(env, vector, ret);
     }

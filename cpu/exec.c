@@ -159,6 +159,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
         log_mask_printf(LOG_EXEC, "exec: %04x:%08" PRIx32 " block %p\n",
                         env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb);
         bool step = (env->hflags & X86_HF_TF) != 0;
+        cpu->blocks++;
         cpu->in_block = true;
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
@@ -185,6 +186,13 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
             budget--;
     }
     return run(cpu, budget);
+}
+
+/* A deterministic time stamp: 32 ticks per block executed plus the offset
+ * WRMSR gave. */
+uint64_t cpu_tsc(CPUX86State *env)
+{
+    return env->tsc + cpu_of(env)->blocks * 32;
 }
 
 void cpu_exit_request(struct x86_cpu *cpu)

@@ -25,8 +25,7 @@ static void load_seg(CPUX86State *env, unsigned seg, uint16_t sel)
         cpu_load_seg_real(env, seg, sel);
         return;
     }
-    log_mask_printf(LOG_UNIMP, "cpu: protected-mode segment load not implemented: #GP\n");
-    cpu_raise_exception(env, 13, sel & 0xfffc);
+    cpu_load_seg_pm(env, seg, sel);
 }
 
 void x86_helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t selector)
@@ -65,17 +64,20 @@ static void far_jump_real(CPUX86State *env, uint16_t sel, uint32_t off)
 
 void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize)
 {
-    (void)osize;
-    if (!real_or_v86(env))
-        load_seg(env, X86_SEG_CS, (uint16_t)sel);
+    if (!real_or_v86(env)) {
+        cpu_ljmp_pm(env, (uint16_t)sel, off, osize);
+        return;
+    }
     far_jump_real(env, (uint16_t)sel, off);
 }
 
 void x86_helper_lcall(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize,
                       uint32_t next_eip)
 {
-    if (!real_or_v86(env))
-        load_seg(env, X86_SEG_CS, (uint16_t)sel);
+    if (!real_or_v86(env)) {
+        cpu_lcall_pm(env, (uint16_t)sel, off, osize, next_eip);
+        return;
+    }
     struct cpu_stack s;
     cpu_stack_begin(env, &s);
     cpu_stack_push(env, &s, env->segs[X86_SEG_CS].selector, osize);
@@ -86,8 +88,10 @@ void x86_helper_lcall(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osi
 
 void x86_helper_lret(CPUX86State *env, uint32_t osize, uint32_t extra)
 {
-    if (!real_or_v86(env))
-        load_seg(env, X86_SEG_CS, 0);
+    if (!real_or_v86(env)) {
+        cpu_lret_pm(env, osize, extra);
+        return;
+    }
     struct cpu_stack s;
     cpu_stack_begin(env, &s);
     uint32_t ip = cpu_stack_pop(env, &s, osize);
@@ -100,8 +104,10 @@ void x86_helper_lret(CPUX86State *env, uint32_t osize, uint32_t extra)
 
 void x86_helper_iret(CPUX86State *env, uint32_t osize)
 {
-    if (!real_or_v86(env))
-        load_seg(env, X86_SEG_CS, 0);
+    if (!real_or_v86(env)) {
+        cpu_iret_pm(env, osize);
+        return;
+    }
     if ((env->eflags & X86_VM) && iopl(env) < 3)
         cpu_raise_exception(env, 13, 0);
     struct cpu_stack s;

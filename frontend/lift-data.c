@@ -30,10 +30,9 @@ void lift_mov_seg(struct lift *L)
 
 void lift_mov(struct lift *L)
 {
-    const struct x86_operand *o0 = &L->in->op[0], *o1 = &L->in->op[1];
-    if (o0->rclass == X86_RC_CR || o0->rclass == X86_RC_DR || o1->rclass == X86_RC_CR ||
-        o1->rclass == X86_RC_DR) {
-        lift_raise(L, 6, 0);
+    const struct x86_operand *o1 = &L->in->op[1];
+    if (lift_is_cr_mov(L)) {
+        lift_mov_cr(L);
         return;
     }
     if (is_seg_reg(L, 0)) {

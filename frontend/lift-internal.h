@@ -134,4 +134,14 @@ void lift_inout(struct lift *L);
 void lift_string(struct lift *L);
 void lift_bound(struct lift *L);
 
+/* lift-sys.c */
+bool lift_is_cr_mov(const struct lift *L);
+void lift_mov_cr(struct lift *L);
+void lift_sys_simple(struct lift *L);
+void lift_dtable(struct lift *L);
+void lift_ldt_tr(struct lift *L);
+void lift_store_sysreg(struct lift *L);
+void lift_lmsw(struct lift *L);
+void lift_invlpg(struct lift *L);
+
 #endif

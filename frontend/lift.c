@@ -89,6 +89,14 @@ static const lift_fn lift_table[X86_MN_COUNT] = {
     [X86_MN_CMOVNS] = lift_cmovcc, [X86_MN_CMOVP] = lift_cmovcc, [X86_MN_CMOVNP] = lift_cmovcc,
     [X86_MN_CMOVL] = lift_cmovcc, [X86_MN_CMOVGE] = lift_cmovcc, [X86_MN_CMOVLE] = lift_cmovcc,
     [X86_MN_CMOVG] = lift_cmovcc,
+
+    [X86_MN_CLTS] = lift_sys_simple, [X86_MN_CPUID] = lift_sys_simple,
+    [X86_MN_RDTSC] = lift_sys_simple, [X86_MN_RDMSR] = lift_sys_simple,
+    [X86_MN_WRMSR] = lift_sys_simple, [X86_MN_INVD] = lift_sys_simple,
+    [X86_MN_WBINVD] = lift_sys_simple, [X86_MN_LGDT] = lift_dtable, [X86_MN_LIDT] = lift_dtable,
+    [X86_MN_SGDT] = lift_dtable, [X86_MN_SIDT] = lift_dtable, [X86_MN_LLDT] = lift_ldt_tr,
+    [X86_MN_LTR] = lift_ldt_tr, [X86_MN_SLDT] = lift_store_sysreg, [X86_MN_STR] = lift_store_sysreg,
+    [X86_MN_SMSW] = lift_store_sysreg, [X86_MN_LMSW] = lift_lmsw, [X86_MN_INVLPG] = lift_invlpg,
 };
 
 ir_tmp lift_env(struct lift *L)

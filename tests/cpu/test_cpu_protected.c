@@ -1,0 +1,152 @@
+/* Entering protected mode from real mode and running 32-bit code there:
+ * LGDT, MOV CR0, far JMP into a 32-bit code segment, segment loads, IDT
+ * interrupt gates, #GP with a selector error code, paging and #PF with CR2
+ * (SDM Vol. 3A §9.9.1 mode switch, §6.12 IDT delivery, §4.7 page faults). */
+#include "tests/cpu/machine.h"
+
+#define GDT   0x3000u
+#define GDTR  0x3100u
+#define IDTR  0x3108u
+#define IDT   0x4000u
+#define PD    0x10000u
+#define PT    0x11000u
+
+static void poke32(struct tmachine *m, uint32_t a, uint32_t v)
+{
+    tm_poke16(m, a, (uint16_t)v);
+    tm_poke16(m, a + 2, (uint16_t)(v >> 16));
+}
+
+static void desc(struct tmachine *m, unsigned i, uint32_t lo, uint32_t hi)
+{
+    poke32(m, GDT + i * 8, lo);
+    poke32(m, GDT + i * 8 + 4, hi);
+}
+
+/* 32-bit interrupt gate to 0008:off. */
+static void gate(struct tmachine *m, unsigned vec, uint32_t off)
+{
+    poke32(m, IDT + vec * 8, (0x08u << 16) | (off & 0xffff));
+    poke32(m, IDT + vec * 8 + 4, (off & 0xffff0000u) | 0x8e00u);
+}
+
+static void put(struct tmachine *m, uint32_t a, const uint8_t *b, size_t n)
+{
+    tm_poke(m, a, b, n);
+}
+
+/* Flat 4 GiB code (0x08) and data (0x10) segments, IDT with handlers for
+ * INT 0x40 (mov ebx,0x1234; iretd), #GP (pop edx; hlt) and #PF (pop edx;
+ * mov eax,cr2; hlt); real-mode code that switches to 0008:1100. */
+static void setup(struct tmachine *m)
+{
+    tm_init(m);
+    desc(m, 1, 0x0000ffffu, 0x00cf9a00u);
+    desc(m, 2, 0x0000ffffu, 0x00cf9200u);
+    tm_poke16(m, GDTR, 3 * 8 - 1);
+    poke32(m, GDTR + 2, GDT);
+    tm_poke16(m, IDTR, 256 * 8 - 1);
+    poke32(m, IDTR + 2, IDT);
+    gate(m, 0x40, 0x5000);
+    gate(m, 13, 0x5100);
+    gate(m, 14, 0x5200);
+    static const uint8_t int40[] = {0xbb, 0x34, 0x12, 0x00, 0x00, 0xcf};
+    static const uint8_t gp[] = {0x5a, 0xf4};
+    static const uint8_t pf[] = {0x5a, 0x0f, 0x20, 0xd0, 0xf4};
+    put(m, 0x5000, int40, sizeof(int40));
+    put(m, 0x5100, gp, sizeof(gp));
+    put(m, 0x5200, pf, sizeof(pf));
+    /* lgdt [0x3100]; mov eax,cr0; or al,1; mov cr0,eax; jmp dword 0008:00001100 */
+    static const uint8_t real[] = {0x0f, 0x01, 0x16, 0x00, 0x31, 0x0f, 0x20, 0xc0, 0x0c, 0x01,
+                                   0x0f, 0x22, 0xc0, 0x66, 0xea, 0x00, 0x11, 0x00, 0x00, 0x08,
+                                   0x00};
+    tm_code(m, real, sizeof(real));
+    /* mov ax,0x10; mov ds,ax; mov ss,ax; mov esp,0x9000; lidt [0x3108] */
+    static const uint8_t enter[] = {0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0xbc, 0x00,
+                                    0x90, 0x00, 0x00, 0x0f, 0x01, 0x1d, 0x08, 0x31, 0x00, 0x00};
+    put(m, 0x1100, enter, sizeof(enter));
+}
+
+START_TEST(interrupt_gate_and_gp_with_selector_error_code)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x2000, 0xcafebabeu);
+    /* int 0x40; mov ecx,[0x2000]; mov ax,0x18; mov es,ax (beyond the GDT: #GP(0x18)) */
+    static const uint8_t body[] = {0xcd, 0x40, 0x8b, 0x0d, 0x00, 0x20, 0x00, 0x00, 0x66,
+                                   0xb8, 0x18, 0x00, 0x8e, 0xc0, 0xf4};
+    put(&m, 0x1114, body, sizeof(body));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
+    ck_assert_uint_ne(m.env->hflags & X86_HF_CS32, 0);
+    ck_assert_uint_eq(m.env->regs[3], 0x1234);
+    ck_assert_uint_eq(m.env->regs[1], 0xcafebabeu);
+    ck_assert_uint_eq(m.env->regs[2], 0x18);
+    ck_assert_uint_eq(m.env->regs[4], 0x9000 - 12);
+    ck_assert_uint_eq(m.env->eip, 0x5102);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(paging_not_present_page_raises_pf_with_cr2)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, PD, PT | 3);
+    for (uint32_t i = 0; i < 0x20; i++)
+        poke32(&m, PT + i * 4, i * 0x1000 | 3);
+    /* mov eax,PD; mov cr3,eax; mov eax,cr0; or eax,0x80000000; mov cr0,eax;
+     * mov ecx,[0x20000] */
+    static const uint8_t body[] = {0xb8, 0x00, 0x00, 0x01, 0x00, 0x0f, 0x22, 0xd8, 0x0f,
+                                   0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22,
+                                   0xc0, 0x8b, 0x0d, 0x00, 0x00, 0x02, 0x00, 0xf4};
+    put(&m, 0x1114, body, sizeof(body));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[0], 0x20000);
+    ck_assert_uint_eq(m.env->regs[2], 0); /* not present, read, supervisor */
+    ck_assert_uint_eq(m.env->cr[2], 0x20000);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 12), 0x1114 + 19); /* EIP of the faulting MOV */
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(lldt_in_real_mode_is_undefined)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* lldt ax */
+    static const uint8_t code[] = {0x0f, 0x00, 0xd0, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->eip, TM_HANDLER + 1);
+    ck_assert_uint_eq(tm_peek16(&m, TM_STACK - 6), TM_CODE);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(cpuid_reports_the_vendor_and_family)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* xor eax,eax; cpuid; hlt */
+    static const uint8_t code[] = {0x66, 0x31, 0xc0, 0x0f, 0xa2, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[3], 0x756e6547u); /* "Genu" */
+    ck_assert_uint_eq(m.env->regs[2], 0x49656e69u); /* "ineI" */
+    ck_assert_uint_eq(m.env->regs[1], 0x6c65746eu); /* "ntel" */
+    tm_free(&m);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("cpu_protected");
+    TCase *tc = tcase_create("protected");
+    tcase_add_test(tc, interrupt_gate_and_gp_with_selector_error_code);
+    tcase_add_test(tc, paging_not_present_page_raises_pf_with_cr2);
+    tcase_add_test(tc, lldt_in_real_mode_is_undefined);
+    tcase_add_test(tc, cpuid_reports_the_vendor_and_family);
+    suite_add_tcase(s, tc);
+    return s;
+}
