@@ -692,9 +692,29 @@ static void gen_exit_tb(struct x64_gen *g, const struct ir_op *op)
     x64_gen_exit(g, X64_EXIT_RETURN, false, op->cargs[0]);
 }
 
+/* With a lookup_code hook: jump straight to the block it finds, else return.
+ * Everything but the globals (in env by now) is dead here, so rbx is free to
+ * keep the value across the call. */
 static void gen_goto_ptr(struct x64_gen *g, const struct ir_op *op)
 {
-    x64_gen_exit(g, X64_EXIT_LOOKUP, true, op->args[0]);
+    const void *(*lookup)(void *) = g->env->lookup_code;
+    if (!lookup) {
+        x64_gen_exit(g, X64_EXIT_LOOKUP, true, op->args[0]);
+        return;
+    }
+    struct x64_buf *b = x64_cur(g);
+    x64_ra_sync_globals(g);
+    x64_ra_load_into(g, X64_RBX, op->args[0]);
+    x64_mov_rr(b, true, X64_RDI, X64_ENV_REG);
+    x64_call_abs(g, (const void *)lookup);
+    x64_rr(b, X64_OPC_TEST_EvGv | X64_P_W, X64_RAX, X64_RAX);
+    unsigned miss = x64_new_label(g);
+    x64_jump(g, X64_CC_E, miss);
+    x64_rr(b, X64_OPC_GRP5, 4, X64_RAX);
+    x64_bind_label(g, miss);
+    x64_mov_rr(b, true, X64_RAX, X64_RBX);
+    x64_mov_ri(b, true, X64_RDX, g->tb | X64_EXIT_LOOKUP);
+    x64_jump_abs(g, g->epilogue);
 }
 
 /* A jmp rel32 whose rel32 is 4-byte aligned, so that patching it is one

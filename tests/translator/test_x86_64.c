@@ -699,6 +699,48 @@ START_TEST(x86_64_helpers_and_callbacks_get_an_aligned_stack)
 }
 END_TEST
 
+static const void *next_code;
+static unsigned lookups;
+static const void *lookup_next(void *envp)
+{
+    lookups++;
+    ck_assert_uint_eq(((struct test_state *)envp)->ecx, 0x77); /* globals are in env */
+    return next_code;
+}
+
+START_TEST(x86_64_goto_ptr_continues_where_lookup_code_points)
+{
+    translator_free(t);
+    env.lookup_code = lookup_next;
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    t = cur_t = translator_new(&cfg);
+    struct ir_block *b = translator_block(t);
+    ir_movi(b, ir_global(b, G_ECX), 0x77);
+    ir_goto_ptr(b, ir_const_i64(b, 0x1234));
+    struct tb_key ka = key_at(0x100), kb = key_at(0x200);
+    struct tb *a = translator_commit(t, 0x100, &ka, 4, TB_NO_PAGE);
+    b = translator_block(t);
+    ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 1);
+    ir_exit_tb(b, 3);
+    struct tb *bb = translator_commit(t, 0x200, &kb, 4, TB_NO_PAGE);
+    next_code = NULL; /* a miss: back to the caller with the value */
+    lookups = 0;
+    struct tb_exit e = translator_exec(t, a, &st);
+    ck_assert_int_eq(e.kind, TB_EXIT_LOOKUP);
+    ck_assert_uint_eq(e.value, 0x1234);
+    ck_assert_ptr_eq(e.last, a);
+    ck_assert_uint_eq(st.eax, 0);
+    next_code = bb->tc_ptr; /* a hit: b runs without a return to the caller */
+    e = translator_exec(t, a, &st);
+    ck_assert_int_eq(e.kind, TB_EXIT_RETURN);
+    ck_assert_uint_eq(e.value, 3);
+    ck_assert_ptr_eq(e.last, bb);
+    ck_assert_uint_eq(st.eax, 1);
+    ck_assert_uint_eq(lookups, 2);
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -773,6 +815,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_blocks_run_after_the_code_buffer_flushes);
     tcase_add_test(tc, x86_64_forty_live_locals_spill_and_come_back);
     tcase_add_test(tc, x86_64_helpers_and_callbacks_get_an_aligned_stack);
+    tcase_add_test(tc, x86_64_goto_ptr_continues_where_lookup_code_points);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else
