@@ -295,8 +295,12 @@ int qcow2_update_refcount(struct blk *bs, uint64_t offset, uint64_t length, int6
         if (ret < 0) {
             return ret;
         }
-        if ((addend < 0 && rc < (uint64_t)-addend) ||
-            (addend > 0 && rc + (uint64_t)addend > s->refcount_max)) {
+        if (addend > 0 && rc + (uint64_t)addend > s->refcount_max) {
+            return blk_io_fail(bs, -ERANGE, "refcount overflow at cluster %#llx (refcount_bits=%u)",
+                               (unsigned long long)(ci << s->cluster_bits),
+                               1u << s->refcount_order);
+        }
+        if (addend < 0 && rc < (uint64_t)-addend) {
             return qcow2_corrupt(bs, "refcount of cluster %#llx would go from %llu by %lld",
                                  (unsigned long long)(ci << s->cluster_bits),
                                  (unsigned long long)rc, (long long)addend);

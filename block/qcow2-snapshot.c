@@ -71,8 +71,10 @@ static int read_one(struct blk *bs, uint64_t *off, struct qcow2_snapshot *sn)
     if (ret < 0) {
         return ret;
     }
+    int64_t fsize = blk_file_size(&bs->file);
     if ((uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES ||
-        (sn->l1_offset & (s->cluster_size - 1))) {
+        (sn->l1_offset & (s->cluster_size - 1)) || fsize < 0 ||
+        sn->l1_offset + (uint64_t)sn->l1_size * 8 > (uint64_t)fsize) {
         return -EINVAL;
     }
     *off = (p + id_len + name_len + 7) & ~7ull;

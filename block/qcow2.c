@@ -86,20 +86,21 @@ static int build_header(struct blk *bs, uint8_t *buf, size_t cs)
         }
     }
     size_t pos = hlen;
-    size_t need = pos + 8 + (bs->backing_fmt[0] ? 8 + 40 : 0) +
-                  (s->version >= 3 ? 8 + sizeof(feature_names) / sizeof(feature_names[0]) * 48 : 0) +
-                  strlen(bs->backing_name);
+    size_t table_bytes = sizeof(feature_names) / sizeof(feature_names[0]) * 48;
+    size_t need = pos + 8 + (bs->backing_fmt[0] ? 8 + 40 : 0) + strlen(bs->backing_name);
     for (unsigned i = 0; i < s->nb_exts; i++) {
         need += 8 + ((s->exts[i].len + 7u) & ~7u);
     }
     if (need > cs) {
         return blk_io_fail(bs, -ENOSPC, "header extensions do not fit in the first cluster");
     }
+    /* The feature name table is optional: left out when the cluster is too small. */
+    bool with_names = s->version >= 3 && need + 8 + table_bytes <= cs;
     if (bs->backing_fmt[0] && bs->backing_name[0]) {
         pos += put_ext(buf + pos, QCOW2_EXT_BACKING_FMT, bs->backing_fmt,
                        (uint32_t)strlen(bs->backing_fmt));
     }
-    if (s->version >= 3) {
+    if (with_names) {
         size_t n = sizeof(feature_names) / sizeof(feature_names[0]);
         uint8_t table[sizeof(feature_names) / sizeof(feature_names[0]) * 48] = {0};
         for (size_t i = 0; i < n; i++) {
