@@ -297,7 +297,11 @@ static void bench_shape(const struct ir_env *env, const struct shape *s)
 
 int main(void)
 {
-    struct ir_env env = {globals, NG, helpers, 2, {mem_load, mem_store, NULL}, {0}};
+    struct ir_env env = {.globals = globals,
+                         .nglobals = NG,
+                         .helpers = helpers,
+                         .nhelpers = 2,
+                         .mem = {mem_load, mem_store, NULL}};
     struct ir_env env_tlb = env;
     env_tlb.tlb = (struct ir_tlb){
         .offset = offsetof(struct bench_state, tlb),
