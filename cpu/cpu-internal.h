@@ -143,5 +143,6 @@ void x86_helper_rdmsr(CPUX86State *env);
 void x86_helper_wrmsr(CPUX86State *env);
 void x86_helper_invlpg(CPUX86State *env, uint32_t lin);
 void x86_helper_check_cpl0(CPUX86State *env);
+void x86_helper_check_expdown(CPUX86State *env, uint32_t seg, uint32_t off, uint32_t size);
 
 #endif

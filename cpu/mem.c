@@ -51,25 +51,50 @@ void cpu_st_lin(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size)
                   IR_MEMOP(size == 1 ? 0 : size == 2 ? 1 : 2, 0, cpu_mmu_index(env)));
 }
 
-static uint32_t seg_linear(CPUX86State *env, unsigned seg, uint32_t off, unsigned size)
+static __attribute__((noreturn)) void seg_fault(CPUX86State *env, unsigned seg)
+{
+    bool pm = (env->hflags & X86_HF_PE) && !(env->hflags & X86_HF_VM);
+    cpu_raise_exception(env, pm && seg == X86_SEG_SS ? 12 : 13, 0);
+}
+
+/* Expand-down data: valid offsets are limit+1 .. 0xFFFF or 0xFFFFFFFF (by B). */
+void x86_helper_check_expdown(CPUX86State *env, uint32_t seg, uint32_t off, uint32_t size)
+{
+    const struct x86_segment *s = &env->segs[seg];
+    uint64_t top = (s->flags & X86_DESC_B) ? 0xffffffffu : 0xffffu;
+    if (off <= s->limit || (uint64_t)off + size - 1 > top)
+        seg_fault(env, seg);
+}
+
+/* The checks the lifter emits (lift-operand.c), for helpers' accesses. */
+static uint32_t seg_linear(CPUX86State *env, unsigned seg, uint32_t off, unsigned size, bool write)
 {
     const struct x86_segment *s = &env->segs[seg];
     uint64_t last = (uint64_t)off + size - 1;
-    if (last > s->limit) {
-        bool pm = (env->hflags & X86_HF_PE) && !(env->hflags & X86_HF_VM);
-        cpu_raise_exception(env, pm && seg == X86_SEG_SS ? 12 : 13, 0);
+    bool pm = (env->hflags & X86_HF_PE) && !(env->hflags & X86_HF_VM);
+    if (pm) {
+        uint32_t f = s->flags;
+        bool bad = write ? (f & 0x9a00) != 0x9200 : !(f & 0x8000) || (f & 0x8a00) == 0x8800;
+        if (bad)
+            seg_fault(env, seg);
+        if ((f & 0x0c00) == 0x0400) {
+            x86_helper_check_expdown(env, seg, off, size);
+            return (uint32_t)(s->base + off);
+        }
     }
+    if (last > s->limit)
+        seg_fault(env, seg);
     return (uint32_t)(s->base + off);
 }
 
 uint32_t cpu_ld_seg(CPUX86State *env, unsigned seg, uint32_t off, unsigned size)
 {
-    return cpu_ld_lin(env, seg_linear(env, seg, off, size), size);
+    return cpu_ld_lin(env, seg_linear(env, seg, off, size, false), size);
 }
 
 void cpu_st_seg(CPUX86State *env, unsigned seg, uint32_t off, uint32_t value, unsigned size)
 {
-    cpu_st_lin(env, seg_linear(env, seg, off, size), value, size);
+    cpu_st_lin(env, seg_linear(env, seg, off, size, true), value, size);
 }
 
 uint32_t cpu_stack_mask(const CPUX86State *env)

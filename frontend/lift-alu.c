@@ -229,7 +229,8 @@ void lift_bt(struct lift *L)
             if (L->in->asize == 2)
                 ir_ext16u(L->b, off, off);
         }
-        lin = lift_linear(L, L->in->mem.seg, off, size);
+        lin = mn == X86_MN_BT ? lift_linear(L, L->in->mem.seg, off, size)
+                              : lift_linear_w(L, L->in->mem.seg, off, size);
         v = lift_load(L, lin, size);
     } else {
         v = lift_read_op(L, 0);

@@ -46,8 +46,10 @@ ir_tmp lift_seg_selector(struct lift *L, unsigned seg);
  * an access of size bytes). */
 ir_tmp lift_ea_offset(struct lift *L);
 ir_tmp lift_ea(struct lift *L, unsigned size);
+ir_tmp lift_ea_w(struct lift *L, unsigned size); /* for a write */
 /* Linear address of seg:off for size bytes, limit checked (off already sized). */
 ir_tmp lift_linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size);
+ir_tmp lift_linear_w(struct lift *L, unsigned seg, ir_tmp off, unsigned size);
 ir_tmp lift_load(struct lift *L, ir_tmp lin, unsigned size);
 void lift_store(struct lift *L, ir_tmp lin, ir_tmp v, unsigned size);
 ir_tmp lift_read_op(struct lift *L, unsigned i);

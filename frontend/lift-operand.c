@@ -62,13 +62,57 @@ ir_tmp lift_ea_offset(struct lift *L)
     return off;
 }
 
-/* Limit check then base addition. Expand-down segments and the protected-mode
- * #SS/#GP split come with protected mode; in real mode every overrun is #GP(0)
- * (Intel 80386 PRM, real-mode exceptions of each instruction: "interrupt 13"). */
-ir_tmp lift_linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size)
+static void raise_seg_fault(struct lift *L, unsigned seg)
+{
+    bool pm = (L->hflags & X86_HF_PE) && !(L->hflags & X86_HF_VM);
+    ir_tmp a[3] = {lift_env(L), lift_const(L, pm && seg == X86_SEG_SS ? 12 : 13),
+                   lift_const(L, 0)};
+    lift_call(L, X86_HELPER_raise_exception, a[0], 3, a);
+}
+
+/* Protected mode: the access rights of the cached descriptor (SDM Vol. 3A
+ * §5.4-5.5): a null or not-present segment allows nothing, code is never
+ * writable and readable only with R, data is writable only with W.
+ * Expand-down data segments take the helper's check and branch to done;
+ * normal ones fall through to the caller's limit check. */
+static void access_check(struct lift *L, unsigned seg, ir_tmp off, unsigned size, bool write,
+                         ir_label done)
+{
+    ir_tmp f = ir_new_i32(L->b), x = ir_new_i32(L->b), bad = ir_new_i32(L->b);
+    ir_label ok = ir_new_label(L->b), normal = ir_new_label(L->b);
+    ir_ld(L->b, f, ENV_OFF(segs[seg].flags), IR_MEMOP(IR_MO_32, 0, 0));
+    if (write) {
+        ir_andi(L->b, x, f, 0x9a00);
+        ir_setcond(L->b, IR_COND_NE, bad, x, lift_const(L, 0x9200));
+    } else {
+        ir_tmp np = ir_new_i32(L->b);
+        ir_andi(L->b, x, f, 0x8a00);
+        ir_setcond(L->b, IR_COND_EQ, bad, x, lift_const(L, 0x8800));
+        ir_andi(L->b, np, f, 0x8000);
+        ir_setcond(L->b, IR_COND_EQ, np, np, lift_const(L, 0));
+        ir_or(L->b, bad, bad, np);
+    }
+    ir_brcondi(L->b, IR_COND_EQ, bad, 0, ok);
+    raise_seg_fault(L, seg);
+    ir_set_label(L->b, ok);
+    ir_andi(L->b, x, f, 0x0c00);
+    ir_brcondi(L->b, IR_COND_NE, x, 0x0400, normal);
+    ir_tmp a[4] = {lift_env(L), lift_const(L, seg), off, lift_const(L, size)};
+    lift_call(L, X86_HELPER_check_expdown, a[0], 4, a);
+    ir_br(L->b, done);
+    ir_set_label(L->b, normal);
+}
+
+/* Limit check then base addition; in protected mode the access rights first.
+ * In real mode every overrun is #GP(0) (Intel 80386 PRM, real-mode exceptions
+ * of each instruction: "interrupt 13"). */
+static ir_tmp linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size, bool write)
 {
     ir_tmp limit = ir_new_i32(L->b), last = ir_new_i32(L->b);
     ir_label ok = ir_new_label(L->b);
+    bool pm = (L->hflags & X86_HF_PE) && !(L->hflags & X86_HF_VM);
+    if (pm)
+        access_check(L, seg, off, size, write, ok);
     ir_ld(L->b, limit, ENV_OFF(segs[seg].limit), IR_MEMOP(IR_MO_32, 0, 0));
     ir_addi(L->b, last, off, size - 1);
     /* An offset whose last byte wraps past 2^32 is beyond any limit. */
@@ -78,20 +122,31 @@ ir_tmp lift_linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size)
     ir_setcond(L->b, IR_COND_GTU, over, last, limit);
     ir_or(L->b, over, over, wrapped);
     ir_brcondi(L->b, IR_COND_EQ, over, 0, ok);
-    bool pm = (L->hflags & X86_HF_PE) && !(L->hflags & X86_HF_VM);
-    ir_tmp a[3] = {lift_env(L), lift_const(L, pm && seg == X86_SEG_SS ? 12 : 13),
-                   lift_const(L, 0)};
-    lift_call(L, X86_HELPER_raise_exception, a[0], 3, a);
+    raise_seg_fault(L, seg);
     ir_set_label(L->b, ok);
     ir_tmp lin = ir_new_i32(L->b);
     ir_add(L->b, lin, off, lift_seg_base(L, seg));
     return lin;
 }
 
+ir_tmp lift_linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size)
+{
+    return linear(L, seg, off, size, false);
+}
+
+ir_tmp lift_linear_w(struct lift *L, unsigned seg, ir_tmp off, unsigned size)
+{
+    return linear(L, seg, off, size, true);
+}
+
 ir_tmp lift_ea(struct lift *L, unsigned size)
 {
-    ir_tmp off = lift_ea_offset(L);
-    return lift_linear(L, L->in->mem.seg, off, size);
+    return lift_linear(L, L->in->mem.seg, lift_ea_offset(L), size);
+}
+
+ir_tmp lift_ea_w(struct lift *L, unsigned size)
+{
+    return lift_linear_w(L, L->in->mem.seg, lift_ea_offset(L), size);
 }
 
 static unsigned size_log2(unsigned size)
@@ -146,7 +201,7 @@ void lift_write_op(struct lift *L, unsigned i, ir_tmp v)
     if (o->kind == X86_OPK_REG)
         lift_set_reg(L, o->reg, o->size, v);
     else if (o->kind == X86_OPK_MEM)
-        lift_store(L, lift_ea(L, o->size), v, o->size);
+        lift_store(L, lift_ea_w(L, o->size), v, o->size);
 }
 
 /* ---- Stack (SS:SP or SS:ESP by SS.B) ---- */
@@ -166,7 +221,7 @@ void lift_push(struct lift *L, ir_tmp v, unsigned size)
     ir_tmp sp = ir_new_i32(L->b);
     ir_subi(L->b, sp, lift_gpr_global(L, X86_ESP), size);
     ir_tmp off = stack_off(L, sp);
-    lift_store(L, lift_linear(L, X86_SEG_SS, off, size), v, size);
+    lift_store(L, lift_linear_w(L, X86_SEG_SS, off, size), v, size);
     set_sp(L, off);
 }
 

@@ -43,7 +43,9 @@ static void setup(struct tmachine *m)
     tm_init(m);
     desc(m, 1, 0x0000ffffu, 0x00cf9a00u);
     desc(m, 2, 0x0000ffffu, 0x00cf9200u);
-    tm_poke16(m, GDTR, 3 * 8 - 1);
+    desc(m, 3, 0x0000ffffu, 0x00cf9000u); /* read-only data */
+    desc(m, 4, 0x00000fffu, 0x00409600u); /* expand-down data, B=1: 0x1000..0xffffffff */
+    tm_poke16(m, GDTR, 5 * 8 - 1);
     poke32(m, GDTR + 2, GDT);
     tm_poke16(m, IDTR, 256 * 8 - 1);
     poke32(m, IDTR + 2, IDT);
@@ -72,16 +74,16 @@ START_TEST(interrupt_gate_and_gp_with_selector_error_code)
     struct tmachine m;
     setup(&m);
     poke32(&m, 0x2000, 0xcafebabeu);
-    /* int 0x40; mov ecx,[0x2000]; mov ax,0x18; mov es,ax (beyond the GDT: #GP(0x18)) */
+    /* int 0x40; mov ecx,[0x2000]; mov ax,0x30; mov es,ax (beyond the GDT: #GP(0x30)) */
     static const uint8_t body[] = {0xcd, 0x40, 0x8b, 0x0d, 0x00, 0x20, 0x00, 0x00, 0x66,
-                                   0xb8, 0x18, 0x00, 0x8e, 0xc0, 0xf4};
+                                   0xb8, 0x30, 0x00, 0x8e, 0xc0, 0xf4};
     put(&m, 0x1114, body, sizeof(body));
     ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
     ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
     ck_assert_uint_ne(m.env->hflags & X86_HF_CS32, 0);
     ck_assert_uint_eq(m.env->regs[3], 0x1234);
     ck_assert_uint_eq(m.env->regs[1], 0xcafebabeu);
-    ck_assert_uint_eq(m.env->regs[2], 0x18);
+    ck_assert_uint_eq(m.env->regs[2], 0x30);
     ck_assert_uint_eq(m.env->regs[4], 0x9000 - 12);
     ck_assert_uint_eq(m.env->eip, 0x5102);
     tm_free(&m);
@@ -106,6 +108,41 @@ START_TEST(paging_not_present_page_raises_pf_with_cr2)
     ck_assert_uint_eq(m.env->regs[2], 0); /* not present, read, supervisor */
     ck_assert_uint_eq(m.env->cr[2], 0x20000);
     ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 12), 0x1114 + 19); /* EIP of the faulting MOV */
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(write_to_read_only_data_segment_raises_gp)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x2000, 0x11223344u);
+    /* mov ax,0x18; mov ds,ax; mov eax,[0x2000]; mov [0x2000],eax */
+    static const uint8_t body[] = {0x66, 0xb8, 0x18, 0x00, 0x8e, 0xd8, 0xa1, 0x00, 0x20,
+                                   0x00, 0x00, 0xa3, 0x00, 0x20, 0x00, 0x00, 0xf4};
+    put(&m, 0x1114, body, sizeof(body));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[0], 0x11223344u); /* the read went through */
+    ck_assert_uint_eq(m.env->eip, 0x5102);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 12), 0x1114 + 11);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(expand_down_segment_faults_below_its_limit)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x2000, 0x55667788u);
+    /* mov ax,0x20; mov es,ax; mov ecx,[es:0x2000]; mov edx,[es:0x800] */
+    static const uint8_t body[] = {0x66, 0xb8, 0x20, 0x00, 0x8e, 0xc0, 0x26, 0x8b, 0x0d, 0x00,
+                                   0x20, 0x00, 0x00, 0x26, 0x8b, 0x15, 0x00, 0x08, 0x00, 0x00,
+                                   0xf4};
+    put(&m, 0x1114, body, sizeof(body));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[1], 0x55667788u);
+    ck_assert_uint_eq(m.env->eip, 0x5102);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 12), 0x1114 + 13);
     tm_free(&m);
 }
 END_TEST
@@ -145,6 +182,8 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("protected");
     tcase_add_test(tc, interrupt_gate_and_gp_with_selector_error_code);
     tcase_add_test(tc, paging_not_present_page_raises_pf_with_cr2);
+    tcase_add_test(tc, write_to_read_only_data_segment_raises_gp);
+    tcase_add_test(tc, expand_down_segment_faults_below_its_limit);
     tcase_add_test(tc, lldt_in_real_mode_is_undefined);
     tcase_add_test(tc, cpuid_reports_the_vendor_and_family);
     suite_add_tcase(s, tc);
