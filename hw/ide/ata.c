@@ -149,6 +149,15 @@ void ide_cd_change(struct ide_bus *bus, int unit, struct blk *blk)
     struct ide_drive *d = &bus->drive[unit & 1];
     if (d->kind != IDE_CDROM)
         return;
+    /* A transfer from the old medium ends with UNIT ATTENTION. */
+    if (d->pio_end == PIO_END_ATAPI_READ || d->dma_kind == DMA_ATAPI_READ) {
+        d->pio_end = PIO_END_NONE;
+        d->dma_kind = DMA_NONE;
+        d->status = ATA_ST_DRDY | ATA_ST_ERR;
+        d->error = 0x60 | ATA_ERR_ABRT;
+        d->nsector = 0x03;
+        ide_set_irq(bus);
+    }
     d->blk = blk;
     d->nb_sectors = blk ? blk_length(blk) / ATAPI_SECTOR_SIZE : 0;
     d->unit_attention = true;
@@ -713,16 +722,28 @@ static const struct vms_field drive_fields[] = {
 static const struct vms_desc drive_vmstate = {
     .name = "ide-drive", .version = 1, .min_version = 1, .fields = drive_fields};
 
+/* Transfer states a drive of this kind can be in: a stream naming a disk
+ * transfer on a CD-ROM (or an image read without a medium) is refused. */
+static bool transfer_fits_kind(const struct ide_drive *d)
+{
+    bool disk_xfer = d->pio_end == PIO_END_READ || d->pio_end == PIO_END_WRITE ||
+                     d->dma_kind == DMA_DISK_READ || d->dma_kind == DMA_DISK_WRITE;
+    bool atapi_xfer = d->pio_end >= PIO_END_PACKET_CDB || d->dma_kind >= DMA_ATAPI_READ;
+    bool image_read = d->pio_end == PIO_END_ATAPI_READ || d->dma_kind == DMA_ATAPI_READ;
+    if (d->kind == IDE_DISK)
+        return !atapi_xfer && (!disk_xfer || (d->block >= 1 && d->block <= IDE_MAX_MULTIPLE));
+    return !disk_xfer && (!image_read || d->blk);
+}
+
 static bool drive_valid(const struct ide_drive *d)
 {
+    bool reply = d->pio_end == PIO_END_ATAPI_REPLY || d->dma_kind == DMA_ATAPI_REPLY;
     return d->pos <= d->end && d->end <= IDE_BUF_SIZE && d->pio_end < PIO_END_COUNT &&
            d->dma_kind <= DMA_ATAPI_REPLY && d->mult_sectors <= IDE_MAX_MULTIPLE &&
            d->block <= IDE_MAX_MULTIPLE && d->cur_heads >= 1 && d->cur_heads <= 16 &&
            d->cur_secs >= 1 && d->cur_secs <= 255 && d->sense_key <= 0x0F &&
-           (uint64_t)d->end + d->remaining <= (d->pio_end == PIO_END_ATAPI_REPLY ||
-                                                        d->dma_kind == DMA_ATAPI_REPLY
-                                                    ? IDE_BUF_SIZE
-                                                    : UINT64_MAX);
+           (!reply || (uint64_t)d->end + d->remaining <= IDE_BUF_SIZE) &&
+           transfer_fits_kind(d);
 }
 
 static bool bus_post_load(void *opaque)
