@@ -144,5 +144,8 @@ void x86_helper_wrmsr(CPUX86State *env);
 void x86_helper_invlpg(CPUX86State *env, uint32_t lin);
 void x86_helper_check_cpl0(CPUX86State *env);
 void x86_helper_check_expdown(CPUX86State *env, uint32_t seg, uint32_t off, uint32_t size);
+uint32_t x86_helper_desc_query(CPUX86State *env, uint32_t op, uint32_t sel, uint32_t old);
+void x86_helper_sysenter(CPUX86State *env);
+void x86_helper_sysexit(CPUX86State *env);
 
 #endif

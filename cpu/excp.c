@@ -88,9 +88,12 @@ void x86_helper_raise_exception(CPUX86State *env, uint32_t vector, uint32_t erro
     cpu_raise_exception(env, vector, error);
 }
 
+/* INT n in virtual-8086 mode with IOPL < 3 is #GP(0) (SDM Vol. 3A §20.3.3). */
 void x86_helper_raise_interrupt(CPUX86State *env, uint32_t vector, uint32_t next_eip)
 {
-    cpu_raise_interrupt(env, vector, next_eip);
+    if ((vector & 0x100) && (env->eflags & X86_VM) && (env->eflags & X86_IOPL) != X86_IOPL)
+        cpu_raise_exception(env, 13, 0);
+    cpu_raise_interrupt(env, vector & 0xff, next_eip);
 }
 
 void x86_helper_into(CPUX86State *env, uint32_t next_eip)

@@ -4,9 +4,33 @@
  * through the softmmu port space. */
 #include "cpu-internal.h"
 
+/* I/O permission (SDM Vol. 1 §18.5): CPL <= IOPL outside v86 mode, else
+ * every bit of the TSS I/O bitmap for the ports must be clear. */
+static void check_io(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    if (!(env->cr[0] & X86_CR0_PE))
+        return;
+    bool v86 = (env->eflags & X86_VM) != 0;
+    if (!v86 && cpu_cpl(env) <= ((env->eflags & X86_IOPL) >> 12))
+        return;
+    const struct x86_segment *tr = &env->tr;
+    if (((tr->flags >> 8) & 15) != 11 && ((tr->flags >> 8) & 15) != 9)
+        cpu_raise_exception(env, 13, 0);
+    if (tr->limit < 0x67)
+        cpu_raise_exception(env, 13, 0);
+    uint32_t base = cpu_ld_sys(env, (uint32_t)tr->base + 0x66, 2);
+    uint32_t off = base + port / 8;
+    if (off + 1 > tr->limit)
+        cpu_raise_exception(env, 13, 0);
+    uint32_t bits = cpu_ld_sys(env, (uint32_t)tr->base + off, 2);
+    if ((bits >> (port & 7)) & ((1u << size) - 1))
+        cpu_raise_exception(env, 13, 0);
+}
+
 uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size)
 {
     struct x86_cpu *cpu = cpu_of(env);
+    check_io(env, port, size);
     uint32_t all = size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
     if (!cpu->io)
         return all;
@@ -16,6 +40,7 @@ uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size)
 void x86_helper_out(CPUX86State *env, uint32_t port, uint32_t value, uint32_t size)
 {
     struct x86_cpu *cpu = cpu_of(env);
+    check_io(env, port, size);
     if (cpu->io)
         mmu_io_write(cpu->io, (uint16_t)port, value, size);
 }

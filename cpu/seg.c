@@ -149,3 +149,76 @@ void cpu_tss_stack(CPUX86State *env, unsigned dpl, uint16_t *ss, uint32_t *esp)
     *esp = cpu_ld_sys(env, base + off, w);
     *ss = (uint16_t)cpu_ld_sys(env, base + off + w, 2);
 }
+
+/* LAR, LSL, VERR, VERW (SDM Vol. 2): whether the selector's descriptor is
+ * visible at max(CPL, RPL) and of an accepted type; ZF reports it. */
+static bool query_ok(CPUX86State *env, unsigned op, uint16_t sel, const struct x86_desc *d)
+{
+    unsigned type = DESC_TYPE(d->hi), dpl = DESC_DPL(d->hi), cpl = cpu_cpl(env);
+    unsigned rpl = sel & 3u;
+    bool conforming = DESC_S(d->hi) && (type & 12) == 12;
+    if (!conforming && (dpl < cpl || dpl < rpl))
+        return false;
+    if (!DESC_S(d->hi)) {
+        static const uint16_t lar_types = 0x1a3e; /* 1 2 3 4 5 9 11 12 */
+        static const uint16_t lsl_types = 0x0a0e; /* 1 2 3 9 11 */
+        return op < 2 && (((op == 0 ? lar_types : lsl_types) >> type) & 1);
+    }
+    if (op == 2)
+        return !(type & 8) || (type & 2); /* VERR: data, or readable code */
+    if (op == 3)
+        return !(type & 8) && (type & 2); /* VERW: writable data */
+    return true;
+}
+
+uint32_t x86_helper_desc_query(CPUX86State *env, uint32_t op, uint32_t sel, uint32_t old)
+{
+    struct x86_desc d;
+    uint32_t f = cpu_compute_eflags(env) & X86_ARITH_FLAGS & ~X86_ZF;
+    bool ok = (sel & ~3u) != 0 && cpu_fetch_desc(env, (uint16_t)sel, &d) &&
+              query_ok(env, op, (uint16_t)sel, &d);
+    cpu_set_arith_flags(env, f | (ok ? X86_ZF : 0));
+    if (!ok)
+        return old;
+    if (op == 0)
+        return d.hi & 0x00ffff00u;
+    struct x86_segment s;
+    cpu_desc_to_cache(&s, (uint16_t)sel, &d);
+    return s.limit;
+}
+
+/* SYSENTER/SYSEXIT (SDM Vol. 2): flat segments derived from SYSENTER_CS. */
+static void flat_seg(struct x86_segment *s, uint16_t sel, bool code, unsigned dpl)
+{
+    s->selector = sel;
+    s->base = 0;
+    s->limit = 0xffffffffu;
+    s->flags = X86_DESC_P | X86_DESC_S | X86_DESC_B | X86_DESC_G | (dpl << X86_DESC_DPL_SHIFT) |
+               ((code ? 0xbu : 0x3u) << X86_DESC_TYPE_SHIFT);
+}
+
+void x86_helper_sysenter(CPUX86State *env)
+{
+    uint16_t cs = (uint16_t)env->sysenter_cs;
+    if (!(env->cr[0] & X86_CR0_PE) || (cs & ~3u) == 0)
+        cpu_raise_exception(env, 13, 0);
+    env->eflags &= ~(X86_VM | X86_IF | X86_RF);
+    flat_seg(&env->segs[X86_SEG_CS], cs & 0xfffc, true, 0);
+    flat_seg(&env->segs[X86_SEG_SS], (cs + 8) & 0xfffc, false, 0);
+    env->regs[X86_ESP] = (uint32_t)env->sysenter_esp;
+    env->eip = (uint32_t)env->sysenter_eip;
+    cpu_update_hflags(env);
+}
+
+void x86_helper_sysexit(CPUX86State *env)
+{
+    uint16_t cs = (uint16_t)env->sysenter_cs;
+    if (!(env->cr[0] & X86_CR0_PE) || (env->eflags & X86_VM) || cpu_cpl(env) != 0 ||
+        (cs & ~3u) == 0)
+        cpu_raise_exception(env, 13, 0);
+    flat_seg(&env->segs[X86_SEG_CS], (cs + 16) | 3, true, 3);
+    flat_seg(&env->segs[X86_SEG_SS], (cs + 24) | 3, false, 3);
+    env->regs[X86_ESP] = (uint32_t)env->regs[X86_ECX];
+    env->eip = (uint32_t)env->regs[X86_EDX];
+    cpu_update_hflags(env);
+}

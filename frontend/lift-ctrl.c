@@ -165,7 +165,8 @@ void lift_int(struct lift *L)
         lift_exit_jump(L, 0, L->next_eip);
         return;
     }
-    unsigned vec = mn == X86_MN_INT3 ? 3 : mn == X86_MN_INT1 ? 1 : (uint8_t)L->in->imm;
+    /* Bit 8 marks INT n: the only form that is IOPL-sensitive in v86 mode. */
+    unsigned vec = mn == X86_MN_INT3 ? 3 : mn == X86_MN_INT1 ? 1 : 0x100u | (uint8_t)L->in->imm;
     ir_tmp a[3] = {lift_env(L), lift_const(L, vec), lift_const(L, L->next_eip)};
     lift_call(L, X86_HELPER_raise_interrupt, a[0], 3, a);
     ir_exit_tb(L->b, X86_EXIT_NORMAL);

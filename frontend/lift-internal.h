@@ -145,5 +145,9 @@ void lift_ldt_tr(struct lift *L);
 void lift_store_sysreg(struct lift *L);
 void lift_lmsw(struct lift *L);
 void lift_invlpg(struct lift *L);
+void lift_arpl(struct lift *L);
+void lift_desc_query(struct lift *L);
+void lift_cmpxchg8b(struct lift *L);
+void lift_sysenter_exit(struct lift *L);
 
 #endif

@@ -103,3 +103,87 @@ void lift_invlpg(struct lift *L)
     lift_call(L, X86_HELPER_invlpg, a[0], 2, a);
     L->stop = true;
 }
+
+/* ARPL (protected mode only): raise the RPL of the destination selector to
+ * the source's, ZF when it changed (SDM Vol. 2, ARPL). */
+void lift_arpl(struct lift *L)
+{
+    if ((L->hflags & (X86_HF_PE | X86_HF_VM)) != X86_HF_PE) {
+        lift_raise(L, 6, 0);
+        return;
+    }
+    ir_tmp d = lift_read_op(L, 0), s = lift_read_op(L, 1);
+    ir_tmp dr = ir_new_i32(L->b), sr = ir_new_i32(L->b), lt = ir_new_i32(L->b);
+    ir_tmp nv = ir_new_i32(L->b), r = ir_new_i32(L->b);
+    ir_andi(L->b, dr, d, 3);
+    ir_andi(L->b, sr, s, 3);
+    ir_setcond(L->b, IR_COND_LTU, lt, dr, sr);
+    ir_andi(L->b, nv, d, 0xfffc);
+    ir_or(L->b, nv, nv, sr);
+    ir_movcond(L->b, IR_COND_NE, r, lt, lift_const(L, 0), nv, d);
+    ir_tmp f = lift_arith_flags(L);
+    lift_write_op(L, 0, r);
+    ir_andi(L->b, f, f, ~X86_ZF & X86_ARITH_FLAGS);
+    ir_shli(L->b, lt, lt, 6);
+    ir_or(L->b, f, f, lt);
+    lift_set_eflags_arith(L, f);
+}
+
+void lift_desc_query(struct lift *L)
+{
+    unsigned mn = L->in->mnemonic;
+    unsigned op = mn == X86_MN_LAR ? 0 : mn == X86_MN_LSL ? 1 : mn == X86_MN_VERR ? 2 : 3;
+    if ((L->hflags & (X86_HF_PE | X86_HF_VM)) != X86_HF_PE) {
+        lift_raise(L, 6, 0);
+        return;
+    }
+    bool query = op < 2;
+    ir_tmp sel = lift_trunc(L, lift_read_op(L, query ? 1 : 0), 2);
+    ir_tmp old = query ? lift_read_op(L, 0) : lift_const(L, 0);
+    ir_tmp a[4] = {lift_env(L), lift_const(L, op), sel, old};
+    ir_tmp r = lift_call_ret(L, X86_HELPER_desc_query, 4, a);
+    L->cc_op = X86_CC_DYNAMIC;
+    if (query)
+        lift_write_op(L, 0, lift_trunc(L, r, L->in->osize));
+}
+
+/* CMPXCHG8B m64: EDX:EAX against the quadword; ECX:EBX stored when equal,
+ * else the quadword loaded into EDX:EAX (and written back unchanged). */
+void lift_cmpxchg8b(struct lift *L)
+{
+    ir_tmp eo = lift_ea_offset(L), o2 = ir_new_i32(L->b);
+    ir_addi(L->b, o2, eo, 4);
+    if (L->in->asize == 2)
+        ir_ext16u(L->b, o2, o2);
+    ir_tmp lin_lo = lift_linear_w(L, L->in->mem.seg, eo, 8);
+    ir_tmp lin_hi = ir_new_i32(L->b);
+    ir_addi(L->b, lin_hi, lin_lo, 4);
+    ir_tmp lo = lift_load(L, lin_lo, 4), hi = lift_load(L, lin_hi, 4);
+    ir_tmp e1 = ir_new_i32(L->b), e2 = ir_new_i32(L->b), z = lift_const(L, 0);
+    ir_setcond(L->b, IR_COND_EQ, e1, lo, lift_gpr_global(L, X86_EAX));
+    ir_setcond(L->b, IR_COND_EQ, e2, hi, lift_gpr_global(L, X86_EDX));
+    ir_and(L->b, e1, e1, e2);
+    ir_tmp nlo = ir_new_i32(L->b), nhi = ir_new_i32(L->b);
+    ir_movcond(L->b, IR_COND_NE, nlo, e1, z, lift_gpr_global(L, X86_EBX), lo);
+    ir_movcond(L->b, IR_COND_NE, nhi, e1, z, lift_gpr_global(L, X86_ECX), hi);
+    ir_tmp f = lift_arith_flags(L);
+    lift_store(L, lin_lo, nlo, 4);
+    lift_store(L, lin_hi, nhi, 4);
+    ir_tmp neax = ir_new_i32(L->b), nedx = ir_new_i32(L->b);
+    ir_movcond(L->b, IR_COND_NE, neax, e1, z, lift_gpr_global(L, X86_EAX), lo);
+    ir_movcond(L->b, IR_COND_NE, nedx, e1, z, lift_gpr_global(L, X86_EDX), hi);
+    lift_set_reg(L, X86_EAX, 4, neax);
+    lift_set_reg(L, X86_EDX, 4, nedx);
+    ir_andi(L->b, f, f, ~X86_ZF & X86_ARITH_FLAGS);
+    ir_shli(L->b, e1, e1, 6);
+    ir_or(L->b, f, f, e1);
+    lift_set_eflags_arith(L, f);
+}
+
+void lift_sysenter_exit(struct lift *L)
+{
+    ir_tmp a[1] = {lift_env(L)};
+    lift_call(L, L->in->mnemonic == X86_MN_SYSENTER ? X86_HELPER_sysenter : X86_HELPER_sysexit,
+              a[0], 1, a);
+    lift_exit_after_helper(L);
+}

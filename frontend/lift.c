@@ -97,6 +97,10 @@ static const lift_fn lift_table[X86_MN_COUNT] = {
     [X86_MN_SGDT] = lift_dtable, [X86_MN_SIDT] = lift_dtable, [X86_MN_LLDT] = lift_ldt_tr,
     [X86_MN_LTR] = lift_ldt_tr, [X86_MN_SLDT] = lift_store_sysreg, [X86_MN_STR] = lift_store_sysreg,
     [X86_MN_SMSW] = lift_store_sysreg, [X86_MN_LMSW] = lift_lmsw, [X86_MN_INVLPG] = lift_invlpg,
+    [X86_MN_ARPL] = lift_arpl, [X86_MN_LAR] = lift_desc_query, [X86_MN_LSL] = lift_desc_query,
+    [X86_MN_VERR] = lift_desc_query, [X86_MN_VERW] = lift_desc_query,
+    [X86_MN_CMPXCHG8B] = lift_cmpxchg8b, [X86_MN_SYSENTER] = lift_sysenter_exit,
+    [X86_MN_SYSEXIT] = lift_sysenter_exit,
 };
 
 ir_tmp lift_env(struct lift *L)

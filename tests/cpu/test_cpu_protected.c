@@ -45,7 +45,10 @@ static void setup(struct tmachine *m)
     desc(m, 2, 0x0000ffffu, 0x00cf9200u);
     desc(m, 3, 0x0000ffffu, 0x00cf9000u); /* read-only data */
     desc(m, 4, 0x00000fffu, 0x00409600u); /* expand-down data, B=1: 0x1000..0xffffffff */
-    tm_poke16(m, GDTR, 5 * 8 - 1);
+    desc(m, 5, 0x0000ffffu, 0x00cffa00u); /* ring-3 code (0x2b) */
+    desc(m, 6, 0x0000ffffu, 0x00cff200u); /* ring-3 data (0x33) */
+    desc(m, 7, 0x60000067u, 0x00008900u); /* 32-bit TSS at 0x6000, no I/O bitmap (0x38) */
+    tm_poke16(m, GDTR, 8 * 8 - 1);
     poke32(m, GDTR + 2, GDT);
     tm_poke16(m, IDTR, 256 * 8 - 1);
     poke32(m, IDTR + 2, IDT);
@@ -74,16 +77,16 @@ START_TEST(interrupt_gate_and_gp_with_selector_error_code)
     struct tmachine m;
     setup(&m);
     poke32(&m, 0x2000, 0xcafebabeu);
-    /* int 0x40; mov ecx,[0x2000]; mov ax,0x30; mov es,ax (beyond the GDT: #GP(0x30)) */
+    /* int 0x40; mov ecx,[0x2000]; mov ax,0x48; mov es,ax (beyond the GDT: #GP(0x48)) */
     static const uint8_t body[] = {0xcd, 0x40, 0x8b, 0x0d, 0x00, 0x20, 0x00, 0x00, 0x66,
-                                   0xb8, 0x30, 0x00, 0x8e, 0xc0, 0xf4};
+                                   0xb8, 0x48, 0x00, 0x8e, 0xc0, 0xf4};
     put(&m, 0x1114, body, sizeof(body));
     ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
     ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
     ck_assert_uint_ne(m.env->hflags & X86_HF_CS32, 0);
     ck_assert_uint_eq(m.env->regs[3], 0x1234);
     ck_assert_uint_eq(m.env->regs[1], 0xcafebabeu);
-    ck_assert_uint_eq(m.env->regs[2], 0x30);
+    ck_assert_uint_eq(m.env->regs[2], 0x48);
     ck_assert_uint_eq(m.env->regs[4], 0x9000 - 12);
     ck_assert_uint_eq(m.env->eip, 0x5102);
     tm_free(&m);
@@ -147,6 +150,50 @@ START_TEST(expand_down_segment_faults_below_its_limit)
 }
 END_TEST
 
+START_TEST(ring3_in_without_io_permission_faults_onto_the_ring0_stack)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x6004, 0x9000); /* ESP0 */
+    poke32(&m, 0x6008, 0x10);   /* SS0 */
+    tm_poke16(&m, 0x6066, 0x68); /* I/O map base beyond the limit: no port allowed */
+    /* mov ax,0x38; ltr ax; push 0x33; push 0x7000; push 2; push 0x2b; push 0x1200; iretd */
+    static const uint8_t body[] = {0x66, 0xb8, 0x38, 0x00, 0x0f, 0x00, 0xd8, 0x6a, 0x33, 0x68,
+                                   0x00, 0x70, 0x00, 0x00, 0x6a, 0x02, 0x6a, 0x2b, 0x68, 0x00,
+                                   0x12, 0x00, 0x00, 0xcf};
+    put(&m, 0x1114, body, sizeof(body));
+    /* ring 3: mov ax,0x33; mov ds,ax; in al,0x60 */
+    static const uint8_t user[] = {0x66, 0xb8, 0x33, 0x00, 0x8e, 0xd8, 0xe4, 0x60, 0xf4};
+    put(&m, 0x1200, user, sizeof(user));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
+    ck_assert_uint_eq(m.env->regs[2], 0);
+    ck_assert_uint_eq(m.env->regs[4], 0x9000 - 20);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 4), 0x33);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 8), 0x7000);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 16), 0x2b);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 20), 0x1206);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_DS].selector, 0x33);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(lsl_and_lar_report_through_zf)
+{
+    struct tmachine m;
+    setup(&m);
+    /* mov bx,0x10; lsl ecx,ebx; setz dl; mov bx,0x40; lar eax,ebx; setz dh */
+    static const uint8_t body[] = {0x66, 0xbb, 0x10, 0x00, 0x0f, 0x03, 0xcb, 0x0f, 0x94, 0xc2,
+                                   0x66, 0xbb, 0x40, 0x00, 0x0f, 0x02, 0xc3, 0x0f, 0x94, 0xc6,
+                                   0xf4};
+    put(&m, 0x1114, body, sizeof(body));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[1], 0xffffffffu);
+    ck_assert_uint_eq(m.env->regs[2] & 0xffff, 0x0001);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(lldt_in_real_mode_is_undefined)
 {
     struct tmachine m;
@@ -184,6 +231,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, paging_not_present_page_raises_pf_with_cr2);
     tcase_add_test(tc, write_to_read_only_data_segment_raises_gp);
     tcase_add_test(tc, expand_down_segment_faults_below_its_limit);
+    tcase_add_test(tc, ring3_in_without_io_permission_faults_onto_the_ring0_stack);
+    tcase_add_test(tc, lsl_and_lar_report_through_zf);
     tcase_add_test(tc, lldt_in_real_mode_is_undefined);
     tcase_add_test(tc, cpuid_reports_the_vendor_and_family);
     suite_add_tcase(s, tc);

@@ -210,6 +210,26 @@ START_TEST(cmpxchg_xadd_bswap_of_the_486)
 }
 END_TEST
 
+START_TEST(cmpxchg8b_swaps_when_equal_and_loads_when_not)
+{
+    struct tmachine m;
+    tm_init(&m);
+    tm_poke16(&m, 0x2000, 1);
+    tm_poke16(&m, 0x2004, 2);
+    /* mov eax,1; mov edx,2; mov ebx,7; mov ecx,8; cmpxchg8b [0x2000]; setz [0x2010];
+     * cmpxchg8b [0x2000] (now unequal: EDX:EAX = 8:7) */
+    RUN(&m, 0x66, 0xb8, 1, 0, 0, 0, 0x66, 0xba, 2, 0, 0, 0, 0x66, 0xbb, 7, 0, 0, 0, 0x66, 0xb9,
+        8, 0, 0, 0, 0x0f, 0xc7, 0x0e, 0x00, 0x20, 0x0f, 0x94, 0x06, 0x10, 0x20, 0x0f, 0xc7, 0x0e,
+        0x00, 0x20, 0xf4);
+    ck_assert_uint_eq(tm_peek8(&m, 0x2010), 1);
+    ck_assert_uint_eq(tm_peek16(&m, 0x2000), 7);
+    ck_assert_uint_eq(tm_peek16(&m, 0x2004), 8);
+    ck_assert_uint_eq(m.env->regs[0], 7);
+    ck_assert_uint_eq(m.env->regs[2], 8);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(loop_counts_cx_down_to_zero)
 {
     struct tmachine m;
@@ -267,6 +287,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, enter_with_level_copies_the_frame_pointers);
     tcase_add_test(tc, pusha_popa_round_trip_keeps_sp);
     tcase_add_test(tc, cmpxchg_xadd_bswap_of_the_486);
+    tcase_add_test(tc, cmpxchg8b_swaps_when_equal_and_loads_when_not);
     tcase_add_test(tc, loop_counts_cx_down_to_zero);
     tcase_add_test(tc, far_call_and_retf_switch_cs);
     tcase_add_test(tc, in_reads_all_ones_from_an_unassigned_port);
