@@ -12,6 +12,7 @@ HOST_PKGS=(
     lib32gcc-12-dev nasm
     seabios qemu-system-x86
     debian-installer-12-netboot-i386
+    xvfb xauth
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
