@@ -4,6 +4,7 @@
 #include "cpu-internal.h"
 #include "translator/log.h"
 
+#include <capstone/capstone.h>
 #include <inttypes.h>
 
 /* hflags bits that change how code is translated. */
@@ -23,21 +24,36 @@ static void log_cpu_state(CPUX86State *env)
                env->segs[X86_SEG_ES].selector, (uint32_t)env->cr[0], env->hflags);
 }
 
+/* -d in_asm: the block's guest code, disassembled by Capstone. */
 static void log_in_asm(struct x86_cpu *cpu, const struct x86_lift_config *lc, uint32_t size)
 {
-    struct x86_decode_ctx dc = {cpu_fetch_code, cpu, (lc->hflags & X86_HF_CS32) ? 4 : 2,
-                                cpu->features};
-    log_printf("IN: %04x:%08" PRIx32 "\n", cpu->env.segs[X86_SEG_CS].selector, lc->eip);
-    for (uint32_t off = 0; off < size;) {
-        struct x86_instr in;
-        uint64_t lin = (lc->cs_base + lc->eip + off) & 0xffffffffu;
-        enum x86_decode_status st = x86_decode(&in, &dc, lin);
-        log_printf("  %08" PRIx64 ": ", lin);
-        for (unsigned i = 0; i < in.len; i++)
-            log_printf("%02x", in.bytes[i]);
-        log_printf("  %s\n", st == X86_DECODE_OK ? x86_instr_name(&in) : "(bad)");
-        off += in.len ? in.len : 1;
+    uint8_t code[X86_LIFT_MAX_INSNS * X86_MAX_INSN_LEN];
+    uint32_t n = 0;
+    uint64_t start = (lc->cs_base + lc->eip) & 0xffffffffu;
+    while (n < size && n < sizeof(code)) {
+        int got = cpu_fetch_code(cpu, start + n, code + n, size - n);
+        if (got <= 0)
+            break;
+        n += (uint32_t)got;
     }
+    log_printf("IN: %04x:%08" PRIx32 "\n", cpu->env.segs[X86_SEG_CS].selector, lc->eip);
+    csh cs;
+    cs_mode mode = (lc->hflags & X86_HF_CS32) ? CS_MODE_32 : CS_MODE_16;
+    if (cs_open(CS_ARCH_X86, mode, &cs) != CS_ERR_OK)
+        return;
+    cs_insn *insn;
+    size_t count = cs_disasm(cs, code, n, lc->eip, 0, &insn);
+    uint64_t end = lc->eip;
+    for (size_t i = 0; i < count; i++) {
+        log_printf("  0x%08" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic,
+                   insn[i].op_str);
+        end = insn[i].address + insn[i].size;
+    }
+    if (count)
+        cs_free(insn, count);
+    if (end < (uint64_t)lc->eip + n)
+        log_printf("  (%" PRIu64 " bytes Capstone does not decode)\n", lc->eip + n - end);
+    cs_close(&cs);
 }
 
 static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_key *key)

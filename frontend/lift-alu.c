@@ -159,28 +159,48 @@ void lift_div(struct lift *L)
     L->cc_op = X86_CC_DYNAMIC;
 }
 
+/* The shift helpers set the flags in env before the result is stored, so a
+ * memory destination is first written with its own value: a store that
+ * faults does so before any state changed. */
+static ir_tmp probe_destination(struct lift *L, ir_tmp v, unsigned size)
+{
+    if (!lift_op_is_mem(L, 0))
+        return (ir_tmp){0};
+    ir_tmp lin = lift_ea_w(L, size);
+    lift_store(L, lin, v, size);
+    return lin;
+}
+
+static void store_result(struct lift *L, ir_tmp lin, ir_tmp r, unsigned size)
+{
+    if (lift_op_is_mem(L, 0))
+        lift_store(L, lin, r, size);
+    else
+        lift_write_op(L, 0, r);
+}
+
 void lift_shift(struct lift *L)
 {
     unsigned size = lift_op_size(L, 0);
     ir_tmp v = lift_read_op(L, 0), n = lift_read_op(L, 1);
+    ir_tmp lin = probe_destination(L, v, size);
     ir_tmp a[5] = {lift_env(L), lift_const(L, (L->in->modrm >> 3) & 7), v, n,
                    lift_const(L, size)};
     ir_tmp r = lift_call_ret(L, X86_HELPER_shift, 5, a);
-    lift_write_op(L, 0, r);
+    store_result(L, lin, r, size);
     L->cc_op = X86_CC_DYNAMIC;
 }
 
-/* The helper computes flags before the store: a faulting store must leave
- * them unchanged, so they are saved and put back around it. */
 void lift_shiftd(struct lift *L)
 {
     unsigned size = lift_op_size(L, 0);
     ir_tmp d = lift_read_op(L, 0), s = lift_read_op(L, 1), n;
     n = L->in->nops == 3 ? lift_read_op(L, 2) : lift_get_reg(L, X86_ECX, 1);
+    ir_tmp lin = probe_destination(L, d, size);
     ir_tmp a[6] = {lift_env(L), lift_const(L, L->in->mnemonic == X86_MN_SHRD), d, s, n,
                    lift_const(L, size)};
     ir_tmp r = lift_call_ret(L, X86_HELPER_shiftd, 6, a);
-    lift_write_op(L, 0, r);
+    store_result(L, lin, r, size);
     L->cc_op = X86_CC_DYNAMIC;
 }
 

@@ -4,6 +4,8 @@
 #include "tests/conformance/cputest.h"
 #include "tests/conformance/metadata.h"
 
+#include "translator/log.h"
+
 #include <dirent.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -170,7 +172,7 @@ static void write_markdown(const struct runner *r, const char *path)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: jit86-cputest [-v] [--exceptions FILE] [--markdown FILE] [--require-rate PCT] "
+    fprintf(stderr, "usage: jit86-cputest [-v] [-d LOG,...] [--exceptions FILE] [--markdown FILE] [--require-rate PCT] "
                     "PATH...\n");
 }
 
@@ -189,6 +191,18 @@ int main(int argc, char **argv)
             markdown = argv[++first];
         else if (!strcmp(argv[first], "--require-rate") && first + 1 < argc)
             require_rate = atof(argv[++first]);
+        else if (!strcmp(argv[first], "-d") && first + 1 < argc) {
+            char err[128];
+            bool help = false;
+            if (!log_parse_categories(argv[++first], &log_mask, &help, err, sizeof(err))) {
+                fprintf(stderr, "jit86-cputest: %s\n", err);
+                return 2;
+            }
+            if (help) {
+                log_print_help(stdout);
+                return 0;
+            }
+        }
         else {
             usage();
             return 2;
