@@ -112,8 +112,7 @@ static uint32_t set_dac(struct rig *r, uint8_t i, uint8_t cr, uint8_t cg, uint8_
     outb(r, 0x3c9, cr);
     outb(r, 0x3c9, cg);
     outb(r, 0x3c9, cb);
-    return (uint32_t)(cr << 2 | cr >> 4) << 16 | (uint32_t)(cg << 2 | cg >> 4) << 8 |
-           (uint32_t)(cb << 2 | cb >> 4);
+    return (uint32_t)(cr << 2) << 16 | (uint32_t)(cg << 2) << 8 | (uint32_t)(cb << 2);
 }
 
 static void wmem(struct rig *r, uint32_t addr, uint8_t v)
