@@ -289,6 +289,87 @@ static void fill_cmos_drives(struct pc_machine *pc)
     rtc_set_cmos(r, 0x39, trans);
 }
 
+/* The drive letters of -boot: "dc", "order=dc" or "once=d,menu=on". */
+static const char *boot_letters(const char *boot, char *buf, size_t len)
+{
+    if (!boot)
+        return "cad";
+    const char *p = strstr(boot, "order=");
+    if (!p)
+        p = strstr(boot, "once=");
+    if (p)
+        p = strchr(p, '=') + 1;
+    else if (strchr(boot, '='))
+        return "cad";
+    else
+        p = boot;
+    size_t n = 0;
+    while (p[n] && p[n] != ',' && n + 1 < len) {
+        buf[n] = p[n];
+        n++;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+static struct blk *open_image(const char *path, bool ro, bool snapshot, char *err, size_t errlen)
+{
+    struct blk_open_opts o = {.flags = (ro ? BLK_OPEN_READ_ONLY : 0u) |
+                                       (snapshot ? BLK_OPEN_SNAPSHOT : 0u)};
+    struct blk_error e;
+    struct blk *b = blk_open(path, &o, &e);
+    if (!b)
+        snprintf(err, errlen, "could not open disk image '%s': %s", path, e.msg);
+    return b;
+}
+
+bool pc_open_drives(struct pc_config *cfg, const struct pc_drive_files *files, char *err,
+                    size_t errlen)
+{
+    if (files->cdrom && files->hd[2]) {
+        snprintf(err, errlen, "-hdc and -cdrom both want the secondary master");
+        return false;
+    }
+    for (int i = 0; i < PC_MAX_IDE; i++) {
+        const char *path = i == 2 && files->cdrom ? files->cdrom : files->hd[i];
+        bool cd = i == 2 && files->cdrom;
+        if (!path)
+            continue;
+        cfg->ide[i].kind = cd ? IDE_CDROM : IDE_DISK;
+        cfg->ide[i].blk = open_image(path, cd, files->snapshot && !cd, err, errlen);
+        if (!cfg->ide[i].blk) {
+            pc_close_drives(cfg);
+            return false;
+        }
+    }
+    for (int i = 0; i < PC_MAX_FLOPPY; i++) {
+        if (!files->fd[i])
+            continue;
+        cfg->floppy[i] = open_image(files->fd[i], false, files->snapshot, err, errlen);
+        if (!cfg->floppy[i]) {
+            pc_close_drives(cfg);
+            return false;
+        }
+    }
+    cfg->own_drives = true;
+    return true;
+}
+
+void pc_close_drives(struct pc_config *cfg)
+{
+    for (int i = 0; i < PC_MAX_IDE; i++) {
+        if (cfg->ide[i].blk)
+            blk_close(cfg->ide[i].blk);
+        cfg->ide[i] = (struct pc_ide_drive){IDE_NONE, NULL};
+    }
+    for (int i = 0; i < PC_MAX_FLOPPY; i++) {
+        if (cfg->floppy[i])
+            blk_close(cfg->floppy[i]);
+        cfg->floppy[i] = NULL;
+    }
+    cfg->own_drives = false;
+}
+
 /* fw_cfg "bootorder": the -boot letters as the OpenFirmware device paths
  * SeaBIOS matches (its bootprio_find_fdc_device / bootprio_find_ata_device),
  * one per line, NUL-terminated. */
@@ -350,13 +431,17 @@ struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         pc_free(pc);
         return NULL;
     }
-    fill_cmos(pc, cfg->ram_size, cfg->boot_order ? cfg->boot_order : "cad");
+    char letters[16];
+    const char *boot = boot_letters(cfg->boot_order, letters, sizeof(letters));
+    fill_cmos(pc, cfg->ram_size, boot);
     fill_cmos_drives(pc);
-    if (!add_bootorder(pc, cfg->boot_order ? cfg->boot_order : "cad")) {
+    if (!add_bootorder(pc, boot)) {
         snprintf(err, errlen, "internal error: fw_cfg bootorder");
         pc_free(pc);
         return NULL;
     }
+    for (int i = 0; cfg->own_drives && i < PC_MAX_IDE + PC_MAX_FLOPPY; i++)
+        pc->owned[i] = i < PC_MAX_IDE ? cfg->ide[i].blk : cfg->floppy[i - PC_MAX_IDE];
     pc_reset(pc);
     return pc;
 }
@@ -394,6 +479,9 @@ void pc_free(struct pc_machine *pc)
     free(pc->vga);
     mmu_io_free(pc->io);
     mmu_phys_free(pc->mem);
+    for (int i = 0; i < PC_MAX_IDE + PC_MAX_FLOPPY; i++)
+        if (pc->owned[i])
+            blk_close(pc->owned[i]);
     free(pc->bios);
     free(pc);
 }

@@ -54,6 +54,15 @@ struct pc_config {
     void *exit_opaque;
     struct pc_ide_drive ide[PC_MAX_IDE]; /* -hda..-hdd, -cdrom (index 2) */
     struct blk *floppy[PC_MAX_FLOPPY];   /* -fda, -fdb; NULL: no drive */
+    bool own_drives; /* pc_free closes the images (from pc_open_drives) */
+};
+
+/* Image files named on the command line. */
+struct pc_drive_files {
+    const char *hd[PC_MAX_IDE]; /* -hda..-hdd */
+    const char *cdrom;          /* -cdrom: secondary master, read-only */
+    const char *fd[PC_MAX_FLOPPY];
+    bool snapshot; /* -snapshot: writes go to a temporary overlay */
 };
 
 struct pc_machine {
@@ -74,6 +83,7 @@ struct pc_machine {
     struct vga *vga; /* PCI 00:02.0; NULL with -vga none */
     struct piix_ide ide; /* PCI 00:01.1, IRQ 14/15 */
     struct fdc fdc;      /* 0x3F0, IRQ 6, DMA 2 */
+    struct blk *owned[PC_MAX_IDE + PC_MAX_FLOPPY]; /* closed by pc_free */
     uint8_t *bios;
     size_t bios_size;
     bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
@@ -85,6 +95,13 @@ struct pc_machine {
  * (RAM size, unreadable or badly sized BIOS, out of memory). */
 struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen);
 void pc_free(struct pc_machine *pc);
+/* Opens the images of files into cfg->ide and cfg->floppy (format probed;
+ * the CD-ROM read-only) and sets cfg->own_drives. On failure nothing stays
+ * open and err has one line. */
+bool pc_open_drives(struct pc_config *cfg, const struct pc_drive_files *files, char *err,
+                    size_t errlen);
+/* Closes images pc_open_drives opened, when pc_new failed. */
+void pc_close_drives(struct pc_config *cfg);
 /* Machine reset: devices to power-on state, A20 on, PAM to ROM. */
 void pc_reset(struct pc_machine *pc);
 /* CPU interrupt acknowledge cycle: the vector of the pending interrupt. */

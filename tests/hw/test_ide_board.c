@@ -215,6 +215,41 @@ START_TEST(bad_floppy_image_is_refused_with_one_line)
 }
 END_TEST
 
+START_TEST(command_line_images_open_into_the_config_and_board_owns_them)
+{
+    struct pc_config cfg = {.ram_size = 32u << 20, .bios_path = bios, .icount_shift = 0,
+                            .boot_order = "order=dc,menu=on"};
+    struct pc_drive_files files = {.hd = {hd}, .cdrom = cd, .fd = {fd}};
+    char err[256];
+    ck_assert_msg(pc_open_drives(&cfg, &files, err, sizeof(err)), "%s", err);
+    ck_assert(cfg.own_drives);
+    ck_assert_int_eq(cfg.ide[0].kind, IDE_DISK);
+    ck_assert_int_eq(cfg.ide[2].kind, IDE_CDROM);
+    ck_assert(blk_is_read_only(cfg.ide[2].blk));
+    ck_assert_ptr_nonnull(cfg.floppy[0]);
+    struct pc_machine *p = pc_new(&cfg, err, sizeof(err));
+    ck_assert_msg(p != NULL, "%s", err);
+    mmu_io_write(p->io, 0x70, 0x3D, 1);
+    ck_assert_uint_eq(mmu_io_read(p->io, 0x71, 1), 0x23); /* order=dc */
+    pc_free(p); /* closes the three images */
+}
+END_TEST
+
+START_TEST(command_line_image_errors_are_one_line)
+{
+    struct pc_config cfg = {0};
+    char err[256];
+    struct pc_drive_files missing = {.hd = {hd, "/nonexistent/disk.img"}};
+    ck_assert(!pc_open_drives(&cfg, &missing, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/disk.img"));
+    ck_assert_ptr_null(strchr(err, '\n'));
+    ck_assert_ptr_null(cfg.ide[0].blk); /* the first one was closed again */
+    struct pc_drive_files clash = {.hd = {NULL, NULL, hd}, .cdrom = cd};
+    ck_assert(!pc_open_drives(&cfg, &clash, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "-cdrom"));
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("ide_board");
@@ -226,6 +261,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, disk_interrupt_reaches_cpu_as_irq14);
     tcase_add_test(tc, floppy_reads_through_board_dma_and_irq6);
     tcase_add_test(tc, bad_floppy_image_is_refused_with_one_line);
+    tcase_add_test(tc, command_line_images_open_into_the_config_and_board_owns_them);
+    tcase_add_test(tc, command_line_image_errors_are_one_line);
     suite_add_tcase(s, tc);
     return s;
 }
