@@ -83,6 +83,7 @@ struct blk {
 
 extern const struct blk_driver blk_driver_raw;
 extern const struct blk_driver blk_driver_qcow2;
+extern const struct blk_driver blk_driver_vdi;
 
 const struct blk_driver *blk_find_driver(const char *name);
 

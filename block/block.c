@@ -16,6 +16,7 @@
 
 static const struct blk_driver *const drivers[] = {
     &blk_driver_qcow2,
+    &blk_driver_vdi,
     &blk_driver_raw,
 };
 

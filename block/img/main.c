@@ -108,6 +108,12 @@ static bool apply_option(struct blk_create_opts *o, const char *key, const char 
         }
     } else if (!strcmp(key, "subformat")) {
         o->subformat = val;
+    } else if (!strcmp(key, "static")) {
+        bool on;
+        if (!parse_bool(val, &on)) {
+            return false;
+        }
+        o->subformat = on ? "static" : NULL;
     } else {
         return false;
     }

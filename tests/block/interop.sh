@@ -115,7 +115,28 @@ qemu-img snapshot -l "$T/sub/snap.qcow2" | grep -q " one " && fail "'one' still 
 same_view "$T/sub/snap.qcow2"
 echo "ok snapshots both ways"
 
-# 5. The tools agree on info, map and compare.
+# 5. Other formats, both ways.
+for fmt in vdi; do
+    qemu-img create -q -f $fmt "$T/q.$fmt" 10M
+    qio -f $fmt -c "write -P 0x51 1000 3M" -c "write -P 0x52 8M 100" "$T/q.$fmt"
+    same_view "$T/q.$fmt"
+    "$IMG" create -f $fmt "$T/j.$fmt" 10M >/dev/null
+    "$BLKIO" "$T/j.$fmt" write 0x53 1000 3M write 0x54 8M 100 || fail "blkio $fmt"
+    qcheck "$T/j.$fmt"
+    same_view "$T/j.$fmt"
+    qio -f $fmt -c "read -P 0x53 1000 3M" -c "read -P 0 4M 1M" "$T/j.$fmt"
+    "$IMG" convert -O $fmt "$T/base.raw" "$T/c.$fmt" || fail "convert to $fmt"
+    qcheck "$T/c.$fmt"
+    qemu-img compare -q "$T/base.raw" "$T/c.$fmt" || fail "convert to $fmt differs"
+    echo "ok $fmt both ways"
+done
+"$IMG" create -f vdi -o static=on "$T/s.vdi" 3M >/dev/null
+"$BLKIO" "$T/s.vdi" write 0x55 0 3M || fail "blkio static vdi"
+qcheck "$T/s.vdi"
+same_view "$T/s.vdi"
+echo "ok static vdi"
+
+# 6. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
 grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
 grep -q '"cluster-size": 4096' "$T/info.json" || fail "info json cluster size"
