@@ -3,6 +3,7 @@
  * pixel, and the SDL key table (set-1 codes with the E0 flag). */
 #include "ui/options.h"
 #include "ui/screendump.h"
+#include "ui/sendkey.h"
 #include "ui/sdl.h"
 
 #include <check.h>
@@ -138,6 +139,38 @@ START_TEST(vga_option_takes_std_or_none)
 }
 END_TEST
 
+static void expect_bytes(struct ps2_kbd *k, const uint8_t *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(ps2_has_data(&k->port), "byte %zu missing", i);
+        ck_assert_uint_eq(ps2_read(&k->port), want[i]);
+    }
+    ck_assert(!ps2_has_data(&k->port));
+}
+
+START_TEST(sendkey_presses_in_order_and_releases_in_reverse)
+{
+    struct ps2_kbd k = {0};
+    ps2_kbd_reset(&k);
+    k.scancode_set = 1;
+    char err[128];
+    ck_assert_msg(ui_sendkey(&k, "ctrl-alt-delete", err, sizeof(err)), "%s", err);
+    static const uint8_t cad[] = {0x1d, 0x38, 0xe0, 0x53, 0xe0, 0xd3, 0xb8, 0x9d};
+    expect_bytes(&k, cad, sizeof(cad));
+    ck_assert(ui_sendkey(&k, "0x1e", err, sizeof(err)));
+    static const uint8_t a[] = {0x1e, 0x9e};
+    expect_bytes(&k, a, sizeof(a));
+    ck_assert(!ui_sendkey(&k, "ctrl-bogus", err, sizeof(err)));
+    ck_assert_msg(strstr(err, "bogus") != NULL, "%s", err);
+    ck_assert(!ps2_has_data(&k.port)); /* nothing sent for a bad combination */
+    /* Set 2 (no 8042 translation): E0 F0 for an extended break. */
+    k.scancode_set = 2;
+    ck_assert(ui_sendkey(&k, "left", err, sizeof(err)));
+    static const uint8_t left2[] = {0xe0, 0x6b, 0xe0, 0xf0, 0x6b};
+    expect_bytes(&k, left2, sizeof(left2));
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("ui_display");
@@ -147,6 +180,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, png_screendump_reads_back_the_same_pixels);
     tcase_add_test(tc, sdl_scancodes_map_to_set1_codes_with_the_e0_flag);
     tcase_add_test(tc, vga_option_takes_std_or_none);
+    tcase_add_test(tc, sendkey_presses_in_order_and_releases_in_reverse);
     suite_add_tcase(s, tc);
     return s;
 }
