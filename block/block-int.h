@@ -84,6 +84,7 @@ struct blk {
 extern const struct blk_driver blk_driver_raw;
 extern const struct blk_driver blk_driver_qcow2;
 extern const struct blk_driver blk_driver_vdi;
+extern const struct blk_driver blk_driver_vpc;
 
 const struct blk_driver *blk_find_driver(const char *name);
 
