@@ -78,12 +78,15 @@ void cpu_desc_set_accessed(CPUX86State *env, struct x86_desc *d);
 void cpu_load_seg_pm(CPUX86State *env, unsigned seg, uint16_t sel);
 void cpu_load_system_seg(CPUX86State *env, struct x86_segment *s, uint16_t sel, bool tss);
 void cpu_tss_stack(CPUX86State *env, unsigned dpl, uint16_t *ss, uint32_t *esp);
-void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize);
+void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, uint32_t next);
 void cpu_lcall_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, uint32_t next);
 void cpu_lret_pm(CPUX86State *env, unsigned osize, uint32_t extra);
-void cpu_iret_pm(CPUX86State *env, unsigned osize);
+void cpu_iret_pm(CPUX86State *env, unsigned osize, uint32_t next);
 void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_error, bool soft,
                     uint32_t ret_eip);
+/* task.c: the instruction or event that switches tasks. */
+enum cpu_task_source { CPU_TASK_JMP, CPU_TASK_CALL, CPU_TASK_INT, CPU_TASK_IRET };
+void cpu_task_switch(CPUX86State *env, uint16_t sel, enum cpu_task_source src, uint32_t next_eip);
 /* helper-sys.c, exec.c */
 void cpu_sync_paging(CPUX86State *env);
 uint64_t cpu_tsc(CPUX86State *env);
@@ -110,11 +113,12 @@ uint32_t x86_helper_bitscan(CPUX86State *env, uint32_t op, uint32_t src, uint32_
 uint32_t x86_helper_read_eflags(CPUX86State *env);
 void x86_helper_write_eflags(CPUX86State *env, uint32_t value, uint32_t mask);
 void x86_helper_load_seg(CPUX86State *env, uint32_t seg, uint32_t selector);
-void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize);
+void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize,
+                     uint32_t next_eip);
 void x86_helper_lcall(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize,
                       uint32_t next_eip);
 void x86_helper_lret(CPUX86State *env, uint32_t osize, uint32_t extra);
-void x86_helper_iret(CPUX86State *env, uint32_t osize);
+void x86_helper_iret(CPUX86State *env, uint32_t osize, uint32_t next_eip);
 uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size);
 void x86_helper_out(CPUX86State *env, uint32_t port, uint32_t value, uint32_t size);
 uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc);

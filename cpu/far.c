@@ -2,7 +2,7 @@
  * far JMP/CALL directly and through call gates (with the inner stack from the
  * TSS), RETF and IRET to the same or an outer level, IRET to virtual-8086
  * mode, and interrupt/exception delivery through IDT interrupt and trap gates
- * (Vol. 3A §6.12). Task switches are not implemented yet (#GP, logged). */
+ * (Vol. 3A §6.12); task gates and TSS targets go to task.c. */
 #include "cpu-internal.h"
 #include "translator/log.h"
 
@@ -102,13 +102,23 @@ static void gate_target(CPUX86State *env, uint16_t sel, const struct x86_desc *g
         cpu_raise_exception(env, 11, *tsel & 0xfffc);
 }
 
-static __attribute__((noreturn)) void task_switch_unimplemented(CPUX86State *env, uint16_t sel)
+/* JMP/CALL to a TSS descriptor or a task gate (Vol. 3A §7.3). */
+static void far_to_task(CPUX86State *env, uint16_t sel, const struct x86_desc *d,
+                        enum cpu_task_source src, uint32_t next)
 {
-    log_mask_printf(LOG_UNIMP, "cpu: task switch to %04x not implemented: #GP\n", sel);
-    gp(env, sel);
+    unsigned type = DESC_TYPE(d->hi), cpl = cpu_cpl(env);
+    if (DESC_DPL(d->hi) < cpl || DESC_DPL(d->hi) < (sel & 3u))
+        gp(env, sel);
+    if (!DESC_P(d->hi))
+        cpu_raise_exception(env, 11, sel & 0xfffc);
+    if (type == 5)
+        sel = (uint16_t)(d->lo >> 16);
+    else if (type != 1 && type != 9)
+        gp(env, sel);
+    cpu_task_switch(env, sel, src, next);
 }
 
-void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize)
+void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, uint32_t next)
 {
     struct x86_desc d, t;
     fetch_or_gp(env, sel, &d);
@@ -118,8 +128,10 @@ void cpu_ljmp_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize)
         set_cs(env, sel, &d, cpu_cpl(env), code_limit_check(env, &d, off));
         return;
     }
-    if (!is_call_gate(d.hi))
-        task_switch_unimplemented(env, sel);
+    if (!is_call_gate(d.hi)) {
+        far_to_task(env, sel, &d, CPU_TASK_JMP, next);
+        return;
+    }
     uint16_t tsel;
     uint32_t teip;
     gate_target(env, sel, &d, &tsel, &teip, &t);
@@ -161,8 +173,10 @@ void cpu_lcall_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, 
         set_cs(env, sel, &d, cpu_cpl(env), off);
         return;
     }
-    if (!is_call_gate(d.hi))
-        task_switch_unimplemented(env, sel);
+    if (!is_call_gate(d.hi)) {
+        far_to_task(env, sel, &d, CPU_TASK_CALL, next);
+        return;
+    }
     uint16_t tsel;
     uint32_t teip;
     gate_target(env, sel, &d, &tsel, &teip, &t);
@@ -289,10 +303,13 @@ static void iret_to_v86(CPUX86State *env, struct fstack *s, uint32_t eip, uint16
     cpu_update_hflags(env);
 }
 
-void cpu_iret_pm(CPUX86State *env, unsigned osize)
+void cpu_iret_pm(CPUX86State *env, unsigned osize, uint32_t next)
 {
-    if (env->eflags & X86_NT)
-        task_switch_unimplemented(env, env->tr.selector);
+    if (env->eflags & X86_NT) {
+        uint16_t back = (uint16_t)cpu_ld_sys(env, (uint32_t)env->tr.base, 2);
+        cpu_task_switch(env, back, CPU_TASK_IRET, next);
+        return;
+    }
     struct fstack s = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
     uint32_t eip = fpop(env, &s, osize);
     uint16_t cs = (uint16_t)fpop(env, &s, osize);
@@ -333,8 +350,16 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
         cpu_raise_exception(env, 13, idt_err);
     if (!DESC_P(g.hi))
         cpu_raise_exception(env, 11, idt_err);
-    if (type == 5)
-        task_switch_unimplemented(env, (uint16_t)(g.lo >> 16));
+    if (type == 5) {
+        /* Task gate: the error code goes on the new task's stack (Vol. 3A §6.12.2). */
+        cpu_task_switch(env, (uint16_t)(g.lo >> 16), CPU_TASK_INT, ret_eip);
+        if (has_error) {
+            struct fstack n = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+            fpush(env, &n, error, (DESC_TYPE(env->tr.flags) & 8) ? 4 : 2);
+            env->regs[X86_ESP] = n.sp;
+        }
+        return;
+    }
     uint16_t tsel = (uint16_t)(g.lo >> 16);
     uint32_t teip = (g.lo & 0xffff) | ((type & 8) ? (g.hi & 0xffff0000u) : 0);
     unsigned gsize = (type & 8) ? 4 : 2;

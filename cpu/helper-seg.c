@@ -62,10 +62,11 @@ static void far_jump_real(CPUX86State *env, uint16_t sel, uint32_t off)
     cpu_update_hflags(env);
 }
 
-void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize)
+void x86_helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t off, uint32_t osize,
+                     uint32_t next_eip)
 {
     if (!real_or_v86(env)) {
-        cpu_ljmp_pm(env, (uint16_t)sel, off, osize);
+        cpu_ljmp_pm(env, (uint16_t)sel, off, osize, next_eip);
         return;
     }
     far_jump_real(env, (uint16_t)sel, off);
@@ -102,10 +103,10 @@ void x86_helper_lret(CPUX86State *env, uint32_t osize, uint32_t extra)
     far_jump_real(env, (uint16_t)cs, ip);
 }
 
-void x86_helper_iret(CPUX86State *env, uint32_t osize)
+void x86_helper_iret(CPUX86State *env, uint32_t osize, uint32_t next_eip)
 {
     if (!real_or_v86(env)) {
-        cpu_iret_pm(env, osize);
+        cpu_iret_pm(env, osize, next_eip);
         return;
     }
     if ((env->eflags & X86_VM) && iopl(env) < 3)

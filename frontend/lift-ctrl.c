@@ -108,8 +108,8 @@ void lift_far(struct lift *L)
         sel = lift_load(L, lift_linear(L, L->in->mem.seg, o2, 2), 2);
     }
     if (L->in->mnemonic == X86_MN_JMPF) {
-        ir_tmp a[4] = {lift_env(L), sel, off, lift_const(L, os)};
-        lift_call(L, X86_HELPER_ljmp, a[0], 4, a);
+        ir_tmp a[5] = {lift_env(L), sel, off, lift_const(L, os), lift_const(L, L->next_eip)};
+        lift_call(L, X86_HELPER_ljmp, a[0], 5, a);
     } else {
         ir_tmp a[5] = {lift_env(L), sel, off, lift_const(L, os), lift_const(L, L->next_eip)};
         lift_call(L, X86_HELPER_lcall, a[0], 5, a);
@@ -127,8 +127,8 @@ void lift_retf(struct lift *L)
 
 void lift_iret(struct lift *L)
 {
-    ir_tmp a[2] = {lift_env(L), lift_const(L, L->in->osize)};
-    lift_call(L, X86_HELPER_iret, a[0], 2, a);
+    ir_tmp a[3] = {lift_env(L), lift_const(L, L->in->osize), lift_const(L, L->next_eip)};
+    lift_call(L, X86_HELPER_iret, a[0], 3, a);
     L->cc_op = X86_CC_DYNAMIC;
     lift_exit_after_helper(L);
 }

@@ -48,7 +48,8 @@ static void setup(struct tmachine *m)
     desc(m, 5, 0x0000ffffu, 0x00cffa00u); /* ring-3 code (0x2b) */
     desc(m, 6, 0x0000ffffu, 0x00cff200u); /* ring-3 data (0x33) */
     desc(m, 7, 0x60000067u, 0x00008900u); /* 32-bit TSS at 0x6000, no I/O bitmap (0x38) */
-    tm_poke16(m, GDTR, 8 * 8 - 1);
+    desc(m, 8, 0x61000067u, 0x00008900u); /* 32-bit TSS at 0x6100 (0x40) */
+    tm_poke16(m, GDTR, 9 * 8 - 1);
     poke32(m, GDTR + 2, GDT);
     tm_poke16(m, IDTR, 256 * 8 - 1);
     poke32(m, IDTR + 2, IDT);
@@ -178,13 +179,44 @@ START_TEST(ring3_in_without_io_permission_faults_onto_the_ring0_stack)
 }
 END_TEST
 
+START_TEST(call_to_a_tss_switches_tasks_and_iret_returns)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x6100 + 0x20, 0x1300); /* task B: EIP */
+    poke32(&m, 0x6100 + 0x24, 0x2);    /* EFLAGS */
+    poke32(&m, 0x6100 + 0x38, 0x8800); /* ESP */
+    static const uint16_t segs[6] = {0x10, 0x08, 0x10, 0x10, 0x10, 0x10};
+    for (unsigned i = 0; i < 6; i++)
+        poke32(&m, 0x6100 + 0x48 + i * 4, segs[i]);
+    /* task A: mov ax,0x38; ltr ax; call 0040:00000000; mov ecx,0xa; hlt */
+    static const uint8_t a[] = {0x66, 0xb8, 0x38, 0x00, 0x0f, 0x00, 0xd8, 0x9a, 0x00, 0x00,
+                                0x00, 0x00, 0x40, 0x00, 0xb9, 0x0a, 0x00, 0x00, 0x00, 0xf4};
+    put(&m, 0x1114, a, sizeof(a));
+    /* task B: mov dword [0x2100],0xb; iretd */
+    static const uint8_t b[] = {0xc7, 0x05, 0x00, 0x21, 0x00, 0x00, 0x0b, 0x00, 0x00, 0x00, 0xcf};
+    put(&m, 0x1300, b, sizeof(b));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(tm_peek16(&m, 0x2100), 0xb);
+    ck_assert_uint_eq(m.env->regs[1], 0xa);
+    ck_assert_uint_eq(m.env->tr.selector, 0x38);
+    ck_assert_uint_eq(tm_peek16(&m, 0x6100), 0x38);          /* B's back link */
+    ck_assert_uint_eq(tm_peek16(&m, 0x6100 + 0x20), 0x130b); /* B saved after its IRET */
+    ck_assert_uint_eq(tm_peek8(&m, GDT + 8 * 8 + 5) & 0x02, 0); /* B no longer busy */
+    ck_assert_uint_eq(tm_peek8(&m, GDT + 7 * 8 + 5) & 0x02, 0x02); /* A busy */
+    ck_assert_uint_ne(m.env->cr[0] & X86_CR0_TS, 0);
+    ck_assert_uint_eq(m.env->regs[4], 0x9000); /* A's stack as saved */
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(lsl_and_lar_report_through_zf)
 {
     struct tmachine m;
     setup(&m);
-    /* mov bx,0x10; lsl ecx,ebx; setz dl; mov bx,0x40; lar eax,ebx; setz dh */
+    /* mov bx,0x10; lsl ecx,ebx; setz dl; mov bx,0x50; lar eax,ebx; setz dh */
     static const uint8_t body[] = {0x66, 0xbb, 0x10, 0x00, 0x0f, 0x03, 0xcb, 0x0f, 0x94, 0xc2,
-                                   0x66, 0xbb, 0x40, 0x00, 0x0f, 0x02, 0xc3, 0x0f, 0x94, 0xc6,
+                                   0x66, 0xbb, 0x50, 0x00, 0x0f, 0x02, 0xc3, 0x0f, 0x94, 0xc6,
                                    0xf4};
     put(&m, 0x1114, body, sizeof(body));
     ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
@@ -233,6 +265,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, expand_down_segment_faults_below_its_limit);
     tcase_add_test(tc, ring3_in_without_io_permission_faults_onto_the_ring0_stack);
     tcase_add_test(tc, lsl_and_lar_report_through_zf);
+    tcase_add_test(tc, call_to_a_tss_switches_tasks_and_iret_returns);
     tcase_add_test(tc, lldt_in_real_mode_is_undefined);
     tcase_add_test(tc, cpuid_reports_the_vendor_and_family);
     suite_add_tcase(s, tc);
