@@ -765,6 +765,8 @@ START_TEST(commit_logs_op_op_opt_and_out_asm)
                                       " exit_tb $0x3\n"));
     ck_assert_ptr_nonnull(strstr(buf, "OP after optimization 0x4000:\n exit_tb $0x3\n"));
     ck_assert_ptr_nonnull(strstr(buf, "OUT 0x4000:\nx86_64 code at "));
+    /* The op first, then the host code it became. */
+    ck_assert_ptr_nonnull(strstr(buf, " bytes\n exit_tb $0x3\n  0x0000:  mov      eax, 3\n"));
     /* exit_tb 3: rax = 3, rdx = the block, jump to the epilogue (Capstone's text). */
     ck_assert_ptr_nonnull(strstr(buf, "mov      eax, 3\n"));
     ck_assert_ptr_nonnull(strstr(buf, "movabs   rdx, 0x"));
