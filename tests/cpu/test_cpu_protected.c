@@ -210,6 +210,40 @@ START_TEST(call_to_a_tss_switches_tasks_and_iret_returns)
 }
 END_TEST
 
+START_TEST(v86_int_with_iopl0_faults_to_the_ring0_handler)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x6004, 0x9000); /* ESP0 */
+    poke32(&m, 0x6008, 0x10);   /* SS0 */
+    /* mov ax,0x38; ltr ax; push gs 0, fs 0, ds 0x200, es 0x300, ss 0x500, esp 0x100,
+     * eflags VM, cs 0x120, eip 0; iretd */
+    static const uint8_t body[] = {0x66, 0xb8, 0x38, 0x00, 0x0f, 0x00, 0xd8, 0x6a, 0x00, 0x6a,
+                                   0x00, 0x68, 0x00, 0x02, 0x00, 0x00, 0x68, 0x00, 0x03, 0x00,
+                                   0x00, 0x68, 0x00, 0x05, 0x00, 0x00, 0x68, 0x00, 0x01, 0x00,
+                                   0x00, 0x68, 0x02, 0x00, 0x02, 0x00, 0x68, 0x20, 0x01, 0x00,
+                                   0x00, 0x6a, 0x00, 0xcf};
+    put(&m, 0x1114, body, sizeof(body));
+    /* v86 at 0120:0000: mov ax,0x1234; int 0x21 */
+    static const uint8_t v86[] = {0xb8, 0x34, 0x12, 0xcd, 0x21, 0xf4};
+    put(&m, 0x1200, v86, sizeof(v86));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[0] & 0xffff, 0x1234);
+    ck_assert_uint_eq(m.env->regs[2], 0);
+    ck_assert_uint_eq(m.env->eflags & X86_VM, 0);
+    ck_assert_uint_eq(m.env->regs[4], 0x9000 - 36);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 12), 0x200); /* DS */
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 16), 0x300); /* ES */
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 20), 0x500); /* SS */
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 24), 0x100); /* ESP */
+    ck_assert_uint_ne(tm_peek16(&m, 0x9000 - 26) & 2, 0); /* EFLAGS.VM (bit 17) */
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 32), 0x120); /* CS */
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 36), 3);     /* EIP of the INT */
+    ck_assert_uint_eq(m.env->segs[X86_SEG_DS].selector, 0);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(lsl_and_lar_report_through_zf)
 {
     struct tmachine m;
@@ -266,6 +300,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, ring3_in_without_io_permission_faults_onto_the_ring0_stack);
     tcase_add_test(tc, lsl_and_lar_report_through_zf);
     tcase_add_test(tc, call_to_a_tss_switches_tasks_and_iret_returns);
+    tcase_add_test(tc, v86_int_with_iopl0_faults_to_the_ring0_handler);
     tcase_add_test(tc, lldt_in_real_mode_is_undefined);
     tcase_add_test(tc, cpuid_reports_the_vendor_and_family);
     suite_add_tcase(s, tc);
