@@ -14,3 +14,7 @@ mkdir -p "$DIR"
 "$BLKIO" "$DIR/r1.qcow2" write 0x22 512 1000 snap-create s write 0x23 600 10
 "$IMG" create -q -f qcow2 -o cluster_size=512 "$DIR/z.qcow2" 64k >/dev/null
 "$BLKIO" "$DIR/z.qcow2" compress 0x44 1024
+"$IMG" create -q -f vdi "$DIR/d.vdi" 3M >/dev/null
+"$BLKIO" "$DIR/d.vdi" write 0x55 1M 100
+"$IMG" create -q -f vpc "$DIR/d.vpc" 5M >/dev/null
+"$BLKIO" "$DIR/d.vpc" write 0x66 2M 100
