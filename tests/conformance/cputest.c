@@ -28,24 +28,26 @@ struct runner {
     unsigned nfiles;
     unsigned long passed, failed, excepted;
     bool verbose;
+    struct moo_meta *meta; /* metadata.json of meta_path's folder */
+    char meta_path[4200];
 };
 
 /* Flags compared: the suite's undefined-flags mask, and bits 12-15 never (IOPL
  * and NT read as 0 in 286 real mode, a 386+ loads them). */
-static uint16_t flags_mask(const char *path, const char *key, int reg)
+static uint16_t flags_mask(struct runner *r, const char *path, const char *key, int reg)
 {
     char dir[4096], err[256];
     snprintf(dir, sizeof(dir), "%s", path);
     char meta[4200];
     snprintf(meta, sizeof(meta), "%s/metadata.json", dirname(dir));
-    static char loaded_path[4200];
-    static struct moo_meta *mm;
-    if (strcmp(loaded_path, meta) != 0) {
-        moo_meta_free(mm);
-        mm = moo_meta_load(meta, err, sizeof(err));
-        snprintf(loaded_path, sizeof(loaded_path), "%s", meta);
+    if (strcmp(r->meta_path, meta) != 0) {
+        moo_meta_free(r->meta);
+        r->meta = moo_meta_load(meta, err, sizeof(err));
+        if (!r->meta)
+            printf("%s: %s; every flag is compared\n", meta, err);
+        snprintf(r->meta_path, sizeof(r->meta_path), "%s", meta);
     }
-    uint16_t mask = mm ? moo_meta_flags_mask(mm, key, reg) : 0xffff;
+    uint16_t mask = r->meta ? moo_meta_flags_mask(r->meta, key, reg) : 0xffff;
     return mask & 0x0fff;
 }
 
@@ -64,7 +66,7 @@ static void run_file(struct runner *r, const char *path)
     }
     if (!moo_file_key(name, key, &reg))
         snprintf(key, sizeof(key), "?");
-    uint16_t mask = flags_mask(path, key, reg);
+    uint16_t mask = flags_mask(r, path, key, reg);
     struct file_result fr = {0};
     snprintf(fr.name, sizeof(fr.name), "%.*s", (int)(strlen(name) - (strstr(name, ".MOO") ? strlen(strstr(name, ".MOO")) : 0)), name);
     char filekey[64];
@@ -235,6 +237,7 @@ int main(int argc, char **argv)
         write_markdown(&r, markdown);
     printf("%lu passed, %lu failed\n", r.passed, r.failed);
     cputest_machine_free(r.m);
+    moo_meta_free(r.meta);
     cputest_rules_free(&r.rules);
     free(r.files);
     /* --require-rate: succeed at that pass rate even with failures left (a
