@@ -85,6 +85,13 @@ uint8_t vga_ac_to_dac(const struct vga *s, uint8_t c);
 void vga_update_palette(struct vga *s, int index);
 bool vga_pages_dirty(const struct vga *s, uint32_t vram_start, uint32_t len);
 
+/* Maps the legacy window straight onto video memory (TLB fast path) while
+ * accesses are plain bytes: chain-4, all planes enabled, a 0xA0000 map. Called
+ * after every register write that can change that; a no-op when unchanged. */
+void vga_update_window(struct vga *s);
+/* Moves the dirty bits of the device-RAM views (LFB, fast window) into s->dirty. */
+void vga_collect_dirty(struct vga *s);
+
 void vga_draw_text(struct vga *s, const struct vga_geom *g, int64_t now_ns);
 void vga_draw_graphics(struct vga *s, const struct vga_geom *g);
 void vga_invalidate(struct vga *s);

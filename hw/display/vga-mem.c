@@ -147,3 +147,55 @@ void vga_mem_write(struct vga *s, uint32_t offset, uint8_t val)
         s->font_dirty = true;
     vga_mark_dirty(s, a * 4, 4);
 }
+
+#define WINDOW_PRIORITY 2 /* over the MMIO window at priority 1 */
+
+void vga_update_window(struct vga *s)
+{
+    if (!s->mem || !s->legacy)
+        return;
+    unsigned map = (s->r.gc[GR_MISC] >> 2) & 3;
+    bool plain = (s->r.seq[SR_MEMMODE] & 0x08) && (s->r.seq[SR_MAP_MASK] & 0x0f) == 0x0f && map <= 1;
+    uint32_t off = vga_vbe_enabled(s) ? (uint32_t)s->r.vbe[VBE_INDEX_BANK] << 16 : 0;
+    uint32_t size = map == 0 ? 0x20000 : 0x10000;
+    if (plain && (uint64_t)off + size > VGA_VRAM_SIZE)
+        plain = false;
+    if (s->fast_win && plain && off == s->fast_off && size == s->fast_size)
+        return;
+    if (!s->fast_win && !plain)
+        return;
+    if (s->fast_win) {
+        vga_collect_dirty(s);
+        mmu_region_unmap(s->fast_win);
+        s->fast_win = NULL;
+    }
+    if (!plain)
+        return;
+    s->fast_win = mmu_phys_map_device_ram(s->mem, 0xa0000, size, s->vram + off, WINDOW_PRIORITY);
+    s->fast_off = off;
+    s->fast_size = size;
+    if (s->fast_win) {
+        uint64_t bm[2];
+        mmu_region_dirty_get_and_clear(s->fast_win, 0, size, bm); /* starts all dirty */
+    }
+}
+
+static void merge(struct vga *s, struct mmu_region *r, uint32_t base, uint32_t size)
+{
+    uint64_t bm[VGA_PAGE_COUNT / 64];
+    if (!mmu_region_dirty_get_and_clear(r, 0, size, bm))
+        return;
+    uint32_t pages = size >> 12, first = base >> 12;
+    for (uint32_t i = 0; i < pages; i++) {
+        if ((bm[i / 64] >> (i % 64)) & 1)
+            s->dirty[(first + i) / 64] |= (uint64_t)1 << ((first + i) % 64);
+    }
+}
+
+void vga_collect_dirty(struct vga *s)
+{
+    if (s->lfb)
+        merge(s, s->lfb, 0, VGA_VRAM_SIZE);
+    if (s->fast_win)
+        merge(s, s->fast_win, s->fast_off, s->fast_size);
+}

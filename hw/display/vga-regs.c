@@ -161,6 +161,7 @@ void vga_ioport_write(struct vga *s, uint16_t port, uint8_t val)
             if (r->seq_index == SR_CHARMAP)
                 s->font_dirty = true;
             set_reg(s, &r->seq[r->seq_index], val & seq_mask[r->seq_index]);
+            vga_update_window(s);
         }
         break;
     case 0x3c6: set_reg(s, &r->dac_mask, val); break;
@@ -177,8 +178,10 @@ void vga_ioport_write(struct vga *s, uint16_t port, uint8_t val)
     case 0x3c9: dac_write(s, val); break;
     case 0x3ce: r->gc_index = val & 0x0f; break;
     case 0x3cf:
-        if (r->gc_index < 9)
+        if (r->gc_index < 9) {
             set_reg(s, &r->gc[r->gc_index], val & gc_mask[r->gc_index]);
+            vga_update_window(s);
+        }
         break;
     case 0x3b4:
     case 0x3d4: r->crtc_index = val; break;

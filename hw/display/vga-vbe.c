@@ -151,4 +151,5 @@ void vbe_ioport_write(struct vga *s, uint16_t port, uint16_t val)
         break;
     default: break;
     }
+    vga_update_window(s);
 }

@@ -115,6 +115,9 @@ bool vga_init(struct vga *s, struct mmu_phys_space *mem, struct mmu_io_space *io
 
 void vga_free(struct vga *s)
 {
+    if (s->fast_win)
+        mmu_region_unmap(s->fast_win);
+    s->fast_win = NULL;
     if (s->rom_region)
         mmu_region_unmap(s->rom_region);
     s->rom_region = NULL;
@@ -151,6 +154,7 @@ void vga_reset(struct vga *s)
         vga_update_palette(s, i);
     s->cursor_drawn = -1;
     vga_invalidate(s);
+    vga_update_window(s);
 }
 
 /* BAR0 moved: put the device-RAM view of video memory where the BAR is. */
@@ -286,13 +290,7 @@ void vga_refresh(struct vga *s, int64_t now_ns)
         s->full_redraw = true;
         s->font_dirty = true;
     }
-    if (s->lfb) {
-        uint64_t bm[VGA_PAGE_COUNT / 64];
-        if (mmu_region_dirty_get_and_clear(s->lfb, 0, VGA_VRAM_SIZE, bm)) {
-            for (unsigned i = 0; i < VGA_PAGE_COUNT / 64; i++)
-                s->dirty[i] |= bm[i];
-        }
-    }
+    vga_collect_dirty(s);
     s->display.text.cols = 0;
     switch (g.kind) {
     case VGA_MODE_BLANK:
@@ -390,6 +388,7 @@ void vga_post_load(struct vga *s)
         if (s->rom_bar_size)
             rom_follow_bar(s);
     }
+    vga_update_window(s);
     vga_invalidate(s);
 }
 

@@ -77,6 +77,8 @@ struct vga {
     struct mmu_phys_space *mem;
     struct mmu_region *legacy;   /* 0xA0000-0xBFFFF */
     struct mmu_region *lfb;      /* device RAM at BAR0 when mapped */
+    struct mmu_region *fast_win; /* chain-4 window mapped as device RAM, or NULL */
+    uint32_t fast_off, fast_size; /* video memory it shows */
     uint32_t lfb_base;
     uint64_t dirty[VGA_PAGE_COUNT / 64]; /* written since the last refresh */
     bool full_redraw;   /* a register that affects every pixel changed */

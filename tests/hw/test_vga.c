@@ -290,6 +290,34 @@ START_TEST(mode_13h_chain4_bytes_are_pixels_through_the_palette)
 }
 END_TEST
 
+START_TEST(chain4_window_takes_the_tlb_fast_path_until_the_map_mask_changes)
+{
+    struct rig *r = rig_new();
+    set_mode(r, &mode13);
+    uint32_t c = set_dac(r, 0x44, 0x3f, 0x3f, 0);
+    struct mmu_tlb *tlb = malloc(sizeof(*tlb));
+    struct mmu_fault f;
+    mmu_tlb_init(tlb, r->mem);
+    ck_assert_int_eq(mmu_stb(tlb, MMU_IDX_NOPAGING, 0xa0000 + 320 + 1, 0x44, &f), MMU_OK);
+    uint64_t slow = tlb->stats.slow[MMU_ACCESS_WRITE];
+    ck_assert_int_eq(mmu_stb(tlb, MMU_IDX_NOPAGING, 0xa0000 + 320 + 2, 0x44, &f), MMU_OK);
+    ck_assert_uint_eq(tlb->stats.slow[MMU_ACCESS_WRITE], slow); /* a plain host store */
+    ck_assert_uint_eq(r->vga->vram[320 + 2], 0x44);
+    refresh(r);
+    ck_assert_uint_eq(pixel(r, 2, 2), c);
+    ck_assert_uint_eq(pixel(r, 5, 3), c);
+    /* Plane 0 only: the window goes back to the device, which masks plane 1. */
+    idx_out(r, 0x3c4, 2, 0x01);
+    ck_assert_int_eq(mmu_stb(tlb, MMU_IDX_NOPAGING, 0xa0000 + 5, 0x44, &f), MMU_OK);
+    ck_assert_int_eq(mmu_stb(tlb, MMU_IDX_NOPAGING, 0xa0000 + 4, 0x44, &f), MMU_OK);
+    ck_assert_uint_eq(r->vga->vram[5], 0);
+    ck_assert_uint_eq(r->vga->vram[4], 0x44);
+    mmu_tlb_destroy(tlb);
+    free(tlb);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(mode_x_unchained_planes_give_consecutive_pixels)
 {
     struct rig *r = rig_new();
@@ -590,6 +618,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, forty_column_text_doubles_every_dot);
     tcase_add_test(tc, mode_13h_chain4_bytes_are_pixels_through_the_palette);
     tcase_add_test(tc, mode_x_unchained_planes_give_consecutive_pixels);
+    tcase_add_test(tc, chain4_window_takes_the_tlb_fast_path_until_the_map_mask_changes);
     tcase_add_test(tc, mode_12h_write_modes_0_and_2_set_planes_under_the_bit_mask);
     tcase_add_test(tc, write_mode_1_copies_latches_and_logical_ops_combine_with_them);
     tcase_add_test(tc, split_screen_restarts_at_address_zero_after_line_compare);
