@@ -144,6 +144,20 @@ qemu-img info "$T/f.vpc" | grep -q "virtual size: 3 MiB" || fail "fixed vpc size
 qio -f vpc -c "read -P 0x56 4096 2M" -c "read -P 0 0 4096" "$T/f.vpc"
 echo "ok fixed vpc"
 
+# Read-only import formats: qcow (v1) and qed, with a backing file.
+for fmt in qcow qed; do
+    qemu-img create -q -f $fmt "$T/r.$fmt" 8M
+    qio -f $fmt -c "write -P 0x61 1000 100k" -c "write -P 0x62 5M 8k" "$T/r.$fmt"
+    same_view "$T/r.$fmt"
+    qemu-img create -q -f $fmt -b "r.$fmt" -F $fmt "$T/o.$fmt"
+    qio -f $fmt -c "write -P 0x63 4k 4k" "$T/o.$fmt"
+    same_view "$T/o.$fmt"
+    "$BLKIO" "$T/o.$fmt" write 0x64 0 1 2>/dev/null && fail "$fmt is writable"
+    echo "ok qemu->jit86 $fmt"
+done
+qio -f qed -c "write -z 5M 8k" "$T/r.qed"
+same_view "$T/r.qed"
+
 # 6. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
 grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
