@@ -22,6 +22,9 @@ struct x64_backend {
     struct ir_block last;
     uint32_t *last_off;
     uint32_t last_main;
+    /* rsp of the running blocks' frame, stored by the prologue: a helper
+     * called by a block finds its call site's return address just below. */
+    uintptr_t jit_rsp;
 };
 
 /* Returned in rax:rdx (psABI §3.2.3, a 16-byte INTEGER struct). */
@@ -150,6 +153,8 @@ static size_t x64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t r
         x64_push(&b, saved_regs[i]);
     x64_rr(&b, X64_OPC_ALU_EvIz | X64_P_W, X64_ALU_SUB, X64_RSP);
     x64_u32(&b, X64_FRAME_SIZE);
+    x64_mov_ri(&b, true, X64_TMP_REG, (uintptr_t)&be->jit_rsp);
+    x64_rm(&b, X64_OPC_MOV_EvGv | X64_P_W, X64_RSP, X64_TMP_REG, 0);
     x64_mov_rr(&b, true, X64_ENV_REG, X64_RDI);
     x64_rr(&b, X64_OPC_GRP5, 4, X64_RSI);
     size_t epilogue = b.len;
@@ -354,7 +359,9 @@ static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb,
     struct x64_backend *be = state;
     (void)t;
     x64_entry_fn entry = (x64_entry_fn)be->entry;
+    uintptr_t outer = be->jit_rsp; /* a helper may run blocks itself */
     struct x64_ret r = entry(env, tb->tc_ptr);
+    be->jit_rsp = outer;
     unsigned tag = (unsigned)(r.info & X64_EXIT_TAG_MASK);
     struct tb_exit e = {.value = r.value, .last = (struct tb *)(r.info & ~(uintptr_t)7)};
     e.kind = (tag & 3) == X64_EXIT_GOTO_TB  ? TB_EXIT_GOTO_TB
@@ -364,6 +371,14 @@ static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb,
     if (e.kind != TB_EXIT_RETURN && e.kind != TB_EXIT_LOOKUP)
         e.value = 0;
     return e;
+}
+
+/* Every call a block makes leaves its return address at the bottom of the
+ * fixed frame (no pushes in block code), i.e. at jit_rsp - 8. */
+uintptr_t tb_x86_64_call_site(void *state)
+{
+    struct x64_backend *be = state;
+    return be->jit_rsp ? *(const uintptr_t *)(be->jit_rsp - 8) : 0;
 }
 
 const struct tb_backend tb_backend_x86_64 = {

@@ -56,6 +56,12 @@ void tb_pages_clear(struct translator *t);
 /* tb-chain.c */
 void tb_unlink_all(struct translator *t, struct tb *tb);
 
+/* backend-x86_64.c: return address of the innermost call made by a running
+ * block (translator_host_pc with no return address). */
+#if defined(__x86_64__)
+uintptr_t tb_x86_64_call_site(void *state);
+#endif
+
 /* tb-restore.c */
 void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block *b,
                       const uint32_t *op_site);

@@ -82,5 +82,11 @@ uintptr_t translator_interp_host_pc(const struct translator *t)
 
 uintptr_t translator_host_pc(const struct translator *t, uintptr_t return_address)
 {
-    return t->backend == &tb_backend_interp ? t->interp_pc : return_address;
+    if (t->backend == &tb_backend_interp)
+        return t->interp_pc;
+#if defined(__x86_64__)
+    if (!return_address && t->backend == &tb_backend_x86_64)
+        return tb_x86_64_call_site(t->bstate);
+#endif
+    return return_address;
 }

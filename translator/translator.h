@@ -205,7 +205,10 @@ bool tb_restore_state(const struct translator *t, uintptr_t host_pc, uint64_t da
 uintptr_t translator_interp_host_pc(const struct translator *t);
 /* The host_pc for tb_restore_state from a helper or memory callback called
  * by a block: its own return address (__builtin_return_address(0)) for native
- * backends, translator_interp_host_pc() for the interpreter. */
+ * backends, translator_interp_host_pc() for the interpreter. With
+ * return_address 0 the backend finds the call site of the innermost helper or
+ * callback the running block called, however deep the C code below it is
+ * (x86_64: from its fixed frame), so cpu_raise_exception needs no GETPC. */
 uintptr_t translator_host_pc(const struct translator *t, uintptr_t return_address);
 
 #endif

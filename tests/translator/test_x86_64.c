@@ -741,6 +741,60 @@ START_TEST(x86_64_goto_ptr_continues_where_lookup_code_points)
 }
 END_TEST
 
+/* Like cpu_raise_exception: deep inside C code called by a helper, with no
+ * return address handed down. */
+static uint64_t deep_seen[2];
+static bool deep_found;
+__attribute__((noinline)) static void deep_raise(void)
+{
+    deep_found = tb_restore_state(cur_t, translator_host_pc(cur_t, 0), deep_seen);
+}
+__attribute__((noinline)) static void h_deep(void)
+{
+    deep_raise();
+    __asm__ volatile("" ::: "memory"); /* no tail call */
+}
+__attribute__((noinline)) static uint64_t deep_load(void *opaque, void *envp, uint64_t addr,
+                                                    unsigned memop)
+{
+    deep_raise();
+    return test_mem_load(opaque, envp, addr, memop);
+}
+
+START_TEST(x86_64_restore_state_found_without_the_return_address)
+{
+    static const struct ir_helper deep = {"deep", FN(h_deep), IR_HT_VOID,
+                                          0,      {0},        IR_CALL_MAY_RAISE};
+    translator_free(t);
+    env.helpers = &deep;
+    env.nhelpers = 1;
+    env.mem.load = deep_load;
+    struct translator_config cfg = {
+        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    t = cur_t = translator_new(&cfg);
+    struct ir_block *b = translator_block(t);
+    ir_insn_start(b, 0x2000, 11);
+    ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 1);
+    ir_insn_start(b, 0x2002, 12);
+    ir_call(b, 0, (ir_tmp){0}, 0, NULL);
+    ir_exit_tb(b, 0);
+    deep_found = false;
+    run(0x2000);
+    ck_assert(deep_found);
+    ck_assert_uint_eq(deep_seen[0], 0x2002);
+    ck_assert_uint_eq(deep_seen[1], 12);
+    b = translator_block(t);
+    ir_insn_start(b, 0x3000, 21);
+    ir_guest_ld(b, ir_global(b, G_EAX), ir_global(b, G_ECX), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_exit_tb(b, 0);
+    deep_found = false;
+    run(0x3000);
+    ck_assert(deep_found);
+    ck_assert_uint_eq(deep_seen[0], 0x3000);
+    ck_assert_uint_eq(deep_seen[1], 21);
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -818,6 +872,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_forty_live_locals_spill_and_come_back);
     tcase_add_test(tc, x86_64_helpers_and_callbacks_get_an_aligned_stack);
     tcase_add_test(tc, x86_64_goto_ptr_continues_where_lookup_code_points);
+    tcase_add_test(tc, x86_64_restore_state_found_without_the_return_address);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else
