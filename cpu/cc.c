@@ -139,5 +139,8 @@ void cpu_update_hflags(CPUX86State *env)
         hf |= X86_HF_EM;
     if (env->cr[0] & X86_CR0_TS)
         hf |= X86_HF_TS;
+    for (unsigned i = 0; i < 4; i++)
+        if (cpu_exec_breakpoint_enabled(env, i))
+            hf |= X86_HF_BP;
     env->hflags = (env->hflags & X86_HF_INHIBIT) | hf;
 }

@@ -91,6 +91,13 @@ void cpu_task_switch(CPUX86State *env, uint16_t sel, enum cpu_task_source src, u
 void cpu_sync_paging(CPUX86State *env);
 uint64_t cpu_tsc(CPUX86State *env);
 
+/* Whether DR7 enables DRi as an instruction breakpoint (SDM Vol. 3A §17.2.4). */
+static inline bool cpu_exec_breakpoint_enabled(const CPUX86State *env, unsigned i)
+{
+    uint32_t dr7 = (uint32_t)env->dr[7];
+    return ((dr7 >> (i * 2)) & 3) != 0 && ((dr7 >> (16 + i * 4)) & 3) == 0;
+}
+
 /* cc.c */
 uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
 void cpu_set_arith_flags(CPUX86State *env, uint32_t flags);

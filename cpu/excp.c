@@ -50,6 +50,7 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
     env->exc_error = error_code;
     env->exc_has_error = !soft && has_error_code(vector);
     env->exc_soft = soft;
+    env->exc_external = false;
     env->exc_next_eip = next_eip;
 }
 

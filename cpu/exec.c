@@ -10,7 +10,7 @@
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
     (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG |          \
-     X86_HF_EM | X86_HF_TS | X86_HF_TF)
+     X86_HF_EM | X86_HF_TS | X86_HF_TF | X86_HF_BP)
 
 static void log_cpu_state(CPUX86State *env)
 {
@@ -69,7 +69,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
         /* Single-step: one instruction per block, the loop raises #DB after it. */
-        .max_insns = (env->hflags & X86_HF_TF) ? 1 : 0,
+        .max_insns = (env->hflags & (X86_HF_TF | X86_HF_BP)) ? 1 : 0,
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
@@ -130,7 +130,28 @@ static bool take_interrupt(struct x86_cpu *cpu)
                     env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
     env->halted = false;
     cpu_queue_exception(env, vector, 0, true, (uint32_t)env->eip);
+    env->exc_external = true;
     return true;
+}
+
+/* Instruction breakpoints (DR0-DR3, SDM Vol. 3A §17.3.1.1): a fault before
+ * the instruction unless EFLAGS.RF says it already took one there. With a
+ * breakpoint enabled every block holds one instruction. */
+static bool breakpoint_hit(CPUX86State *env)
+{
+    if (!(env->hflags & X86_HF_BP) || (env->eflags & X86_RF))
+        return false;
+    uint64_t lin = (env->segs[X86_SEG_CS].base + env->eip) & 0xffffffffu;
+    bool hit = false;
+    for (unsigned i = 0; i < 4; i++) {
+        if (cpu_exec_breakpoint_enabled(env, i) && (uint32_t)env->dr[i] == lin) {
+            env->dr[6] |= 1u << i;
+            hit = true;
+        }
+    }
+    if (hit)
+        cpu_queue_exception(env, 1, 0, false, 0);
+    return hit;
 }
 
 static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
@@ -151,6 +172,10 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
         }
         if (env->halted)
             return CPU_EXIT_HALTED;
+        if (breakpoint_hit(env)) {
+            prev = NULL;
+            continue;
+        }
         if (env->exit_request) {
             /* Also set to break chained blocks when INTR rises: only a
              * cpu_exit_request() ends cpu_exec. */
@@ -175,11 +200,14 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
         log_mask_printf(LOG_EXEC, "exec: %04x:%08" PRIx32 " block %p\n",
                         env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb);
         bool step = (env->hflags & X86_HF_TF) != 0;
+        bool rf = (env->eflags & X86_RF) != 0;
         cpu->blocks++;
         cpu->in_block = true;
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
         bool ran = !(e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_REQUEST);
+        if (ran && rf)
+            env->eflags &= ~X86_RF; /* RF lasts for one instruction (IRET may set it anew) */
         if (step && ran && !env->halted) {
             /* Single-step trap after the instruction (SDM Vol. 3A §17.3.1.4). */
             env->dr[6] |= 0x4000; /* BS */

@@ -346,7 +346,7 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
     unsigned type = DESC_TYPE(g.hi), cpl = cpu_cpl(env);
     if (DESC_S(g.hi) || (type != 5 && type != 6 && type != 7 && type != 14 && type != 15))
         cpu_raise_exception(env, 13, idt_err);
-    if (soft && DESC_DPL(g.hi) < cpl)
+    if (soft && !env->exc_external && DESC_DPL(g.hi) < cpl)
         cpu_raise_exception(env, 13, idt_err);
     if (!DESC_P(g.hi))
         cpu_raise_exception(env, 11, idt_err);
@@ -371,6 +371,10 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
         cpu_raise_exception(env, 11, tsel & 0xfffc);
     code_limit_check(env, &t, teip);
     uint32_t fl = cpu_compute_eflags(env);
+    /* Faults other than debug exceptions push RF set, so the handler's IRET
+     * does not fault on an instruction breakpoint again (Vol. 3A §17.3.1.1). */
+    if (!soft && vector != 1)
+        fl |= X86_RF;
     bool v86 = (fl & X86_VM) != 0;
     unsigned dpl = DESC_DPL(t.hi);
     struct fstack s;

@@ -123,6 +123,7 @@ void x86_helper_write_dr(CPUX86State *env, uint32_t n, uint32_t v)
     else if (n == 7)
         v = (v & 0xffff2fffu) | 0x400u;
     env->dr[n] = v;
+    cpu_update_hflags(env);
 }
 
 uint32_t x86_helper_read_dr(CPUX86State *env, uint32_t n)

@@ -112,6 +112,7 @@ struct x86_dtable {
 #define X86_HF_INHIBIT  0x0100u /* interrupt shadow after STI / MOV SS / POP SS */
 #define X86_HF_EM       0x0200u /* CR0.EM: x87 instructions raise #NM */
 #define X86_HF_TS       0x0400u /* CR0.TS */
+#define X86_HF_BP       0x0800u /* an instruction breakpoint is enabled in DR7 */
 
 /* Segment cache of the real-mode reset state and of every real-mode load:
  * present, writable data, 64 KiB (the limit survives for big real mode). */
@@ -148,6 +149,7 @@ struct x86_state {
     int32_t exc_first;   /* contributory/page-fault class being delivered (#DF rules) */
     uint32_t exc_next_eip; /* software interrupts: EIP pushed */
     bool exc_soft;
+    bool exc_external; /* hardware interrupt: no gate DPL check */
 
     /* The TLB last: the fast path indexes it from env (DESIGN.md, softmmu/tlb.h). */
     struct mmu_tlb tlb;

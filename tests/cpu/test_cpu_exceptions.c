@@ -248,6 +248,28 @@ START_TEST(trap_flag_raises_debug_after_each_instruction)
 }
 END_TEST
 
+START_TEST(instruction_breakpoint_faults_before_the_instruction)
+{
+    struct tmachine m;
+    tm_init(&m);
+    tm_poke16(&m, 1 * 4, 0x1900);
+    /* #DB handler: inc bx; xor eax,eax; mov dr7,eax; iret */
+    static const uint8_t isr[] = {0x43, 0x66, 0x31, 0xc0, 0x0f, 0x23, 0xf8, 0xcf};
+    tm_poke(&m, 0x1900, isr, sizeof(isr));
+    /* mov eax,0x1013; mov dr0,eax; mov eax,1; mov dr7,eax; nop; mov cx,5 (at 0x1013); hlt */
+    static const uint8_t code[] = {0x66, 0xb8, 0x13, 0x10, 0x00, 0x00, 0x0f, 0x23, 0xc0,
+                                   0x66, 0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0x23, 0xf8,
+                                   0x90, 0xb9, 0x05, 0x00, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 1);
+    ck_assert_uint_eq(m.env->regs[1] & 0xffff, 5);
+    ck_assert_uint_ne(m.env->dr[6] & 1, 0);
+    ck_assert_uint_eq(m.env->eip, 0x1017);
+    tm_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_exceptions");
@@ -267,6 +289,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, hardware_interrupt_wakes_hlt_and_runs_the_handler);
     tcase_add_test(tc, interrupts_wait_while_if_is_clear);
     tcase_add_test(tc, trap_flag_raises_debug_after_each_instruction);
+    tcase_add_test(tc, instruction_breakpoint_faults_before_the_instruction);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -244,6 +244,41 @@ START_TEST(v86_int_with_iopl0_faults_to_the_ring0_handler)
 }
 END_TEST
 
+static uint8_t ack_0x40(void *opaque)
+{
+    cpu_set_irq(opaque, false);
+    return 0x40;
+}
+
+START_TEST(hardware_interrupt_in_ring3_ignores_the_gate_dpl)
+{
+    struct tmachine m;
+    setup(&m);
+    cpu_set_intack(m.cpu, ack_0x40, m.cpu);
+    poke32(&m, 0x6004, 0x9000);
+    poke32(&m, 0x6008, 0x10);
+    /* gate 0x40 has DPL 0: INT 0x40 from ring 3 would be #GP, INTR is not */
+    static const uint8_t body[] = {0x66, 0xb8, 0x38, 0x00, 0x0f, 0x00, 0xd8, 0x6a, 0x33, 0x68,
+                                   0x00, 0x70, 0x00, 0x00, 0x68, 0x02, 0x02, 0x00, 0x00, 0x6a,
+                                   0x2b, 0x68, 0x00, 0x12, 0x00, 0x00, 0xcf};
+    put(&m, 0x1114, body, sizeof(body));
+    /* ring 3 (IF set): jmp $ */
+    static const uint8_t user[] = {0xeb, 0xfe};
+    put(&m, 0x1200, user, sizeof(user));
+    /* the 0x40 handler sets EBX and returns; the test stops it at the HLT below */
+    static const uint8_t isr[] = {0xbb, 0x34, 0x12, 0x00, 0x00, 0xf4};
+    put(&m, 0x5000, isr, sizeof(isr));
+    ck_assert_int_eq(cpu_exec(m.cpu, 20), CPU_EXIT_LIMIT);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x2b);
+    cpu_set_irq(m.cpu, true);
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[3], 0x1234);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 16), 0x2b);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(lsl_and_lar_report_through_zf)
 {
     struct tmachine m;
@@ -299,6 +334,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, expand_down_segment_faults_below_its_limit);
     tcase_add_test(tc, ring3_in_without_io_permission_faults_onto_the_ring0_stack);
     tcase_add_test(tc, lsl_and_lar_report_through_zf);
+    tcase_add_test(tc, hardware_interrupt_in_ring3_ignores_the_gate_dpl);
     tcase_add_test(tc, call_to_a_tss_switches_tasks_and_iret_returns);
     tcase_add_test(tc, v86_int_with_iopl0_faults_to_the_ring0_handler);
     tcase_add_test(tc, lldt_in_real_mode_is_undefined);
