@@ -85,6 +85,7 @@ extern const struct blk_driver blk_driver_raw;
 extern const struct blk_driver blk_driver_qcow2;
 extern const struct blk_driver blk_driver_vdi;
 extern const struct blk_driver blk_driver_vpc;
+extern const struct blk_driver blk_driver_vmdk;
 extern const struct blk_driver blk_driver_qcow;
 extern const struct blk_driver blk_driver_qed;
 

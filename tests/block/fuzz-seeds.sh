@@ -18,3 +18,5 @@ mkdir -p "$DIR"
 "$BLKIO" "$DIR/d.vdi" write 0x55 1M 100
 "$IMG" create -q -f vpc "$DIR/d.vpc" 5M >/dev/null
 "$BLKIO" "$DIR/d.vpc" write 0x66 2M 100
+"$IMG" create -q -f vmdk "$DIR/d.vmdk" 1M >/dev/null
+"$BLKIO" "$DIR/d.vmdk" write 0x77 4096 100

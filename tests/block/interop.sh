@@ -119,7 +119,7 @@ same_view "$T/sub/snap.qcow2"
 echo "ok snapshots both ways"
 
 # 5. Other formats, both ways.
-for fmt in vdi vpc; do
+for fmt in vdi vpc vmdk; do
     qemu-img create -q -f $fmt "$T/q.$fmt" 10M
     qio -f $fmt -c "write -P 0x51 1000 3M" -c "write -P 0x52 8M 100" "$T/q.$fmt"
     same_view "$T/q.$fmt"
@@ -143,6 +143,27 @@ echo "ok static vdi"
 qemu-img info "$T/f.vpc" | grep -q "virtual size: 3 MiB" || fail "fixed vpc size"
 qio -f vpc -c "read -P 0x56 4096 2M" -c "read -P 0 0 4096" "$T/f.vpc"
 echo "ok fixed vpc"
+
+# VMDK variants made by QEMU read back; monolithicFlat and twoGb extents
+# written by jit86; streamOptimized (compressed grains) read.
+for sub in monolithicSparse monolithicFlat streamOptimized twoGbMaxExtentSparse \
+           twoGbMaxExtentFlat; do
+    qemu-img create -q -f vmdk -o subformat=$sub "$T/v-$sub.vmdk" 10M
+    if [ $sub != streamOptimized ]; then
+        qio -f vmdk -c "write -P 0x71 1000 100k" -c "write -P 0x72 8M 100" "$T/v-$sub.vmdk"
+    fi
+    same_view "$T/v-$sub.vmdk"
+done
+"$BLKIO" "$T/v-twoGbMaxExtentSparse.vmdk" write 0x76 5M 70000 || fail "blkio twoGb"
+qcheck "$T/v-twoGbMaxExtentSparse.vmdk"
+qio -f vmdk -c "read -P 0x76 5M 70000" "$T/v-twoGbMaxExtentSparse.vmdk"
+"$IMG" create -f vmdk -o subformat=monolithicFlat "$T/jf.vmdk" 4M >/dev/null
+"$BLKIO" "$T/jf.vmdk" write 0x77 1000 1M || fail "blkio monolithicFlat"
+qcheck "$T/jf.vmdk"
+same_view "$T/jf.vmdk"
+qemu-img convert -O vmdk -o subformat=streamOptimized "$T/rnd.raw" "$T/so.vmdk"
+"$IMG" compare "$T/so.vmdk" "$T/rnd.raw" >/dev/null || fail "streamOptimized read"
+echo "ok vmdk variants"
 
 # Read-only import formats: qcow (v1) and qed, with a backing file.
 for fmt in qcow qed; do
