@@ -211,11 +211,14 @@ void vga_update_palette(struct vga *s, int i)
     if (s->r.vbe[VBE_INDEX_ENABLE] & VBE_8BIT_DAC) {
         rgb = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
     } else {
-        /* 6-bit DAC values become the top bits of 8 (0x2a -> 0xa8), as QEMU
-         * converts them: screendumps compare pixel-exactly with QEMU's. */
+        /* 6-bit DAC values become the top bits of 8 and their lowest bit
+         * fills the two new ones (0x2a -> 0xa8, 0x15 -> 0x57, 0x3f -> 0xff),
+         * as QEMU converts them: screendumps compare pixel-exactly with QEMU's. */
         uint32_t c[3];
-        for (int k = 0; k < 3; k++)
-            c[k] = (uint32_t)(p[k] & 0x3f) << 2;
+        for (int k = 0; k < 3; k++) {
+            uint32_t v = p[k] & 0x3f;
+            c[k] = v << 2 | (v & 1) * 3;
+        }
         rgb = c[0] << 16 | c[1] << 8 | c[2];
     }
     if (s->palette_rgb[i] != rgb)

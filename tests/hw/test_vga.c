@@ -112,7 +112,9 @@ static uint32_t set_dac(struct rig *r, uint8_t i, uint8_t cr, uint8_t cg, uint8_
     outb(r, 0x3c9, cr);
     outb(r, 0x3c9, cg);
     outb(r, 0x3c9, cb);
-    return (uint32_t)(cr << 2) << 16 | (uint32_t)(cg << 2) << 8 | (uint32_t)(cb << 2);
+    /* 6 to 8 bits: the lowest bit fills the two new ones (0x15 -> 0x57). */
+    return (uint32_t)(cr << 2 | (cr & 1) * 3) << 16 | (uint32_t)(cg << 2 | (cg & 1) * 3) << 8 |
+           (uint32_t)(cb << 2 | (cb & 1) * 3);
 }
 
 static void wmem(struct rig *r, uint32_t addr, uint8_t v)
