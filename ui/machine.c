@@ -366,9 +366,17 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         cfg.debugcon = (struct debugcon){chardev_write_cb, &vm->debugcon};
     if (!parse_devices(o, &cfg, err, errlen))
         return false;
-    vm->pc = pc_new(&cfg, err, errlen);
-    if (!vm->pc)
+    struct pc_drive_files files = {.hd = {o->hd[0], o->hd[1], o->hd[2], o->hd[3]},
+                                   .cdrom = o->cdrom,
+                                   .fd = {o->fd[0], o->fd[1]},
+                                   .snapshot = o->snapshot};
+    if (!pc_open_drives(&cfg, &files, err, errlen))
         return false;
+    vm->pc = pc_new(&cfg, err, errlen);
+    if (!vm->pc) {
+        pc_close_drives(&cfg);
+        return false;
+    }
     struct cpu_config cc = {.space = vm->pc->mem, .io = vm->pc->io};
     vm->cpu = cpu_new(&cc);
     if (!vm->cpu) {
