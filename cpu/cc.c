@@ -112,8 +112,11 @@ void cpu_load_eflags(CPUX86State *env, uint32_t value, uint32_t mask)
     cpu_update_hflags(env);
 }
 
+/* PUSHF is IOPL-sensitive in virtual-8086 mode (SDM Vol. 3A §20.2.7). */
 uint32_t x86_helper_read_eflags(CPUX86State *env)
 {
+    if ((env->eflags & X86_VM) && (env->eflags & X86_IOPL) != X86_IOPL)
+        cpu_raise_exception(env, 13, 0);
     return cpu_compute_eflags(env);
 }
 

@@ -54,18 +54,25 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
     env->exc_next_eip = next_eip;
 }
 
+/* The state before the instruction that raises: its EIP and cc_op from the
+ * block's restore record. For INT n too, so that faults its delivery raises
+ * (a not-present gate, a gate DPL below CPL) report the INT itself. */
+static void restore_state(struct x86_cpu *cpu)
+{
+    uint64_t data[2];
+    if (cpu->in_block &&
+        tb_restore_state(cpu->tr, translator_interp_host_pc(cpu->tr), data)) {
+        cpu->env.eip = (uint32_t)data[0];
+        if (data[1] != X86_CC_DYNAMIC)
+            cpu->env.cc_op = (uint32_t)data[1];
+    }
+}
+
 __attribute__((noreturn)) void cpu_raise_exception(CPUX86State *env, unsigned vector,
                                                    uint32_t error_code)
 {
     struct x86_cpu *cpu = cpu_of(env);
-    if (cpu->in_block) {
-        uint64_t data[2];
-        if (tb_restore_state(cpu->tr, translator_interp_host_pc(cpu->tr), data)) {
-            env->eip = (uint32_t)data[0];
-            if (data[1] != X86_CC_DYNAMIC)
-                env->cc_op = (uint32_t)data[1];
-        }
-    }
+    restore_state(cpu);
     log_mask_printf(LOG_INT, "int: exception %u error %#x at %04x:%08x\n", vector, error_code,
                     env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
     cpu_queue_exception(env, vector, error_code, false, 0);
@@ -77,6 +84,7 @@ __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned ve
                                                    uint32_t next_eip)
 {
     struct x86_cpu *cpu = cpu_of(env);
+    restore_state(cpu);
     log_mask_printf(LOG_INT, "int: INT %#x at %04x:%08x\n", vector,
                     env->segs[X86_SEG_CS].selector, next_eip);
     cpu_queue_exception(env, vector, 0, true, next_eip);
