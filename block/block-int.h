@@ -86,6 +86,7 @@ extern const struct blk_driver blk_driver_qcow2;
 extern const struct blk_driver blk_driver_vdi;
 extern const struct blk_driver blk_driver_vpc;
 extern const struct blk_driver blk_driver_vmdk;
+extern const struct blk_driver blk_driver_vhdx;
 extern const struct blk_driver blk_driver_qcow;
 extern const struct blk_driver blk_driver_qed;
 

@@ -19,6 +19,7 @@ static const struct blk_driver *const drivers[] = {
     &blk_driver_vdi,
     &blk_driver_vpc,
     &blk_driver_vmdk,
+    &blk_driver_vhdx,
     &blk_driver_qcow,
     &blk_driver_qed,
     &blk_driver_raw,

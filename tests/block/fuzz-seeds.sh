@@ -20,3 +20,8 @@ mkdir -p "$DIR"
 "$BLKIO" "$DIR/d.vpc" write 0x66 2M 100
 "$IMG" create -q -f vmdk "$DIR/d.vmdk" 1M >/dev/null
 "$BLKIO" "$DIR/d.vmdk" write 0x77 4096 100
+if command -v qemu-img >/dev/null 2>&1; then
+    qemu-img create -q -f vhdx -o block_size=1M,log_size=1M "$DIR/d.vhdx" 4M
+    qemu-img create -q -f qcow "$DIR/d.qcow" 1M
+    qemu-img create -q -f qed "$DIR/d.qed" 1M
+fi

@@ -165,6 +165,14 @@ qemu-img convert -O vmdk -o subformat=streamOptimized "$T/rnd.raw" "$T/so.vmdk"
 "$IMG" compare "$T/so.vmdk" "$T/rnd.raw" >/dev/null || fail "streamOptimized read"
 echo "ok vmdk variants"
 
+# VHDX (read-only import): dynamic, 1 MiB blocks, fixed.
+for opts in block_size=32M block_size=1M subformat=fixed; do
+    qemu-img create -q -f vhdx -o $opts "$T/x.vhdx" 100M
+    qio -f vhdx -c "write -P 0x81 1000 3M" -c "write -P 0x82 90M 100" "$T/x.vhdx"
+    same_view "$T/x.vhdx"
+    echo "ok qemu->jit86 vhdx $opts"
+done
+
 # Read-only import formats: qcow (v1) and qed, with a backing file.
 for fmt in qcow qed; do
     qemu-img create -q -f $fmt "$T/r.$fmt" 8M
