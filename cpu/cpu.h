@@ -38,7 +38,8 @@ enum cpu_exit_reason {
     CPU_EXIT_LIMIT,    /* max_blocks blocks ran */
 };
 
-/* Runs until one of the exit reasons; max_blocks 0 means no limit. */
+/* Runs until one of the exit reasons or max_blocks blocks (chained ones
+ * included; exceptions delivered count as one); 0 means 2^31 - 1. */
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks);
 /* Makes cpu_exec return at the next block boundary. */
 void cpu_exit_request(struct x86_cpu *cpu);

@@ -154,13 +154,16 @@ static bool breakpoint_hit(CPUX86State *env)
     return hit;
 }
 
-static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
+static enum cpu_exit_reason run(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
     struct tb *prev = NULL;
     unsigned prev_slot = 0;
-    for (uint64_t n = 0;; n++) {
+    for (;;) {
         if (env->exc_vector >= 0) {
+            /* Counted too: a fault that repeats before any block runs (a
+             * handler on an unmapped page) must not loop for ever. */
+            env->block_budget--;
             prev = NULL;
             cpu_deliver_exception(env);
         }
@@ -185,7 +188,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
                 return CPU_EXIT_REQUEST;
             }
         }
-        if (max_blocks && n >= max_blocks)
+        if (env->block_budget <= 0)
             return CPU_EXIT_LIMIT;
         struct tb *tb = find_block(cpu);
         if (!tb) {
@@ -213,6 +216,8 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
             env->dr[6] |= 0x4000; /* BS */
             cpu_queue_exception(env, 1, 0, false, 0);
         }
+        if (e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_BUDGET)
+            return CPU_EXIT_LIMIT;
         prev = e.kind == TB_EXIT_GOTO_TB ? e.last : NULL;
         prev_slot = e.slot;
     }
@@ -220,16 +225,11 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu, uint64_t max_blocks)
 
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
 {
-    /* volatile: kept across the longjmp of a raised exception. */
-    volatile uint64_t budget = max_blocks;
-    if (setjmp(cpu->jmp)) {
+    cpu->env.block_budget = max_blocks && max_blocks < INT32_MAX ? (int32_t)max_blocks : INT32_MAX;
+    /* A raised exception comes back here; the budget lives in env. */
+    if (setjmp(cpu->jmp))
         cpu->in_block = false;
-        if (budget == 1)
-            return CPU_EXIT_LIMIT;
-        if (budget)
-            budget--;
-    }
-    return run(cpu, budget);
+    return run(cpu);
 }
 
 /* A deterministic time stamp: 32 ticks per block executed plus the offset

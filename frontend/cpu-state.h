@@ -127,6 +127,7 @@ struct x86_state {
     uint32_t eflags; /* every bit except X86_ARITH_FLAGS; bit 1 always set */
     uint32_t hflags;
     int32_t exit_request;
+    int32_t block_budget; /* blocks left before cpu_exec returns (chained ones too) */
     struct x86_segment segs[6]; /* enum x86_seg order: ES CS SS DS FS GS */
 
     /* System registers. */

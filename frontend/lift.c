@@ -182,14 +182,22 @@ void lift_raise(struct lift *L, unsigned vector, unsigned error)
     L->end = true;
 }
 
-/* Every block first checks exit_request, so chained loops stay interruptible. */
+/* Every block first checks exit_request and counts itself against the
+ * budget, so chained loops stay interruptible and cpu_exec's run length holds
+ * whether blocks return to the loop or not. */
 static void lift_exit_check(struct lift *L)
 {
-    ir_tmp r = ir_new_i32(L->b);
-    ir_label go = ir_new_label(L->b);
+    ir_tmp r = ir_new_i32(L->b), n = ir_new_i32(L->b);
+    ir_label counted = ir_new_label(L->b), go = ir_new_label(L->b);
     ir_ld(L->b, r, ENV_OFF(exit_request), IR_MEMOP(IR_MO_32, 0, 0));
-    ir_brcondi(L->b, IR_COND_EQ, r, 0, go);
+    ir_brcondi(L->b, IR_COND_EQ, r, 0, counted);
     ir_exit_tb(L->b, X86_EXIT_REQUEST);
+    ir_set_label(L->b, counted);
+    ir_ld(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_subi(L->b, n, n, 1);
+    ir_st(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_brcondi(L->b, IR_COND_GE, n, 0, go);
+    ir_exit_tb(L->b, X86_EXIT_BUDGET);
     ir_set_label(L->b, go);
 }
 

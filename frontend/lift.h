@@ -19,6 +19,7 @@ enum x86_exit_code {
     X86_EXIT_NORMAL = 0,  /* EIP holds the next instruction: look it up */
     X86_EXIT_REQUEST = 1, /* exit_request was set at block entry */
     X86_EXIT_HALT = 2,    /* HLT executed */
+    X86_EXIT_BUDGET = 3,  /* block_budget ran out at block entry */
 };
 
 struct x86_lift_config {

@@ -44,14 +44,14 @@ static inline uint16_t tm_peek16(struct tmachine *m, uint32_t addr)
     return (uint16_t)(tm_peek8(m, addr) | (tm_peek8(m, addr + 1) << 8));
 }
 
-static inline void tm_init(struct tmachine *m)
+static inline void tm_init_chained(struct tmachine *m, bool chaining)
 {
     m->space = mmu_phys_new(TM_RAM);
     m->io = mmu_io_new();
     ck_assert_ptr_nonnull(m->space);
     mmu_phys_map_ram(m->space, 0, TM_RAM, 0, 0);
     mmu_phys_set_a20(m->space, true);
-    struct cpu_config cfg = {.space = m->space, .io = m->io, .no_chaining = true};
+    struct cpu_config cfg = {.space = m->space, .io = m->io, .no_chaining = !chaining};
     m->cpu = cpu_new(&cfg);
     ck_assert_ptr_nonnull(m->cpu);
     m->env = cpu_env(m->cpu);
@@ -67,6 +67,11 @@ static inline void tm_init(struct tmachine *m)
     m->env->idt.limit = 0x3ff;
     m->env->eip = TM_CODE;
     m->env->regs[4] = TM_STACK;
+}
+
+static inline void tm_init(struct tmachine *m)
+{
+    tm_init_chained(m, false);
 }
 
 static inline void tm_code(struct tmachine *m, const uint8_t *code, size_t n)

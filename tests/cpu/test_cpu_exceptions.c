@@ -160,6 +160,21 @@ START_TEST(runaway_loop_ends_at_the_block_limit)
 }
 END_TEST
 
+START_TEST(chained_loop_still_ends_at_the_block_limit)
+{
+    struct tmachine m;
+    tm_init_chained(&m, true);
+    /* l: inc ax; jmp l */
+    static const uint8_t code[] = {0x40, 0xeb, 0xfd};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(cpu_exec(m.cpu, 1000), CPU_EXIT_LIMIT);
+    ck_assert_uint_ge(m.env->regs[0] & 0xffff, 990);
+    ck_assert_uint_le(m.env->regs[0] & 0xffff, 1000);
+    ck_assert_uint_gt(translator_stats(cpu_translator(m.cpu))->chained_jumps, 900);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(exit_request_stops_before_the_next_block)
 {
     struct tmachine m;
@@ -286,6 +301,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, fault_delivering_a_double_fault_shuts_down);
     tcase_add_test(tc, runaway_loop_ends_at_the_block_limit);
     tcase_add_test(tc, exit_request_stops_before_the_next_block);
+    tcase_add_test(tc, chained_loop_still_ends_at_the_block_limit);
     tcase_add_test(tc, hardware_interrupt_wakes_hlt_and_runs_the_handler);
     tcase_add_test(tc, interrupts_wait_while_if_is_clear);
     tcase_add_test(tc, trap_flag_raises_debug_after_each_instruction);
