@@ -187,7 +187,27 @@ done
 qio -f qed -c "write -z 5M 8k" "$T/r.qed"
 same_view "$T/r.qed"
 
-# 6. The tools agree on info, map and compare.
+# 6. check: exit codes and repairs as qemu-img's (3 leaks, 2 corruptions).
+#    A fresh 64 KiB-cluster image has its refcount block at 128 KiB and its
+#    L1 table in cluster 3; 16-bit refcounts.
+poke() { printf "$2" | dd of="$1" bs=1 seek="$3" conv=notrunc 2>/dev/null; }
+"$IMG" create -f qcow2 "$T/k.qcow2" 1M >/dev/null
+poke "$T/k.qcow2" '\000\002' $((131072 + 2))
+rc=0; "$IMG" check "$T/k.qcow2" >"$T/k.log" 2>&1 || rc=$?
+[ $rc = 3 ] || fail "check of a leak: exit $rc"
+grep -q "1 leaked clusters were found" "$T/k.log" || fail "leak message: $(cat "$T/k.log")"
+"$IMG" check -r leaks "$T/k.qcow2" >/dev/null 2>&1 || fail "check -r leaks"
+qcheck "$T/k.qcow2"
+poke "$T/k.qcow2" '\000\000' $((131072 + 6))
+rc=0; "$IMG" check "$T/k.qcow2" >"$T/k.log" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "check of a corruption: exit $rc"
+qemu-img check "$T/k.qcow2" >/dev/null 2>&1 && fail "qemu-img sees no corruption"
+"$IMG" check -r all "$T/k.qcow2" >/dev/null 2>&1 || fail "check -r all"
+qcheck "$T/k.qcow2"
+"$IMG" check --output=json "$T/k.qcow2" | grep -q '"corruptions": 0' || fail "check json"
+echo "ok check exit codes and repair"
+
+# 7. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
 grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
 grep -q '"cluster-size": 4096' "$T/info.json" || fail "info json cluster size"
