@@ -375,6 +375,35 @@ START_TEST(qcow2_snapshot_create_apply_delete)
 }
 END_TEST
 
+/* cache=none: O_DIRECT on a disk file system (not tmpfs), with requests of
+ * any alignment going through the bounce buffers of the file layer. */
+START_TEST(cache_none_unaligned_io_reads_back)
+{
+    char d[] = "/var/tmp/jit86-blk-direct-XXXXXX", p[600];
+    ck_assert_ptr_nonnull(mkdtemp(d));
+    snprintf(p, sizeof(p), "%s/d.qcow2", d);
+    struct blk_create_opts o = {.format = "qcow2", .size = 4 << 20, .cluster_size = 4096};
+    struct blk_error err;
+    ck_assert_int_eq(blk_create(p, &o, &err), 0);
+    struct blk_open_opts oo = {.cache = BLK_CACHE_NONE};
+    struct blk *bs = blk_open(p, &oo, &err);
+    ck_assert_ptr_nonnull(bs);
+    write_pattern(bs, 1001, 70001, 5);
+    write_pattern(bs, 3 << 20, 512, 6);
+    expect_pattern(bs, 1001, 70001, 5);
+    ck_assert_int_eq(blk_close(bs), 0);
+    oo.flags = BLK_OPEN_READ_ONLY;
+    bs = blk_open(p, &oo, &err);
+    expect_pattern(bs, 1001, 70001, 5);
+    expect_pattern(bs, 3 << 20, 512, 6);
+    expect_zero(bs, 0, 1001);
+    assert_clean(bs);
+    blk_close(bs);
+    unlink(p);
+    rmdir(d);
+}
+END_TEST
+
 static uint64_t read_be64_at(int fd, uint64_t off)
 {
     uint8_t b[8];
@@ -441,6 +470,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, qcow2_compressed_clusters_read_back_and_are_replaced_on_write);
     tcase_add_test(tc, snapshot_mode_discards_writes_at_close);
     tcase_add_test(tc, qcow2_snapshot_create_apply_delete);
+    tcase_add_test(tc, cache_none_unaligned_io_reads_back);
     tcase_add_test(tc, qcow2_resize_grow_and_shrink);
     tcase_add_test(tc, malformed_headers_are_refused_with_one_line);
     tcase_add_test(tc, truncated_image_is_refused);
