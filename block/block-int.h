@@ -54,6 +54,7 @@ struct blk_driver {
     int (*snapshot_apply)(struct blk *bs, const char *name, struct blk_error *err);
     int (*snapshot_delete)(struct blk *bs, const char *name, struct blk_error *err);
     int (*set_backing)(struct blk *bs, const char *file, const char *fmt, struct blk_error *err);
+    int (*make_empty)(struct blk *bs);
     /* Compressed cluster write (convert -c); len == cluster size, aligned. */
     int (*write_compressed)(struct blk *bs, uint64_t off, const void *buf, size_t len);
     uint32_t (*cluster_size)(struct blk *bs);

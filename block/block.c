@@ -569,6 +569,23 @@ int blk_snapshot_delete(struct blk *bs, const char *name, struct blk_error *err)
     return ret < 0 ? ret : bs->drv->snapshot_delete(bs, name, err);
 }
 
+int blk_make_empty(struct blk *bs, struct blk_error *err)
+{
+    if (!bs->drv->make_empty || bs->read_only) {
+        blk_error_set(err, bs->read_only ? "Image is read-only"
+                                         : "Format '%s' cannot be emptied", bs->drv->name);
+        return bs->read_only ? -EROFS : -ENOTSUP;
+    }
+    int ret = bs->drv->make_empty(bs);
+    if (ret == 0) {
+        ret = blk_flush(bs);
+    }
+    if (ret < 0) {
+        blk_error_set(err, "%s", bs->io_error);
+    }
+    return ret;
+}
+
 int blk_set_backing(struct blk *bs, const char *backing_file, const char *backing_fmt,
                     struct blk_error *err)
 {

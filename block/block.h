@@ -146,6 +146,10 @@ int blk_snapshot_create(struct blk *bs, const char *name, struct blk_error *err)
 int blk_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err);
 int blk_snapshot_delete(struct blk *bs, const char *name, struct blk_error *err);
 
+/* Drops everything this layer stores, so that reads fall through to the
+ * backing file again (jit86-img commit). qcow2 only. */
+int blk_make_empty(struct blk *bs, struct blk_error *err);
+
 /* Backing file change (rebase -u): only the header is rewritten. */
 int blk_set_backing(struct blk *bs, const char *backing_file, const char *backing_fmt,
                     struct blk_error *err);

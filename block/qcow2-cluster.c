@@ -532,6 +532,20 @@ int qcow2_grow_l1(struct blk *bs, uint64_t min_size)
     return old_bytes ? qcow2_free_later(bs, old, old_bytes) : 0;
 }
 
+int qcow2_make_empty(struct blk *bs)
+{
+    struct qcow2 *s = qcow2_state(bs);
+    int ret = qcow2_mark_dirty(bs);
+    for (uint32_t i = 0; i < s->l1_size && ret == 0; i++) {
+        uint8_t *t;
+        if (!(s->l1[i] & QCOW2_OFFSET_MASK) || (ret = writable_l2(bs, i, &t)) < 0) {
+            continue;
+        }
+        ret = set_entries(bs, t, 0, s->l2_entries, 0, 0, 0);
+    }
+    return ret;
+}
+
 int qcow2_preallocate_metadata(struct blk *bs)
 {
     struct qcow2 *s = qcow2_state(bs);

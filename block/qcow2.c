@@ -705,6 +705,7 @@ const struct blk_driver blk_driver_qcow2 = {
     .snapshot_apply = qcow2_snapshot_apply,
     .snapshot_delete = qcow2_snapshot_delete,
     .set_backing = qcow2_set_backing,
+    .make_empty = qcow2_make_empty,
     .write_compressed = qcow2_write_compressed,
     .cluster_size = qcow2_cluster_size,
 };

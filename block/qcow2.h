@@ -166,6 +166,8 @@ int qcow2_write_l1_entry(struct blk *bs, uint32_t index);
 void qcow2_compressed_range(const struct qcow2 *s, uint64_t entry, uint64_t *offset,
                             uint64_t *size);
 int qcow2_preallocate_metadata(struct blk *bs);
+/* Every L2 entry unallocated: reads go to the backing file. */
+int qcow2_make_empty(struct blk *bs);
 
 /* qcow2.c */
 int qcow2_write_header(struct blk *bs);

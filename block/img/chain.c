@@ -11,8 +11,7 @@
 
 #define CHUNK (1u << 20)
 
-/* Copies the ranges the top layer decides into base. The top image keeps
- * its data (qemu-img commit -d). */
+/* Copies the ranges the top layer decides into base. */
 static int commit_data(struct blk *top, struct blk *base, uint8_t *buf)
 {
     uint64_t size = blk_length(top);
@@ -45,14 +44,15 @@ static int commit_data(struct blk *top, struct blk *base, uint8_t *buf)
 int img_commit(int argc, char **argv)
 {
     const char *fmt = NULL;
+    bool keep = false;
     int c;
     optind = 1;
     while ((c = getopt(argc, argv, "f:pqdt:b:")) != -1) {
         switch (c) {
         case 'f': fmt = optarg; break;
+        case 'd': keep = true; break;
         case 'p':
         case 'q':
-        case 'd':
         case 't':
         case 'b': break;
         default: return 1;
@@ -61,7 +61,8 @@ int img_commit(int argc, char **argv)
     if (optind >= argc) {
         return img_error("Expecting one image file name");
     }
-    struct blk *top = img_open(argv[optind], fmt, BLK_OPEN_READ_ONLY | BLK_OPEN_NO_BACKING);
+    /* Without -d the top image is emptied afterwards, as qemu-img does. */
+    struct blk *top = img_open(argv[optind], fmt, BLK_OPEN_NO_BACKING | (keep ? BLK_OPEN_READ_ONLY : 0));
     if (!top) {
         return 1;
     }
@@ -77,6 +78,9 @@ int img_commit(int argc, char **argv)
         ret = commit_data(top, base, buf);
     } else if (!ret) {
         ret = 1;
+    }
+    if (!ret && !keep && blk_make_empty(top, &err) < 0) {
+        ret = img_error("Image committed, but emptying it failed: %s", err.msg);
     }
     free(buf);
     blk_info_free(&in);

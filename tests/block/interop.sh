@@ -207,7 +207,27 @@ qcheck "$T/k.qcow2"
 "$IMG" check --output=json "$T/k.qcow2" | grep -q '"corruptions": 0' || fail "check json"
 echo "ok check exit codes and repair"
 
-# 7. The tools agree on info, map and compare.
+# 7. commit and rebase keep the guest view; QEMU agrees on the results.
+"$IMG" create -f raw "$T/cb.raw" 4M >/dev/null
+"$IMG" create -f qcow2 -b cb.raw -F raw "$T/ct.qcow2" >/dev/null
+"$BLKIO" "$T/ct.qcow2" write 0x91 1000 200k || fail "blkio commit"
+"$IMG" commit "$T/ct.qcow2" >/dev/null || fail "commit"
+qio -f raw -c "read -P 0x91 1000 200k" "$T/cb.raw"
+qcheck "$T/ct.qcow2"
+qemu-img map --output=json "$T/ct.qcow2" | grep -q '"depth": 0' && fail "top not emptied by commit"
+"$IMG" convert -O raw "$T/sub/jtop.qcow2" "$T/before.raw"
+"$IMG" rebase -b ../base.raw -F raw "$T/sub/jtop.qcow2" || fail "rebase"
+qemu-img info "$T/sub/jtop.qcow2" | grep -q "backing file: ../base.raw" || fail "rebase name"
+qcheck "$T/sub/jtop.qcow2"
+qemu-img compare -q "$T/before.raw" "$T/sub/jtop.qcow2" || fail "rebase changed the content"
+"$IMG" rebase -u -b jmid.qcow2 -F qcow2 "$T/sub/jtop.qcow2" || fail "rebase -u"
+qemu-img info "$T/sub/jtop.qcow2" | grep -q "backing file: jmid.qcow2" || fail "rebase -u name"
+"$IMG" resize "$T/sub/jtop.qcow2" +1M >/dev/null || fail "resize"
+qemu-img info "$T/sub/jtop.qcow2" | grep -q "virtual size: 5 MiB" || fail "resize size"
+qcheck "$T/sub/jtop.qcow2"
+echo "ok commit, rebase, resize"
+
+# 8. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
 grep -q '"backing-filename": "jmid.qcow2"' "$T/info.json" || fail "info json backing"
 grep -q '"cluster-size": 4096' "$T/info.json" || fail "info json cluster size"
