@@ -246,6 +246,25 @@ START_TEST(interrupts_wait_while_if_is_clear)
 }
 END_TEST
 
+START_TEST(sti_and_mov_ss_hold_a_pending_interrupt_for_one_instruction)
+{
+    struct tmachine m;
+    tm_init(&m);
+    struct pic_model pic = {m.cpu, 0};
+    cpu_set_intack(m.cpu, ack_0x30, &pic);
+    cpu_set_irq(m.cpu, true);
+    /* sti; mov ax,0; mov ss,ax; mov sp,0x7000; hlt: taken between STI and
+     * MOV SS or between MOV SS and MOV SP, the frame would land on the old stack */
+    static const uint8_t code[] = {0xfb, 0xb8, 0x00, 0x00, 0x8e, 0xd0, 0xbc, 0x00, 0x70, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_int_eq(pic.acks, 1);
+    ck_assert_uint_eq(m.env->regs[4] & 0xffff, 0x7000 - 6);
+    ck_assert_uint_eq(tm_peek16(&m, 0x7000 - 6), TM_CODE + 10);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(trap_flag_raises_debug_after_each_instruction)
 {
     struct tmachine m;
@@ -304,6 +323,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, chained_loop_still_ends_at_the_block_limit);
     tcase_add_test(tc, hardware_interrupt_wakes_hlt_and_runs_the_handler);
     tcase_add_test(tc, interrupts_wait_while_if_is_clear);
+    tcase_add_test(tc, sti_and_mov_ss_hold_a_pending_interrupt_for_one_instruction);
     tcase_add_test(tc, trap_flag_raises_debug_after_each_instruction);
     tcase_add_test(tc, instruction_breakpoint_faults_before_the_instruction);
     suite_add_tcase(s, tc);
