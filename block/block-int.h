@@ -96,7 +96,8 @@ const struct blk_driver *blk_find_driver(const char *name);
 void blk_error_set(struct blk_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Records the text of an I/O failure on bs and returns ret (a negative errno). */
-int blk_io_fail(struct blk *bs, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int blk_io_fail(struct blk *bs, int ret, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Reads through the backing chain with zeroes past the backing's end; used by
  * formats for unallocated ranges. */

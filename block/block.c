@@ -15,14 +15,8 @@
 #define PROBE_BYTES     4096
 
 static const struct blk_driver *const drivers[] = {
-    &blk_driver_qcow2,
-    &blk_driver_vdi,
-    &blk_driver_vpc,
-    &blk_driver_vmdk,
-    &blk_driver_vhdx,
-    &blk_driver_qcow,
-    &blk_driver_qed,
-    &blk_driver_raw,
+    &blk_driver_qcow2, &blk_driver_vdi,  &blk_driver_vpc, &blk_driver_vmdk,
+    &blk_driver_vhdx,  &blk_driver_qcow, &blk_driver_qed, &blk_driver_raw,
 };
 
 const struct blk_driver *blk_find_driver(const char *name)
@@ -183,8 +177,7 @@ static struct blk *open_node(const char *filename, const char *format, unsigned 
         return NULL;
     }
     struct chain_link link = {bs->dev, bs->ino, up};
-    if (bs->backing_name[0] && !(flags & BLK_OPEN_NO_BACKING) &&
-        open_backing(bs, &link, err) < 0) {
+    if (bs->backing_name[0] && !(flags & BLK_OPEN_NO_BACKING) && open_backing(bs, &link, err) < 0) {
         free_node(bs);
         return NULL;
     }
@@ -215,7 +208,8 @@ static struct blk *open_snapshot_overlay(struct blk *base, struct blk_error *err
         .backing_file = base_path,
         .backing_fmt = base->drv->name,
     };
-    struct blk_open_opts oo = {.format = "qcow2", .flags = BLK_OPEN_NO_BACKING, .cache = BLK_CACHE_UNSAFE};
+    struct blk_open_opts oo = {
+        .format = "qcow2", .flags = BLK_OPEN_NO_BACKING, .cache = BLK_CACHE_UNSAFE};
     struct blk *top = NULL;
     if (blk_create(path, &co, err) == 0) {
         top = blk_open(path, &oo, err);
@@ -229,8 +223,7 @@ static struct blk *open_snapshot_overlay(struct blk *base, struct blk_error *err
     return top;
 }
 
-struct blk *blk_open(const char *filename, const struct blk_open_opts *opts,
-                     struct blk_error *err)
+struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, struct blk_error *err)
 {
     struct blk_open_opts def = {0};
     if (!opts) {
@@ -572,8 +565,8 @@ int blk_snapshot_delete(struct blk *bs, const char *name, struct blk_error *err)
 int blk_make_empty(struct blk *bs, struct blk_error *err)
 {
     if (!bs->drv->make_empty || bs->read_only) {
-        blk_error_set(err, bs->read_only ? "Image is read-only"
-                                         : "Format '%s' cannot be emptied", bs->drv->name);
+        blk_error_set(err, bs->read_only ? "Image is read-only" : "Format '%s' cannot be emptied",
+                      bs->drv->name);
         return bs->read_only ? -EROFS : -ENOTSUP;
     }
     int ret = bs->drv->make_empty(bs);

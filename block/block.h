@@ -33,8 +33,7 @@ struct blk_open_opts {
     enum blk_cache cache;
 };
 
-struct blk *blk_open(const char *filename, const struct blk_open_opts *opts,
-                     struct blk_error *err);
+struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, struct blk_error *err);
 /* Flushes and closes the whole chain; returns 0 or the first error. */
 int blk_close(struct blk *bs);
 
@@ -62,10 +61,10 @@ int blk_write_compressed(struct blk *bs, uint64_t offset, const void *buf, size_
 uint32_t blk_cluster_size(struct blk *bs);
 
 /* block_status: what reads of [offset, offset+*pnum) return, *pnum <= len. */
-#define BLK_STATUS_DATA      0x1u /* data stored in this layer, at *host if OFFSET_VALID */
-#define BLK_STATUS_ZERO      0x2u /* reads as zeroes */
-#define BLK_STATUS_ALLOCATED 0x4u /* decided by this layer (not passed to the backing) */
-#define BLK_STATUS_OFFSET    0x8u /* *host is the byte offset in this layer's file */
+#define BLK_STATUS_DATA       0x1u /* data stored in this layer, at *host if OFFSET_VALID */
+#define BLK_STATUS_ZERO       0x2u /* reads as zeroes */
+#define BLK_STATUS_ALLOCATED  0x4u /* decided by this layer (not passed to the backing) */
+#define BLK_STATUS_OFFSET     0x8u /* *host is the byte offset in this layer's file */
 #define BLK_STATUS_COMPRESSED 0x10u
 int blk_block_status(struct blk *bs, uint64_t offset, uint64_t len, uint64_t *pnum,
                      unsigned *status, uint64_t *host);
@@ -77,16 +76,16 @@ int blk_block_status_chain(struct blk *bs, uint64_t offset, uint64_t len, uint64
 enum blk_prealloc { BLK_PREALLOC_OFF, BLK_PREALLOC_METADATA, BLK_PREALLOC_FULL };
 
 struct blk_create_opts {
-    const char *format;      /* required */
-    uint64_t size;           /* 0 with a backing file: the backing file's size */
-    uint32_t cluster_size;   /* 0: format default */
+    const char *format;    /* required */
+    uint64_t size;         /* 0 with a backing file: the backing file's size */
+    uint32_t cluster_size; /* 0: format default */
     const char *backing_file;
     const char *backing_fmt;
-    int compat;              /* qcow2: 2 ("0.10") or 3 ("1.1"); 0 = 3 */
+    int compat; /* qcow2: 2 ("0.10") or 3 ("1.1"); 0 = 3 */
     bool lazy_refcounts;
-    unsigned refcount_bits;  /* qcow2: 1..64, power of two; 0 = 16 */
+    unsigned refcount_bits; /* qcow2: 1..64, power of two; 0 = 16 */
     enum blk_prealloc prealloc;
-    const char *subformat;   /* vdi/vpc/vmdk variants */
+    const char *subformat; /* vdi/vpc/vmdk variants */
 };
 
 int blk_create(const char *filename, const struct blk_create_opts *opts, struct blk_error *err);
@@ -114,7 +113,7 @@ struct blk_info {
     bool dirty_flag;
     bool corrupt;
     bool lazy_refcounts;
-    int compat;               /* qcow2: 2 or 3 */
+    int compat; /* qcow2: 2 or 3 */
     unsigned refcount_bits;
     bool has_format_specific; /* the qcow2 block above is meaningful */
     char subformat[32];       /* vdi/vmdk/vpc variant text */

@@ -99,8 +99,7 @@ static int raw_pwrite(int fd, uint64_t off, const void *buf, size_t len)
 
 static bool is_aligned(const struct blk_file *f, uint64_t off, const void *buf, size_t len)
 {
-    return f->align == 1 ||
-           ((off | len | (uintptr_t)buf) & (f->align - 1)) == 0;
+    return f->align == 1 || ((off | len | (uintptr_t)buf) & (f->align - 1)) == 0;
 }
 
 /* O_DIRECT path for unaligned requests: a bounce buffer covering whole blocks. */

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#define QCOW_MAGIC     0x514649fbu
-#define QCOW_HEADER    48
+#define QCOW_MAGIC      0x514649fbu
+#define QCOW_HEADER     48
 #define QCOW_COMPRESSED (1ull << 63)
 
 struct qcow {
@@ -174,8 +174,9 @@ static int qcow_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_
     int ret = entry_at(bs, off, &e);
     *pnum = s->cluster_size - in < len ? s->cluster_size - in : len;
     *host = 0;
-    *status = !e ? 0 : (e & QCOW_COMPRESSED) ? BLK_STATUS_DATA | BLK_STATUS_ALLOCATED
-                                             : BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET;
+    *status = !e                      ? 0
+              : (e & QCOW_COMPRESSED) ? BLK_STATUS_DATA | BLK_STATUS_ALLOCATED
+                                      : BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET;
     if (e && !(e & QCOW_COMPRESSED)) {
         *host = e + in;
     }

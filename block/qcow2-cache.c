@@ -102,8 +102,8 @@ int qcow2_cache_get(struct blk *bs, struct qcow2_cache *c, uint64_t offset, uint
     }
     ret = blk_file_pread(&bs->file, offset, e->data, s->cluster_size);
     if (ret < 0) {
-        return blk_io_fail(bs, ret, "metadata read at %llu failed: %s",
-                           (unsigned long long)offset, strerror(-ret));
+        return blk_io_fail(bs, ret, "metadata read at %llu failed: %s", (unsigned long long)offset,
+                           strerror(-ret));
     }
     e->offset = offset;
     e->dirty = false;

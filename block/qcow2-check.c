@@ -93,8 +93,7 @@ static int walk_l2(struct walk *w, uint64_t l2_off, bool active)
         }
         uint64_t off = e & QCOW2_OFFSET_MASK;
         if ((e & QCOW2_OFLAG_ZERO) && s->version < 3) {
-            say(w, "ERROR: zero flag in a version 2 image, L2 entry %#llx",
-                (unsigned long long)e);
+            say(w, "ERROR: zero flag in a version 2 image, L2 entry %#llx", (unsigned long long)e);
             w->res->corruptions++;
         }
         if (!off) {
@@ -232,8 +231,8 @@ static int check_copied(struct walk *w, unsigned fix)
             say(w, "ERROR OFLAG_COPIED data cluster: l2_entry=%llx refcount=%llu",
                 (unsigned long long)le, (unsigned long long)rc);
             if (fix & BLK_FIX_ERRORS) {
-                blk_put_be64(t + j * 8, rc == 1 ? le | QCOW2_OFLAG_COPIED
-                                                : le & ~QCOW2_OFLAG_COPIED);
+                blk_put_be64(t + j * 8,
+                             rc == 1 ? le | QCOW2_OFLAG_COPIED : le & ~QCOW2_OFLAG_COPIED);
                 qcow2_cache_mark_dirty(&s->l2_cache, t);
                 w->res->corruptions_fixed++;
             } else {

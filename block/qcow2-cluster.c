@@ -100,8 +100,7 @@ static int get_mapping(struct blk *bs, uint64_t off, uint64_t len, struct mappin
     return 0;
 }
 
-void qcow2_compressed_range(const struct qcow2 *s, uint64_t entry, uint64_t *offset,
-                            uint64_t *size)
+void qcow2_compressed_range(const struct qcow2 *s, uint64_t entry, uint64_t *offset, uint64_t *size)
 {
     unsigned x = 62 - (s->cluster_bits - 8);
     uint64_t sectors = ((entry >> x) & ((1ull << (s->cluster_bits - 8)) - 1)) + 1;
@@ -388,8 +387,8 @@ static int zero_clusters(struct blk *bs, uint64_t off, uint64_t len, bool discar
             uint64_t l1i = off >> (s->cluster_bits + s->l2_bits);
             uint64_t l2i = (off >> s->cluster_bits) & (s->l2_entries - 1);
             uint8_t *t;
-            uint64_t flag = bs->backing_name[0] || (s->version >= 3 && !discard)
-                                ? QCOW2_OFLAG_ZERO : 0;
+            uint64_t flag =
+                bs->backing_name[0] || (s->version >= 3 && !discard) ? QCOW2_OFLAG_ZERO : 0;
             if (l1i < s->l1_size && (s->l1[l1i] || flag) && (ret = writable_l2(bs, l1i, &t)) == 0) {
                 ret = set_entries(bs, t, l2i, 1, 0, 0, flag);
             }
@@ -410,8 +409,8 @@ int qcow2_discard(struct blk *bs, uint64_t off, uint64_t len)
     return zero_clusters(bs, off, len, true);
 }
 
-int qcow2_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t *pnum,
-                       unsigned *status, uint64_t *host)
+int qcow2_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t *pnum, unsigned *status,
+                       uint64_t *host)
 {
     struct mapping m;
     int ret = get_mapping(bs, off, len, &m);
@@ -423,7 +422,9 @@ int qcow2_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t *pnu
     switch (m.type) {
     case CT_UNALLOC: *status = 0; break;
     case CT_ZERO: *status = BLK_STATUS_ZERO | BLK_STATUS_ALLOCATED; break;
-    case CT_COMPRESSED: *status = BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_COMPRESSED; break;
+    case CT_COMPRESSED:
+        *status = BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_COMPRESSED;
+        break;
     case CT_NORMAL:
         *status = BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET;
         *host = m.host;
@@ -562,7 +563,8 @@ int qcow2_preallocate_metadata(struct blk *bs)
         }
         if ((ret = l2_table(bs, l1i, &t)) < 0 ||
             (ret = set_entries(bs, t, 0, n, (uint64_t)host, s->cluster_size,
-                               QCOW2_OFLAG_COPIED | (s->version >= 3 ? QCOW2_OFLAG_ZERO : 0))) < 0) {
+                               QCOW2_OFLAG_COPIED | (s->version >= 3 ? QCOW2_OFLAG_ZERO : 0))) <
+                0) {
             return ret;
         }
         /* Make the file as long as the data it describes. */

@@ -360,8 +360,8 @@ int64_t qcow2_alloc_clusters(struct blk *bs, uint64_t n)
             }
             continue;
         }
-        if ((ret = qcow2_update_refcount(bs, start << s->cluster_bits, n << s->cluster_bits,
-                                         1)) < 0) {
+        if ((ret = qcow2_update_refcount(bs, start << s->cluster_bits, n << s->cluster_bits, 1)) <
+            0) {
             return ret;
         }
         if (start == s->free_hint) {

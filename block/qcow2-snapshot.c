@@ -72,9 +72,8 @@ static int read_one(struct blk *bs, uint64_t *off, struct qcow2_snapshot *sn)
         return ret;
     }
     int64_t fsize = blk_file_size(&bs->file);
-    if ((uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES ||
-        (sn->l1_offset & (s->cluster_size - 1)) || fsize < 0 ||
-        sn->l1_offset + (uint64_t)sn->l1_size * 8 > (uint64_t)fsize) {
+    if ((uint64_t)sn->l1_size * 8 > QCOW2_MAX_L1_BYTES || (sn->l1_offset & (s->cluster_size - 1)) ||
+        fsize < 0 || sn->l1_offset + (uint64_t)sn->l1_size * 8 > (uint64_t)fsize) {
         return -EINVAL;
     }
     *off = (p + id_len + name_len + 7) & ~7ull;
@@ -314,9 +313,14 @@ int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *er
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     struct qcow2_snapshot sn = {
-        .l1_size = s->l1_size, .id = next_id(s), .name = strdup(name),
-        .date_sec = (uint32_t)now.tv_sec, .date_nsec = (uint32_t)now.tv_nsec,
-        .disk_size = bs->size, .icount = UINT64_MAX, .extra_size = 16,
+        .l1_size = s->l1_size,
+        .id = next_id(s),
+        .name = strdup(name),
+        .date_sec = (uint32_t)now.tv_sec,
+        .date_nsec = (uint32_t)now.tv_nsec,
+        .disk_size = bs->size,
+        .icount = UINT64_MAX,
+        .extra_size = 16,
     };
     struct qcow2_snapshot *list = realloc(NULL, (s->nb_snapshots + 1) * sizeof(*list));
     int ret = sn.id && sn.name && list ? qcow2_flush_metadata(bs) : -ENOMEM;
@@ -326,13 +330,16 @@ int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *er
         ret = update_tables(bs, s->l1, s->l1_size, 1);
     }
     uint64_t l1_bytes = (uint64_t)s->l1_size * 8;
-    int64_t l1_off = ret < 0 ? ret : qcow2_alloc_clusters(bs, (l1_bytes + s->cluster_size - 1) >> s->cluster_bits);
+    int64_t l1_off =
+        ret < 0 ? ret
+                : qcow2_alloc_clusters(bs, (l1_bytes + s->cluster_size - 1) >> s->cluster_bits);
     uint64_t *copy = calloc(s->l1_size ? s->l1_size : 1, 8);
     ret = l1_off < 0 ? (int)l1_off : copy ? qcow2_commit_refcounts(bs) : -ENOMEM;
     for (uint32_t i = 0; ret == 0 && i < s->l1_size; i++) {
         blk_put_be64(&copy[i], s->l1[i] & ~QCOW2_OFLAG_COPIED);
     }
-    if (ret == 0 && l1_bytes && (ret = blk_file_pwrite(&bs->file, (uint64_t)l1_off, copy, l1_bytes)) < 0) {
+    if (ret == 0 && l1_bytes &&
+        (ret = blk_file_pwrite(&bs->file, (uint64_t)l1_off, copy, l1_bytes)) < 0) {
         ret = blk_io_fail(bs, ret, "snapshot L1 write failed");
     }
     free(copy);

@@ -15,14 +15,9 @@ static const struct {
     uint8_t type, bit;
     const char *name;
 } feature_names[] = {
-    {0, 0, "dirty bit"},
-    {0, 1, "corrupt bit"},
-    {0, 2, "external data file"},
-    {0, 3, "compression type"},
-    {0, 4, "extended L2 entries"},
-    {1, 0, "lazy refcounts"},
-    {2, 0, "bitmaps"},
-    {2, 1, "raw external data"},
+    {0, 0, "dirty bit"},        {0, 1, "corrupt bit"},         {0, 2, "external data file"},
+    {0, 3, "compression type"}, {0, 4, "extended L2 entries"}, {1, 0, "lazy refcounts"},
+    {2, 0, "bitmaps"},          {2, 1, "raw external data"},
 };
 
 int qcow2_corrupt(struct blk *bs, const char *fmt, ...)
@@ -205,8 +200,7 @@ static int check_table(struct blk *bs, uint64_t off, uint64_t bytes, const char 
     struct qcow2 *s = qcow2_state(bs);
     int64_t fsize = blk_file_size(&bs->file);
     if (off & (s->cluster_size - 1)) {
-        blk_error_set(err, "%s offset %#llx is not cluster aligned", what,
-                      (unsigned long long)off);
+        blk_error_set(err, "%s offset %#llx is not cluster aligned", what, (unsigned long long)off);
         return -EINVAL;
     }
     if (bytes && off < s->cluster_size) {
@@ -309,8 +303,7 @@ static int parse_header(struct blk *bs, const uint8_t *h, size_t hlen, struct bl
     return 0;
 }
 
-static int read_backing_name(struct blk *bs, const uint8_t *h, size_t limit,
-                             struct blk_error *err)
+static int read_backing_name(struct blk *bs, const uint8_t *h, size_t limit, struct blk_error *err)
 {
     uint64_t off = blk_be64(h + 8);
     uint32_t len = blk_be32(h + 16);
@@ -429,8 +422,7 @@ static int qcow2_open(struct blk *bs, struct blk_error *err)
     if (ret < 0) {
         return ret;
     }
-    if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !bs->read_only &&
-        !(bs->flags & BLK_OPEN_CHECK)) {
+    if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !bs->read_only && !(bs->flags & BLK_OPEN_CHECK)) {
         blk_error_set(err, "image is marked corrupt; it can be opened read-only or repaired "
                            "with 'jit86-img check -r all'");
         return -EACCES;
@@ -442,8 +434,8 @@ static int qcow2_open(struct blk *bs, struct blk_error *err)
     }
     s->rt_entries = (uint64_t)s->rt_clusters * s->cluster_size / 8;
     if ((ret = read_be64_table(bs, s->l1_offset, s->l1_size, &s->l1, err, "L1 table")) < 0 ||
-        (ret = read_be64_table(bs, s->rt_offset, s->rt_entries, &s->rt, err,
-                               "refcount table")) < 0) {
+        (ret = read_be64_table(bs, s->rt_offset, s->rt_entries, &s->rt, err, "refcount table")) <
+            0) {
         return ret;
     }
     if ((ret = alloc_buffers(bs)) < 0) {

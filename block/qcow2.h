@@ -9,15 +9,15 @@
 
 #define QCOW2_OFLAG_COPIED     (1ull << 63) /* refcount is exactly 1: write in place */
 #define QCOW2_OFLAG_COMPRESSED (1ull << 62)
-#define QCOW2_OFLAG_ZERO       1ull         /* v3: the cluster reads as zeroes */
+#define QCOW2_OFLAG_ZERO       1ull                  /* v3: the cluster reads as zeroes */
 #define QCOW2_OFFSET_MASK      0x00fffffffffffe00ull /* bits 9-55 */
 
-#define QCOW2_INCOMPAT_DIRTY       (1ull << 0)
-#define QCOW2_INCOMPAT_CORRUPT     (1ull << 1)
-#define QCOW2_INCOMPAT_DATA_FILE   (1ull << 2)
-#define QCOW2_INCOMPAT_COMPRESSION (1ull << 3)
-#define QCOW2_INCOMPAT_EXTL2       (1ull << 4)
-#define QCOW2_INCOMPAT_KNOWN       (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT)
+#define QCOW2_INCOMPAT_DIRTY        (1ull << 0)
+#define QCOW2_INCOMPAT_CORRUPT      (1ull << 1)
+#define QCOW2_INCOMPAT_DATA_FILE    (1ull << 2)
+#define QCOW2_INCOMPAT_COMPRESSION  (1ull << 3)
+#define QCOW2_INCOMPAT_EXTL2        (1ull << 4)
+#define QCOW2_INCOMPAT_KNOWN        (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT)
 #define QCOW2_COMPAT_LAZY_REFCOUNTS (1ull << 0)
 
 #define QCOW2_EXT_END          0x00000000u
@@ -25,12 +25,12 @@
 #define QCOW2_EXT_FEATURE_NAME 0x6803f857u
 
 /* Header field offsets (qcow2.txt "Header"). */
-#define QCOW2_HDR_L1_SIZE       36 /* l1_size then l1_table_offset: one 12-byte write */
-#define QCOW2_HDR_REFTABLE      48 /* offset then clusters: one 12-byte write */
-#define QCOW2_HDR_SNAPSHOTS     60 /* nb_snapshots then snapshots_offset */
-#define QCOW2_HDR_INCOMPAT      72
-#define QCOW2_HDR_V2_LENGTH     72
-#define QCOW2_HDR_V3_LENGTH     104
+#define QCOW2_HDR_L1_SIZE   36 /* l1_size then l1_table_offset: one 12-byte write */
+#define QCOW2_HDR_REFTABLE  48 /* offset then clusters: one 12-byte write */
+#define QCOW2_HDR_SNAPSHOTS 60 /* nb_snapshots then snapshots_offset */
+#define QCOW2_HDR_INCOMPAT  72
+#define QCOW2_HDR_V2_LENGTH 72
+#define QCOW2_HDR_V3_LENGTH 104
 
 #define QCOW2_MAX_L1_BYTES       (32u << 20)
 #define QCOW2_MAX_REFTABLE_BYTES (8u << 20)
@@ -110,10 +110,10 @@ struct qcow2 {
     uint64_t *pending_free;
     size_t nb_pending, cap_pending;
 
-    bool marked_dirty; /* lazy_refcounts: dirty bit set in this session */
-    uint8_t *cow_buf;  /* 4 clusters: COW head, COW tail, L2 copy, zeroes */
-    uint8_t *zbuf_in;  /* compressed cluster read buffer */
-    uint8_t *zbuf_out; /* last decompressed cluster */
+    bool marked_dirty;     /* lazy_refcounts: dirty bit set in this session */
+    uint8_t *cow_buf;      /* 4 clusters: COW head, COW tail, L2 copy, zeroes */
+    uint8_t *zbuf_in;      /* compressed cluster read buffer */
+    uint8_t *zbuf_out;     /* last decompressed cluster */
     uint64_t zcache_entry; /* L2 entry of zbuf_out, 0 if none */
 };
 
@@ -157,8 +157,8 @@ int qcow2_read(struct blk *bs, uint64_t off, void *buf, size_t len);
 int qcow2_write(struct blk *bs, uint64_t off, const void *buf, size_t len);
 int qcow2_write_zeroes(struct blk *bs, uint64_t off, uint64_t len);
 int qcow2_discard(struct blk *bs, uint64_t off, uint64_t len);
-int qcow2_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t *pnum,
-                       unsigned *status, uint64_t *host);
+int qcow2_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t *pnum, unsigned *status,
+                       uint64_t *host);
 int qcow2_write_compressed(struct blk *bs, uint64_t off, const void *buf, size_t len);
 int qcow2_grow_l1(struct blk *bs, uint64_t min_size);
 int qcow2_write_l1_entry(struct blk *bs, uint32_t index);

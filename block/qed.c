@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QED_MAGIC          0x00444551u /* "QED\0" */
-#define QED_HEADER         64
-#define QED_F_BACKING      0x1ull
-#define QED_F_NEED_CHECK   0x2ull
-#define QED_F_BACKING_RAW  0x4ull
-#define QED_F_KNOWN        (QED_F_BACKING | QED_F_NEED_CHECK | QED_F_BACKING_RAW)
-#define QED_ZERO           1ull
+#define QED_MAGIC         0x00444551u /* "QED\0" */
+#define QED_HEADER        64
+#define QED_F_BACKING     0x1ull
+#define QED_F_NEED_CHECK  0x2ull
+#define QED_F_BACKING_RAW 0x4ull
+#define QED_F_KNOWN       (QED_F_BACKING | QED_F_NEED_CHECK | QED_F_BACKING_RAW)
+#define QED_ZERO          1ull
 
 struct qed {
     uint32_t cluster_size, cluster_bits;
@@ -152,8 +152,9 @@ static int qed_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t
     int ret = entry_at(bs, off, &e);
     *pnum = s->cluster_size - in < len ? s->cluster_size - in : len;
     *host = e > QED_ZERO ? e + in : 0;
-    *status = e == 0 ? 0 : e == QED_ZERO ? BLK_STATUS_ZERO | BLK_STATUS_ALLOCATED
-                                         : BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET;
+    *status = e == 0          ? 0
+              : e == QED_ZERO ? BLK_STATUS_ZERO | BLK_STATUS_ALLOCATED
+                              : BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET;
     return ret;
 }
 

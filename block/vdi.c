@@ -129,8 +129,8 @@ static int vdi_read(struct blk *bs, uint64_t off, void *buf, size_t len)
         if (e >= VDI_ZERO) {
             memset(p, 0, n);
         } else {
-            int ret = blk_file_pread_zero_eof(&bs->file, s->data_offset + (uint64_t)e * s->block_size + in,
-                                              p, n);
+            int ret = blk_file_pread_zero_eof(
+                &bs->file, s->data_offset + (uint64_t)e * s->block_size + in, p, n);
             if (ret < 0) {
                 return blk_io_fail(bs, ret, "read failed: %s", strerror(-ret));
             }
@@ -188,7 +188,8 @@ static int vdi_write(struct blk *bs, uint64_t off, const void *buf, size_t len)
         if (e >= VDI_ZERO) {
             ret = allocate(bs, idx, in, p, n);
         } else {
-            ret = blk_file_pwrite(&bs->file, s->data_offset + (uint64_t)e * s->block_size + in, p, n);
+            ret =
+                blk_file_pwrite(&bs->file, s->data_offset + (uint64_t)e * s->block_size + in, p, n);
             if (ret < 0) {
                 ret = blk_io_fail(bs, ret, "write failed: %s", strerror(-ret));
             }
@@ -246,7 +247,8 @@ static void random_uuid(uint8_t *u)
 
 static int vdi_create(const char *filename, const struct blk_create_opts *o, struct blk_error *err)
 {
-    bool fixed = o->prealloc != BLK_PREALLOC_OFF || (o->subformat && !strcmp(o->subformat, "static"));
+    bool fixed =
+        o->prealloc != BLK_PREALLOC_OFF || (o->subformat && !strcmp(o->subformat, "static"));
     uint64_t blocks = (o->size + VDI_BLOCK_SIZE - 1) / VDI_BLOCK_SIZE;
     if (o->backing_file || blocks > VDI_MAX_BLOCKS) {
         blk_error_set(err, o->backing_file ? "VDI images have no backing file" : "image too large");

@@ -13,13 +13,13 @@
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
 
-#define HEADER1      (64 * KiB)
-#define HEADER2      (128 * KiB)
-#define REGION1      (192 * KiB)
-#define REGION_SIZE  (64 * KiB)
-#define BAT_PRESENT  6
-#define BAT_PARTIAL  7
-#define MAX_BAT      (256 * MiB)
+#define HEADER1     (64 * KiB)
+#define HEADER2     (128 * KiB)
+#define REGION1     (192 * KiB)
+#define REGION_SIZE (64 * KiB)
+#define BAT_PRESENT 6
+#define BAT_PARTIAL 7
+#define MAX_BAT     (256 * MiB)
 
 /* GUIDs in on-disk order (first three fields little-endian). */
 static const uint8_t guid_bat[16] = {0x66, 0x77, 0xc2, 0x2d, 0x23, 0xf6, 0x00, 0x42,
@@ -239,7 +239,8 @@ static int vhdx_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_
     uint64_t e = payload_entry(s, block);
     *pnum = s->block_size - in < len ? s->block_size - in : len;
     bool present = (e & 7) == BAT_PRESENT;
-    *status = present ? BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET : BLK_STATUS_ZERO;
+    *status =
+        present ? BLK_STATUS_DATA | BLK_STATUS_ALLOCATED | BLK_STATUS_OFFSET : BLK_STATUS_ZERO;
     *host = present ? (e >> 20) * MiB + in : 0;
     return 0;
 }

@@ -144,7 +144,8 @@ static int parse_extent(struct blk *bs, const char *line, struct extent *e, uint
 {
     char access[16], type[16], name[PATH_MAX];
     unsigned long long sectors, offset = 0;
-    int n = sscanf(line, "%15s %llu %15s \"%4095[^\"]\" %llu", access, &sectors, type, name, &offset);
+    int n =
+        sscanf(line, "%15s %llu %15s \"%4095[^\"]\" %llu", access, &sectors, type, name, &offset);
     if (n < 3 || (strcmp(access, "RW") && strcmp(access, "RDONLY") && strcmp(access, "NOACCESS"))) {
         blk_error_set(err, "invalid extent line: %.80s", line);
         return -EINVAL;
@@ -181,7 +182,8 @@ static int parse_descriptor(struct blk *bs, char *text, struct blk_error *err)
     uint64_t start = 0;
     for (char *save = NULL, *line = strtok_r(text, "\r\n", &save); line;
          line = strtok_r(NULL, "\r\n", &save)) {
-        if (strncmp(line, "RW ", 3) && strncmp(line, "RDONLY ", 7) && strncmp(line, "NOACCESS ", 9)) {
+        if (strncmp(line, "RW ", 3) && strncmp(line, "RDONLY ", 7) &&
+            strncmp(line, "NOACCESS ", 9)) {
             if (!strncmp(line, "parentFileNameHint", 18)) {
                 blk_error_set(err, "VMDK images with a parent are not supported");
                 return -ENOTSUP;
@@ -278,7 +280,8 @@ static int load_gt(struct blk *bs, struct extent *e, uint32_t gdi)
         return 0;
     }
     e->gt_index = UINT32_MAX;
-    int ret = blk_file_pread(&e->file, (uint64_t)e->gd[gdi] * 512, e->gt, (size_t)e->gt_entries * 4);
+    int ret =
+        blk_file_pread(&e->file, (uint64_t)e->gd[gdi] * 512, e->gt, (size_t)e->gt_entries * 4);
     if (ret < 0) {
         return blk_io_fail(bs, ret, "grain table read failed");
     }
@@ -563,7 +566,8 @@ static int create_sparse(const char *filename, uint64_t sectors, struct blk_erro
     uint64_t ngt = (sectors + GRAIN_SECTORS * GT_ENTRIES - 1) / (GRAIN_SECTORS * GT_ENTRIES);
     uint64_t gd_sectors = (ngt * 4 + 511) / 512, gt_sectors = ngt * GT_ENTRIES * 4 / 512;
     uint64_t rgd = 1 + DESC_SECTORS, gd = rgd + gd_sectors + gt_sectors;
-    uint64_t overhead = (gd + gd_sectors + gt_sectors + GRAIN_SECTORS - 1) & ~(uint64_t)(GRAIN_SECTORS - 1);
+    uint64_t overhead =
+        (gd + gd_sectors + gt_sectors + GRAIN_SECTORS - 1) & ~(uint64_t)(GRAIN_SECTORS - 1);
     uint8_t *buf = calloc(overhead, 512);
     (void)err;
     if (!buf) {
@@ -606,9 +610,11 @@ static int vmdk_create(const char *filename, const struct blk_create_opts *o, st
     } else if (!strcmp(sub, "monolithicFlat")) {
         char flat[PATH_MAX], text[2048];
         size_t base = strlen(filename) > 5 && !strcmp(filename + strlen(filename) - 5, ".vmdk")
-                          ? strlen(filename) - 5 : strlen(filename);
+                          ? strlen(filename) - 5
+                          : strlen(filename);
         snprintf(flat, sizeof(flat), "%.*s-flat.vmdk", (int)base, filename);
-        int len = descriptor(text, sizeof(text), "monolithicFlat", sectors, "FLAT", base_name(flat));
+        int len =
+            descriptor(text, sizeof(text), "monolithicFlat", sectors, "FLAT", base_name(flat));
         ret = write_file(flat, "", 0, sectors * 512);
         if (ret == 0) {
             ret = write_file(filename, text, (size_t)len, 0);
@@ -630,7 +636,9 @@ static int vmdk_info(struct blk *bs, struct blk_info *info, struct blk_error *er
     const struct extent *e = &s->ext[0];
     info->cluster_size = e->flat || e->zero ? 0 : (uint32_t)(e->grain * 512);
     snprintf(info->subformat, sizeof(info->subformat), "%s",
-             e->compressed ? "streamOptimized" : e->flat ? "flat" : "sparse");
+             e->compressed ? "streamOptimized"
+             : e->flat     ? "flat"
+                           : "sparse");
     return 0;
 }
 

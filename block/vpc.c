@@ -71,8 +71,9 @@ static int open_dynamic(struct blk *bs, struct blk_error *err)
     s->bat_offset = blk_be64(h + 16);
     s->max_entries = blk_be32(h + 28);
     s->block_size = blk_be32(h + 32);
-    if (s->block_size < 512 || (s->block_size & (s->block_size - 1)) || s->block_size > (256u << 20) ||
-        (uint64_t)s->max_entries * s->block_size < bs->size || s->max_entries > (64u << 20)) {
+    if (s->block_size < 512 || (s->block_size & (s->block_size - 1)) ||
+        s->block_size > (256u << 20) || (uint64_t)s->max_entries * s->block_size < bs->size ||
+        s->max_entries > (64u << 20)) {
         blk_error_set(err, "invalid dynamic VHD block size or table size");
         return -EINVAL;
     }
@@ -208,7 +209,8 @@ static int vpc_write(struct blk *bs, uint64_t off, const void *buf, size_t len)
                     return ret;
                 }
             } else {
-                ret = blk_file_pwrite(&bs->file, (uint64_t)s->bat[idx] * 512 + s->bitmap_size + in, p, n);
+                ret = blk_file_pwrite(&bs->file, (uint64_t)s->bat[idx] * 512 + s->bitmap_size + in,
+                                      p, n);
             }
         }
         if (ret < 0) {
@@ -234,7 +236,8 @@ static int vpc_block_status(struct blk *bs, uint64_t off, uint64_t len, uint64_t
     uint64_t idx = off / s->block_size, in = off % s->block_size;
     uint64_t n = s->block_size - in;
     bool unused = s->bat[idx] == BAT_UNUSED;
-    for (uint64_t i = idx + 1; unused && n < len && i < s->max_entries && s->bat[i] == BAT_UNUSED; i++) {
+    for (uint64_t i = idx + 1; unused && n < len && i < s->max_entries && s->bat[i] == BAT_UNUSED;
+         i++) {
         n += s->block_size;
     }
     *pnum = n < len ? n : len;

@@ -30,14 +30,17 @@ int main(int argc, char **argv)
         case 's': bufsize = size_arg(optarg); break;
         case 'S': step = size_arg(optarg); break;
         case 'f': oo.format = optarg; break;
-        case 't': oo.cache = !strcmp(optarg, "none") ? BLK_CACHE_NONE
-                             : !strcmp(optarg, "unsafe") ? BLK_CACHE_UNSAFE : BLK_CACHE_WRITEBACK;
-                  break;
+        case 't':
+            oo.cache = !strcmp(optarg, "none")     ? BLK_CACHE_NONE
+                       : !strcmp(optarg, "unsafe") ? BLK_CACHE_UNSAFE
+                                                   : BLK_CACHE_WRITEBACK;
+            break;
         default: return 2;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "usage: bench_block [-w] [-c count] [-s bufsize] [-S step] [-f fmt] FILE\n");
+        fprintf(stderr,
+                "usage: bench_block [-w] [-c count] [-s bufsize] [-S step] [-f fmt] FILE\n");
         return 2;
     }
     step = step ? step : bufsize;

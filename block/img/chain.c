@@ -24,14 +24,16 @@ static int commit_data(struct blk *top, struct blk *base, uint8_t *buf)
     for (uint64_t off = 0; off < size;) {
         uint64_t pnum, host;
         unsigned st;
-        if (blk_block_status(top, off, size - off < CHUNK ? size - off : CHUNK, &pnum, &st,
-                             &host) < 0 || !pnum) {
+        if (blk_block_status(top, off, size - off < CHUNK ? size - off : CHUNK, &pnum, &st, &host) <
+                0 ||
+            !pnum) {
             return img_error("block status failed: %s", blk_io_error(top));
         }
         if (st & BLK_STATUS_ALLOCATED) {
             int ret = (st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA)
                           ? blk_write_zeroes(base, off, pnum)
-                          : blk_read(top, off, buf, pnum) < 0 ? -1 : blk_write(base, off, buf, pnum);
+                      : blk_read(top, off, buf, pnum) < 0 ? -1
+                                                          : blk_write(base, off, buf, pnum);
             if (ret < 0) {
                 return img_error("error while committing at offset %" PRIu64, off);
             }
@@ -62,7 +64,8 @@ int img_commit(int argc, char **argv)
         return img_error("Expecting one image file name");
     }
     /* Without -d the top image is emptied afterwards, as qemu-img does. */
-    struct blk *top = img_open(argv[optind], fmt, BLK_OPEN_NO_BACKING | (keep ? BLK_OPEN_READ_ONLY : 0));
+    struct blk *top =
+        img_open(argv[optind], fmt, BLK_OPEN_NO_BACKING | (keep ? BLK_OPEN_READ_ONLY : 0));
     if (!top) {
         return 1;
     }
@@ -72,7 +75,8 @@ int img_commit(int argc, char **argv)
     if (!ret && !in.backing_file[0]) {
         ret = img_error("Image does not have a backing file");
     }
-    struct blk *base = ret ? NULL : img_open(in.full_backing_file, in.backing_fmt[0] ? in.backing_fmt : NULL, 0);
+    struct blk *base =
+        ret ? NULL : img_open(in.full_backing_file, in.backing_fmt[0] ? in.backing_fmt : NULL, 0);
     uint8_t *buf = malloc(CHUNK);
     if (!ret && base && buf) {
         ret = commit_data(top, base, buf);

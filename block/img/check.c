@@ -39,18 +39,19 @@ static void print_human(const struct blk_check_result *r)
                r->leaks);
     }
     if (r->check_errors) {
-        printf("\n%" PRIu64 " internal errors have occurred during the check.\n",
-               r->check_errors);
+        printf("\n%" PRIu64 " internal errors have occurred during the check.\n", r->check_errors);
     }
     if (r->total_clusters) {
         printf("%" PRIu64 "/%" PRIu64 " = %.2f%% allocated, %.2f%% fragmented, %.2f%% compressed "
                "clusters\n",
                r->allocated_clusters, r->total_clusters,
                100.0 * (double)r->allocated_clusters / (double)r->total_clusters,
-               r->allocated_clusters ? 100.0 * (double)r->fragmented_clusters /
-                                           (double)r->allocated_clusters : 0.0,
-               r->allocated_clusters ? 100.0 * (double)r->compressed_clusters /
-                                           (double)r->allocated_clusters : 0.0);
+               r->allocated_clusters
+                   ? 100.0 * (double)r->fragmented_clusters / (double)r->allocated_clusters
+                   : 0.0,
+               r->allocated_clusters
+                   ? 100.0 * (double)r->compressed_clusters / (double)r->allocated_clusters
+                   : 0.0);
     }
     if (r->image_end_offset) {
         printf("Image end offset: %" PRIu64 "\n", r->image_end_offset);

@@ -42,8 +42,9 @@ static int put_chunk(struct convert *cv, uint64_t out_off, size_t n)
     if (cv->compress && cv->unit) {
         for (size_t done = 0; done < n; done += cv->unit) {
             size_t len = n - done < cv->unit ? n - done : cv->unit;
-            int ret = len == cv->unit ? blk_write_compressed(cv->out, out_off + done, cv->buf + done, len)
-                                      : blk_write(cv->out, out_off + done, cv->buf + done, len);
+            int ret = len == cv->unit
+                          ? blk_write_compressed(cv->out, out_off + done, cv->buf + done, len)
+                          : blk_write(cv->out, out_off + done, cv->buf + done, len);
             if (ret < 0) {
                 return img_error("error while writing: %s", blk_io_error(cv->out));
             }

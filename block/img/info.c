@@ -15,11 +15,13 @@ static json_t *snapshot_json(const struct blk_snapshot_info *sn)
     if (sn->icount != UINT64_MAX) {
         json_object_set_new(o, "icount", json_integer((json_int_t)sn->icount));
     }
-    json_object_set_new(o, "vm-clock-nsec", json_integer((json_int_t)(sn->vm_clock_nsec % 1000000000)));
+    json_object_set_new(o, "vm-clock-nsec",
+                        json_integer((json_int_t)(sn->vm_clock_nsec % 1000000000)));
     json_object_set_new(o, "name", json_string(sn->name));
     json_object_set_new(o, "date-sec", json_integer(sn->date_sec));
     json_object_set_new(o, "date-nsec", json_integer(sn->date_nsec));
-    json_object_set_new(o, "vm-clock-sec", json_integer((json_int_t)(sn->vm_clock_nsec / 1000000000)));
+    json_object_set_new(o, "vm-clock-sec",
+                        json_integer((json_int_t)(sn->vm_clock_nsec / 1000000000)));
     json_object_set_new(o, "id", json_string(sn->id));
     json_object_set_new(o, "vm-state-size", json_integer((json_int_t)sn->vm_state_size));
     return o;
@@ -130,7 +132,8 @@ int img_info(int argc, char **argv)
     if (optind >= argc) {
         return img_error("Expecting one image file name");
     }
-    struct blk *bs = img_open(argv[optind], fmt, BLK_OPEN_READ_ONLY | (chain ? 0 : BLK_OPEN_NO_BACKING));
+    struct blk *bs =
+        img_open(argv[optind], fmt, BLK_OPEN_READ_ONLY | (chain ? 0 : BLK_OPEN_NO_BACKING));
     if (!bs) {
         return 1;
     }

@@ -14,10 +14,13 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *usage;
 } verbs[] = {
-    {"create", img_create, "create [-f fmt] [-b backing_file [-F backing_fmt]] [-o options] filename [size]"},
+    {"create", img_create,
+     "create [-f fmt] [-b backing_file [-F backing_fmt]] [-o options] filename [size]"},
     {"info", img_info, "info [-f fmt] [--output=human|json] [--backing-chain] filename"},
     {"check", img_check, "check [-f fmt] [--output=human|json] [-r leaks|all] filename"},
-    {"convert", img_convert, "convert [-f fmt] [-O output_fmt] [-c] [-p] [-B backing_file] [-o options] filename [filename2 [...]] output_filename"},
+    {"convert", img_convert,
+     "convert [-f fmt] [-O output_fmt] [-c] [-p] [-B backing_file] [-o options] filename "
+     "[filename2 [...]] output_filename"},
     {"snapshot", img_snapshot, "snapshot [-l | -a snapshot | -c snapshot | -d snapshot] filename"},
     {"resize", img_resize, "resize [--shrink] [-f fmt] filename [+ | -]size"},
     {"commit", img_commit, "commit [-f fmt] filename"},

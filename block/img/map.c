@@ -35,8 +35,8 @@ static void print_extent(const struct extent *e, bool json, bool first)
         return;
     }
     if (e->data && e->has_offset) {
-        printf("%#-16" PRIx64 "%#-16" PRIx64 "%#-16" PRIx64 "%s\n", e->start, e->length,
-               e->offset, e->file);
+        printf("%#-16" PRIx64 "%#-16" PRIx64 "%#-16" PRIx64 "%s\n", e->start, e->length, e->offset,
+               e->file);
     }
 }
 
@@ -83,10 +83,15 @@ int img_map(int argc, char **argv)
             layer = blk_backing(layer);
         }
         struct extent e = {
-            .start = off, .length = pnum, .offset = host, .depth = depth,
+            .start = off,
+            .length = pnum,
+            .offset = host,
+            .depth = depth,
             .present = (st & BLK_STATUS_ALLOCATED) != 0,
-            .zero = (st & BLK_STATUS_ZERO) != 0, .data = (st & BLK_STATUS_DATA) != 0,
-            .has_offset = (st & BLK_STATUS_OFFSET) != 0, .file = blk_filename(layer),
+            .zero = (st & BLK_STATUS_ZERO) != 0,
+            .data = (st & BLK_STATUS_DATA) != 0,
+            .has_offset = (st & BLK_STATUS_OFFSET) != 0,
+            .file = blk_filename(layer),
         };
         if (have && mergeable(&cur, &e)) {
             cur.length += e.length;

@@ -11,8 +11,7 @@
 void img_print_snapshots(const struct blk_info *in)
 {
     printf("Snapshot list:\n");
-    printf("%-9s %-16s %8s %19s %12s %10s\n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
-           "ICOUNT");
+    printf("%-9s %-16s %8s %19s %12s %10s\n", "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
     for (unsigned i = 0; i < in->nb_snapshots; i++) {
         const struct blk_snapshot_info *sn = &in->snapshots[i];
         char date[32], size[32], icount[24] = "";
@@ -24,8 +23,7 @@ void img_print_snapshots(const struct blk_info *in)
             snprintf(icount, sizeof(icount), "%" PRIu64, sn->icount);
         }
         uint64_t secs = sn->vm_clock_nsec / 1000000000;
-        printf("%-9s %-16s %8s %19s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64
-               " %10s\n",
+        printf("%-9s %-16s %8s %19s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64 " %10s\n",
                sn->id, sn->name, size, date, secs / 3600, secs / 60 % 60, secs % 60,
                sn->vm_clock_nsec / 1000000 % 1000, icount);
     }

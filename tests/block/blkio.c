@@ -17,7 +17,8 @@ static uint64_t num(const char *s)
     char *end;
     uint64_t v = strtoull(s, &end, 0);
     switch (*end) {
-    case 'k': case 'K': v <<= 10; break;
+    case 'k':
+    case 'K': v <<= 10; break;
     case 'M': v <<= 20; break;
     case 'G': v <<= 30; break;
     default: break;

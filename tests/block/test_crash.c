@@ -134,8 +134,7 @@ static void verify(struct variant *v, const char *path, bool qemu)
         }
         bool ok = got == m->durable || (m->cand[got / 8] & (1u << (got % 8)));
         if (!ok) {
-            ck_abort_msg("%s: sector %u holds %#x, flushed value %#x", v->name, s, got,
-                         m->durable);
+            ck_abort_msg("%s: sector %u holds %#x, flushed value %#x", v->name, s, got, m->durable);
         }
         /* What is there now is the new flushed state. */
         m->durable = m->last = got;
@@ -182,10 +181,18 @@ static void run_iteration(struct variant *v, const char *path, unsigned seed, bo
 START_TEST(qcow2_survives_sigkill_at_random_points)
 {
     static struct variant vs[] = {
-        {"v3-4k-backing", {.format = "qcow2", .size = IMAGE_SIZE, .cluster_size = 4096,
-                           .backing_file = "base.raw", .backing_fmt = "raw"}, 0xee, {{0}}},
+        {"v3-4k-backing",
+         {.format = "qcow2",
+          .size = IMAGE_SIZE,
+          .cluster_size = 4096,
+          .backing_file = "base.raw",
+          .backing_fmt = "raw"},
+         0xee,
+         {{0}}},
         {"v3-64k-lazy", {.format = "qcow2", .size = IMAGE_SIZE, .lazy_refcounts = true}, 0, {{0}}},
-        {"v2-512", {.format = "qcow2", .size = IMAGE_SIZE, .cluster_size = 512, .compat = 2}, 0,
+        {"v2-512",
+         {.format = "qcow2", .size = IMAGE_SIZE, .cluster_size = 512, .compat = 2},
+         0,
          {{0}}},
     };
     scratch_init(dir, sizeof(dir));
