@@ -26,7 +26,7 @@ struct ui_options {
     const char *accel;
     bool nographic;
     const char *display;
-    const char *vga; /* "std", "none"; NULL: std */
+    const char *vga;           /* "std", "none"; NULL: std */
     const char *screenshot_at; /* "SECONDS:FILE.png" */
     struct ui_list serial, device, netdev, nic, drive;
     const char *monitor, *qmp, *debugcon;

@@ -9,8 +9,7 @@
 #ifdef JIT86_HAVE_PNG
 #include <png.h>
 
-bool ui_screendump_png(const struct display_surface *s, const char *path, char *err,
-                       size_t errlen)
+bool ui_screendump_png(const struct display_surface *s, const char *path, char *err, size_t errlen)
 {
     if (!s->pixels) {
         snprintf(err, errlen, "screendump: no display surface");
@@ -82,8 +81,7 @@ uint32_t *ui_png_load(const char *path, int *width, int *height, char *err, size
 
 #else
 
-bool ui_screendump_png(const struct display_surface *s, const char *path, char *err,
-                       size_t errlen)
+bool ui_screendump_png(const struct display_surface *s, const char *path, char *err, size_t errlen)
 {
     (void)s;
     snprintf(err, errlen, "screendump: cannot write '%s': jit86 was built without libpng", path);

@@ -49,7 +49,8 @@ struct ui_sdl *ui_sdl_new(struct display *d, struct ps2_kbd *kbd, struct ps2_mou
     u->kbd = kbd;
     u->mouse = mouse;
     u->scale = scale < 1 ? 1 : scale;
-    int w = d->surface.pixels ? d->surface.width : 640, h = d->surface.pixels ? d->surface.height : 480;
+    int w = d->surface.pixels ? d->surface.width : 640,
+        h = d->surface.pixels ? d->surface.height : 480;
     u->win = SDL_CreateWindow("jit86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                               w * u->scale, h * u->scale, SDL_WINDOW_RESIZABLE);
     /* Software rendering: works under Xvfb and without GPU drivers. */

@@ -35,8 +35,8 @@ bool display_resize(struct display *d, int width, int height)
     if (!p)
         return false;
     free(d->surface.pixels);
-    d->surface = (struct display_surface){.pixels = p, .width = width, .height = height,
-                                          .stride = width};
+    d->surface =
+        (struct display_surface){.pixels = p, .width = width, .height = height, .stride = width};
     d->resized = true;
     d->nrects = 0;
     display_mark_dirty(d, 0, 0, width, height);
@@ -92,7 +92,8 @@ int display_take_dirty(struct display *d, struct display_rect *out, int max)
 
 bool display_refresh(struct display *d, int64_t now_ns, bool force)
 {
-    if (!force && d->last_refresh_ns != INT64_MIN && now_ns - d->last_refresh_ns < DISPLAY_REFRESH_NS)
+    if (!force && d->last_refresh_ns != INT64_MIN &&
+        now_ns - d->last_refresh_ns < DISPLAY_REFRESH_NS)
         return false;
     d->last_refresh_ns = now_ns;
     if (d->refresh)

@@ -8,11 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DISPLAY_MAX_WIDTH    2048
-#define DISPLAY_MAX_HEIGHT   2048
-#define DISPLAY_MAX_RECTS    32
-#define DISPLAY_REFRESH_NS   (1000000000LL / 60)
-#define DISPLAY_TEXT_MAX     (132 * 60)
+#define DISPLAY_MAX_WIDTH  2048
+#define DISPLAY_MAX_HEIGHT 2048
+#define DISPLAY_MAX_RECTS  32
+#define DISPLAY_REFRESH_NS (1000000000LL / 60)
+#define DISPLAY_TEXT_MAX   (132 * 60)
 
 /* Pixels are 0x00RRGGBB host-endian uint32_t, rows stride pixels apart. */
 struct display_surface {

@@ -22,8 +22,7 @@ static uint8_t vram_at(const struct vga *s, uint32_t i)
     return i < VGA_VRAM_SIZE ? s->vram[i] : 0;
 }
 
-static void row_planar(struct vga *s, const struct vga_geom *g, uint32_t addr, uint32_t *out,
-                       int n)
+static void row_planar(struct vga *s, const struct vga_geom *g, uint32_t addr, uint32_t *out, int n)
 {
     uint8_t enable = s->r.ac[AR_PLANE_ENABLE] & 0x0f;
     int pan = g->pan & 7;

@@ -11,34 +11,34 @@
 #define SR_CHARMAP  3
 #define SR_MEMMODE  4 /* bit 2: sequential (not odd/even), bit 3: chain-4 */
 /* CRTC */
-#define CR_HDISP_END    0x01
-#define CR_OVERFLOW     0x07
-#define CR_PRESET_ROW   0x08
-#define CR_MAX_SCAN     0x09
-#define CR_CURSOR_START 0x0A
-#define CR_CURSOR_END   0x0B
-#define CR_START_HI     0x0C
-#define CR_START_LO     0x0D
-#define CR_CURSOR_HI    0x0E
-#define CR_CURSOR_LO    0x0F
+#define CR_HDISP_END      0x01
+#define CR_OVERFLOW       0x07
+#define CR_PRESET_ROW     0x08
+#define CR_MAX_SCAN       0x09
+#define CR_CURSOR_START   0x0A
+#define CR_CURSOR_END     0x0B
+#define CR_START_HI       0x0C
+#define CR_START_LO       0x0D
+#define CR_CURSOR_HI      0x0E
+#define CR_CURSOR_LO      0x0F
 #define CR_VRETRACE_START 0x10
-#define CR_VRETRACE_END 0x11
-#define CR_VDISP_END    0x12
-#define CR_OFFSET       0x13
-#define CR_UNDERLINE    0x14
-#define CR_MODE         0x17
-#define CR_LINE_COMPARE 0x18
-#define CR_VTOTAL       0x06
+#define CR_VRETRACE_END   0x11
+#define CR_VDISP_END      0x12
+#define CR_OFFSET         0x13
+#define CR_UNDERLINE      0x14
+#define CR_MODE           0x17
+#define CR_LINE_COMPARE   0x18
+#define CR_VTOTAL         0x06
 /* Graphics controller */
-#define GR_SET_RESET    0
-#define GR_ENABLE_SR    1
-#define GR_COLOR_CMP    2
-#define GR_ROTATE       3
-#define GR_READ_MAP     4
-#define GR_MODE         5 /* bits 0-1 write mode, 3 read mode, 4 odd/even, 5-6 shift */
-#define GR_MISC         6 /* bit 0 graphics, bits 2-3 memory map */
-#define GR_DONT_CARE    7
-#define GR_BIT_MASK     8
+#define GR_SET_RESET 0
+#define GR_ENABLE_SR 1
+#define GR_COLOR_CMP 2
+#define GR_ROTATE    3
+#define GR_READ_MAP  4
+#define GR_MODE      5 /* bits 0-1 write mode, 3 read mode, 4 odd/even, 5-6 shift */
+#define GR_MISC      6 /* bit 0 graphics, bits 2-3 memory map */
+#define GR_DONT_CARE 7
+#define GR_BIT_MASK  8
 /* Attribute controller */
 #define AR_MODE         0x10 /* bit 0 graphics, 2 line graphics, 3 blink, 5 pan split, 7 P54S */
 #define AR_OVERSCAN     0x11
@@ -59,13 +59,13 @@ enum vga_mode_kind {
 /* Everything the renderers need, derived from the registers once per frame. */
 struct vga_geom {
     enum vga_mode_kind kind;
-    int width, height;     /* output pixels */
-    uint32_t start;        /* start address (plane address) */
-    uint32_t line_offset;  /* plane addresses per row; VBE: bytes per line */
-    int row_repeat;        /* scan lines per memory row (graphics) */
-    int pixel_w;           /* dots per pixel: 2 in 256-colour and half-clock modes */
-    int line_compare;      /* scan line after which the address restarts (split) */
-    int pan;               /* horizontal pixel panning */
+    int width, height;    /* output pixels */
+    uint32_t start;       /* start address (plane address) */
+    uint32_t line_offset; /* plane addresses per row; VBE: bytes per line */
+    int row_repeat;       /* scan lines per memory row (graphics) */
+    int pixel_w;          /* dots per pixel: 2 in 256-colour and half-clock modes */
+    int line_compare;     /* scan line after which the address restarts (split) */
+    int pan;              /* horizontal pixel panning */
     /* text */
     int cols, rows, char_w, char_h;
     /* VBE */

@@ -155,7 +155,8 @@ void vga_update_window(struct vga *s)
     if (!s->mem || !s->legacy)
         return;
     unsigned map = (s->r.gc[GR_MISC] >> 2) & 3;
-    bool plain = (s->r.seq[SR_MEMMODE] & 0x08) && (s->r.seq[SR_MAP_MASK] & 0x0f) == 0x0f && map <= 1;
+    bool plain =
+        (s->r.seq[SR_MEMMODE] & 0x08) && (s->r.seq[SR_MAP_MASK] & 0x0f) == 0x0f && map <= 1;
     uint32_t off = vga_vbe_enabled(s) ? (uint32_t)s->r.vbe[VBE_INDEX_BANK] << 16 : 0;
     uint32_t size = map == 0 ? 0x20000 : 0x10000;
     if (plain && (uint64_t)off + size > VGA_VRAM_SIZE)

@@ -33,7 +33,8 @@ int vga_vdisp_lines(const struct vga *s)
 static uint8_t input_status1(const struct vga *s)
 {
     const uint8_t *cr = s->r.crtc;
-    int vtotal = (cr[CR_VTOTAL] | (cr[CR_OVERFLOW] & 0x01) << 8 | (cr[CR_OVERFLOW] & 0x20) << 4) + 2;
+    int vtotal =
+        (cr[CR_VTOTAL] | (cr[CR_OVERFLOW] & 0x01) << 8 | (cr[CR_OVERFLOW] & 0x20) << 4) + 2;
     int vdisp = vga_vdisp_lines(s);
     int vrs = cr[CR_VRETRACE_START] | (cr[CR_OVERFLOW] & 0x04) << 6 | (cr[CR_OVERFLOW] & 0x80) << 2;
     if (vtotal <= vdisp || vrs < vdisp || vrs >= vtotal) {

@@ -21,7 +21,8 @@ uint32_t vbe_start_offset(const struct vga *s)
 {
     const uint16_t *v = s->r.vbe;
     unsigned bpp = v[VBE_INDEX_BPP];
-    uint32_t x = bpp == 4 ? v[VBE_INDEX_X_OFFSET] / 2 : v[VBE_INDEX_X_OFFSET] * bytes_per_pixel(bpp);
+    uint32_t x =
+        bpp == 4 ? v[VBE_INDEX_X_OFFSET] / 2 : v[VBE_INDEX_X_OFFSET] * bytes_per_pixel(bpp);
     return (uint32_t)v[VBE_INDEX_Y_OFFSET] * vbe_line_bytes(s) + x;
 }
 
@@ -126,8 +127,8 @@ void vbe_ioport_write(struct vga *s, uint16_t port, uint16_t val)
     case VBE_INDEX_ENABLE:
         /* GETCAPS is a read mode for the next reads, not a state change. */
         if ((val & ~VBE_GETCAPS) == (v[VBE_INDEX_ENABLE] & ~VBE_GETCAPS) && on == (val & 1)) {
-            v[VBE_INDEX_ENABLE] = (uint16_t)((v[VBE_INDEX_ENABLE] & ~VBE_GETCAPS) |
-                                             (val & VBE_GETCAPS));
+            v[VBE_INDEX_ENABLE] =
+                (uint16_t)((v[VBE_INDEX_ENABLE] & ~VBE_GETCAPS) | (val & VBE_GETCAPS));
             break;
         }
         enable(s, val & (uint16_t)~VBE_GETCAPS);

@@ -104,8 +104,8 @@ bool vga_init(struct vga *s, struct mmu_phys_space *mem, struct mmu_io_space *io
                !mmu_io_register(io, 0x1ce, 3, &dispi_ops, s)))
         return false;
     if (mem) {
-        s->legacy = mmu_phys_map_mmio(mem, VGA_WINDOW_BASE, VGA_WINDOW_SIZE, &window_ops, s,
-                                      VGA_PRIORITY);
+        s->legacy =
+            mmu_phys_map_mmio(mem, VGA_WINDOW_BASE, VGA_WINDOW_SIZE, &window_ops, s, VGA_PRIORITY);
         if (!s->legacy)
             return false;
     }
@@ -368,8 +368,8 @@ void vga_geometry(const struct vga *s, struct vga_geom *g)
     g->width = clamp_dim(dots, DISPLAY_MAX_WIDTH);
     g->height = clamp_dim(vga_vdisp_lines(s), DISPLAY_MAX_HEIGHT);
     g->line_offset = cr[CR_OFFSET] * 2u;
-    g->line_compare = cr[CR_LINE_COMPARE] | (cr[CR_OVERFLOW] & 0x10) << 4 |
-                      (cr[CR_MAX_SCAN] & 0x40) << 3;
+    g->line_compare =
+        cr[CR_LINE_COMPARE] | (cr[CR_OVERFLOW] & 0x10) << 4 | (cr[CR_MAX_SCAN] & 0x40) << 3;
     g->pan = s->r.ac[AR_PAN] & 0x0f;
 }
 

@@ -36,17 +36,17 @@ enum vbe_index {
     VBE_INDEX_COUNT,
 };
 
-#define VBE_ID0           0xB0C0
-#define VBE_ID5           0xB0C5
-#define VBE_ENABLED       0x01
-#define VBE_GETCAPS       0x02
-#define VBE_8BIT_DAC      0x20
-#define VBE_LFB_ENABLED   0x40
-#define VBE_NOCLEARMEM    0x80
-#define VBE_MAX_XRES      1920
-#define VBE_MAX_YRES      1200
-#define VBE_MAX_BPP       32
-#define VBE_LFB_SIZE      VGA_VRAM_SIZE
+#define VBE_ID0         0xB0C0
+#define VBE_ID5         0xB0C5
+#define VBE_ENABLED     0x01
+#define VBE_GETCAPS     0x02
+#define VBE_8BIT_DAC    0x20
+#define VBE_LFB_ENABLED 0x40
+#define VBE_NOCLEARMEM  0x80
+#define VBE_MAX_XRES    1920
+#define VBE_MAX_YRES    1200
+#define VBE_MAX_BPP     32
+#define VBE_LFB_SIZE    VGA_VRAM_SIZE
 
 /* Guest-visible register state (saved by vga_vmstate). */
 struct vga_regs {
@@ -75,17 +75,17 @@ struct vga {
     uint8_t *vram;
     struct hw_clock *clock;
     struct mmu_phys_space *mem;
-    struct mmu_region *legacy;   /* 0xA0000-0xBFFFF */
-    struct mmu_region *lfb;      /* device RAM at BAR0 when mapped */
-    struct mmu_region *fast_win; /* chain-4 window mapped as device RAM, or NULL */
+    struct mmu_region *legacy;    /* 0xA0000-0xBFFFF */
+    struct mmu_region *lfb;       /* device RAM at BAR0 when mapped */
+    struct mmu_region *fast_win;  /* chain-4 window mapped as device RAM, or NULL */
     uint32_t fast_off, fast_size; /* video memory it shows */
     uint32_t lfb_base;
     uint64_t dirty[VGA_PAGE_COUNT / 64]; /* written since the last refresh */
-    bool full_redraw;   /* a register that affects every pixel changed */
-    bool font_dirty;    /* plane 2 was written (text glyphs) */
+    bool full_redraw;                    /* a register that affects every pixel changed */
+    bool font_dirty;                     /* plane 2 was written (text glyphs) */
     struct vga_mode mode;
     uint16_t shadow[DISPLAY_TEXT_MAX]; /* text cells as last drawn */
-    int cursor_drawn;   /* cell index with the cursor drawn, -1 none */
+    int cursor_drawn;                  /* cell index with the cursor drawn, -1 none */
     bool blink_on, cursor_on;
     uint32_t palette_rgb[256]; /* DAC entries as host pixels */
     struct display display;

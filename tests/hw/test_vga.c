@@ -213,7 +213,7 @@ START_TEST(forty_column_text_doubles_every_dot)
 {
     struct rig *r = rig_new();
     set_mode(r, &mode03);
-    idx_out(r, 0x3c4, 1, 0x08); /* half dot clock, 9-dot */
+    idx_out(r, 0x3c4, 1, 0x08);    /* half dot clock, 9-dot */
     idx_out(r, 0x3d4, 0x11, 0x0e); /* unprotect CR0-CR7 */
     idx_out(r, 0x3d4, 0x01, 0x27);
     idx_out(r, 0x3d4, 0x13, 0x14);
@@ -256,7 +256,7 @@ START_TEST(text_cursor_and_blink_follow_the_virtual_clock)
     ck_assert_uint_eq(pixel(r, 9 + 3, 13), fg);
     ck_assert_uint_eq(pixel(r, 9 + 3, 12), bg);
     ck_assert_uint_eq(pixel(r, 18 + 3, 7), fg); /* 'A' visible: blink phase on */
-    clock_set_now(&r->clock, 300000000);   /* cursor off, characters still on */
+    clock_set_now(&r->clock, 300000000);        /* cursor off, characters still on */
     refresh(r);
     ck_assert_uint_eq(pixel(r, 9 + 3, 13), bg);
     clock_set_now(&r->clock, 500000000); /* characters blinked off */
@@ -324,8 +324,8 @@ START_TEST(mode_x_unchained_planes_give_consecutive_pixels)
 {
     struct rig *r = rig_new();
     set_mode(r, &mode13);
-    idx_out(r, 0x3c4, 4, 0x06);  /* chain-4 off */
-    idx_out(r, 0x3d4, 0x14, 0);  /* doubleword off */
+    idx_out(r, 0x3c4, 4, 0x06);    /* chain-4 off */
+    idx_out(r, 0x3d4, 0x14, 0);    /* doubleword off */
     idx_out(r, 0x3d4, 0x17, 0xe3); /* byte mode */
     uint32_t c[4];
     for (int p = 0; p < 4; p++)
@@ -409,13 +409,13 @@ START_TEST(split_screen_restarts_at_address_zero_after_line_compare)
     set_mode(r, &mode13);
     uint32_t a = set_dac(r, 1, 0x3f, 0, 0);
     uint32_t b = set_dac(r, 2, 0, 0x3f, 0);
-    wmem(r, 0xa0000, 1);               /* address 0 */
-    wmem(r, 0xa0000 + 320 * 50, 2);    /* start address row */
+    wmem(r, 0xa0000, 1);            /* address 0 */
+    wmem(r, 0xa0000 + 320 * 50, 2); /* start address row */
     idx_out(r, 0x3d4, 0x0c, (320 * 50 / 4) >> 8);
     idx_out(r, 0x3d4, 0x0d, (320 * 50 / 4) & 0xff);
-    idx_out(r, 0x3d4, 0x18, 199);      /* split after scan line 199 (row 99) */
-    idx_out(r, 0x3d4, 0x07, 0x0f);     /* line compare bit 8 clear */
-    idx_out(r, 0x3d4, 0x09, 0x01);     /* line compare bit 9 clear */
+    idx_out(r, 0x3d4, 0x18, 199);  /* split after scan line 199 (row 99) */
+    idx_out(r, 0x3d4, 0x07, 0x0f); /* line compare bit 8 clear */
+    idx_out(r, 0x3d4, 0x09, 0x01); /* line compare bit 9 clear */
     refresh(r);
     ck_assert_uint_eq(pixel(r, 0, 0), b);
     ck_assert_uint_eq(pixel(r, 0, 1), b);
@@ -465,9 +465,8 @@ START_TEST(vbe_32bpp_lfb_writes_show_as_pixels_and_only_dirty_rows_redraw)
     struct mmu_tlb *tlb = malloc(sizeof(*tlb));
     struct mmu_fault f;
     mmu_tlb_init(tlb, r->mem);
-    ck_assert_int_eq(mmu_stl(tlb, MMU_IDX_NOPAGING, 0xfd000000u + (10 * 800 + 3) * 4, 0x00123456,
-                             &f),
-                     MMU_OK);
+    ck_assert_int_eq(
+        mmu_stl(tlb, MMU_IDX_NOPAGING, 0xfd000000u + (10 * 800 + 3) * 4, 0x00123456, &f), MMU_OK);
     refresh(r);
     ck_assert_int_eq(r->vga->display.surface.width, 800);
     ck_assert_int_eq(r->vga->display.surface.height, 600);
@@ -478,9 +477,8 @@ START_TEST(vbe_32bpp_lfb_writes_show_as_pixels_and_only_dirty_rows_redraw)
 
     /* One store through the TLB (its entry already cached): only the rows on
      * that page are redrawn. */
-    ck_assert_int_eq(mmu_stl(tlb, MMU_IDX_NOPAGING, 0xfd000000u + (300 * 800 + 5) * 4, 0xff00ff,
-                             &f),
-                     MMU_OK);
+    ck_assert_int_eq(
+        mmu_stl(tlb, MMU_IDX_NOPAGING, 0xfd000000u + (300 * 800 + 5) * 4, 0xff00ff, &f), MMU_OK);
     refresh(r);
     ck_assert_uint_eq(pixel(r, 5, 300), 0xff00ff);
     int n = display_take_dirty(&r->vga->display, rects, DISPLAY_MAX_RECTS);

@@ -12,8 +12,12 @@
 
 static struct pc_machine *board(bool vga, const char *rom)
 {
-    struct pc_config cfg = {.ram_size = 32 << 20, .bios_path = SEABIOS, .icount_shift = 0,
-                            .graphics = true, .vga = vga, .vga_rom = rom};
+    struct pc_config cfg = {.ram_size = 32 << 20,
+                            .bios_path = SEABIOS,
+                            .icount_shift = 0,
+                            .graphics = true,
+                            .vga = vga,
+                            .vga_rom = rom};
     char err[256] = "";
     struct pc_machine *pc = pc_new(&cfg, err, sizeof(err));
     ck_assert_msg(pc != NULL, "%s", err);
@@ -56,8 +60,11 @@ START_TEST(board_without_vga_leaves_the_window_unassigned_and_a_bad_rom_is_an_er
     ck_assert_ptr_null(pc->vga);
     ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xa0000, 1), 0xff);
     pc_free(pc);
-    struct pc_config cfg = {.ram_size = 32 << 20, .bios_path = SEABIOS, .icount_shift = 0,
-                            .vga = true, .vga_rom = "/nonexistent/vgabios.bin"};
+    struct pc_config cfg = {.ram_size = 32 << 20,
+                            .bios_path = SEABIOS,
+                            .icount_shift = 0,
+                            .vga = true,
+                            .vga_rom = "/nonexistent/vgabios.bin"};
     char err[256] = "";
     ck_assert_ptr_null(pc_new(&cfg, err, sizeof(err)));
     ck_assert_msg(strstr(err, "/nonexistent/vgabios.bin") != NULL, "%s", err);

@@ -31,8 +31,8 @@ int main(int argc, char **argv)
             if (a[i] == b[i])
                 continue;
             if (!diff++)
-                printf("first difference at (%ld, %ld): %06x against %06x\n", i % aw, i / aw,
-                       a[i], b[i]);
+                printf("first difference at (%ld, %ld): %06x against %06x\n", i % aw, i / aw, a[i],
+                       b[i]);
         }
         if (diff) {
             printf("%ld of %ld pixels differ\n", diff, (long)aw * ah);

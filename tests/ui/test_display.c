@@ -103,17 +103,17 @@ START_TEST(sdl_scancodes_map_to_set1_codes_with_the_e0_flag)
         uint8_t code;
         bool ext;
     } cases[] = {
-        {4, 0x1e, false},   /* A */
-        {41, 0x01, false},  /* Escape */
-        {40, 0x1c, false},  /* Return */
-        {88, 0x1c, true},   /* keypad Enter */
-        {79, 0x4d, true},   /* Right */
-        {80, 0x4b, true},   /* Left */
-        {92, 0x4b, false},  /* keypad 4 */
-        {228, 0x1d, true},  /* right Ctrl */
-        {230, 0x38, true},  /* right Alt (AltGr) */
-        {84, 0x35, true},   /* keypad / */
-        {69, 0x58, false},  /* F12 */
+        {4, 0x1e, false},  /* A */
+        {41, 0x01, false}, /* Escape */
+        {40, 0x1c, false}, /* Return */
+        {88, 0x1c, true},  /* keypad Enter */
+        {79, 0x4d, true},  /* Right */
+        {80, 0x4b, true},  /* Left */
+        {92, 0x4b, false}, /* keypad 4 */
+        {228, 0x1d, true}, /* right Ctrl */
+        {230, 0x38, true}, /* right Alt (AltGr) */
+        {84, 0x35, true},  /* keypad / */
+        {69, 0x58, false}, /* F12 */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bool ext = !cases[i].ext;
