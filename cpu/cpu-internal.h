@@ -20,6 +20,8 @@ struct x86_cpu {
     bool in_block;   /* a block is running: faults restore through its records */
     bool delivering; /* an exception is being delivered (double-fault rules) */
     bool stop_requested; /* cpu_exit_request() since the last return */
+    bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
+    bool single_insn;    /* next block: one instruction (after an SMC restart) */
     uint64_t blocks;     /* blocks executed: the time base of the TSC */
     cpu_intack_fn *intack;
     void *intack_opaque;
@@ -36,6 +38,10 @@ static inline struct x86_cpu *cpu_of(CPUX86State *env)
 /* exec.c */
 __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned vector,
                                                    uint32_t next_eip);
+/* excp.c: longjmp values back into cpu_exec. */
+enum { CPU_JMP_EXCEPTION = 1, CPU_JMP_SMC_RESTART = 2 };
+/* Restores EIP/cc_op of the instruction at the current call site. */
+void cpu_restore_state(struct x86_cpu *cpu);
 /* excp.c: delivers env->exc_* (may raise again: nested faults). */
 void cpu_deliver_exception(CPUX86State *env);
 void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code, bool soft,

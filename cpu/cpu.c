@@ -14,11 +14,30 @@ static void (*const helper_fns[X86_HELPER_COUNT])(void) = {
 #undef X
 };
 
+/* A guest store about to modify translated code (called before the bytes
+ * move). When it may be the block running now (code at or shortly after the
+ * storing instruction), the store is abandoned and that instruction runs
+ * again alone, so the instructions after it are translated from the new
+ * bytes (the instruction itself has had no effect yet: stores come first). */
 static bool smc_hook(void *opaque, uint64_t paddr, uint64_t len)
 {
     struct x86_cpu *cpu = opaque;
-    tb_invalidate_phys_range(cpu->tr, paddr, paddr + len);
-    return false;
+    unsigned n = tb_invalidate_phys_range(cpu->tr, paddr, paddr + len);
+    if (!n || !cpu->in_block || !cpu->in_store || cpu->single_insn)
+        return false;
+    CPUX86State *env = &cpu->env;
+    cpu_restore_state(cpu);
+    uint64_t insn;
+    struct mmu_fault f;
+    uint32_t lin = (uint32_t)(env->segs[X86_SEG_CS].base + env->eip);
+    if (!mmu_tlb_translate(&env->tlb, cpu_mmu_index(env), lin, MMU_ACCESS_EXEC, &insn, &f))
+        return false;
+    if (paddr + len <= insn || paddr >= insn + X86_LIFT_MAX_INSNS * X86_MAX_INSN_LEN)
+        return false;
+    cpu->single_insn = true;
+    cpu->in_store = false;
+    cpu->in_block = false;
+    longjmp(cpu->jmp, CPU_JMP_SMC_RESTART);
 }
 
 struct x86_cpu *cpu_new(const struct cpu_config *cfg)

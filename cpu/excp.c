@@ -57,7 +57,7 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
 /* The state before the instruction that raises: its EIP and cc_op from the
  * block's restore record. For INT n too, so that faults its delivery raises
  * (a not-present gate, a gate DPL below CPL) report the INT itself. */
-static void restore_state(struct x86_cpu *cpu)
+void cpu_restore_state(struct x86_cpu *cpu)
 {
     uint64_t data[2];
     if (cpu->in_block &&
@@ -72,24 +72,24 @@ __attribute__((noreturn)) void cpu_raise_exception(CPUX86State *env, unsigned ve
                                                    uint32_t error_code)
 {
     struct x86_cpu *cpu = cpu_of(env);
-    restore_state(cpu);
+    cpu_restore_state(cpu);
     log_mask_printf(LOG_INT, "int: exception %u error %#x at %04x:%08x\n", vector, error_code,
                     env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
     cpu_queue_exception(env, vector, error_code, false, 0);
     cpu->in_block = false;
-    longjmp(cpu->jmp, 1);
+    longjmp(cpu->jmp, CPU_JMP_EXCEPTION);
 }
 
 __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned vector,
                                                    uint32_t next_eip)
 {
     struct x86_cpu *cpu = cpu_of(env);
-    restore_state(cpu);
+    cpu_restore_state(cpu);
     log_mask_printf(LOG_INT, "int: INT %#x at %04x:%08x\n", vector,
                     env->segs[X86_SEG_CS].selector, next_eip);
     cpu_queue_exception(env, vector, 0, true, next_eip);
     cpu->in_block = false;
-    longjmp(cpu->jmp, 1);
+    longjmp(cpu->jmp, CPU_JMP_EXCEPTION);
 }
 
 void x86_helper_raise_exception(CPUX86State *env, uint32_t vector, uint32_t error)

@@ -69,7 +69,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
         /* Single-step: one instruction per block, the loop raises #DB after it. */
-        .max_insns = (env->hflags & (X86_HF_TF | X86_HF_BP)) ? 1 : 0,
+        .max_insns = (env->hflags & (X86_HF_TF | X86_HF_BP)) || cpu->single_insn ? 1 : 0,
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
@@ -208,6 +208,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         cpu->in_block = true;
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
+        cpu->single_insn = false;
         bool ran = !(e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_REQUEST);
         if (ran && rf)
             env->eflags &= ~X86_RF; /* RF lasts for one instruction (IRET may set it anew) */
@@ -226,9 +227,14 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
 {
     cpu->env.block_budget = max_blocks && max_blocks < INT32_MAX ? (int32_t)max_blocks : INT32_MAX;
-    /* A raised exception comes back here; the budget lives in env. */
-    if (setjmp(cpu->jmp))
+    /* A raised exception or an SMC restart comes back here; the budget lives in env. */
+    int why = setjmp(cpu->jmp);
+    if (why) {
         cpu->in_block = false;
+        cpu->in_store = false;
+        if (why != CPU_JMP_SMC_RESTART)
+            cpu->single_insn = false;
+    }
     return run(cpu);
 }
 

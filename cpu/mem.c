@@ -34,8 +34,11 @@ void cpu_mem_store(void *opaque, void *envp, uint64_t addr, uint64_t val, unsign
     CPUX86State *env = envp;
     struct mmu_fault f;
     (void)opaque;
-    if (mmu_store(&env->tlb, ir_memop_mmu(memop), (uint32_t)addr, 1u << ir_memop_size(memop), val,
-                  &f) == MMU_FAULT)
+    cpu_of(env)->in_store = true;
+    enum mmu_result r = mmu_store(&env->tlb, ir_memop_mmu(memop), (uint32_t)addr,
+                                  1u << ir_memop_size(memop), val, &f);
+    cpu_of(env)->in_store = false;
+    if (r == MMU_FAULT)
         page_fault(env, &f);
 }
 

@@ -164,6 +164,31 @@ START_TEST(self_modifying_code_is_translated_again)
 }
 END_TEST
 
+START_TEST(store_into_the_running_block_changes_its_next_instruction)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* mov byte [0x1006],0x42; mov al,0 (its immediate at 0x1006); hlt */
+    RUN(&m, 0xc6, 0x06, 0x06, 0x10, 0x42, 0xb0, 0x00, 0xf4);
+    ck_assert_uint_eq(m.env->regs[0] & 0xff, 0x42);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(rep_stosb_over_its_own_block_runs_the_new_code)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* mov di,0x100d; mov al,0x90; mov cx,2; cld; rep stosb; inc bx; inc bx; hlt:
+     * the two INC BX (at 0x100d) become NOPs while the block runs */
+    RUN(&m, 0xbf, 0x0d, 0x10, 0xb0, 0x90, 0xb9, 0x02, 0x00, 0xfc, 0xf3, 0xaa, 0x43, 0x43, 0x43,
+        0x43, 0xf4);
+    ck_assert_uint_eq(m.env->regs[3] & 0xffff, 2);
+    ck_assert_uint_eq(m.env->regs[1] & 0xffff, 0);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(enter_with_level_copies_the_frame_pointers)
 {
     struct tmachine m;
@@ -284,6 +309,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, big_real_mode_limit_allows_32bit_offsets);
     tcase_add_test(tc, a20_disabled_wraps_at_one_megabyte);
     tcase_add_test(tc, self_modifying_code_is_translated_again);
+    tcase_add_test(tc, store_into_the_running_block_changes_its_next_instruction);
+    tcase_add_test(tc, rep_stosb_over_its_own_block_runs_the_new_code);
     tcase_add_test(tc, enter_with_level_copies_the_frame_pointers);
     tcase_add_test(tc, pusha_popa_round_trip_keeps_sp);
     tcase_add_test(tc, cmpxchg_xadd_bswap_of_the_486);
