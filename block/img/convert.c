@@ -39,6 +39,12 @@ static int put_chunk(struct convert *cv, uint64_t out_off, size_t n)
     } else if (all_zero(cv->buf, n)) {
         return 0;
     }
+    /* Zeroes over a non-zero backing file: zero clusters where the format has them. */
+    if (cv->base && all_zero(cv->buf, n)) {
+        return blk_write_zeroes(cv->out, out_off, n) < 0
+                   ? img_error("error while writing: %s", blk_io_error(cv->out))
+                   : 0;
+    }
     if (cv->compress && cv->unit) {
         for (size_t done = 0; done < n; done += cv->unit) {
             size_t len = n - done < cv->unit ? n - done : cv->unit;

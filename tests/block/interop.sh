@@ -226,6 +226,15 @@ qemu-img info "$T/sub/jtop.qcow2" | grep -q "backing file: jmid.qcow2" || fail "
 qemu-img info "$T/sub/jtop.qcow2" | grep -q "virtual size: 5 MiB" || fail "resize size"
 qcheck "$T/sub/jtop.qcow2"
 echo "ok commit, rebase, resize"
+"$IMG" create -f qcow2 -b cb.raw -F raw "$T/bt.qcow2" >/dev/null
+"$BLKIO" "$T/bt.qcow2" write 0x42 1M 64k zero 0 64k || fail "blkio -B"
+"$IMG" convert -O qcow2 -B cb.raw -F raw "$T/bt.qcow2" "$T/bo.qcow2" || fail "convert -B"
+qcheck "$T/bo.qcow2"
+qemu-img compare -q "$T/bt.qcow2" "$T/bo.qcow2" || fail "convert -B changed the content"
+qemu-img info "$T/bo.qcow2" | grep -q "backing file: cb.raw" || fail "convert -B backing name"
+[ "$(qemu-img map --output=json "$T/bo.qcow2" | grep -c '"depth": 0')" = 2 ] ||
+    fail "convert -B copied more than the differences"
+echo "ok convert -B"
 
 # 8. The tools agree on info, map and compare.
 "$IMG" info --output=json "$T/sub/jtop.qcow2" >"$T/info.json"
