@@ -133,6 +133,8 @@ static void x64_destroy(void *state)
     free(g->site_sec);
     free(g->site_off);
     free(g->op_off);
+    free(g->clist);
+    free(g->slot_temp);
     free(be->last_off);
     ir_block_destroy(&be->last);
     if (be->cs_ok)
@@ -185,7 +187,9 @@ static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
     g->site_sec = realloc(g->site_sec, (b->nops ? b->nops : 1) * sizeof(*g->site_sec));
     g->site_off = realloc(g->site_off, (b->nops ? b->nops : 1) * sizeof(*g->site_off));
     g->op_off = realloc(g->op_off, (b->nops ? b->nops : 1) * sizeof(*g->op_off));
-    if (!g->ts || !g->site_sec || !g->site_off || !g->op_off)
+    g->clist = realloc(g->clist, (b->ntemps ? b->ntemps : 1) * sizeof(*g->clist));
+    g->slot_temp = realloc(g->slot_temp, (b->ntemps ? b->ntemps : 1) * sizeof(*g->slot_temp));
+    if (!g->ts || !g->site_sec || !g->site_off || !g->op_off || !g->clist || !g->slot_temp)
         return false;
     for (unsigned i = 0; i < b->nlabels; i++)
         x64_new_label(g);

@@ -41,6 +41,7 @@ struct x64_temp {
     uint8_t val;  /* enum x64_val */
     uint8_t reg;  /* when X64_VAL_REG */
     bool mem_ok;  /* the env field / spill slot holds the value too */
+    bool listed;  /* in x64_gen.clist */
     int32_t slot; /* spill slot of a local, -1 before the first spill */
     uint64_t imm; /* when X64_VAL_CONST */
 };
@@ -73,8 +74,11 @@ struct x64_gen {
     struct x64_fixup *fix;
     unsigned nfix, fix_cap;
     struct x64_temp *ts;
-    int reg_temp[16]; /* temp held by each host register, -1 when none */
-    uint32_t locked;  /* registers the current op still needs */
+    uint16_t *clist; /* temps made constants since the last label (some no longer are) */
+    unsigned nclist;
+    uint16_t *slot_temp; /* the local of each spill slot */
+    int reg_temp[16];    /* temp held by each host register, -1 when none */
+    uint32_t locked;     /* registers the current op still needs */
     unsigned nslots;
     bool prefer_callee_saved; /* the block calls helpers */
     const struct ir_op *op;   /* op being emitted */

@@ -32,6 +32,7 @@ void x64_ra_init(struct x64_gen *g)
         g->reg_temp[r] = -1;
     g->locked = 0;
     g->nslots = 0;
+    g->nclist = 0;
 }
 
 bool x64_ra_const(const struct x64_gen *g, unsigned t, uint64_t *imm)
@@ -50,8 +51,10 @@ static void home(struct x64_gen *g, unsigned t, unsigned *base, int32_t *disp)
         *disp = (int32_t)g->env->globals[t].offset;
         return;
     }
-    if (g->ts[t].slot < 0)
+    if (g->ts[t].slot < 0) {
+        g->slot_temp[g->nslots] = (uint16_t)t;
         g->ts[t].slot = (int32_t)g->nslots++;
+    }
     *base = X64_RSP;
     *disp = X64_SAVE_AREA + 8 * g->ts[t].slot;
 }
@@ -259,6 +262,10 @@ void x64_ra_bind_const(struct x64_gen *g, unsigned t, uint64_t imm)
     ts->val = X64_VAL_CONST;
     ts->imm = imm;
     ts->mem_ok = false;
+    if (!ts->listed) {
+        ts->listed = true;
+        g->clist[g->nclist++] = (uint16_t)t;
+    }
 }
 
 void x64_ra_end_op(struct x64_gen *g)
@@ -319,29 +326,64 @@ static bool dies_here(const struct x64_gen *g, unsigned t)
     return false;
 }
 
+/* Values not in memory are in registers or constants: only those, and the
+ * globals, need looking at where blocks of code meet. */
+static void bb_sync(struct x64_gen *g, unsigned t)
+{
+    if (is_global(g, t) || !dies_here(g, t))
+        x64_ra_sync(g, t);
+}
+
 /* End of a basic block: every value a label may need goes to memory. */
 void x64_ra_bb_end(struct x64_gen *g)
 {
-    for (unsigned t = 0; t < g->b->ntemps; t++) {
-        if (is_env(g, t) || (!is_global(g, t) && dies_here(g, t)))
+    x64_ra_sync_globals(g);
+    for (unsigned r = 0; r < 16; r++)
+        if (g->reg_temp[r] >= 0)
+            bb_sync(g, (unsigned)g->reg_temp[r]);
+    unsigned n = 0;
+    for (unsigned i = 0; i < g->nclist; i++) {
+        unsigned t = g->clist[i];
+        if (g->ts[t].val != X64_VAL_CONST) {
+            g->ts[t].listed = false;
             continue;
-        x64_ra_sync(g, t);
+        }
+        bb_sync(g, t);
+        g->clist[n++] = (uint16_t)t;
     }
+    g->nclist = n;
+}
+
+/* A local leaving a register or constant at a label: in its slot if it has one. */
+static void to_memory(struct x64_gen *g, unsigned t)
+{
+    struct x64_temp *ts = &g->ts[t];
+    if (ts->val == X64_VAL_REG)
+        g->reg_temp[ts->reg] = -1;
+    bool in_mem = is_global(g, t) || ts->slot >= 0;
+    ts->val = in_mem ? X64_VAL_MEM : X64_VAL_DEAD;
+    ts->mem_ok = in_mem;
 }
 
 /* At a label: values are in memory, registers empty. */
 void x64_ra_label(struct x64_gen *g)
 {
-    for (unsigned t = 0; t < g->b->ntemps; t++) {
-        if (is_env(g, t))
-            continue;
-        struct x64_temp *ts = &g->ts[t];
-        if (ts->val == X64_VAL_REG)
-            g->reg_temp[ts->reg] = -1;
-        bool in_mem = is_global(g, t) || ts->slot >= 0;
-        ts->val = in_mem ? X64_VAL_MEM : X64_VAL_DEAD;
-        ts->mem_ok = in_mem;
+    for (unsigned r = 0; r < 16; r++)
+        if (g->reg_temp[r] >= 0)
+            to_memory(g, (unsigned)g->reg_temp[r]);
+    for (unsigned i = 0; i < g->nclist; i++) {
+        unsigned t = g->clist[i];
+        g->ts[t].listed = false;
+        if (g->ts[t].val == X64_VAL_CONST)
+            to_memory(g, t);
     }
+    g->nclist = 0;
+    for (unsigned t = 0; t < g->env->nglobals; t++)
+        to_memory(g, t);
+    /* Also the locals that died on the path falling in: another path may
+     * bring them here live (in their slot). */
+    for (unsigned s = 0; s < g->nslots; s++)
+        to_memory(g, g->slot_temp[s]);
 }
 
 void x64_ra_free_dead_inputs(struct x64_gen *g)
