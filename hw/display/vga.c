@@ -318,7 +318,9 @@ static void text_geometry(const struct vga *s, struct vga_geom *g)
     g->pixel_w = (s->r.seq[SR_CLOCK] & 0x08) ? 2 : 1;
     g->char_w = ((s->r.seq[SR_CLOCK] & 1) ? 8 : 9) * g->pixel_w;
     g->char_h = (cr[CR_MAX_SCAN] & 0x1f) + 1;
-    g->cols = clamp_dim(cr[CR_HDISP_END] + 1, 132);
+    /* At most 132 columns, and no wider than the surface can be. */
+    int max_cols = DISPLAY_MAX_WIDTH / g->char_w < 132 ? DISPLAY_MAX_WIDTH / g->char_w : 132;
+    g->cols = clamp_dim(cr[CR_HDISP_END] + 1, max_cols);
     g->rows = clamp_dim(vga_vdisp_lines(s) / g->char_h, 60);
     g->width = g->cols * g->char_w;
     g->height = g->rows * g->char_h;

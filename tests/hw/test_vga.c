@@ -577,6 +577,25 @@ START_TEST(vmstate_round_trip_restores_registers_and_palette)
 }
 END_TEST
 
+START_TEST(oversized_text_geometry_is_clamped_to_the_surface)
+{
+    struct rig *r = rig_new();
+    set_mode(r, &mode03);
+    idx_out(r, 0x3c4, 1, 0x08);    /* doubled 9-dot cells: 18 pixels */
+    idx_out(r, 0x3d4, 0x11, 0x0e); /* unprotect CR0-CR7 */
+    idx_out(r, 0x3d4, 0x01, 0xff); /* 256 columns asked for */
+    idx_out(r, 0x3d4, 0x09, 0x1f); /* 32-line cells */
+    idx_out(r, 0x3d4, 0x12, 0xff);
+    idx_out(r, 0x3d4, 0x07, 0x42); /* 1024 scan lines */
+    refresh(r);
+    const struct display_surface *s = &r->vga->display.surface;
+    ck_assert_int_eq(s->width, 113 * 18); /* 2048 / 18 columns */
+    ck_assert_int_eq(s->height, 32 * 32);
+    ck_assert_int_eq(r->vga->display.text.cols, 113);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(random_port_and_memory_programming_never_crashes)
 {
     struct rig *r = rig_new();
@@ -586,8 +605,14 @@ START_TEST(random_port_and_memory_programming_never_crashes)
     for (int round = 0; round < 200; round++) {
         for (int i = 0; i < 200; i++) {
             int k = rand() % 10;
-            if (k < 5) {
+            if (k < 2) {
                 outb(r, ports[rand() % 16], (uint8_t)rand());
+            } else if (k < 5) {
+                /* An index/data pair of the sequencer, graphics controller or CRTC. */
+                static const uint16_t pairs[] = {0x3c4, 0x3ce, 0x3d4};
+                uint16_t p = pairs[rand() % 3];
+                outb(r, p, (uint8_t)(rand() % 0x1a));
+                outb(r, p + 1, (uint8_t)rand());
             } else if (k < 6) {
                 dispi(r, (uint16_t)(rand() % 12), (uint16_t)rand());
             } else if (k < 8) {
@@ -627,6 +652,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, text_cell_write_redraws_only_that_cell);
     tcase_add_test(tc, retrace_bit_toggles_with_the_virtual_clock);
     tcase_add_test(tc, vmstate_round_trip_restores_registers_and_palette);
+    tcase_add_test(tc, oversized_text_geometry_is_clamped_to_the_surface);
     tcase_add_test(tc, random_port_and_memory_programming_never_crashes);
     suite_add_tcase(s, tc);
     return s;
