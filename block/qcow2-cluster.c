@@ -327,6 +327,27 @@ static int write_new(struct blk *bs, uint64_t off, const uint8_t *buf, uint64_t 
     return set_entries(bs, t, l2i, n, (uint64_t)host, cs, QCOW2_OFLAG_COPIED);
 }
 
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* A data cluster taken from an L2 entry must not lie on the header, the
+ * L1 or refcount tables or an active L2 table: writing there would destroy
+ * metadata (QEMU's overlap check, cheap part). */
+static int check_overlap(struct blk *bs, uint64_t host, uint64_t len)
+{
+    struct qcow2 *s = qcow2_state(bs);
+    bool bad = overlaps(host, len, 0, s->cluster_size) ||
+               overlaps(host, len, s->l1_offset, (uint64_t)s->l1_size * 8) ||
+               overlaps(host, len, s->rt_offset, (uint64_t)s->rt_clusters * s->cluster_size);
+    for (uint32_t i = 0; !bad && i < s->l1_size; i++) {
+        uint64_t l2 = s->l1[i] & QCOW2_OFFSET_MASK;
+        bad = l2 && overlaps(host, len, l2, s->cluster_size);
+    }
+    return bad ? qcow2_corrupt(bs, "data at %#llx overlaps metadata", (unsigned long long)host) : 0;
+}
+
 int qcow2_write(struct blk *bs, uint64_t off, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
@@ -337,6 +358,9 @@ int qcow2_write(struct blk *bs, uint64_t off, const void *buf, size_t len)
             return ret;
         }
         if (m.type == CT_NORMAL && (m.entry & QCOW2_OFLAG_COPIED)) {
+            if ((ret = check_overlap(bs, m.host, m.bytes)) < 0) {
+                return ret;
+            }
             ret = blk_file_pwrite(&bs->file, m.host, p, m.bytes);
             if (ret < 0) {
                 return blk_io_fail(bs, ret, "write failed: %s", strerror(-ret));

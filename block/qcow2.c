@@ -27,6 +27,16 @@ int qcow2_corrupt(struct blk *bs, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    /* As QEMU: a writable image with inconsistent metadata is marked corrupt,
+     * so that nothing writes to it again before `check -r all`. */
+    struct qcow2 *s = qcow2_state(bs);
+    if (!bs->read_only && !(bs->flags & BLK_OPEN_CHECK) &&
+        !(s->incompat & QCOW2_INCOMPAT_CORRUPT) && s->version >= 3) {
+        uint8_t v[8];
+        s->incompat |= QCOW2_INCOMPAT_CORRUPT;
+        blk_put_be64(v, s->incompat);
+        qcow2_write_header_field(bs, QCOW2_HDR_INCOMPAT, v, sizeof(v));
+    }
     return blk_io_fail(bs, -EIO, "qcow2 image is corrupt: %s", msg);
 }
 
@@ -143,6 +153,9 @@ static int write_incompat(struct blk *bs)
 int qcow2_mark_dirty(struct blk *bs)
 {
     struct qcow2 *s = qcow2_state(bs);
+    if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !(bs->flags & BLK_OPEN_CHECK)) {
+        return blk_io_fail(bs, -EIO, "qcow2 image is marked corrupt: no more writes");
+    }
     if (s->marked_dirty || s->version < 3 || !(s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS)) {
         return 0;
     }

@@ -456,6 +456,43 @@ static uint64_t read_be64_at(int fd, uint64_t off)
     return v;
 }
 
+/* An L2 entry pointing at the refcount table: the write is refused, the
+ * image marked corrupt, and `check -r all` (BLK_FIX_ERRORS) repairs it. */
+START_TEST(data_cluster_on_metadata_marks_the_image_corrupt)
+{
+    create("o.qcow2", "qcow2", 1 << 20, 0, 0, NULL, NULL);
+    struct blk *bs = open_img("o.qcow2", 0);
+    write_pattern(bs, 0, 512, 1);
+    blk_close(bs);
+    char p[512];
+    path(p, "o.qcow2");
+    int fd = open(p, O_RDWR);
+    uint64_t l1 = read_be64_at(fd, 40);
+    uint64_t l2 = read_be64_at(fd, l1) & 0x00fffffffffffe00ull;
+    uint64_t rt = read_be64_at(fd, 48);
+    uint8_t e[8];
+    for (int i = 0; i < 8; i++) {
+        e[i] = (uint8_t)((rt | (1ull << 63)) >> (56 - 8 * i));
+    }
+    ck_assert_int_eq(pwrite(fd, e, 8, (off_t)l2), 8);
+    close(fd);
+    bs = open_img("o.qcow2", 0);
+    uint8_t buf[512] = {0};
+    ck_assert_int_eq(blk_write(bs, 0, buf, sizeof(buf)), -EIO);
+    ck_assert_ptr_nonnull(strstr(blk_io_error(bs), "overlaps metadata"));
+    blk_close(bs);
+    struct blk_error err;
+    struct blk_open_opts oo = {0};
+    ck_assert_ptr_null(blk_open(p, &oo, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "marked corrupt"));
+    bs = open_img("o.qcow2", BLK_OPEN_CHECK);
+    struct blk_check_result r;
+    ck_assert_int_eq(blk_check(bs, 0, &r, NULL, NULL), 0);
+    ck_assert_uint_gt(r.corruptions, 0);
+    blk_close(bs);
+}
+END_TEST
+
 /* A compressed cluster whose stream inflates past one cluster: reading it
  * fails with an error, nothing else happens. */
 START_TEST(compressed_cluster_inflating_too_far_is_an_io_error)
@@ -517,6 +554,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, malformed_headers_are_refused_with_one_line);
     tcase_add_test(tc, truncated_image_is_refused);
     tcase_add_test(tc, compressed_cluster_inflating_too_far_is_an_io_error);
+    tcase_add_test(tc, data_cluster_on_metadata_marks_the_image_corrupt);
     suite_add_tcase(s, tc);
     return s;
 }
