@@ -96,6 +96,18 @@ void lift_pop_insn(struct lift *L)
     }
     ir_tmp v = lift_pop_peek(L, os, 0);
     /* POP ESP and POP [ESP+x]: ESP is incremented first (SDM Vol. 2, POP). */
+    if (lift_op_is_mem(L, 0)) {
+        /* The address takes the incremented ESP, but ESP changes only after
+         * the store, so a faulting (or restarted) store leaves it intact. */
+        ir_tmp esp = lift_gpr_global(L, X86_ESP), old = ir_new_i32(L->b);
+        ir_mov(L->b, old, esp);
+        lift_sp_add(L, os);
+        ir_tmp off = lift_ea_offset(L);
+        ir_mov(L->b, esp, old);
+        lift_store(L, lift_linear_w(L, L->in->mem.seg, off, os), v, os);
+        lift_sp_add(L, os);
+        return;
+    }
     lift_sp_add(L, os);
     lift_write_op(L, 0, v);
 }

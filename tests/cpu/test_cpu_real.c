@@ -189,6 +189,18 @@ START_TEST(rep_stosb_over_its_own_block_runs_the_new_code)
 }
 END_TEST
 
+START_TEST(pop_to_memory_addresses_with_the_incremented_sp)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* push 0x1234; pop word [esp] with 32-bit addressing: stored at the new SP */
+    RUN(&m, 0x68, 0x34, 0x12, 0x67, 0x8f, 0x04, 0x24, 0xf4);
+    ck_assert_uint_eq(m.env->regs[4] & 0xffff, TM_STACK);
+    ck_assert_uint_eq(tm_peek16(&m, TM_STACK), 0x1234);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(enter_with_level_copies_the_frame_pointers)
 {
     struct tmachine m;
@@ -311,6 +323,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, self_modifying_code_is_translated_again);
     tcase_add_test(tc, store_into_the_running_block_changes_its_next_instruction);
     tcase_add_test(tc, rep_stosb_over_its_own_block_runs_the_new_code);
+    tcase_add_test(tc, pop_to_memory_addresses_with_the_incremented_sp);
     tcase_add_test(tc, enter_with_level_copies_the_frame_pointers);
     tcase_add_test(tc, pusha_popa_round_trip_keeps_sp);
     tcase_add_test(tc, cmpxchg_xadd_bswap_of_the_486);
