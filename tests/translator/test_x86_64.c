@@ -795,6 +795,34 @@ START_TEST(x86_64_restore_state_found_without_the_return_address)
 }
 END_TEST
 
+/* A local live at a label that only a branch reaches, while the path falling
+ * towards it (ending in an exit) lets it die first. */
+START_TEST(x86_64_local_live_at_a_branch_target_survives_its_death_on_the_other_path)
+{
+    for (unsigned taken = 0; taken < 2; taken++) {
+        struct ir_block *b = translator_block(t);
+        ir_tmp u = ir_new_i64(b), v = ir_new_i64(b);
+        ir_label l = ir_new_label(b);
+        /* u takes the first register and dies at the branch: at the label a
+         * stale register must not stand in for v. */
+        ir_addi(b, u, ir_global(b, G_RA), 100);
+        ir_muli(b, v, ir_global(b, G_RA), 3);
+        ir_brcondi(b, IR_COND_EQ, u, 107, l);
+        ir_addi(b, ir_global(b, G_RC), v, 1);
+        ir_exit_tb(b, 1);
+        ir_set_label(b, l);
+        ir_xori(b, ir_global(b, G_RD), v, 5);
+        ir_exit_tb(b, 2);
+        st.ra = taken ? 7 : 8;
+        st.rc = st.rd = 0;
+        struct tb_exit e = run(0x100 + 0x10 * taken);
+        ck_assert_uint_eq(e.value, taken ? 2 : 1);
+        ck_assert_uint_eq(st.rc, taken ? 0 : 25);
+        ck_assert_uint_eq(st.rd, taken ? (21 ^ 5) : 0);
+    }
+}
+END_TEST
+
 START_TEST(commit_logs_op_op_opt_and_out_asm)
 {
     char path[] = "/tmp/jit86-trlog-XXXXXX";
@@ -873,6 +901,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_helpers_and_callbacks_get_an_aligned_stack);
     tcase_add_test(tc, x86_64_goto_ptr_continues_where_lookup_code_points);
     tcase_add_test(tc, x86_64_restore_state_found_without_the_return_address);
+    tcase_add_test(tc, x86_64_local_live_at_a_branch_target_survives_its_death_on_the_other_path);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
     tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
 #else
