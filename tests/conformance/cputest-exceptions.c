@@ -29,6 +29,18 @@ bool cputest_rules_load(const char *path, struct cputest_rules *r, char *err, si
             cputest_rules_free(r);
             return false;
         }
+        static const char *const kinds[] = {"prefix", "length", "modrm-reg", "opcode-excp",
+                                            "hash", "file"};
+        bool known = false;
+        for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+            known |= !strcmp(rule.kind, kinds[k]);
+        if (!known || p[used] == '\n' || p[used] == 0) {
+            snprintf(err, errlen, "%s:%u: %s", path, lineno,
+                     known ? "a rule needs a reason" : "unknown rule kind");
+            fclose(f);
+            cputest_rules_free(r);
+            return false;
+        }
         snprintf(rule.reason, sizeof(rule.reason), "%s", p + used);
         rule.reason[strcspn(rule.reason, "\n")] = 0;
         struct cputest_rule *nr = realloc(r->rule, (r->n + 1) * sizeof(*nr));
