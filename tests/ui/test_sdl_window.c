@@ -92,6 +92,65 @@ START_TEST(keys_reach_the_ps2_keyboard_and_close_requests_quit)
 }
 END_TEST
 
+static void push_mouse(Uint32 type, int xrel, int yrel, Uint8 button)
+{
+    SDL_Event e = {0};
+    e.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        e.motion.xrel = xrel;
+        e.motion.yrel = yrel;
+    } else {
+        e.button.button = button;
+        e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    }
+    SDL_PushEvent(&e);
+}
+
+START_TEST(click_grabs_the_mouse_and_ctrl_alt_g_releases_it)
+{
+    struct display d;
+    display_init(&d, NULL, NULL);
+    ck_assert(display_resize(&d, 64, 64));
+    struct ps2_kbd kbd = {0};
+    struct ps2_mouse mouse = {0};
+    ps2_kbd_reset(&kbd);
+    ps2_mouse_reset(&mouse);
+    mouse.streaming = true;
+    char err[256];
+    struct ui_sdl *u = ui_sdl_new(&d, &kbd, &mouse, 1, err, sizeof(err));
+    ck_assert_msg(u != NULL, "%s", err);
+    /* Not grabbed: motion is the host's. */
+    push_mouse(SDL_MOUSEMOTION, 5, 5, 0);
+    ck_assert(ui_sdl_poll(u));
+    ck_assert(!ps2_has_data(&mouse.port));
+    /* The grabbing click is not passed on; motion then is, y up. */
+    push_mouse(SDL_MOUSEBUTTONDOWN, 0, 0, SDL_BUTTON_LEFT);
+    ck_assert(ui_sdl_poll(u)); /* entering relative mode flushes queued motion */
+    ck_assert(!ps2_has_data(&mouse.port));
+    push_mouse(SDL_MOUSEMOTION, 3, -2, 0);
+    ck_assert(ui_sdl_poll(u));
+    static const uint8_t packet[] = {0x08, 3, 2}; /* no buttons, dx 3, dy +2 */
+    for (size_t i = 0; i < sizeof(packet); i++) {
+        ck_assert(ps2_has_data(&mouse.port));
+        ck_assert_uint_eq(ps2_read(&mouse.port), packet[i]);
+    }
+    /* Ctrl+Alt+G releases the mouse and does not reach the keyboard. */
+    SDL_Event k = {0};
+    k.type = SDL_KEYDOWN;
+    k.key.state = SDL_PRESSED;
+    k.key.keysym.scancode = SDL_SCANCODE_G;
+    k.key.keysym.mod = KMOD_LCTRL | KMOD_LALT;
+    SDL_PushEvent(&k);
+    ck_assert(ui_sdl_poll(u));
+    push_mouse(SDL_MOUSEMOTION, 7, 7, 0);
+    ck_assert(ui_sdl_poll(u));
+    ck_assert(!ps2_has_data(&mouse.port));
+    ck_assert(!ps2_has_data(&kbd.port));
+    ui_sdl_free(u);
+    display_free(&d);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
@@ -103,6 +162,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, window_shows_the_surface_pixel_exactly);
     tcase_add_test(tc, keys_reach_the_ps2_keyboard_and_close_requests_quit);
+    tcase_add_test(tc, click_grabs_the_mouse_and_ctrl_alt_g_releases_it);
     suite_add_tcase(s, tc);
     return s;
 }
