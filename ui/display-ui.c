@@ -68,6 +68,8 @@ struct ui_display *ui_display_new(struct pc_machine *pc, const struct ui_options
         }
         if (!u->sdl)
             log_mask_printf(LOG_GUEST_ERRORS, "display: no window (%s)\n", err);
+        else
+            ui_sdl_set_status(u->sdl, o->name ? o->name : "running");
     }
     return u;
 }
