@@ -71,6 +71,10 @@ static const lift_fn lift_table[X86_MN_COUNT] = {
     [X86_MN_CLI] = lift_flagop, [X86_MN_STI] = lift_flagop, [X86_MN_XLATB] = lift_xlat,
     [X86_MN_SALC] = lift_salc, [X86_MN_NOP] = lift_nop, [X86_MN_PAUSE] = lift_nop,
     [X86_MN_WAIT] = lift_nop, [X86_MN_BSWAP] = lift_bswap,
+    /* Prefetch hints have no architectural effect (and never fault). */
+    [X86_MN_PREFETCHNTA] = lift_nop, [X86_MN_PREFETCHT0] = lift_nop,
+    [X86_MN_PREFETCHT1] = lift_nop, [X86_MN_PREFETCHT2] = lift_nop,
+    [X86_MN_PREFETCHW] = lift_nop,
     [X86_MN_IN] = lift_inout, [X86_MN_OUT] = lift_inout,
     [X86_MN_MOVSB] = lift_string, [X86_MN_MOVS] = lift_string, [X86_MN_CMPSB] = lift_string,
     [X86_MN_CMPS] = lift_string, [X86_MN_STOSB] = lift_string, [X86_MN_STOS] = lift_string,
