@@ -586,13 +586,15 @@ int qcow2_preallocate_metadata(struct blk *bs)
             return (int)host;
         }
         if ((ret = l2_table(bs, l1i, &t)) < 0 ||
-            (ret = set_entries(bs, t, 0, n, (uint64_t)host, s->cluster_size,
-                               QCOW2_OFLAG_COPIED | (s->version >= 3 ? QCOW2_OFLAG_ZERO : 0))) <
+            (ret = set_entries(bs, t, 0, n, (uint64_t)host, s->cluster_size, QCOW2_OFLAG_COPIED)) <
                 0) {
             return ret;
         }
-        /* Make the file as long as the data it describes. */
-        ret = blk_file_truncate(&bs->file, (uint64_t)host + n * s->cluster_size);
+        /* The data clusters read as zeroes from the sparse file, as QEMU's
+         * preallocation=metadata; the file must reach their end. */
+        uint64_t end = (uint64_t)host + n * s->cluster_size;
+        int64_t fsize = blk_file_size(&bs->file);
+        ret = fsize >= 0 && (uint64_t)fsize < end ? blk_file_truncate(&bs->file, end) : 0;
         if (ret < 0) {
             return blk_io_fail(bs, ret, "preallocation failed: %s", strerror(-ret));
         }

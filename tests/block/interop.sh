@@ -83,6 +83,13 @@ qcheck "$T/bc.qcow2"
 qemu-img compare -q "$T/rnd.raw" "$T/rc.qcow2" || fail "convert -c of random data differs"
 qemu-img compare -q "$T/base.raw" "$T/bc.qcow2" || fail "convert -c differs"
 echo "ok jit86->qemu compressed"
+"$IMG" create -f qcow2 -o preallocation=metadata,cluster_size=4k "$T/pa.qcow2" 6M >/dev/null
+"$BLKIO" "$T/pa.qcow2" write 0x5d 3000 10k || fail "blkio preallocated"
+qcheck "$T/pa.qcow2"
+qemu-img check "$T/pa.qcow2" | grep -q "1536/1536 = 100.00% allocated, 0.00% fragmented" ||
+    fail "preallocated clusters not used in place"
+same_view "$T/pa.qcow2"
+echo "ok preallocation=metadata"
 
 "$IMG" create -f qcow2 -b ../base.raw -F raw "$T/sub/jmid.qcow2" >/dev/null
 "$BLKIO" "$T/sub/jmid.qcow2" write 0x61 70000 5000 || fail "blkio jmid"
