@@ -49,7 +49,7 @@ struct x86_cpu *cpu_new(const struct cpu_config *cfg)
     }
     cpu->space = cfg->space;
     cpu->io = cfg->io;
-    cpu->features = cfg->features ? cfg->features : X86_FEATURES_ALL;
+    cpu->features = cfg->features ? cfg->features : CPU_FEATURES_IMPLEMENTED;
     cpu->no_chaining = cfg->no_chaining;
     for (unsigned i = 0; i < X86_HELPER_COUNT; i++) {
         cpu->helpers[i] = *x86_helper_signature((enum x86_helper)i);

@@ -200,6 +200,10 @@ static uint32_t cpuid_edx(const struct x86_cpu *cpu)
         d |= 1u << 4;
     if (f & X86_FEATURE_BIT(X86_FEAT_MSR))
         d |= 1u << 5;
+    if (f & X86_FEATURE_BIT(X86_FEAT_CX8))
+        d |= 1u << 8;
+    if (f & X86_FEATURE_BIT(X86_FEAT_SEP))
+        d |= 1u << 11;
     if (f & X86_FEATURE_BIT(X86_FEAT_CMOV))
         d |= 1u << 15;
     d |= (1u << 3) | (1u << 13); /* PSE, PGE: softmmu walks them */
