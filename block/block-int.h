@@ -50,7 +50,10 @@ struct blk_driver {
     int (*info)(struct blk *bs, struct blk_info *info, struct blk_error *err);
     int (*check)(struct blk *bs, unsigned fix, struct blk_check_result *res,
                  void (*report)(void *opaque, const char *line), void *opaque);
-    int (*snapshot_create)(struct blk *bs, const char *name, struct blk_error *err);
+    /* vm: the machine state recorded with the snapshot, or NULL. */
+    int (*snapshot_create)(struct blk *bs, const char *name, const struct blk_snapshot_info *vm,
+                           struct blk_error *err);
+    int (*vmstate_rw)(struct blk *bs, uint64_t pos, void *buf, size_t len, bool write);
     int (*snapshot_apply)(struct blk *bs, const char *name, struct blk_error *err);
     int (*snapshot_delete)(struct blk *bs, const char *name, struct blk_error *err);
     int (*set_backing)(struct blk *bs, const char *file, const char *fmt, struct blk_error *err);

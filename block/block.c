@@ -547,7 +547,40 @@ static int snapshot_usable(struct blk *bs, bool supported, struct blk_error *err
 int blk_snapshot_create(struct blk *bs, const char *name, struct blk_error *err)
 {
     int ret = snapshot_usable(bs, bs->drv->snapshot_create != NULL, err);
-    return ret < 0 ? ret : bs->drv->snapshot_create(bs, name, err);
+    return ret < 0 ? ret : bs->drv->snapshot_create(bs, name, NULL, err);
+}
+
+int blk_snapshot_create_vm(struct blk *bs, const char *name, uint64_t vm_state_size,
+                           uint64_t vm_clock_nsec, struct blk_error *err)
+{
+    struct blk_snapshot_info vm = {
+        .vm_state_size = vm_state_size, .vm_clock_nsec = vm_clock_nsec, .icount = UINT64_MAX};
+    int ret = snapshot_usable(bs, bs->drv->snapshot_create != NULL, err);
+    return ret < 0 ? ret : bs->drv->snapshot_create(bs, name, &vm, err);
+}
+
+static int vmstate_rw(struct blk *bs, uint64_t pos, void *buf, size_t len, bool write)
+{
+    if (!bs->drv->vmstate_rw) {
+        return blk_io_fail(bs, -ENOTSUP, "format '%s' cannot store a machine state", bs->drv->name);
+    }
+    if (write && bs->read_only) {
+        return blk_io_fail(bs, -EROFS, "image '%s' is read-only", bs->filename);
+    }
+    if (pos > (1ull << 50) || len > (1ull << 50) - pos) {
+        return blk_io_fail(bs, -EINVAL, "machine state offset out of range");
+    }
+    return bs->drv->vmstate_rw(bs, pos, buf, len, write);
+}
+
+int blk_vmstate_write(struct blk *bs, uint64_t pos, const void *buf, size_t len)
+{
+    return vmstate_rw(bs, pos, (void *)buf, len, true);
+}
+
+int blk_vmstate_read(struct blk *bs, uint64_t pos, void *buf, size_t len)
+{
+    return vmstate_rw(bs, pos, buf, len, false);
 }
 
 int blk_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err)

@@ -142,6 +142,15 @@ int blk_check(struct blk *bs, unsigned fix, struct blk_check_result *res,
 
 /* Internal snapshots (qcow2). */
 int blk_snapshot_create(struct blk *bs, const char *name, struct blk_error *err);
+/* A snapshot that also records a machine state of vm_state_size bytes,
+ * written beforehand with blk_vmstate_write (savevm); after the snapshot
+ * the state area of the active image is released. */
+int blk_snapshot_create_vm(struct blk *bs, const char *name, uint64_t vm_state_size,
+                           uint64_t vm_clock_nsec, struct blk_error *err);
+/* The machine-state area (qcow2: past the end of the disk): written before
+ * blk_snapshot_create_vm, read after blk_snapshot_apply (loadvm). */
+int blk_vmstate_write(struct blk *bs, uint64_t pos, const void *buf, size_t len);
+int blk_vmstate_read(struct blk *bs, uint64_t pos, void *buf, size_t len);
 int blk_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err);
 int blk_snapshot_delete(struct blk *bs, const char *name, struct blk_error *err);
 

@@ -299,7 +299,48 @@ static char *next_id(const struct qcow2 *s)
     return strdup(buf);
 }
 
-int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *err)
+/* The machine state lives right after the disk, from the first L1 entry the
+ * disk does not use (as QEMU places it). */
+static uint64_t vmstate_offset(struct blk *bs)
+{
+    struct qcow2 *s = qcow2_state(bs);
+    uint64_t span = s->cluster_size << s->l2_bits;
+    return (bs->size + span - 1) / span * span;
+}
+
+int qcow2_vmstate_rw(struct blk *bs, uint64_t pos, void *buf, size_t len, bool write)
+{
+    uint64_t off = vmstate_offset(bs) + pos;
+    if (!write) {
+        return qcow2_read(bs, off, buf, len);
+    }
+    int ret = qcow2_grow_l1(bs, off + len);
+    return ret < 0 ? ret : qcow2_write(bs, off, buf, len);
+}
+
+/* After a snapshot took it, the active image lets go of the state area:
+ * each L1 entry past the disk is cleared, then its references dropped. */
+static int release_vmstate(struct blk *bs)
+{
+    struct qcow2 *s = qcow2_state(bs);
+    uint64_t span = s->cluster_size << s->l2_bits;
+    int ret = qcow2_flush_metadata(bs);
+    for (uint64_t i = vmstate_offset(bs) / span; i < s->l1_size && ret == 0; i++) {
+        uint64_t e = s->l1[i];
+        if (!(e & QCOW2_OFFSET_MASK)) {
+            continue;
+        }
+        qcow2_cache_drop(&s->l2_cache, e & QCOW2_OFFSET_MASK);
+        s->l1[i] = 0;
+        if ((ret = qcow2_write_l1_entry(bs, (uint32_t)i)) == 0 && (ret = qcow2_barrier(bs)) == 0) {
+            ret = update_tables(bs, &e, 1, -1);
+        }
+    }
+    return ret < 0 ? ret : qcow2_flush_metadata(bs);
+}
+
+int qcow2_snapshot_create(struct blk *bs, const char *name, const struct blk_snapshot_info *vm,
+                          struct blk_error *err)
 {
     struct qcow2 *s = qcow2_state(bs);
     if (find(s, name)) {
@@ -320,6 +361,8 @@ int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *er
         .date_nsec = (uint32_t)now.tv_nsec,
         .disk_size = bs->size,
         .icount = UINT64_MAX,
+        .vm_state_size = vm ? vm->vm_state_size : 0,
+        .vm_clock_nsec = vm ? vm->vm_clock_nsec : 0,
         .extra_size = 16,
     };
     struct qcow2_snapshot *list = realloc(NULL, (s->nb_snapshots + 1) * sizeof(*list));
@@ -364,7 +407,11 @@ int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *er
     free(s->snapshots);
     s->snapshots = list;
     s->nb_snapshots++;
-    return 0;
+    if (vm && (ret = release_vmstate(bs)) < 0) {
+        blk_error_set(err, "snapshot taken, but releasing the state area failed: %s",
+                      blk_io_error(bs));
+    }
+    return ret;
 }
 
 int qcow2_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err)
@@ -381,7 +428,8 @@ int qcow2_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err
         ret = qcow2_grow_l1(bs, sn->disk_size);
     }
     if (ret == 0 && sn->l1_size > s->l1_size) {
-        ret = blk_io_fail(bs, -EINVAL, "snapshot L1 table larger than the image's");
+        /* The snapshot's table also covers its machine state. */
+        ret = qcow2_grow_l1(bs, (uint64_t)sn->l1_size * (s->cluster_size << s->l2_bits));
     }
     if (ret == 0) {
         ret = read_l1(bs, sn->l1_offset, sn->l1_size, &l1);

@@ -707,6 +707,7 @@ const struct blk_driver blk_driver_qcow2 = {
     .info = qcow2_info,
     .check = qcow2_check,
     .snapshot_create = qcow2_snapshot_create,
+    .vmstate_rw = qcow2_vmstate_rw,
     .snapshot_apply = qcow2_snapshot_apply,
     .snapshot_delete = qcow2_snapshot_delete,
     .set_backing = qcow2_set_backing,

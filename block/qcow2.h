@@ -182,7 +182,9 @@ int qcow2_check(struct blk *bs, unsigned fix, struct blk_check_result *res,
 /* qcow2-snapshot.c */
 int qcow2_read_snapshots(struct blk *bs, struct blk_error *err);
 void qcow2_free_snapshots(struct qcow2 *s);
-int qcow2_snapshot_create(struct blk *bs, const char *name, struct blk_error *err);
+int qcow2_snapshot_create(struct blk *bs, const char *name, const struct blk_snapshot_info *vm,
+                          struct blk_error *err);
+int qcow2_vmstate_rw(struct blk *bs, uint64_t pos, void *buf, size_t len, bool write);
 int qcow2_snapshot_apply(struct blk *bs, const char *name, struct blk_error *err);
 int qcow2_snapshot_delete(struct blk *bs, const char *name, struct blk_error *err);
 

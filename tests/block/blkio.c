@@ -4,6 +4,8 @@
  *   zero OFF LEN        write zeroes            compress PAT OFF  one compressed cluster
  *   discard OFF LEN     flush
  *   snap-create NAME    snap-apply NAME         snap-delete NAME
+ *   snap-vm NAME PAT LEN   machine state of LEN bytes PAT, then a snapshot
+ *   vm-read PAT LEN        verify the machine state (after snap-apply)
  * Sizes take k/M/G suffixes. */
 #include "block/block.h"
 
@@ -56,6 +58,26 @@ static int compress(struct blk *bs, int pat, uint64_t off)
     return ret;
 }
 
+static int vmstate(struct blk *bs, const char *name, int pat, uint64_t len)
+{
+    uint8_t *buf = malloc(len ? len : 1), *want = malloc(len ? len : 1);
+    struct blk_error err = {{0}};
+    memset(want, pat, len);
+    int ret;
+    if (name) {
+        ret = blk_vmstate_write(bs, 0, want, len);
+        if (ret == 0 && (ret = blk_snapshot_create_vm(bs, name, len, 1500000000ull, &err)) < 0) {
+            fprintf(stderr, "blkio: snap-vm %s: %s\n", name, err.msg);
+        }
+    } else if ((ret = blk_vmstate_read(bs, 0, buf, len)) == 0 && memcmp(buf, want, len)) {
+        fprintf(stderr, "blkio: machine state differs\n");
+        ret = -EILSEQ;
+    }
+    free(buf);
+    free(want);
+    return ret;
+}
+
 static int run(struct blk *bs, char **a, int n, int *used)
 {
     struct blk_error err = {{0}};
@@ -64,6 +86,14 @@ static int run(struct blk *bs, char **a, int n, int *used)
     *used = 1;
     if (!strcmp(c, "flush")) {
         return blk_flush(bs);
+    }
+    if (n >= 4 && !strcmp(c, "snap-vm")) {
+        *used = 4;
+        return vmstate(bs, a[1], (int)num(a[2]), num(a[3]));
+    }
+    if (n >= 3 && !strcmp(c, "vm-read")) {
+        *used = 3;
+        return vmstate(bs, NULL, (int)num(a[1]), num(a[2]));
     }
     if (n >= 2 && !strncmp(c, "snap-", 5)) {
         *used = 2;

@@ -124,6 +124,14 @@ qcheck "$T/sub/snap.qcow2"
 qemu-img snapshot -l "$T/sub/snap.qcow2" | grep -q " one " && fail "'one' still listed"
 same_view "$T/sub/snap.qcow2"
 echo "ok snapshots both ways"
+"$IMG" create -f qcow2 "$T/vm.qcow2" 10M >/dev/null
+"$BLKIO" "$T/vm.qcow2" write 0x11 0 1M snap-vm s1 0x5a 3M write 0x22 0 4k || fail "blkio snap-vm"
+qcheck "$T/vm.qcow2"
+qemu-img snapshot -l "$T/vm.qcow2" | grep -q "s1 .* 3 MiB .* 00:00:01.500" || fail "VM state size"
+qemu-img snapshot -a s1 "$T/vm.qcow2" || fail "qemu-img applies a snapshot with VM state"
+"$BLKIO" "$T/vm.qcow2" read 0x11 0 1M vm-read 0x5a 3M || fail "VM state after apply"
+qcheck "$T/vm.qcow2"
+echo "ok snapshot with VM state"
 
 # 5. Other formats, both ways.
 for fmt in vdi vpc vmdk; do

@@ -445,6 +445,33 @@ START_TEST(other_formats_roundtrip)
 }
 END_TEST
 
+/* savevm/loadvm storage: the machine state written before a snapshot comes
+ * back after applying it, and the snapshot records its size. */
+START_TEST(qcow2_snapshot_keeps_the_machine_state)
+{
+    create("vm.qcow2", "qcow2", 4 << 20, 0, 0, NULL, NULL);
+    struct blk *bs = open_img("vm.qcow2", 0);
+    struct blk_error err;
+    uint8_t state[100000], back[100000];
+    fill_pattern(state, sizeof(state), 0, 77);
+    ck_assert_int_eq(blk_vmstate_write(bs, 0, state, sizeof(state)), 0);
+    ck_assert_int_eq(blk_snapshot_create_vm(bs, "vm", sizeof(state), 2000000000ull, &err), 0);
+    ck_assert_int_eq(blk_vmstate_read(bs, 0, back, sizeof(back)), 0);
+    ck_assert_uint_eq(back[5], 0); /* released from the active image */
+    assert_clean(bs);
+    ck_assert_int_eq(blk_snapshot_apply(bs, "vm", &err), 0);
+    ck_assert_int_eq(blk_vmstate_read(bs, 0, back, sizeof(back)), 0);
+    ck_assert_mem_eq(back, state, sizeof(state));
+    struct blk_info in;
+    ck_assert_int_eq(blk_get_info(bs, &in, &err), 0);
+    ck_assert_uint_eq(in.snapshots[0].vm_state_size, sizeof(state));
+    ck_assert_uint_eq(in.snapshots[0].vm_clock_nsec, 2000000000ull);
+    blk_info_free(&in);
+    assert_clean(bs);
+    blk_close(bs);
+}
+END_TEST
+
 static uint64_t read_be64_at(int fd, uint64_t off)
 {
     uint8_t b[8];
@@ -548,6 +575,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, qcow2_compressed_clusters_read_back_and_are_replaced_on_write);
     tcase_add_test(tc, snapshot_mode_discards_writes_at_close);
     tcase_add_test(tc, qcow2_snapshot_create_apply_delete);
+    tcase_add_test(tc, qcow2_snapshot_keeps_the_machine_state);
     tcase_add_test(tc, cache_none_unaligned_io_reads_back);
     tcase_add_test(tc, other_formats_roundtrip);
     tcase_add_test(tc, qcow2_resize_grow_and_shrink);
