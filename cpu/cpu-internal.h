@@ -17,8 +17,8 @@ struct x86_cpu {
     struct mmu_io_space *io;
     uint64_t features;
     bool no_chaining;
-    bool in_block;   /* a block is running: faults restore through its records */
-    bool delivering; /* an exception is being delivered (double-fault rules) */
+    bool in_block;       /* a block is running: faults restore through its records */
+    bool delivering;     /* an exception is being delivered (double-fault rules) */
     bool stop_requested; /* cpu_exit_request() since the last return */
     bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
     bool single_insn;    /* next block: one instruction (after an SMC restart) */
@@ -138,8 +138,7 @@ uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc);
 void x86_helper_pusha(CPUX86State *env, uint32_t osize);
 void x86_helper_popa(CPUX86State *env, uint32_t osize);
 void x86_helper_enter(CPUX86State *env, uint32_t frame, uint32_t level, uint32_t osize);
-void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t off,
-                      uint32_t osize);
+void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t off, uint32_t osize);
 void x86_helper_hlt(CPUX86State *env);
 void x86_helper_cli(CPUX86State *env);
 void x86_helper_sti(CPUX86State *env);

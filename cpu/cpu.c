@@ -118,7 +118,7 @@ void cpu_reset(struct x86_cpu *cpu)
     env->cc_op = X86_CC_EFLAGS;
     env->eip = 0xfff0;
     env->cr[0] = X86_CR0_ET | 0x60000000u; /* CD and NW set at reset */
-    env->regs[X86_EDX] = 0x0400; /* family 4 processor signature (486) */
+    env->regs[X86_EDX] = 0x0400;           /* family 4 processor signature (486) */
     for (unsigned i = 0; i < 6; i++) {
         env->segs[i].limit = 0xffff;
         env->segs[i].flags = X86_SEG_REAL_FLAGS;

@@ -19,15 +19,16 @@ struct x86_cpu;
     (X86_FEATURE_BIT(X86_FEAT_I386) | X86_FEATURE_BIT(X86_FEAT_I486) |                             \
      X86_FEATURE_BIT(X86_FEAT_CPUID) | X86_FEATURE_BIT(X86_FEAT_TSC) |                             \
      X86_FEATURE_BIT(X86_FEAT_MSR) | X86_FEATURE_BIT(X86_FEAT_CX8) |                               \
-     X86_FEATURE_BIT(X86_FEAT_CMOV) | X86_FEATURE_BIT(X86_FEAT_P6) | X86_FEATURE_BIT(X86_FEAT_SEP))
+     X86_FEATURE_BIT(X86_FEAT_CMOV) | X86_FEATURE_BIT(X86_FEAT_P6) |                               \
+     X86_FEATURE_BIT(X86_FEAT_SEP))
 
 struct cpu_config {
-    struct mmu_phys_space *space; /* guest physical memory (required) */
-    struct mmu_io_space *io;      /* port I/O (NULL: ports read all-ones) */
-    uint64_t features;            /* X86_FEATURE_BIT() mask; 0: CPU_FEATURES_IMPLEMENTED */
+    struct mmu_phys_space *space;     /* guest physical memory (required) */
+    struct mmu_io_space *io;          /* port I/O (NULL: ports read all-ones) */
+    uint64_t features;                /* X86_FEATURE_BIT() mask; 0: CPU_FEATURES_IMPLEMENTED */
     const struct tb_backend *backend; /* NULL: the interpreter */
     size_t code_size;                 /* 0: the translator's default */
-    bool no_chaining; /* every block returns to the loop (bounded runs, tests) */
+    bool no_chaining;                 /* every block returns to the loop (bounded runs, tests) */
 };
 
 /* NULL (after error_report) when the translator cannot be created. */

@@ -60,8 +60,7 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
 void cpu_restore_state(struct x86_cpu *cpu)
 {
     uint64_t data[2];
-    if (cpu->in_block &&
-        tb_restore_state(cpu->tr, translator_interp_host_pc(cpu->tr), data)) {
+    if (cpu->in_block && tb_restore_state(cpu->tr, translator_interp_host_pc(cpu->tr), data)) {
         cpu->env.eip = (uint32_t)data[0];
         if (data[1] != X86_CC_DYNAMIC)
             cpu->env.cc_op = (uint32_t)data[1];
@@ -85,8 +84,8 @@ __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned ve
 {
     struct x86_cpu *cpu = cpu_of(env);
     cpu_restore_state(cpu);
-    log_mask_printf(LOG_INT, "int: INT %#x at %04x:%08x\n", vector,
-                    env->segs[X86_SEG_CS].selector, next_eip);
+    log_mask_printf(LOG_INT, "int: INT %#x at %04x:%08x\n", vector, env->segs[X86_SEG_CS].selector,
+                    next_eip);
     cpu_queue_exception(env, vector, 0, true, next_eip);
     cpu->in_block = false;
     longjmp(cpu->jmp, CPU_JMP_EXCEPTION);

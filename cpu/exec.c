@@ -9,16 +9,16 @@
 
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
-    (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG |          \
-     X86_HF_EM | X86_HF_TS | X86_HF_TF | X86_HF_BP)
+    (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG | X86_HF_EM | \
+     X86_HF_TS | X86_HF_TF | X86_HF_BP)
 
 static void log_cpu_state(CPUX86State *env)
 {
     static const char names[8][4] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
     for (unsigned i = 0; i < 8; i++)
         log_printf("%s=%08" PRIx32 "%s", names[i], (uint32_t)env->regs[i], i == 3 ? "\n" : " ");
-    log_printf("\nEIP=%08" PRIx32 " EFL=%08" PRIx32 " CS=%04x SS=%04x DS=%04x ES=%04x CR0=%08" PRIx32
-               " hflags=%x\n",
+    log_printf("\nEIP=%08" PRIx32 " EFL=%08" PRIx32
+               " CS=%04x SS=%04x DS=%04x ES=%04x CR0=%08" PRIx32 " hflags=%x\n",
                (uint32_t)env->eip, cpu_compute_eflags(env), env->segs[X86_SEG_CS].selector,
                env->segs[X86_SEG_SS].selector, env->segs[X86_SEG_DS].selector,
                env->segs[X86_SEG_ES].selector, (uint32_t)env->cr[0], env->hflags);

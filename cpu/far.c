@@ -6,11 +6,11 @@
 #include "cpu-internal.h"
 #include "translator/log.h"
 
-#define DESC_TYPE(hi) (((hi) >> 8) & 15)
-#define DESC_S(hi)    (((hi) >> 12) & 1)
-#define DESC_DPL(hi)  (((hi) >> 13) & 3)
-#define DESC_P(hi)    (((hi) >> 15) & 1)
-#define IS_CODE(hi)   (DESC_S(hi) && (DESC_TYPE(hi) & 8))
+#define DESC_TYPE(hi)  (((hi) >> 8) & 15)
+#define DESC_S(hi)     (((hi) >> 12) & 1)
+#define DESC_DPL(hi)   (((hi) >> 13) & 3)
+#define DESC_P(hi)     (((hi) >> 15) & 1)
+#define IS_CODE(hi)    (DESC_S(hi) && (DESC_TYPE(hi) & 8))
 #define CONFORMING(hi) ((DESC_TYPE(hi) & 12) == 12)
 
 /* A stack described by its own cache (the new stack before SS is loaded). */

@@ -171,8 +171,7 @@ void x86_helper_enter(CPUX86State *env, uint32_t frame, uint32_t level, uint32_t
     cpu_set_reg(env, X86_EBP, osize, frame_temp);
 }
 
-void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t off,
-                      uint32_t osize)
+void x86_helper_bound(CPUX86State *env, uint32_t index, uint32_t seg, uint32_t off, uint32_t osize)
 {
     uint32_t amask = 0xffffffffu;
     int32_t lo, hi, ix;

@@ -6,19 +6,20 @@
 
 #include <string.h>
 
-#define CR4_VME 0x001u
-#define CR4_PVI 0x002u
-#define CR4_TSD 0x004u
-#define CR4_DE  0x008u
-#define CR4_PSE 0x010u
-#define CR4_PAE 0x020u
-#define CR4_MCE 0x040u
-#define CR4_PGE 0x080u
-#define CR4_PCE 0x100u
-#define CR4_OSFXSR 0x200u
+#define CR4_VME        0x001u
+#define CR4_PVI        0x002u
+#define CR4_TSD        0x004u
+#define CR4_DE         0x008u
+#define CR4_PSE        0x010u
+#define CR4_PAE        0x020u
+#define CR4_MCE        0x040u
+#define CR4_PGE        0x080u
+#define CR4_PCE        0x100u
+#define CR4_OSFXSR     0x200u
 #define CR4_OSXMMEXCPT 0x400u
-#define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | \
-                   CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+#define CR4_KNOWN                                                                                  \
+    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE |      \
+     CR4_OSFXSR | CR4_OSXMMEXCPT)
 
 static unsigned cpl(const CPUX86State *env)
 {
@@ -244,8 +245,15 @@ void x86_helper_rdtsc(CPUX86State *env)
 
 /* MSRs (SDM Vol. 4 table 2-2 subset): TSC, APIC base, SYSENTER, MTRR
  * capability (no MTRRs); anything else is #GP(0). */
-enum { MSR_TSC = 0x10, MSR_APIC_BASE = 0x1b, MSR_MTRRCAP = 0xfe, MSR_SYSENTER_CS = 0x174,
-       MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176, MSR_MTRR_DEF_TYPE = 0x2ff };
+enum {
+    MSR_TSC = 0x10,
+    MSR_APIC_BASE = 0x1b,
+    MSR_MTRRCAP = 0xfe,
+    MSR_SYSENTER_CS = 0x174,
+    MSR_SYSENTER_ESP = 0x175,
+    MSR_SYSENTER_EIP = 0x176,
+    MSR_MTRR_DEF_TYPE = 0x2ff
+};
 
 void x86_helper_rdmsr(CPUX86State *env)
 {

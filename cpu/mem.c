@@ -45,13 +45,19 @@ void cpu_mem_store(void *opaque, void *envp, uint64_t addr, uint64_t val, unsign
 uint32_t cpu_ld_lin(CPUX86State *env, uint32_t lin, unsigned size)
 {
     return (uint32_t)cpu_mem_load(NULL, env, lin,
-                                  IR_MEMOP(size == 1 ? 0 : size == 2 ? 1 : 2, 0, cpu_mmu_index(env)));
+                                  IR_MEMOP(size == 1   ? 0
+                                           : size == 2 ? 1
+                                                       : 2,
+                                           0, cpu_mmu_index(env)));
 }
 
 void cpu_st_lin(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size)
 {
     cpu_mem_store(NULL, env, lin, value,
-                  IR_MEMOP(size == 1 ? 0 : size == 2 ? 1 : 2, 0, cpu_mmu_index(env)));
+                  IR_MEMOP(size == 1   ? 0
+                           : size == 2 ? 1
+                                       : 2,
+                           0, cpu_mmu_index(env)));
 }
 
 static __attribute__((noreturn)) void seg_fault(CPUX86State *env, unsigned seg)

@@ -3,14 +3,14 @@
  * LDTR/TR loads, and the stack of a privilege level from the TSS (§7.2.1). */
 #include "cpu-internal.h"
 
-#define DESC_TYPE(hi)  (((hi) >> 8) & 15)
-#define DESC_S(hi)     (((hi) >> 12) & 1)
-#define DESC_DPL(hi)   (((hi) >> 13) & 3)
-#define DESC_P(hi)     (((hi) >> 15) & 1)
-#define TYPE_CODE      8u
-#define TYPE_CONFORM   4u /* code */
-#define TYPE_READABLE  2u /* code */
-#define TYPE_WRITABLE  2u /* data */
+#define DESC_TYPE(hi) (((hi) >> 8) & 15)
+#define DESC_S(hi)    (((hi) >> 12) & 1)
+#define DESC_DPL(hi)  (((hi) >> 13) & 3)
+#define DESC_P(hi)    (((hi) >> 15) & 1)
+#define TYPE_CODE     8u
+#define TYPE_CONFORM  4u /* code */
+#define TYPE_READABLE 2u /* code */
+#define TYPE_WRITABLE 2u /* data */
 
 unsigned cpu_cpl(const CPUX86State *env)
 {
@@ -21,7 +21,11 @@ unsigned cpu_cpl(const CPUX86State *env)
 uint32_t cpu_ld_sys(CPUX86State *env, uint32_t lin, unsigned size)
 {
     unsigned idx = (env->cr[0] & X86_CR0_PG) ? MMU_IDX_KERNEL : MMU_IDX_NOPAGING;
-    return (uint32_t)cpu_mem_load(NULL, env, lin, IR_MEMOP(size == 1 ? 0 : size == 2 ? 1 : 2, 0, idx));
+    return (uint32_t)cpu_mem_load(NULL, env, lin,
+                                  IR_MEMOP(size == 1   ? 0
+                                           : size == 2 ? 1
+                                                       : 2,
+                                           0, idx));
 }
 
 void cpu_st_sys(CPUX86State *env, uint32_t lin, uint32_t v, unsigned size)

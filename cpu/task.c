@@ -8,7 +8,7 @@
 #define DESC_P(hi)    (((hi) >> 15) & 1)
 
 struct tss_layout {
-    unsigned w;  /* register width */
+    unsigned w; /* register width */
     uint32_t eip, eflags, regs, segs, ldt, cr3, min_limit;
 };
 

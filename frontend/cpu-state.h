@@ -61,7 +61,8 @@ enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X8
  *         SHR's OF is the operand's top bit (count 1), SAR's is 0
  *   MUL:  dst = low half, src = nonzero when the product does not fit (CF = OF)
  * EFLAGS: src holds the six flags as bits; dst and src2 unused. */
-#define X86_CC_KINDS(X) X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL)
+#define X86_CC_KINDS(X)                                                                            \
+    X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL)
 
 enum x86_cc_op {
     X86_CC_EFLAGS,
@@ -101,18 +102,18 @@ struct x86_dtable {
 };
 
 /* hflags: mode bits the translation depends on (part of the block key). */
-#define X86_HF_CS32     0x0001u /* CS.D: 32-bit code */
-#define X86_HF_SS32     0x0002u /* SS.B: 32-bit stack */
-#define X86_HF_PE       0x0004u
-#define X86_HF_VM       0x0008u
-#define X86_HF_CPL_SHIFT 4      /* 2 bits */
-#define X86_HF_CPL_MASK (3u << X86_HF_CPL_SHIFT)
-#define X86_HF_PG       0x0040u
-#define X86_HF_TF       0x0080u
-#define X86_HF_INHIBIT  0x0100u /* interrupt shadow after STI / MOV SS / POP SS */
-#define X86_HF_EM       0x0200u /* CR0.EM: x87 instructions raise #NM */
-#define X86_HF_TS       0x0400u /* CR0.TS */
-#define X86_HF_BP       0x0800u /* an instruction breakpoint is enabled in DR7 */
+#define X86_HF_CS32      0x0001u /* CS.D: 32-bit code */
+#define X86_HF_SS32      0x0002u /* SS.B: 32-bit stack */
+#define X86_HF_PE        0x0004u
+#define X86_HF_VM        0x0008u
+#define X86_HF_CPL_SHIFT 4 /* 2 bits */
+#define X86_HF_CPL_MASK  (3u << X86_HF_CPL_SHIFT)
+#define X86_HF_PG        0x0040u
+#define X86_HF_TF        0x0080u
+#define X86_HF_INHIBIT   0x0100u /* interrupt shadow after STI / MOV SS / POP SS */
+#define X86_HF_EM        0x0200u /* CR0.EM: x87 instructions raise #NM */
+#define X86_HF_TS        0x0400u /* CR0.TS */
+#define X86_HF_BP        0x0800u /* an instruction breakpoint is enabled in DR7 */
 
 /* Segment cache of the real-mode reset state and of every real-mode load:
  * present, writable data, 64 KiB (the limit survives for big real mode). */
@@ -127,7 +128,7 @@ struct x86_state {
     uint32_t eflags; /* every bit except X86_ARITH_FLAGS; bit 1 always set */
     uint32_t hflags;
     int32_t exit_request;
-    int32_t block_budget; /* blocks left before cpu_exec returns (chained ones too) */
+    int32_t block_budget;       /* blocks left before cpu_exec returns (chained ones too) */
     struct x86_segment segs[6]; /* enum x86_seg order: ES CS SS DS FS GS */
 
     /* System registers. */
@@ -143,11 +144,11 @@ struct x86_state {
     bool halted;
     bool irq_pending; /* INTR pin level */
     bool a20_enabled;
-    bool shutdown;       /* triple fault: the machine stops (or resets) */
-    int32_t exc_vector;  /* exception being delivered, -1 when none */
+    bool shutdown;      /* triple fault: the machine stops (or resets) */
+    int32_t exc_vector; /* exception being delivered, -1 when none */
     uint32_t exc_error;
     bool exc_has_error;
-    int32_t exc_first;   /* contributory/page-fault class being delivered (#DF rules) */
+    int32_t exc_first;     /* contributory/page-fault class being delivered (#DF rules) */
     uint32_t exc_next_eip; /* software interrupts: EIP pushed */
     bool exc_soft;
     bool exc_external; /* hardware interrupt: no gate DPL check */

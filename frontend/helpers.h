@@ -16,8 +16,15 @@ enum x86_helper {
 const struct ir_helper *x86_helper_signature(enum x86_helper id);
 
 /* String instruction kinds (argument of the string helper). */
-enum x86_string_op { X86_STR_MOVS, X86_STR_CMPS, X86_STR_STOS, X86_STR_LODS, X86_STR_SCAS,
-                     X86_STR_INS, X86_STR_OUTS };
+enum x86_string_op {
+    X86_STR_MOVS,
+    X86_STR_CMPS,
+    X86_STR_STOS,
+    X86_STR_LODS,
+    X86_STR_SCAS,
+    X86_STR_INS,
+    X86_STR_OUTS
+};
 /* The string helper's descriptor: size in bits 0-3, address size in bits 4-7,
  * segment in bits 8-11, REP kind in bits 12-13 (0 none, 1 REP/REPE, 2 REPNE). */
 #define X86_STRD(size, asize, seg, rep) ((size) | ((asize) << 4) | ((seg) << 8) | ((rep) << 12))

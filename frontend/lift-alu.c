@@ -15,7 +15,10 @@ void lift_alu(struct lift *L)
     ir_tmp r = ir_new_i32(L->b), z = lift_const(L, 0), c = z;
     enum x86_cc_op cc;
     switch (mn) {
-    case X86_MN_ADD: ir_add(L->b, r, a, b); cc = X86_CC_ADDB; break;
+    case X86_MN_ADD:
+        ir_add(L->b, r, a, b);
+        cc = X86_CC_ADDB;
+        break;
     case X86_MN_ADC:
         c = lift_cf(L);
         ir_add(L->b, r, a, b);
@@ -23,16 +26,28 @@ void lift_alu(struct lift *L)
         cc = X86_CC_ADCB;
         break;
     case X86_MN_SUB:
-    case X86_MN_CMP: ir_sub(L->b, r, a, b); cc = X86_CC_SUBB; break;
+    case X86_MN_CMP:
+        ir_sub(L->b, r, a, b);
+        cc = X86_CC_SUBB;
+        break;
     case X86_MN_SBB:
         c = lift_cf(L);
         ir_sub(L->b, r, a, b);
         ir_sub(L->b, r, r, c);
         cc = X86_CC_SBBB;
         break;
-    case X86_MN_OR: ir_or(L->b, r, a, b); cc = X86_CC_LOGICB; break;
-    case X86_MN_XOR: ir_xor(L->b, r, a, b); cc = X86_CC_LOGICB; break;
-    default: ir_and(L->b, r, a, b); cc = X86_CC_LOGICB; break;
+    case X86_MN_OR:
+        ir_or(L->b, r, a, b);
+        cc = X86_CC_LOGICB;
+        break;
+    case X86_MN_XOR:
+        ir_xor(L->b, r, a, b);
+        cc = X86_CC_LOGICB;
+        break;
+    default:
+        ir_and(L->b, r, a, b);
+        cc = X86_CC_LOGICB;
+        break;
     }
     r = lift_trunc(L, r, size);
     if (mn != X86_MN_CMP && mn != X86_MN_TEST)
@@ -74,8 +89,8 @@ void lift_not(struct lift *L)
 
 /* Signed product of a and b (zero-extended size-byte values): low size bytes
  * in *lo (zero-extended), and whether the product does not fit them. */
-static void imul_parts(struct lift *L, ir_tmp a, ir_tmp b, unsigned size, ir_tmp *lo,
-                       ir_tmp *hi, ir_tmp *overflow)
+static void imul_parts(struct lift *L, ir_tmp a, ir_tmp b, unsigned size, ir_tmp *lo, ir_tmp *hi,
+                       ir_tmp *overflow)
 {
     ir_tmp sa = lift_sext(L, a, size), sb = lift_sext(L, b, size);
     ir_tmp p = ir_new_i32(L->b), h = ir_new_i32(L->b), ov = ir_new_i32(L->b);
@@ -94,8 +109,8 @@ static void imul_parts(struct lift *L, ir_tmp a, ir_tmp b, unsigned size, ir_tmp
     *overflow = ov;
 }
 
-static void mul_unsigned(struct lift *L, ir_tmp a, ir_tmp b, unsigned size, ir_tmp *lo,
-                         ir_tmp *hi, ir_tmp *overflow)
+static void mul_unsigned(struct lift *L, ir_tmp a, ir_tmp b, unsigned size, ir_tmp *lo, ir_tmp *hi,
+                         ir_tmp *overflow)
 {
     ir_tmp p = ir_new_i32(L->b), h = ir_new_i32(L->b), ov = ir_new_i32(L->b);
     if (size < 4) {
@@ -184,8 +199,7 @@ void lift_shift(struct lift *L)
     unsigned size = lift_op_size(L, 0);
     ir_tmp v = lift_read_op(L, 0), n = lift_read_op(L, 1);
     ir_tmp lin = probe_destination(L, v, size);
-    ir_tmp a[5] = {lift_env(L), lift_const(L, (L->in->modrm >> 3) & 7), v, n,
-                   lift_const(L, size)};
+    ir_tmp a[5] = {lift_env(L), lift_const(L, (L->in->modrm >> 3) & 7), v, n, lift_const(L, size)};
     ir_tmp r = lift_call_ret(L, X86_HELPER_shift, 5, a);
     store_result(L, lin, r, size);
     L->cc_op = X86_CC_DYNAMIC;
@@ -197,7 +211,7 @@ void lift_shiftd(struct lift *L)
     ir_tmp d = lift_read_op(L, 0), s = lift_read_op(L, 1), n;
     n = L->in->nops == 3 ? lift_read_op(L, 2) : lift_get_reg(L, X86_ECX, 1);
     ir_tmp lin = probe_destination(L, d, size);
-    ir_tmp a[6] = {lift_env(L), lift_const(L, L->in->mnemonic == X86_MN_SHRD), d, s, n,
+    ir_tmp a[6] = {lift_env(L),        lift_const(L, L->in->mnemonic == X86_MN_SHRD), d, s, n,
                    lift_const(L, size)};
     ir_tmp r = lift_call_ret(L, X86_HELPER_shiftd, 6, a);
     store_result(L, lin, r, size);
@@ -206,7 +220,7 @@ void lift_shiftd(struct lift *L)
 
 void lift_bcd(struct lift *L)
 {
-    unsigned op = L->in->mnemonic == X86_MN_DAA ? 0
+    unsigned op = L->in->mnemonic == X86_MN_DAA   ? 0
                   : L->in->mnemonic == X86_MN_DAS ? 1
                   : L->in->mnemonic == X86_MN_AAA ? 2
                                                   : 3;

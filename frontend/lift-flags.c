@@ -109,8 +109,8 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
         return false;
     ir_tmp a = ir_new_i32(L->b);
     ir_add(L->b, a, dst, src); /* the first operand */
-    static const enum ir_cond conds[8] = {[1] = IR_COND_LTU, [3] = IR_COND_LEU,
-                                          [6] = IR_COND_LT, [7] = IR_COND_LE};
+    static const enum ir_cond conds[8] = {
+        [1] = IR_COND_LTU, [3] = IR_COND_LEU, [6] = IR_COND_LT, [7] = IR_COND_LE};
     if (!conds[base])
         return false;
     if (base == 1 || base == 3)

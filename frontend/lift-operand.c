@@ -65,8 +65,7 @@ ir_tmp lift_ea_offset(struct lift *L)
 static void raise_seg_fault(struct lift *L, unsigned seg)
 {
     bool pm = (L->hflags & X86_HF_PE) && !(L->hflags & X86_HF_VM);
-    ir_tmp a[3] = {lift_env(L), lift_const(L, pm && seg == X86_SEG_SS ? 12 : 13),
-                   lift_const(L, 0)};
+    ir_tmp a[3] = {lift_env(L), lift_const(L, pm && seg == X86_SEG_SS ? 12 : 13), lift_const(L, 0)};
     lift_call(L, X86_HELPER_raise_exception, a[0], 3, a);
 }
 

@@ -28,7 +28,8 @@ void lift_mov_cr(struct lift *L)
         return;
     }
     ir_tmp a[2] = {lift_env(L), lift_const(L, c->reg)};
-    lift_set_reg(L, g->reg, 4, lift_call_ret(L, dr ? X86_HELPER_read_dr : X86_HELPER_read_cr, 2, a));
+    lift_set_reg(L, g->reg, 4,
+                 lift_call_ret(L, dr ? X86_HELPER_read_dr : X86_HELPER_read_cr, 2, a));
 }
 
 static void call0(struct lift *L, enum x86_helper h)
@@ -40,11 +41,17 @@ static void call0(struct lift *L, enum x86_helper h)
 void lift_sys_simple(struct lift *L)
 {
     switch (L->in->mnemonic) {
-    case X86_MN_CLTS: call0(L, X86_HELPER_clts); L->stop = true; break;
+    case X86_MN_CLTS:
+        call0(L, X86_HELPER_clts);
+        L->stop = true;
+        break;
     case X86_MN_CPUID: call0(L, X86_HELPER_cpuid); break;
     case X86_MN_RDTSC: call0(L, X86_HELPER_rdtsc); break;
     case X86_MN_RDMSR: call0(L, X86_HELPER_rdmsr); break;
-    case X86_MN_WRMSR: call0(L, X86_HELPER_wrmsr); L->stop = true; break;
+    case X86_MN_WRMSR:
+        call0(L, X86_HELPER_wrmsr);
+        L->stop = true;
+        break;
     default: call0(L, X86_HELPER_check_cpl0); break; /* INVD, WBINVD: no caches to write back */
     }
 }

@@ -25,7 +25,7 @@ enum x86_exit_code {
 struct x86_lift_config {
     x86_fetch_fn fetch; /* code bytes by linear address */
     void *opaque;
-    uint64_t features;  /* X86_FEATURE_BIT() mask of the CPU model */
+    uint64_t features; /* X86_FEATURE_BIT() mask of the CPU model */
     uint64_t cs_base;
     uint32_t eip;       /* offset of the first instruction in CS */
     uint32_t hflags;    /* X86_HF_* */
@@ -35,9 +35,9 @@ struct x86_lift_config {
 };
 
 struct x86_lift_result {
-    uint32_t size;       /* guest bytes covered, from cs_base + eip */
+    uint32_t size; /* guest bytes covered, from cs_base + eip */
     unsigned ninsns;
-    uint64_t last_byte;  /* linear address of the last byte lifted */
+    uint64_t last_byte; /* linear address of the last byte lifted */
 };
 
 /* Fills b (emptied by the caller) with the block starting at cs_base + eip.

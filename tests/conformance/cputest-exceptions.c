@@ -29,8 +29,8 @@ bool cputest_rules_load(const char *path, struct cputest_rules *r, char *err, si
             cputest_rules_free(r);
             return false;
         }
-        static const char *const kinds[] = {"prefix", "length", "modrm-reg", "opcode-excp",
-                                            "hash", "file"};
+        static const char *const kinds[] = {"prefix",      "length", "modrm-reg",
+                                            "opcode-excp", "hash",   "file"};
         bool known = false;
         for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
             known |= !strcmp(rule.kind, kinds[k]);
@@ -93,8 +93,8 @@ static bool rule_matches(const struct cputest_rule *rule, const char *file_key,
         return has_prefix(t, (uint8_t)strtoul(rule->key, NULL, 16));
     if (!strcmp(rule->kind, "length")) {
         /* The test bytes end with the HLT that stops the run. */
-        return t->nbytes > 0 && t->nbytes - 1 >= strtoul(rule->key, NULL, 10) &&
-               t->has_exception && t->exc_vector == 13;
+        return t->nbytes > 0 && t->nbytes - 1 >= strtoul(rule->key, NULL, 10) && t->has_exception &&
+               t->exc_vector == 13;
     }
     if (!strcmp(rule->kind, "modrm-reg")) {
         /* key "8C/4": the opcode byte and ModRM.reg. */

@@ -17,8 +17,8 @@ struct cputest_machine {
     struct mmu_phys_space *space;
     struct mmu_io_space *io;
     struct x86_cpu *cpu;
-    uint8_t *expect;     /* per byte below SCAN_LIMIT: expected value */
-    uint8_t *listed;     /* per byte: listed by the test */
+    uint8_t *expect; /* per byte below SCAN_LIMIT: expected value */
+    uint8_t *listed; /* per byte: listed by the test */
 };
 
 struct cputest_machine *cputest_machine_new(void)
@@ -33,7 +33,9 @@ struct cputest_machine *cputest_machine_new(void)
     mmu_phys_map_ram(m->space, 0, RAM_SIZE, 0, 0);
     mmu_phys_set_a20(m->space, true);
     /* The recording machine had no 80287: ESC instructions do nothing. */
-    struct cpu_config cfg = {.space = m->space, .io = m->io, .no_chaining = true,
+    struct cpu_config cfg = {.space = m->space,
+                             .io = m->io,
+                             .no_chaining = true,
                              .features = X86_FEATURES_ALL & ~X86_FEATURE_BIT(X86_FEAT_FPU)};
     m->cpu = cpu_new(&cfg);
     return m->cpu ? m : NULL;
@@ -60,8 +62,9 @@ static const int8_t moo_gpr[MOO_NREGS] = {
 };
 static const int8_t moo_seg[MOO_NREGS] = {
     [MOO_CS] = X86_SEG_CS, [MOO_SS] = X86_SEG_SS, [MOO_DS] = X86_SEG_DS, [MOO_ES] = X86_SEG_ES,
-    [MOO_AX] = -1, [MOO_BX] = -1, [MOO_CX] = -1, [MOO_DX] = -1, [MOO_SP] = -1, [MOO_BP] = -1,
-    [MOO_SI] = -1, [MOO_DI] = -1, [MOO_IP] = -1, [MOO_FLAGS] = -1,
+    [MOO_AX] = -1,         [MOO_BX] = -1,         [MOO_CX] = -1,         [MOO_DX] = -1,
+    [MOO_SP] = -1,         [MOO_BP] = -1,         [MOO_SI] = -1,         [MOO_DI] = -1,
+    [MOO_IP] = -1,         [MOO_FLAGS] = -1,
 };
 static const char *const moo_reg_name[MOO_NREGS] = {"ax", "bx", "cx", "dx", "cs", "ss", "ds",
                                                     "es", "sp", "bp", "si", "di", "ip", "flags"};
@@ -142,8 +145,7 @@ static bool compare_ram(struct cputest_machine *m, const struct moo_test *t, uin
 {
     /* The EXCP chunk's flags_address is one below the image in this data;
      * the image is where delivery pushed it: the first word below SS:SP. */
-    uint32_t img = ((uint32_t)t->init.regs[MOO_SS] << 4) +
-                   (uint16_t)(t->init.regs[MOO_SP] - 2);
+    uint32_t img = ((uint32_t)t->init.regs[MOO_SS] << 4) + (uint16_t)(t->init.regs[MOO_SP] - 2);
     for (uint32_t i = 0; i < t->final.nram; i++) {
         uint32_t a = t->final.ram[i].addr;
         uint8_t got = 0, want = t->final.ram[i].val, mask = 0xff;

@@ -21,7 +21,7 @@ bool cputest_run(struct cputest_machine *m, const struct moo_test *t, uint16_t f
 
 /* ---- the exception table (cputest-exceptions.c) ---- */
 struct cputest_rule {
-    char kind[16];  /* "prefix", "length", "modrm-reg", "hash", "file" */
+    char kind[16]; /* "prefix", "length", "modrm-reg", "hash", "file" */
     char key[48];
     char category[32];
     char reason[256];

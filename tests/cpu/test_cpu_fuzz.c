@@ -53,9 +53,9 @@ END_TEST
  * gate leads to a HLT, and now and then ring 3. */
 static void flat_protected(struct tmachine *m, bool ring3)
 {
-    static const uint32_t gdt[] = {0, 0, 0x0000ffffu, 0x00cf9a00u, 0x0000ffffu, 0x00cf9200u,
-                                   0x0000ffffu, 0x00cffa00u, 0x0000ffffu, 0x00cff200u,
-                                   0x60000067u, 0x00008900u};
+    static const uint32_t gdt[] = {0,           0,           0x0000ffffu, 0x00cf9a00u,
+                                   0x0000ffffu, 0x00cf9200u, 0x0000ffffu, 0x00cffa00u,
+                                   0x0000ffffu, 0x00cff200u, 0x60000067u, 0x00008900u};
     for (unsigned i = 0; i < sizeof(gdt) / 4; i++) {
         tm_poke16(m, 0x3000 + i * 4, (uint16_t)gdt[i]);
         tm_poke16(m, 0x3000 + i * 4 + 2, (uint16_t)(gdt[i] >> 16));

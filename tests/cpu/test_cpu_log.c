@@ -18,7 +18,8 @@ START_TEST(debug_log_categories_show_code_ir_blocks_interrupts_registers)
     uint32_t mask = 0;
     bool help = false;
     char err[64];
-    ck_assert(log_parse_categories("in_asm,op,op_opt,exec,int,cpu", &mask, &help, err, sizeof(err)));
+    ck_assert(
+        log_parse_categories("in_asm,op,op_opt,exec,int,cpu", &mask, &help, err, sizeof(err)));
     log_mask = mask;
     struct tmachine m;
     tm_init(&m);

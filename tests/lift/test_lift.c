@@ -42,8 +42,8 @@ static void lift(struct lifted *l, const uint8_t *bytes, size_t len, uint32_t ei
     l->env.helpers = l->helpers;
     l->env.nhelpers = X86_HELPER_COUNT;
     ir_block_init(&l->b, &l->env);
-    struct x86_lift_config cfg = {.fetch = fetch, .opaque = &c, .features = X86_FEATURES_ALL,
-                                  .eip = eip, .mmu_idx = 2};
+    struct x86_lift_config cfg = {
+        .fetch = fetch, .opaque = &c, .features = X86_FEATURES_ALL, .eip = eip, .mmu_idx = 2};
     x86_lift_block(&l->b, &cfg, &l->res);
     char err[128];
     ck_assert_msg(ir_validate(&l->b, err, sizeof(err)), "%s", err);
