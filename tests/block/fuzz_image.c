@@ -15,6 +15,11 @@
 
 static char path[64];
 
+static void remove_input(void)
+{
+    unlink(path);
+}
+
 static void exercise(struct blk *bs)
 {
     static uint8_t buf[65536];
@@ -45,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!path[0]) {
         snprintf(path, sizeof(path), "/dev/shm/jit86-fuzz-%d.img", (int)getpid());
+        atexit(remove_input); /* libFuzzer ends the run with exit() */
     }
     FILE *f = fopen(path, "wb");
     if (!f) {
