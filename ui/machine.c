@@ -4,6 +4,7 @@
 #include "machine.h"
 
 #include "chardev.h"
+#include "display-ui.h"
 
 #include "cpu/cpu.h"
 #include "hw/pc/linuxboot.h"
@@ -28,6 +29,7 @@ struct vm {
     struct x86_cpu *cpu;
     struct chardev serial[2];
     struct chardev debugcon;
+    struct ui_display *display; /* window or headless surface; NULL with -vga none */
     struct chardev_mux mux;
     bool stdio_mux; /* serial0 on stdio with Ctrl-A escapes */
     bool tty_raw;
@@ -305,7 +307,11 @@ static void wait_for_event(struct vm *vm)
         if (fd >= 0)
             fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
     }
-    poll(fds, (nfds_t)n, (int)((wait_ns + 999999) / 1000000));
+    int wait_ms = (int)((wait_ns + 999999) / 1000000);
+    int display_ms = vm->display ? ui_display_timeout_ms(vm->display) : -1;
+    if (display_ms >= 0 && display_ms < wait_ms)
+        wait_ms = display_ms; /* the next screen refresh is due earlier */
+    poll(fds, (nfds_t)n, wait_ms);
 }
 
 static void machine_reset(struct vm *vm)
@@ -321,6 +327,8 @@ static void run(struct vm *vm)
         enum cpu_exit_reason why = cpu_exec(vm->cpu, SLICE_BLOCKS);
         clock_run_timers(&vm->pc->clock);
         poll_chardevs(vm);
+        if (vm->display && !ui_display_tick(vm->display))
+            vm->quit = true; /* the window was closed */
         if (vm->quit)
             break;
         if (why == CPU_EXIT_SHUTDOWN || vm->pc->reset_requested) {
@@ -357,7 +365,8 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         .icount_shift = o->icount_shift,
         .rtc_base = rtc_base,
         .boot_order = o->boot,
-        .graphics = false,
+        .graphics = !o->nographic,
+        .vga = !o->vga || strcmp(o->vga, "std") == 0,
         .serial = {{chardev_write_cb, &vm->serial[0]}, {chardev_write_cb, &vm->serial[1]}},
         .exit_fn = guest_exit,
         .exit_opaque = vm,
@@ -384,6 +393,9 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         return false;
     }
     cpu_set_intack(vm->cpu, cpu_intack, vm);
+    vm->display = ui_display_new(vm->pc, o, err, errlen);
+    if (!vm->display)
+        return false;
     irq_connect(&vm->pc->cpu_intr, cpu_intr_line, vm, 0);
     vm->serial[0].input = serial0_input;
     vm->serial[0].input_opaque = vm;
@@ -411,6 +423,7 @@ int vm_run(const struct ui_options *opts, const char *bios_path)
     } else {
         error_report("%s", err);
     }
+    ui_display_free(vm->display);
     cpu_free(vm->cpu);
     pc_free(vm->pc);
     for (int i = 0; i < 2; i++)
