@@ -59,11 +59,24 @@ struct x86_cpu *cpu_new(const struct cpu_config *cfg)
     cpu->irenv.helpers = cpu->helpers;
     cpu->irenv.nhelpers = X86_HELPER_COUNT;
     cpu->irenv.mem = (struct ir_mem_ops){cpu_mem_load, cpu_mem_store, cpu};
-    /* The interpreter until faults inside native code can find their restore
-     * record (a helper's return address has to reach cpu_raise_exception). */
-    struct translator_config tc = {.env = &cpu->irenv,
-                                   .backend = cfg->backend ? cfg->backend : &tb_backend_interp,
-                                   .code_size = cfg->code_size};
+    /* Native backends inline the softmmu fast path on this TLB (softmmu/tlb.h
+     * layout, given to the guest-neutral translator as plain numbers). */
+    cpu->irenv.tlb = (struct ir_tlb){
+        .offset = (uint32_t)(offsetof(CPUX86State, tlb) + offsetof(struct mmu_tlb, table)),
+        .table_stride = MMU_TLB_TABLE_OFFSET(1),
+        .nmmu = MMU_IDX_COUNT,
+        .index_bits = MMU_TLB_BITS,
+        .entry_bits = MMU_TLB_ENTRY_BITS,
+        .page_bits = MMU_PAGE_BITS,
+        .read_tag = MMU_TLB_TAG_OFFSET(MMU_ACCESS_READ),
+        .write_tag = MMU_TLB_TAG_OFFSET(MMU_ACCESS_WRITE),
+        .addend = MMU_TLB_ADDEND_OFFSET,
+    };
+    const struct tb_backend *backend = cfg->backend;
+    if (!backend)
+        backend = translator_backend_by_name(translator_default_backend());
+    struct translator_config tc = {
+        .env = &cpu->irenv, .backend = backend, .code_size = cfg->code_size};
     cpu->tr = translator_new(&tc);
     if (!cpu->tr) {
         free(cpu);

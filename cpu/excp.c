@@ -60,7 +60,9 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
 void cpu_restore_state(struct x86_cpu *cpu)
 {
     uint64_t data[2];
-    if (cpu->in_block && tb_restore_state(cpu->tr, translator_interp_host_pc(cpu->tr), data)) {
+    /* The innermost call site of the running block: the interpreter's current
+     * op, or the native backend's helper call found from its fixed frame. */
+    if (cpu->in_block && tb_restore_state(cpu->tr, translator_host_pc(cpu->tr, 0), data)) {
         cpu->env.eip = (uint32_t)data[0];
         if (data[1] != X86_CC_DYNAMIC)
             cpu->env.cc_op = (uint32_t)data[1];

@@ -170,7 +170,10 @@ START_TEST(chained_loop_still_ends_at_the_block_limit)
     ck_assert_int_eq(cpu_exec(m.cpu, 1000), CPU_EXIT_LIMIT);
     ck_assert_uint_ge(m.env->regs[0] & 0xffff, 990);
     ck_assert_uint_le(m.env->regs[0] & 0xffff, 1000);
-    ck_assert_uint_gt(translator_stats(cpu_translator(m.cpu))->chained_jumps, 900);
+    /* Only the interpreter counts the chained jumps it follows (native code
+     * jumps without a counter): there the loop must really have been chained. */
+    if (strcmp(translator_default_backend(), "interp") == 0)
+        ck_assert_uint_gt(translator_stats(cpu_translator(m.cpu))->chained_jumps, 900);
     tm_free(&m);
 }
 END_TEST
