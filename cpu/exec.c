@@ -10,7 +10,7 @@
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
     (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG | X86_HF_EM | \
-     X86_HF_TS | X86_HF_TF | X86_HF_BP)
+     X86_HF_TS | X86_HF_TF | X86_HF_BP | X86_HF_INHIBIT)
 
 static void log_cpu_state(CPUX86State *env)
 {
@@ -114,15 +114,14 @@ static struct tb *find_block(struct x86_cpu *cpu)
 
 /* A hardware interrupt is taken between blocks when IF is set and no
  * STI/MOV SS shadow covers the next instruction (SDM Vol. 3A §6.8.3). The
- * shadow lasts for one block here: the block after STI starts with the
- * shadowed instruction. */
+ * shadowed instruction runs alone in a block translated with X86_HF_INHIBIT
+ * in its key; that block clears the flag and makes the loop look here again
+ * right after it (frontend/lift.c, lift_interrupt_shadow). */
 static bool take_interrupt(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
-    if (env->hflags & X86_HF_INHIBIT) {
-        env->hflags &= ~X86_HF_INHIBIT;
+    if (env->hflags & X86_HF_INHIBIT)
         return false;
-    }
     if (!env->irq_pending || !(env->eflags & X86_IF) || !cpu->intack)
         return false;
     uint8_t vector = cpu->intack(cpu->intack_opaque);

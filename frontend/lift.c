@@ -326,6 +326,20 @@ static void lift_exit_check(struct lift *L)
     ir_set_label(L->b, go);
 }
 
+/* The instruction after STI / MOV SS / POP SS runs with interrupts held off
+ * (SDM Vol. 3A §6.8.3). Such a block holds that one instruction, drops the
+ * shadow before it (the instruction may set it anew) and asks the loop to
+ * look at interrupts right after it, even when the next block is chained. */
+static void lift_interrupt_shadow(struct lift *L)
+{
+    ir_tmp h = ir_new_i32(L->b), one = ir_new_i32(L->b);
+    ir_ld(L->b, h, ENV_OFF(hflags), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_andi(L->b, h, h, ~X86_HF_INHIBIT);
+    ir_st(L->b, h, ENV_OFF(hflags), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_movi(L->b, one, 1);
+    ir_st(L->b, one, ENV_OFF(exit_request), IR_MEMOP(IR_MO_32, 0, 0));
+}
+
 static void lift_decode_error(struct lift *L, enum x86_decode_status st)
 {
     if (st == X86_DECODE_GP)
@@ -372,7 +386,8 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
 {
     struct lift L = {
         .b = b, .cfg = cfg, .eip = cfg->eip, .hflags = cfg->hflags, .cc_op = X86_CC_DYNAMIC};
-    unsigned max = cfg->max_insns ? cfg->max_insns : X86_LIFT_MAX_INSNS;
+    bool shadow = (cfg->hflags & X86_HF_INHIBIT) != 0;
+    unsigned max = shadow ? 1 : cfg->max_insns ? cfg->max_insns : X86_LIFT_MAX_INSNS;
     uint64_t start = (cfg->cs_base + cfg->eip) & 0xffffffffu;
     /* Decoded with the x87 always present: lift_esc decides what ESC does. */
     struct x86_decode_ctx dc = {cfg->fetch, cfg->opaque, (uint8_t)lift_code_size(&L),
@@ -380,6 +395,8 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
     struct x86_instr in;
     *res = (struct x86_lift_result){0, 0, start};
     lift_exit_check(&L);
+    if (shadow)
+        lift_interrupt_shadow(&L);
     for (;;) {
         uint64_t lin = (cfg->cs_base + L.eip) & 0xffffffffu;
         enum x86_decode_status st = x86_decode(&in, &dc, lin);

@@ -255,14 +255,45 @@ START_TEST(sti_and_mov_ss_hold_a_pending_interrupt_for_one_instruction)
     struct pic_model pic = {m.cpu, 0};
     cpu_set_intack(m.cpu, ack_0x30, &pic);
     cpu_set_irq(m.cpu, true);
-    /* sti; mov ax,0; mov ss,ax; mov sp,0x7000; hlt: taken between STI and
-     * MOV SS or between MOV SS and MOV SP, the frame would land on the old stack */
-    static const uint8_t code[] = {0xfb, 0xb8, 0x00, 0x00, 0x8e, 0xd0, 0xbc, 0x00, 0x70, 0xf4};
+    /* mov ax,0; sti; mov ss,ax; mov sp,0x7000; hlt: STI's shadow covers
+     * MOV SS and MOV SS's covers MOV SP (SDM Vol. 3A §6.8.3), so the frame
+     * lands on the new stack and returns to the HLT. */
+    static const uint8_t code[] = {0xb8, 0x00, 0x00, 0xfb, 0x8e, 0xd0, 0xbc, 0x00, 0x70, 0xf4};
     tm_code(&m, code, sizeof(code));
     ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
     ck_assert_int_eq(pic.acks, 1);
     ck_assert_uint_eq(m.env->regs[4] & 0xffff, 0x7000 - 6);
-    ck_assert_uint_eq(tm_peek16(&m, 0x7000 - 6), TM_CODE + 10);
+    ck_assert_uint_eq(tm_peek16(&m, 0x7000 - 6), TM_CODE + 9);
+    tm_free(&m);
+}
+END_TEST
+
+START_TEST(sti_shadow_covers_one_instruction_not_a_block)
+{
+    struct tmachine m;
+    tm_init_chained(&m, true);
+    struct pic_model pic = {m.cpu, 0};
+    cpu_set_intack(m.cpu, ack_0x30, &pic);
+    /* IVT[0x30] -> 0x1900: mov [0x1800],bx; iret */
+    static const uint8_t isr[] = {0x89, 0x1e, 0x00, 0x18, 0xcf};
+    tm_poke(&m, 0x1900, isr, sizeof(isr));
+    tm_poke16(&m, 0x30 * 4, 0x1900);
+    tm_poke16(&m, 0x1800, 0xffff);
+    cpu_set_irq(m.cpu, true);
+    /* sti; inc bx; inc bx; inc bx; cli; hlt (SeaBIOS's check_irqs does
+     * sti; nop; cli): the pending interrupt comes after the first INC only. */
+    static const uint8_t code[] = {0xfb, 0x43, 0x43, 0x43, 0xfa, 0xf4};
+    for (int pass = 0; pass < 2; pass++) { /* the second run uses cached blocks */
+        m.env->regs[3] = 0;
+        m.env->eip = TM_CODE;
+        m.env->halted = false;
+        tm_code(&m, code, sizeof(code));
+        cpu_set_irq(m.cpu, true);
+        ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+        ck_assert_int_eq(pic.acks, pass + 1);
+        ck_assert_uint_eq(tm_peek16(&m, 0x1800), 1);
+        ck_assert_uint_eq(m.env->regs[3] & 0xffff, 3);
+    }
     tm_free(&m);
 }
 END_TEST
@@ -326,6 +357,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, hardware_interrupt_wakes_hlt_and_runs_the_handler);
     tcase_add_test(tc, interrupts_wait_while_if_is_clear);
     tcase_add_test(tc, sti_and_mov_ss_hold_a_pending_interrupt_for_one_instruction);
+    tcase_add_test(tc, sti_shadow_covers_one_instruction_not_a_block);
     tcase_add_test(tc, trap_flag_raises_debug_after_each_instruction);
     tcase_add_test(tc, instruction_breakpoint_faults_before_the_instruction);
     suite_add_tcase(s, tc);
