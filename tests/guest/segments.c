@@ -7,7 +7,7 @@
 #define SEL_BASE64K (RT_SEL_FREE + 0x00)   /* data, base 0x10000 */
 #define SEL_BASEBUF (RT_SEL_FREE + 0x08)   /* data, base = &buf */
 #define SEL_WRAP (RT_SEL_FREE + 0x10)      /* data, base 0xFFFFF000 */
-#define SEL_XONLY (RT_SEL_FREE + 0x18)     /* code, execute-only */
+#define SEL_XONLY (RT_SEL_FREE + 0x18)     /* code, execute-only (accessed preset) */
 #define SEL_CONFORM (RT_SEL_FREE + 0x20)   /* code, conforming, readable, DPL 0 */
 #define SEL_NP (RT_SEL_FREE + 0x28)        /* data, not present */
 #define SEL_DATA_DPL3 (RT_SEL_FREE + 0x30) /* data, DPL 3, base 0 */
@@ -159,8 +159,8 @@ int main(void)
     rt_gdt_set(SEL_BASE64K >> 3, 0x10000, 0xFFFFF, data, RT_FLAG_G | RT_FLAG_DB);
     rt_gdt_set(SEL_BASEBUF >> 3, (uint32_t)buf, 0xFFFFF, data, RT_FLAG_G | RT_FLAG_DB);
     rt_gdt_set(SEL_WRAP >> 3, 0xFFFFF000, 0xFFFFF, data, RT_FLAG_G | RT_FLAG_DB);
-    rt_gdt_set(SEL_XONLY >> 3, 0, 0xFFFFF, RT_ACC_PRESENT | 0x18, RT_FLAG_G | RT_FLAG_DB);
-    rt_gdt_set(SEL_CONFORM >> 3, 0, 0xFFFFF, RT_ACC_PRESENT | 0x1E, RT_FLAG_G | RT_FLAG_DB);
+    rt_gdt_set(SEL_XONLY >> 3, 0, 0xFFFFF, RT_ACC_PRESENT | 0x19, RT_FLAG_G | RT_FLAG_DB);
+    rt_gdt_set(SEL_CONFORM >> 3, 0, 0xFFFFF, RT_ACC_PRESENT | 0x1F, RT_FLAG_G | RT_FLAG_DB);
     rt_gdt_set(SEL_NP >> 3, 0, 0xFFFFF, RT_ACC_DATA, RT_FLAG_G | RT_FLAG_DB);
     rt_gdt_set(SEL_DATA_DPL3 >> 3, 0, 0xFFFFF, data | RT_ACC_DPL(3), RT_FLAG_G | RT_FLAG_DB);
     rt_gdt_set_gate(SEL_GATE >> 3, RT_SEL_KCODE, 0, RT_GATE_CALL32, 0, 0);

@@ -39,9 +39,12 @@
 /* Descriptor access bytes (SDM vol. 3, 3.4.5 and 6.11). */
 #define RT_ACC_PRESENT 0x80
 #define RT_ACC_DPL(n) ((n) << 5)
-#define RT_ACC_CODE 0x1A       /* code, readable, non-conforming */
-#define RT_ACC_DATA 0x12       /* data, writable, expand-up */
-#define RT_ACC_DATA_DOWN 0x16  /* data, writable, expand-down */
+/* The accessed bit (bit 0) is preset: the CPU sets it on a segment load
+ * (SDM Vol. 3A §3.4.5.1), but QEMU 7.2 does not for CS, so a clear bit would
+ * make LAR's output depend on the emulator rather than on the architecture. */
+#define RT_ACC_CODE 0x1B       /* code, readable, non-conforming, accessed */
+#define RT_ACC_DATA 0x13       /* data, writable, expand-up, accessed */
+#define RT_ACC_DATA_DOWN 0x17  /* data, writable, expand-down, accessed */
 #define RT_GATE_CALL32 0x0C
 #define RT_GATE_INT32 0x0E
 #define RT_GATE_TRAP32 0x0F
