@@ -1,0 +1,130 @@
+#!/bin/bash
+# Guest benchmarks, side by side: jit86 (x86-64 backend), jit86 with the
+# interpreter backend and the reference, qemu-system-i386 -accel tcg.
+#
+# Usage:
+#   cmake --build build --target jit86 bench_guests
+#   benchmarks/compare.sh [-n REPS] [BUILD_DIR] [BENCH...]
+#
+#   -n REPS     runs per benchmark and emulator; the best (fastest) counts
+#               (default 3, or $REPS)
+#   BUILD_DIR   CMake build directory (default: build)
+#   BENCH...    benchmark names (default: every benchmarks/guest/*.c)
+#   QEMU=...    the reference emulator (default qemu-system-i386)
+#   NO_INTERP=1 skip the interpreter column
+#
+# Each benchmark is a Multiboot guest that does fixed work and prints
+# "bench NAME checksum 0x...". The emulators run one after the other inside
+# each repetition, the order rotating between repetitions, so a slow patch of
+# a shared machine hits all of them. Every run's checksum must equal every
+# other's (exit status 1 otherwise). Wall time includes emulator start-up and
+# guest boot. Peak RSS is jit86's (x86-64 backend), from /usr/bin/time.
+#
+# The table: best wall time per emulator, QEMU/jit86 (> 1: jit86 is faster),
+# interp/jit86 (the interpreter's slowdown), and geometric means of both.
+set -u
+
+reps=${REPS:-3}
+if [ "${1:-}" = "-n" ]; then
+    reps=$2
+    shift 2
+fi
+build=${1:-build}
+[ $# -gt 0 ] && shift
+srcdir=$(cd "$(dirname "$0")" && pwd)
+qemu=${QEMU:-qemu-system-i386}
+jit86=$build/jit86
+guestdir=$build/benchmarks/guest
+limit=${BENCH_TIMEOUT:-120}
+
+if [ $# -eq 0 ]; then
+    set -- $(cd "$srcdir/guest" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+fi
+for f in "$jit86" /usr/bin/time; do
+    [ -x "$f" ] || { echo "missing $f (build jit86; install GNU time)" >&2; exit 2; }
+done
+command -v "$qemu" >/dev/null || { echo "missing $qemu" >&2; exit 2; }
+
+emulators="jit86 qemu"
+[ "${NO_INTERP:-0}" = 1 ] || emulators="jit86 interp qemu"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# run_one EMU ELF: prints "SECONDS RSS_KIB CHECKSUM" (CHECKSUM "-" if none).
+run_one() {
+    local emu=$1 elf=$2 start end
+    local -a cmd env=()
+    case $emu in
+    jit86) cmd=("$jit86") ;;
+    interp) cmd=("$jit86") env=(JIT86_BACKEND=interp) ;;
+    qemu) cmd=("$qemu" -accel tcg) ;;
+    esac
+    start=$(date +%s%N)
+    env "${env[@]}" /usr/bin/time -f %M -o "$work/rss" timeout "$limit" "${cmd[@]}" \
+        -kernel "$elf" -nographic -device isa-debug-exit,iobase=0xf4,iosize=4 \
+        -no-reboot -m 32 </dev/null >"$work/out" 2>"$work/err"
+    local status=$?
+    end=$(date +%s%N)
+    local sum
+    sum=$(tr -d '\r' <"$work/out" | sed -n 's/.*bench [a-z0-9_]* checksum \(0x[0-9a-f]*\).*/\1/p')
+    # isa-debug-exit: guest exit(0) is status 1.
+    [ "$status" = 1 ] || sum="-"
+    echo "$(((end - start) / 1000000)) $(tail -n 1 "$work/rss") ${sum:--}"
+}
+
+bad=0
+printf '%s\n' "bench qemu_s jit86_s interp_s qemu/jit86 interp/jit86 jit86_rss_mib checksum" \
+    >"$work/table"
+for name in "$@"; do
+    elf=$guestdir/$name.elf
+    [ -f "$elf" ] || { echo "missing $elf (build bench_guests)" >&2; exit 2; }
+    declare -A best=() rss=()
+    sums=""
+    set -- $emulators
+    for ((r = 0; r < reps; r++)); do
+        # Rotate the order: repetition r starts with emulator r mod count.
+        order=("$@")
+        for ((k = 0; k < ${#order[@]}; k++)); do
+            emu=${order[(k + r) % ${#order[@]}]}
+            read -r ms kib sum <<<"$(run_one "$emu" "$elf")"
+            echo "  $name $emu run $((r + 1)): ${ms} ms, ${kib} KiB, $sum" >&2
+            sums="$sums $sum"
+            if [ -z "${best[$emu]:-}" ] || [ "$ms" -lt "${best[$emu]}" ]; then
+                best[$emu]=$ms
+            fi
+            if [ -z "${rss[$emu]:-}" ] || [ "$kib" -gt "${rss[$emu]}" ]; then
+                rss[$emu]=$kib
+            fi
+        done
+    done
+    distinct=$(echo "$sums" | tr ' ' '\n' | sed '/^$/d' | sort -u)
+    if [ "$(echo "$distinct" | wc -l)" != 1 ] || [ "$distinct" = "-" ]; then
+        echo "CHECKSUM MISMATCH or failed run for $name:$sums" >&2
+        bad=1
+        distinct=MISMATCH
+    fi
+    echo "$name ${best[qemu]} ${best[jit86]} ${best[interp]:-0} ${rss[jit86]} $distinct" \
+        >>"$work/raw"
+    unset best rss
+done
+
+awk '
+function fmt(ms) { return sprintf("%.3f", ms / 1000) }
+{
+    q = $2; j = $3; i = $4
+    rq = q / j; lq += log(rq); n++
+    line = sprintf("| %-10s | %8s | %8s | %8s | %10.2f |", $1, fmt(q), fmt(j), i ? fmt(i) : "-", rq)
+    if (i) { ri = i / j; li += log(ri); ni++; line = line sprintf(" %12.2f |", ri) }
+    else line = line "            - |"
+    line = line sprintf(" %13.1f | %s |", $5 / 1024, $6)
+    rows[n] = line
+}
+END {
+    print "| benchmark  |   QEMU s |  jit86 s | interp s | QEMU/jit86 | interp/jit86 | jit86 RSS MiB | checksum   |"
+    print "|------------|---------:|---------:|---------:|-----------:|-------------:|--------------:|------------|"
+    for (k = 1; k <= n; k++) print rows[k]
+    printf("| geomean    |          |          |          | %10.2f |", exp(lq / n))
+    if (ni) printf(" %12.2f |", exp(li / ni)); else printf("            - |")
+    print "               |            |"
+}' "$work/raw"
+exit $bad
