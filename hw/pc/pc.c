@@ -255,6 +255,39 @@ static bool wire_drives(struct pc_machine *pc, const struct pc_config *cfg, char
     return true;
 }
 
+/* NE2000 cards: RTL8029s on PCI from slot 3 (after the VGA, where QEMU puts
+ * its first NIC), ISA cards on their ports and IRQ. */
+static bool wire_nics(struct pc_machine *pc, const struct pc_config *cfg, char *err,
+                      size_t errlen)
+{
+    int slot = 3;
+    for (int i = 0; i < PC_MAX_NIC; i++) {
+        const struct pc_nic *n = &cfg->nic[i];
+        if (n->model == PC_NIC_NONE)
+            continue;
+        struct ne2000 *s = pc->nic[i] = calloc(1, sizeof(*s));
+        if (!s) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        ne2000_init(s, n->mac);
+        s->backend = n->backend;
+        bool ok;
+        if (n->model == PC_NIC_NE2K_PCI) {
+            ok = ne2000_register_pci(s, &pc->pci, PCI_DEVFN(slot++, 0));
+        } else {
+            irq_connect(&s->irq, pic_set_irq, &pc->pic, n->irq & 15);
+            ok = ne2000_register_isa(s, pc->io, n->iobase);
+        }
+        if (!ok) {
+            snprintf(err, errlen, "ne2k: %s slot or ports 0x%x taken",
+                     n->model == PC_NIC_NE2K_PCI ? "PCI" : "ISA", n->iobase);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* AT CMOS drive fields: floppy types (0x10) and equipment bits (0x14), hard
  * disk types (0x12, extended 0x19/0x1A = 47 with user parameters at
  * 0x1B-0x23 and 0x24-0x2C), and SeaBIOS's translation hints (0x39, two bits
@@ -427,7 +460,7 @@ struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         pc_free(pc);
         return NULL;
     }
-    if (!wire_drives(pc, cfg, err, errlen)) {
+    if (!wire_drives(pc, cfg, err, errlen) || !wire_nics(pc, cfg, err, errlen)) {
         pc_free(pc);
         return NULL;
     }
@@ -459,6 +492,9 @@ void pc_reset(struct pc_machine *pc)
     piix_ide_reset(&pc->ide);
     if (pc->vga)
         vga_reset(pc->vga);
+    for (int i = 0; i < PC_MAX_NIC; i++)
+        if (pc->nic[i])
+            ne2000_reset(pc->nic[i]);
     for (int i = 0; i < 7; i++)
         pci_config_write(&pc->pci, PCI_DEVFN(0, 0), I440FX_PAM0 + (uint32_t)i, 0, 1);
     for (int i = 0; i < 4; i++)
@@ -477,6 +513,8 @@ void pc_free(struct pc_machine *pc)
     if (pc->vga)
         vga_free(pc->vga);
     free(pc->vga);
+    for (int i = 0; i < PC_MAX_NIC; i++)
+        free(pc->nic[i]);
     mmu_io_free(pc->io);
     mmu_phys_free(pc->mem);
     for (int i = 0; i < PC_MAX_IDE + PC_MAX_FLOPPY; i++)

@@ -12,6 +12,7 @@
 #include "hw/ide/piix-ide.h"
 #include "hw/input/i8042.h"
 #include "hw/misc/debugport.h"
+#include "hw/net/ne2000.h"
 #include "hw/pc/fw_cfg.h"
 #include "hw/pc/pic8259.h"
 #include "hw/pc/pit8254.h"
@@ -27,6 +28,18 @@
 #define PC_BIOS_MAX (16u << 20)
 #define PC_MAX_IDE    4 /* primary master, slave, secondary master, slave */
 #define PC_MAX_FLOPPY 2
+#define PC_MAX_NIC    4
+
+/* Network cards (-nic / -device ne2k_*): PCI cards take slots 3, 4, ...;
+ * ISA cards their iobase and IRQ (QEMU's defaults 0x300 and 9). */
+enum pc_nic_model { PC_NIC_NONE, PC_NIC_NE2K_ISA, PC_NIC_NE2K_PCI };
+struct pc_nic {
+    enum pc_nic_model model;
+    uint16_t iobase;
+    uint8_t irq;
+    uint8_t mac[6];
+    struct net_backend backend; /* send NULL: no backend (cable unplugged) */
+};
 
 /* A drive on the IDE channels: a disk needs an image, a CD-ROM may be empty.
  * The images stay the caller's: it closes them after pc_free(). */
@@ -55,6 +68,7 @@ struct pc_config {
     struct pc_ide_drive ide[PC_MAX_IDE]; /* -hda..-hdd, -cdrom (index 2) */
     struct blk *floppy[PC_MAX_FLOPPY];   /* -fda, -fdb; NULL: no drive */
     bool own_drives; /* pc_free closes the images (from pc_open_drives) */
+    struct pc_nic nic[PC_MAX_NIC];
 };
 
 /* Image files named on the command line. */
@@ -84,6 +98,7 @@ struct pc_machine {
     struct piix_ide ide; /* PCI 00:01.1, IRQ 14/15 */
     struct fdc fdc;      /* 0x3F0, IRQ 6, DMA 2 */
     struct blk *owned[PC_MAX_IDE + PC_MAX_FLOPPY]; /* closed by pc_free */
+    struct ne2000 *nic[PC_MAX_NIC];                /* NULL: no card */
     uint8_t *bios;
     size_t bios_size;
     bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
