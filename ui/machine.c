@@ -320,11 +320,43 @@ static void machine_reset(struct vm *vm)
     cpu_reset(vm->cpu);
 }
 
+/* -icount N: virtual time follows guest execution, 2^N ns per instruction.
+ * The CPU counts executed blocks (chained ones too, in its block budget), not
+ * instructions yet, so a block counts as ICOUNT_INSNS_PER_BLOCK instructions:
+ * still deterministic, since the same guest runs the same blocks on every
+ * host and backend. Slices end at the next timer deadline. */
+#define ICOUNT_INSNS_PER_BLOCK 8
+
+static uint64_t icount_slice(struct vm *vm)
+{
+    struct hw_clock *clk = &vm->pc->clock;
+    int64_t deadline = clock_next_deadline(clk);
+    int64_t block_ns = (int64_t)ICOUNT_INSNS_PER_BLOCK << clk->icount_shift;
+    if (deadline == CLOCK_NEVER)
+        return SLICE_BLOCKS;
+    int64_t left = deadline - clock_now(clk);
+    uint64_t blocks = left <= 0 ? 1 : (uint64_t)((left + block_ns - 1) / block_ns);
+    return blocks < SLICE_BLOCKS ? blocks : SLICE_BLOCKS;
+}
+
+static enum cpu_exit_reason run_slice(struct vm *vm)
+{
+    struct hw_clock *clk = &vm->pc->clock;
+    if (clk->icount_shift < 0)
+        return cpu_exec(vm->cpu, SLICE_BLOCKS);
+    uint64_t budget = icount_slice(vm);
+    enum cpu_exit_reason why = cpu_exec(vm->cpu, budget);
+    int32_t left = cpu_env(vm->cpu)->block_budget;
+    uint64_t ran = budget - (uint64_t)(left > 0 ? left : 0);
+    clock_add_insns(clk, ran * ICOUNT_INSNS_PER_BLOCK);
+    return why;
+}
+
 static void run(struct vm *vm)
 {
     clock_start(&vm->pc->clock);
     while (!vm->quit) {
-        enum cpu_exit_reason why = cpu_exec(vm->cpu, SLICE_BLOCKS);
+        enum cpu_exit_reason why = run_slice(vm);
         clock_run_timers(&vm->pc->clock);
         poll_chardevs(vm);
         if (vm->display && !ui_display_tick(vm->display))
