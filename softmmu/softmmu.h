@@ -106,6 +106,10 @@ void mmu_region_set_access(struct mmu_region *region, bool read, bool write);
 bool mmu_region_move(struct mmu_region *region, uint64_t base);
 void mmu_region_unmap(struct mmu_region *region);
 
+/* `info mtree`: one line per region (range, priority, kind, enabled
+ * directions), sorted by address; returns the length it needed, as snprintf. */
+int mmu_phys_format_regions(const struct mmu_phys_space *space, char *buf, size_t len);
+
 /* A20 gate (port 0x92, 8042): when disabled, CPU accesses see address bit 20 as
  * zero (1 MiB wraparound). Device DMA is not affected. Changing it flushes the
  * TLBs. */

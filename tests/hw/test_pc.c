@@ -200,6 +200,24 @@ START_TEST(pc_a20_lines_and_reset_requests)
 }
 END_TEST
 
+START_TEST(pc_info_mtree_lists_the_memory_map)
+{
+    char buf[4096];
+    int n = mmu_phys_format_regions(pc->mem, buf, sizeof(buf));
+    ck_assert_int_eq(n, (int)strlen(buf));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "  0000000000000000-000000000009ffff (prio 0, ram): rw @ram+0\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "  00000000fffc0000-00000000ffffffff (prio 1, rom): rw\n"));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "  00000000000f0000-00000000000fffff (prio 2, ram): -- @ram+0xf0000\n"));
+    /* PAM0 RE+WE: the shadow segment becomes readable and writable. */
+    pci_config_write(&pc->pci, PCI_DEVFN(0, 0), I440FX_PAM0, 0x30, 1);
+    mmu_phys_format_regions(pc->mem, buf, sizeof(buf));
+    ck_assert_ptr_nonnull(
+        strstr(buf, "  00000000000f0000-00000000000fffff (prio 2, ram): rw @ram+0xf0000\n"));
+}
+END_TEST
+
 START_TEST(pc_bad_configurations_are_one_line_errors)
 {
     char err[256];
@@ -274,6 +292,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, pc_timer_interrupt_reaches_cpu_as_vector_8);
     tcase_add_test(tc, pc_serial_and_debug_exit);
     tcase_add_test(tc, pc_a20_lines_and_reset_requests);
+    tcase_add_test(tc, pc_info_mtree_lists_the_memory_map);
     tcase_add_test(tc, pc_bad_configurations_are_one_line_errors);
     tcase_add_test(tc, pc_random_guest_programming_is_safe);
     suite_add_tcase(s, tc);
