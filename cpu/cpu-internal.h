@@ -25,6 +25,8 @@ struct x86_cpu {
     uint64_t blocks;     /* blocks executed: the time base of the TSC */
     cpu_intack_fn *intack;
     void *intack_opaque;
+    cpu_ferr_fn *ferr; /* x87 FERR# output (IRQ13 on a PC), NULL: unconnected */
+    void *ferr_opaque;
     jmp_buf jmp;
     struct ir_env irenv;
     struct ir_helper helpers[X86_HELPER_COUNT];
@@ -162,6 +164,9 @@ void x86_helper_check_cpl0(CPUX86State *env);
 void x86_helper_check_expdown(CPUX86State *env, uint32_t seg, uint32_t off, uint32_t size);
 uint32_t x86_helper_desc_query(CPUX86State *env, uint32_t op, uint32_t sel, uint32_t old);
 void x86_helper_sysenter(CPUX86State *env);
+void x86_helper_x87(CPUX86State *env, uint32_t desc, uint32_t off, uint32_t eip);
+void x86_helper_fwait(CPUX86State *env);
+void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t off);
 void x86_helper_sysexit(CPUX86State *env);
 
 #endif

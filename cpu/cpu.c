@@ -147,7 +147,16 @@ void cpu_reset(struct x86_cpu *cpu)
     env->exc_vector = -1;
     env->exc_first = -1;
     env->a20_enabled = true;
+    /* x87 after RESET (SDM Vol. 3A table 9-1): CW 0040h, tags 5555h (+0 everywhere). */
+    env->fpu.cw = 0x0040;
+    env->fpu.mxcsr = 0x1f80;
     cpu_update_hflags(env);
     mmu_tlb_flush(&env->tlb);
     tb_jmp_cache_flush(&cpu->jc);
+}
+
+void cpu_set_ferr(struct x86_cpu *cpu, cpu_ferr_fn *fn, void *opaque)
+{
+    cpu->ferr = fn;
+    cpu->ferr_opaque = opaque;
 }

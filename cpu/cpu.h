@@ -13,14 +13,14 @@
 
 struct x86_cpu;
 
-/* The features the core implements today (x87, MMX and SSE come later):
+/* The features the core implements today (MMX and SSE come later; FXSR on request):
  * the default model, and what CPUID reports. */
 #define CPU_FEATURES_IMPLEMENTED                                                                   \
     (X86_FEATURE_BIT(X86_FEAT_I386) | X86_FEATURE_BIT(X86_FEAT_I486) |                             \
      X86_FEATURE_BIT(X86_FEAT_CPUID) | X86_FEATURE_BIT(X86_FEAT_TSC) |                             \
      X86_FEATURE_BIT(X86_FEAT_MSR) | X86_FEATURE_BIT(X86_FEAT_CX8) |                               \
      X86_FEATURE_BIT(X86_FEAT_CMOV) | X86_FEATURE_BIT(X86_FEAT_P6) |                               \
-     X86_FEATURE_BIT(X86_FEAT_SEP))
+     X86_FEATURE_BIT(X86_FEAT_SEP) | X86_FEATURE_BIT(X86_FEAT_FPU))
 
 struct cpu_config {
     struct mmu_phys_space *space;     /* guest physical memory (required) */
@@ -59,6 +59,13 @@ void cpu_exit_request(struct x86_cpu *cpu);
 typedef uint8_t cpu_intack_fn(void *opaque);
 void cpu_set_intack(struct x86_cpu *cpu, cpu_intack_fn *ack, void *opaque);
 void cpu_set_irq(struct x86_cpu *cpu, bool level);
+
+/* The x87's FERR# output: raised when an instruction leaves an unmasked exception pending
+ * while CR0.NE=0 (MS-DOS-compatible error reporting, SDM Vol. 1 D.2), lowered by
+ * FNCLEX/FNINIT/FLDCW/FLDENV/FRSTOR once none is pending. A PC wires it to IRQ13 (and
+ * clears it with a write to port F0h); with CR0.NE=1 errors are #MF instead. */
+typedef void cpu_ferr_fn(void *opaque, bool level);
+void cpu_set_ferr(struct x86_cpu *cpu, cpu_ferr_fn *fn, void *opaque);
 
 /* EFLAGS with the lazy arithmetic flags materialized; loading sets the bits
  * of mask from value (no privilege checks: the caller's business). */

@@ -119,6 +119,30 @@ struct x86_dtable {
  * present, writable data, 64 KiB (the limit survives for big real mode). */
 #define X86_SEG_REAL_FLAGS (X86_DESC_P | X86_DESC_S | (3u << X86_DESC_TYPE_SHIFT))
 
+/* x87 FPU (SDM Vol. 1 §8.1): physical registers R0-R7 in floatx80's layout
+ * (cpu/fpu/floatx80.h), ST(i) = R((top + i) & 7). sw holds every status bit
+ * except TOP (bits 11-13, kept in top); the tag word keeps only "empty" per
+ * register, as FSTENV/FSAVE recompute valid/zero/special from the contents. */
+struct x86_fpreg {
+    uint64_t sig;
+    uint16_t se;
+    uint16_t pad[3];
+};
+struct x86_fpu {
+    struct x86_fpreg r[8];
+    uint16_t cw, sw;
+    uint8_t top;
+    uint8_t empty; /* bit i: R(i) is empty (tag 11) */
+    uint16_t fop;  /* last non-control instruction: opcode bits 10-0 */
+    uint32_t fip, fdp;
+    uint16_t fcs, fds;
+    uint32_t mxcsr; /* FXSAVE/FXRSTOR image only, until SSE lands */
+};
+#define X86_FPU_SW_ES  0x0080u
+#define X86_FPU_SW_SF  0x0040u
+#define X86_FPU_SW_B   0x8000u
+#define X86_FPU_SW_TOP 0x3800u
+
 struct x86_state {
     /* Hot fields: IR globals and what every block reads. */
     uint64_t regs[X86_NGPRS]; /* 64-bit storage for long mode; IR uses the low 32 bits */
@@ -152,6 +176,8 @@ struct x86_state {
     uint32_t exc_next_eip; /* software interrupts: EIP pushed */
     bool exc_soft;
     bool exc_external; /* hardware interrupt: no gate DPL check */
+
+    struct x86_fpu fpu;
 
     /* The TLB last: the fast path indexes it from env (DESIGN.md, softmmu/tlb.h). */
     struct mmu_tlb tlb;

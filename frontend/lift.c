@@ -2,6 +2,7 @@
  * mnemonic (a table), block end at control transfers, mode changes, page
  * boundaries and the size cap (DESIGN.md "One instruction's journey"). */
 #include "frontend/lift-internal.h"
+#include "frontend/lift-x87.h"
 #include "translator/log.h"
 
 #define GPR_GLOBAL(i, name)                                                                        \
@@ -142,7 +143,9 @@ static const lift_fn lift_table[X86_MN_COUNT] = {
     [X86_MN_SALC] = lift_salc,
     [X86_MN_NOP] = lift_nop,
     [X86_MN_PAUSE] = lift_nop,
-    [X86_MN_WAIT] = lift_nop,
+    [X86_MN_WAIT] = lift_fwait,
+    [X86_MN_FXSAVE] = lift_fxsave,
+    [X86_MN_FXRSTOR] = lift_fxsave,
     [X86_MN_BSWAP] = lift_bswap,
     /* Prefetch hints have no architectural effect (and never fault). */
     [X86_MN_PREFETCHNTA] = lift_nop,
@@ -359,11 +362,8 @@ static bool lift_esc(struct lift *L)
         return false;
     if (L->hflags & (X86_HF_EM | X86_HF_TS))
         lift_raise(L, 7, 0);
-    else if (L->cfg->fpu) {
-        log_mask_printf(LOG_UNIMP, "lift: x87 %s at %08x not implemented: #UD\n",
-                        x86_instr_name(L->in), L->eip);
-        lift_raise(L, 6, 0);
-    }
+    else if (L->cfg->fpu)
+        lift_x87(L);
     return true;
 }
 
