@@ -5,6 +5,7 @@
 
 #include "chardev.h"
 #include "display-ui.h"
+#include "machine-net.h"
 
 #include "cpu/cpu.h"
 #include "hw/pc/linuxboot.h"
@@ -36,6 +37,7 @@ struct vm {
     struct termios saved_tty;
     bool quit;
     int status;
+    struct vm_net net; /* -netdev/-nic backends and their cards */
 };
 
 /* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
@@ -164,6 +166,8 @@ static bool parse_devices(const struct ui_options *o, struct pc_config *cfg, cha
 {
     for (int i = 0; i < o->device.count; i++) {
         const char *d = o->device.item[i];
+        if (vm_net_is_device(d))
+            continue; /* machine-net.c */
         if (strncmp(d, "isa-debug-exit", 14) != 0 || (d[14] && d[14] != ',')) {
             snprintf(err, errlen, "-device: unknown device '%s' (known: isa-debug-exit)", d);
             return false;
@@ -284,6 +288,7 @@ static void poll_chardevs(struct vm *vm)
         if (!chardev_poll(&vm->serial[i]) && vm->serial[i].kind == CHARDEV_STDIO)
             vm->serial[i].in_fd = -1; /* stdin closed: no more input */
     }
+    vm_net_poll(&vm->net);
 }
 
 /* A halted CPU waits for the next timer or host input. */
@@ -300,13 +305,14 @@ static void wait_for_event(struct vm *vm)
     int64_t wait_ns = deadline == CLOCK_NEVER ? 100000000 : deadline - clock_now(clk);
     if (wait_ns <= 0)
         return;
-    struct pollfd fds[2];
+    struct pollfd fds[2 + NETDEV_MAX_FDS];
     int n = 0;
     for (int i = 0; i < 2; i++) {
         int fd = chardev_poll_fd(&vm->serial[i]);
         if (fd >= 0)
             fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
     }
+    n += vm_net_poll_fds(&vm->net, fds + n, NETDEV_MAX_FDS);
     int wait_ms = (int)((wait_ns + 999999) / 1000000);
     int display_ms = vm->display ? ui_display_timeout_ms(vm->display) : -1;
     if (display_ms >= 0 && display_ms < wait_ms)
@@ -405,7 +411,8 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
     };
     if (o->debugcon)
         cfg.debugcon = (struct debugcon){chardev_write_cb, &vm->debugcon};
-    if (!parse_devices(o, &cfg, err, errlen))
+    if (!parse_devices(o, &cfg, err, errlen) ||
+        !vm_net_configure(&vm->net, o, &cfg, err, errlen))
         return false;
     struct pc_drive_files files = {.hd = {o->hd[0], o->hd[1], o->hd[2], o->hd[3]},
                                    .cdrom = o->cdrom,
@@ -429,6 +436,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
     if (!vm->display)
         return false;
     irq_connect(&vm->pc->cpu_intr, cpu_intr_line, vm, 0);
+    vm_net_attach(&vm->net, vm->pc);
     vm->serial[0].input = serial0_input;
     vm->serial[0].input_opaque = vm;
     vm->serial[1].input = serial1_input;
@@ -458,6 +466,7 @@ int vm_run(const struct ui_options *opts, const char *bios_path)
     ui_display_free(vm->display);
     cpu_free(vm->cpu);
     pc_free(vm->pc);
+    vm_net_free(&vm->net);
     for (int i = 0; i < 2; i++)
         chardev_close(&vm->serial[i]);
     chardev_close(&vm->debugcon);
