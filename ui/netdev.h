@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NETDEV_MAX_FDS 8
+#define NETDEV_MAX_FDS 64
 
 struct netdev;
 
