@@ -156,6 +156,5 @@ void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t
     f->mxcsr = mxcsr;
     for (unsigned i = 0; i < 8; i++)
         f->r[(f->top + i) & 7] = r[i];
-    env->fpu = *f;
-    x87_update_es(env, &env->fpu);
+    x87_commit(env, *f);
 }

@@ -133,12 +133,13 @@ static bool suppressed(const struct x87 *x, bool to_memory)
 
 /* ---- Exceptions ---- */
 
-void x87_update_es(CPUX86State *env, struct x86_fpu *f)
+void x87_commit(CPUX86State *env, struct x86_fpu f)
 {
-    bool es = (f->sw & ~f->cw & FPX_EXC_MASK) != 0;
-    bool was = (f->sw & X86_FPU_SW_ES) != 0;
-    f->sw = (uint16_t)((f->sw & ~(X86_FPU_SW_ES | X86_FPU_SW_B)) |
-                       (es ? X86_FPU_SW_ES | X86_FPU_SW_B : 0));
+    bool es = (f.sw & ~f.cw & FPX_EXC_MASK) != 0;
+    bool was = (env->fpu.sw & X86_FPU_SW_ES) != 0;
+    f.sw = (uint16_t)((f.sw & ~(X86_FPU_SW_ES | X86_FPU_SW_B)) |
+                      (es ? X86_FPU_SW_ES | X86_FPU_SW_B : 0));
+    env->fpu = f;
     struct x86_cpu *cpu = cpu_of(env);
     if (es != was && cpu->ferr && (!(env->cr[0] & X86_CR0_NE) || !es))
         cpu->ferr(cpu->ferr_opaque, es);
@@ -738,8 +739,7 @@ void x86_helper_x87(CPUX86State *env, uint32_t desc, uint32_t off, uint32_t eip)
     x.st.sw = x.f.sw & FSW_CC_KEEP;
     if (row.kind & K_CTRL) {
         row.fn(&x);
-        env->fpu = x.f;
-        x87_update_es(env, &env->fpu);
+        x87_commit(env, x.f);
         return;
     }
     row.fn(&x);
@@ -751,6 +751,5 @@ void x86_helper_x87(CPUX86State *env, uint32_t desc, uint32_t off, uint32_t eip)
         x.f.fdp = addr(&x, 0);
         x.f.fds = env->segs[X87_DESC_SEG(desc)].selector;
     }
-    env->fpu = x.f;
-    x87_update_es(env, &env->fpu);
+    x87_commit(env, x.f);
 }

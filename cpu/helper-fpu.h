@@ -33,8 +33,9 @@ struct floatx80 x87_get(const struct x87 *x, unsigned i); /* ST(i) */
 void x87_set(struct x87 *x, unsigned i, struct floatx80 v);
 bool x87_empty(const struct x87 *x, unsigned i);
 unsigned x87_tag(const struct x86_fpreg *r, bool empty); /* 0 valid, 1 zero, 2 special, 3 empty */
-/* Recomputes ES and B from the flags and masks; FERR follows ES when CR0.NE=0. */
-void x87_update_es(CPUX86State *env, struct x86_fpu *f);
+/* Makes f the FPU state, ES and B recomputed from the flags and masks; FERR follows ES
+ * when CR0.NE=0 (and drops whenever ES clears). */
+void x87_commit(CPUX86State *env, struct x86_fpu f);
 void x87_finit(struct x86_fpu *f);
 
 /* helper-fpu-env.c: FLDENV, FNSTENV, FRSTOR, FNSAVE (desc reg field). */
