@@ -14,7 +14,11 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 guestdir=$build/benchmarks/guest
 oracle=${ORACLE:-qemu-system-i386}
-[ $# -gt 0 ] || set -- $(cd "$srcdir" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+if [ $# -eq 0 ]; then
+    for src in "$srcdir"/*.c; do
+        set -- "$@" "$(basename "$src" .c)"
+    done
+fi
 failed=0
 for name in "$@"; do
     GUEST_UPDATE=1 GUEST_EXPECTED=$srcdir/$name.expected \
