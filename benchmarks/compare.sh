@@ -21,7 +21,8 @@
 # guest boot. Peak RSS is jit86's (x86-64 backend), from /usr/bin/time.
 #
 # The table: best wall time per emulator, QEMU/jit86 (> 1: jit86 is faster),
-# interp/jit86 (the interpreter's slowdown), and geometric means of both.
+# interp/jit86 (the interpreter's slowdown), and geometric means of both; then
+# the machine's load average, since other work on the machine skews wall time.
 set -u
 
 reps=${REPS:-3}
@@ -38,15 +39,17 @@ guestdir=$build/benchmarks/guest
 limit=${BENCH_TIMEOUT:-120}
 
 if [ $# -eq 0 ]; then
-    set -- $(cd "$srcdir/guest" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+    for src in "$srcdir"/guest/*.c; do
+        set -- "$@" "$(basename "$src" .c)"
+    done
 fi
 for f in "$jit86" /usr/bin/time; do
     [ -x "$f" ] || { echo "missing $f (build jit86; install GNU time)" >&2; exit 2; }
 done
 command -v "$qemu" >/dev/null || { echo "missing $qemu" >&2; exit 2; }
 
-emulators="jit86 qemu"
-[ "${NO_INTERP:-0}" = 1 ] || emulators="jit86 interp qemu"
+emulators=(jit86 interp qemu)
+[ "${NO_INTERP:-0}" = 1 ] && emulators=(jit86 qemu)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -72,20 +75,17 @@ run_one() {
     echo "$(((end - start) / 1000000)) $(tail -n 1 "$work/rss") ${sum:--}"
 }
 
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 bad=0
-printf '%s\n' "bench qemu_s jit86_s interp_s qemu/jit86 interp/jit86 jit86_rss_mib checksum" \
-    >"$work/table"
 for name in "$@"; do
     elf=$guestdir/$name.elf
     [ -f "$elf" ] || { echo "missing $elf (build bench_guests)" >&2; exit 2; }
     declare -A best=() rss=()
     sums=""
-    set -- $emulators
     for ((r = 0; r < reps; r++)); do
         # Rotate the order: repetition r starts with emulator r mod count.
-        order=("$@")
-        for ((k = 0; k < ${#order[@]}; k++)); do
-            emu=${order[(k + r) % ${#order[@]}]}
+        for ((k = 0; k < ${#emulators[@]}; k++)); do
+            emu=${emulators[(k + r) % ${#emulators[@]}]}
             read -r ms kib sum <<<"$(run_one "$emu" "$elf")"
             echo "  $name $emu run $((r + 1)): ${ms} ms, ${kib} KiB, $sum" >&2
             sums="$sums $sum"
@@ -127,4 +127,5 @@ END {
     if (ni) printf(" %12.2f |", exp(li / ni)); else printf("            - |")
     print "               |            |"
 }' "$work/raw"
+echo "best of $reps; load average (1 min) at start $load_start, at end $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
 exit $bad
