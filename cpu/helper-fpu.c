@@ -712,14 +712,10 @@ static const struct x87_row x87_table[8][2][8] = {
       W(op_nop)}},
 };
 
-/* DB E0-E7 and DF E0 are control instructions; the rest of their rows are waiting ones. */
+/* DB E0-E7 (FNCLEX, FNINIT, and the no-ops) and DF E0 (FNSTSW AX) are control rows. */
 static struct x87_row row_of(unsigned op, unsigned modrm)
 {
-    bool reg_form = (modrm >> 6) == 3;
-    struct x87_row r = x87_table[op][reg_form][(modrm >> 3) & 7];
-    if (op == 3 && reg_form && ((modrm >> 3) & 7) == 4 && (modrm & 7) == 4)
-        r.kind = K_CTRL; /* FSETPM */
-    return r;
+    return x87_table[op][(modrm >> 6) == 3][(modrm >> 3) & 7];
 }
 
 void x86_helper_x87(CPUX86State *env, uint32_t desc, uint32_t off, uint32_t eip)

@@ -461,6 +461,33 @@ START_TEST(fist_rounds_by_rc_and_fbstp_fbld_round_trip)
 }
 END_TEST
 
+START_TEST(fsincos_fptan_and_fpatan_push_and_pop_in_the_documented_order)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* fninit; fldz; fsincos -> cos in ST(0), sin in ST(1); fld1; fptan -> 1.0 over tan(1) */
+    RUN(&m, FNINIT, FLDZ, 0xd9, 0xfb, FLD1, 0xd9, 0xf2);
+    ck_assert_uint_eq(m.env->fpu.top, 4);
+    ck_assert_uint_eq(st(&m, 0).se, 0x3fff);
+    ck_assert_uint_eq(st(&m, 0).sig, 1ull << 63);
+    ck_assert_uint_eq(st(&m, 1).se, 0x3fff);
+    ck_assert_uint_eq(st(&m, 1).sig >> 32, 0xc75922e5u); /* tan(1) = 1.5574... */
+    ck_assert_uint_eq(st(&m, 2).se, 0x3fff);             /* cos(0) */
+    ck_assert_uint_eq(st(&m, 3).se, 0x0000);             /* sin(0) */
+    /* fninit; fld1; fld1; fpatan -> atan(1/1) = pi/4, one register left */
+    m.env->eip = TM_CODE + 0x40;
+    m.env->halted = false;
+    static const uint8_t atan[] = {FNINIT, FLD1, FLD1, 0xd9, 0xf3, 0xf4};
+    tm_poke(&m, TM_CODE + 0x40, atan, sizeof(atan));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->fpu.top, 7);
+    ck_assert_uint_eq(m.env->fpu.empty, 0x7f);
+    ck_assert_uint_eq(st(&m, 0).se, 0x3ffe);
+    ck_assert_uint_eq(st(&m, 0).sig, 0xc90fdaa22168c235ull);
+    tm_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_x87");
@@ -487,6 +514,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, fxsave_needs_the_fxsr_feature_and_16_byte_alignment);
     tcase_add_test(tc, faulting_fstp_leaves_the_stack_unchanged);
     tcase_add_test(tc, fist_rounds_by_rc_and_fbstp_fbld_round_trip);
+    tcase_add_test(tc, fsincos_fptan_and_fpatan_push_and_pop_in_the_documented_order);
     suite_add_tcase(s, tc);
     return s;
 }
