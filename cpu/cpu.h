@@ -9,7 +9,9 @@
 #include "translator/translator.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct x86_cpu;
 
@@ -21,6 +23,22 @@ struct x86_cpu;
      X86_FEATURE_BIT(X86_FEAT_MSR) | X86_FEATURE_BIT(X86_FEAT_CX8) |                               \
      X86_FEATURE_BIT(X86_FEAT_CMOV) | X86_FEATURE_BIT(X86_FEAT_P6) |                               \
      X86_FEATURE_BIT(X86_FEAT_SEP) | X86_FEATURE_BIT(X86_FEAT_FPU))
+
+/* CPU models (cpu/models.c): name, one-line description, instruction features and the
+ * CPUID leaf 1 signature (family/model/stepping). */
+struct cpu_model {
+    const char *name;
+    const char *desc;
+    uint64_t features;
+    uint32_t signature;
+};
+/* The model called name[0..len) (case-insensitive), NULL when there is none. */
+const struct cpu_model *cpu_model_find(const char *name, size_t len);
+/* "NAME[,+flag,-flag...]" (flags as in -cpu help, case-insensitive) into a feature mask
+ * and the model; false after error_report() for an unknown model or flag. */
+bool cpu_model_parse(const char *spec, uint64_t *features, const struct cpu_model **model);
+/* The `-cpu help` text: models, then flags. */
+void cpu_model_help(FILE *out);
 
 struct cpu_config {
     struct mmu_phys_space *space;     /* guest physical memory (required) */

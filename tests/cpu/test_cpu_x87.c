@@ -488,6 +488,49 @@ START_TEST(fsincos_fptan_and_fpatan_push_and_pop_in_the_documented_order)
 }
 END_TEST
 
+START_TEST(cpu_models_parse_with_flags_and_reject_unknown_names)
+{
+    uint64_t f = 0;
+    const struct cpu_model *m = NULL;
+    ck_assert(cpu_model_parse("pentium3,-sse,+sse2", &f, &m));
+    ck_assert_str_eq(m->name, "pentium3");
+    ck_assert_uint_eq(m->signature >> 8 & 0xf, 6);
+    ck_assert_uint_eq(f & X86_FEATURE_BIT(X86_FEAT_SSE), 0);
+    ck_assert_uint_ne(f & X86_FEATURE_BIT(X86_FEAT_SSE2), 0);
+    ck_assert_uint_ne(f & X86_FEATURE_BIT(X86_FEAT_FXSR), 0);
+    ck_assert(cpu_model_parse("486sx", &f, &m));
+    ck_assert_uint_eq(f & X86_FEATURE_BIT(X86_FEAT_FPU), 0);
+    ck_assert(cpu_model_parse("486", &f, NULL));
+    ck_assert_uint_ne(f & X86_FEATURE_BIT(X86_FEAT_FPU), 0);
+    ck_assert_uint_eq(f & X86_FEATURE_BIT(X86_FEAT_CPUID), 0);
+    ck_assert(!cpu_model_parse("pentium5", &f, NULL));
+    ck_assert(!cpu_model_parse("pentium,+nosuchflag", &f, NULL));
+    ck_assert(!cpu_model_parse("pentium,sse", &f, NULL));
+}
+END_TEST
+
+START_TEST(fcmov_is_ud_on_a_pentium_model)
+{
+    struct tmachine m;
+    tm_init(&m);
+    cpu_free(m.cpu);
+    uint64_t f;
+    ck_assert(cpu_model_parse("pentium", &f, NULL));
+    struct cpu_config cfg = {.space = m.space, .io = m.io, .no_chaining = true, .features = f};
+    m.cpu = cpu_new(&cfg);
+    m.env = cpu_env(m.cpu);
+    for (unsigned s = 0; s < 6; s++)
+        cpu_load_seg_real(m.env, s, 0);
+    m.env->idt.limit = 0x3ff;
+    m.env->eip = TM_CODE;
+    m.env->regs[4] = TM_STACK;
+    RUN(&m, FNINIT, FLD1, FLD1, 0xda, 0xc1); /* fcmovb st, st(1) */
+    HALT_AT_HANDLER(&m);
+    ck_assert_uint_eq(tm_peek16(&m, TM_STACK - 6), TM_CODE + 6);
+    tm_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_x87");
@@ -516,5 +559,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, fist_rounds_by_rc_and_fbstp_fbld_round_trip);
     tcase_add_test(tc, fsincos_fptan_and_fpatan_push_and_pop_in_the_documented_order);
     suite_add_tcase(s, tc);
+    TCase *models = tcase_create("models");
+    tcase_add_test(models, cpu_models_parse_with_flags_and_reject_unknown_names);
+    tcase_add_test(models, fcmov_is_ud_on_a_pentium_model);
+    suite_add_tcase(s, models);
     return s;
 }
