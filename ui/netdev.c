@@ -34,9 +34,9 @@ struct netdev *netdev_new(const char *spec, char *err, size_t errlen)
     else if (n == 4 && !strncmp(spec, "user", 4))
         nd = net_user_new(spec, err, errlen);
     else if (n == 3 && !strncmp(spec, "tap", 3))
-        snprintf(err, errlen, "-netdev tap: not supported yet");
+        nd = net_tap_new(spec, err, errlen);
     else
-        snprintf(err, errlen, "-netdev: unknown backend '%.*s' (socket, user)", (int)n, spec);
+        snprintf(err, errlen, "-netdev: unknown backend '%.*s' (socket, user, tap)", (int)n, spec);
     if (!nd)
         return NULL;
     if (!netdev_opt(spec, "id", nd->id, sizeof(nd->id)))

@@ -1,5 +1,5 @@
 /* Network backends for -netdev/-nic, with QEMU's spellings: socket
- * (listen=, connect=, mcast=) and user (libslirp, when built with it). A
+ * (listen=, connect=, mcast=), user (libslirp, when built with it) and tap. A
  * backend carries whole Ethernet frames between one NIC and the host; the
  * main loop waits on its descriptors and calls netdev_poll. */
 #ifndef JIT86_UI_NETDEV_H
@@ -53,8 +53,9 @@ bool netdev_opt(const char *spec, const char *key, char *out, size_t outlen);
 /* TCP port a listen= socket is bound to (listen=HOST:0 picks one); -1. */
 int netdev_socket_port(const struct netdev *nd);
 
-/* Backend constructors (net-socket.c, net-user.c). */
+/* Backend constructors (net-socket.c, net-user.c, net-tap.c). */
 struct netdev *net_socket_new(const char *spec, char *err, size_t errlen);
 struct netdev *net_user_new(const char *spec, char *err, size_t errlen);
+struct netdev *net_tap_new(const char *spec, char *err, size_t errlen);
 
 #endif

@@ -195,7 +195,7 @@ START_TEST(net_socket_bad_specs_report_one_line)
     ck_assert_ptr_null(netdev_new("socket,listen=:99999", err, sizeof(err)));
     ck_assert_str_eq(err, "-netdev socket: bad port in ':99999'");
     ck_assert_ptr_null(netdev_new("bogus,id=x", err, sizeof(err)));
-    ck_assert_str_eq(err, "-netdev: unknown backend 'bogus' (socket, user)");
+    ck_assert_str_eq(err, "-netdev: unknown backend 'bogus' (socket, user, tap)");
     char v[16];
     ck_assert(netdev_opt("socket,id=n0,listen=:1", "listen", v, sizeof(v)));
     ck_assert_str_eq(v, ":1");
