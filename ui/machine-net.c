@@ -40,13 +40,49 @@ static int find_id(const struct vm_net *n, const char *id)
     return -1;
 }
 
+/* hubport,id=P[,hubid=N][,netdev=B]: hubs are numbered by the user. */
+static struct netdev *open_hubport(struct vm_net *n, const char *spec, char *err, size_t errlen)
+{
+    char v[64] = "0";
+    netdev_opt(spec, "hubid", v, sizeof(v));
+    int id = atoi(v);
+    struct net_hub *hub = NULL;
+    for (int i = 0; i < n->nhubs && !hub; i++)
+        if (n->hubs[i].id == id)
+            hub = &n->hubs[i];
+    if (!hub) {
+        if (n->nhubs == (int)(sizeof(n->hubs) / sizeof(n->hubs[0]))) {
+            snprintf(err, errlen, "-netdev hubport: too many hubs");
+            return NULL;
+        }
+        hub = &n->hubs[n->nhubs++];
+        hub->id = id;
+    }
+    struct netdev *backend = NULL;
+    if (netdev_opt(spec, "netdev", v, sizeof(v))) {
+        int b = find_id(n, v);
+        if (b < 0) {
+            snprintf(err, errlen, "-netdev hubport: no -netdev with id '%s'", v);
+            return NULL;
+        }
+        backend = n->nd[b];
+    }
+    struct netdev *nd = net_hubport_new(hub, backend, err, errlen);
+    if (nd && !netdev_opt(spec, "id", nd->id, sizeof(nd->id)))
+        snprintf(nd->id, sizeof(nd->id), "hub%dport%d", id, hub->nports - 1);
+    if (nd)
+        snprintf(nd->kind, sizeof(nd->kind), "hubport");
+    return nd;
+}
+
 static bool open_backend(struct vm_net *n, const char *spec, char *err, size_t errlen)
 {
     if (n->count >= VM_NET_MAX) {
         snprintf(err, errlen, "-netdev: too many network backends");
         return false;
     }
-    struct netdev *nd = netdev_new(spec, err, errlen);
+    struct netdev *nd = starts_word(spec, "hubport") ? open_hubport(n, spec, err, errlen)
+                                                     : netdev_new(spec, err, errlen);
     if (!nd)
         return false;
     if (find_id(n, nd->id) >= 0) {

@@ -12,6 +12,8 @@ struct vm_net {
     struct netdev *nd[VM_NET_MAX];
     int count;
     int nic_nd[PC_MAX_NIC]; /* index into nd of each card's backend; -1 none */
+    struct net_hub hubs[4];
+    int nhubs;
 };
 
 /* True for the -device names this file handles. */

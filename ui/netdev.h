@@ -53,6 +53,18 @@ bool netdev_opt(const char *spec, const char *key, char *out, size_t outlen);
 /* TCP port a listen= socket is bound to (listen=HOST:0 picks one); -1. */
 int netdev_socket_port(const struct netdev *nd);
 
+/* An internal hub (net-hub.c): its ports are netdevs. */
+#define NET_HUB_PORTS 8
+struct net_hub {
+    int id;
+    struct netdev *port[NET_HUB_PORTS];
+    int nports;
+};
+/* A port of hub; with backend set, the backend's frames enter the hub here
+ * and the hub's frames leave through it (the backend stays the caller's). */
+struct netdev *net_hubport_new(struct net_hub *hub, struct netdev *backend, char *err,
+                               size_t errlen);
+
 /* Backend constructors (net-socket.c, net-user.c, net-tap.c). */
 struct netdev *net_socket_new(const char *spec, char *err, size_t errlen);
 struct netdev *net_user_new(const char *spec, char *err, size_t errlen);
