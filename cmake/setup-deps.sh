@@ -10,9 +10,9 @@ HOST_PKGS=(
     build-essential cmake pkg-config clang
     check zlib1g-dev libffi-dev libcapstone-dev libjansson-dev libsdl2-dev libslirp-dev libpng-dev
     lib32gcc-12-dev nasm
-    seabios qemu-system-x86
+    seabios qemu-system-x86 qemu-utils
     debian-installer-12-netboot-i386
-    xvfb xauth
+    xvfb xauth iproute2
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
