@@ -411,8 +411,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
     };
     if (o->debugcon)
         cfg.debugcon = (struct debugcon){chardev_write_cb, &vm->debugcon};
-    if (!parse_devices(o, &cfg, err, errlen) ||
-        !vm_net_configure(&vm->net, o, &cfg, err, errlen))
+    if (!parse_devices(o, &cfg, err, errlen) || !vm_net_configure(&vm->net, o, &cfg, err, errlen))
         return false;
     struct pc_drive_files files = {.hd = {o->hd[0], o->hd[1], o->hd[2], o->hd[3]},
                                    .cdrom = o->cdrom,
@@ -426,6 +425,11 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         return false;
     }
     struct cpu_config cc = {.space = vm->pc->mem, .io = vm->pc->io};
+    const struct cpu_model *model;
+    if (o->cpu_model && !cpu_model_parse(o->cpu_model, &cc.features, &model)) {
+        err[0] = '\0'; /* cpu_model_parse reported it */
+        return false;
+    }
     vm->cpu = cpu_new(&cc);
     if (!vm->cpu) {
         snprintf(err, errlen, "cannot create the CPU");
@@ -460,7 +464,7 @@ int vm_run(const struct ui_options *opts, const char *bios_path)
         run(vm);
         restore_tty(vm);
         status = vm->status;
-    } else {
+    } else if (err[0]) {
         error_report("%s", err);
     }
     ui_display_free(vm->display);

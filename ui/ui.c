@@ -4,6 +4,7 @@
 #include "machine.h"
 #include "options.h"
 
+#include "cpu/cpu.h"
 #include "hw/hw.h"
 #include "translator/log.h"
 #include "translator/translator.h"
@@ -47,6 +48,10 @@ int ui_main(int argc, char **argv)
     }
     if (opts.help) {
         ui_print_help(stdout);
+        return 0;
+    }
+    if (opts.cpu_model && strcmp(opts.cpu_model, "help") == 0) {
+        cpu_model_help(stdout);
         return 0;
     }
     if (opts.log_help) {

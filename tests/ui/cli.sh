@@ -47,5 +47,10 @@ check "missing -kernel is one line, exit 1" "$([ $rc = 1 ] && grep -q "^jit86: -
 "$jit86" -D /nonexistent/dir/log >/dev/null 2>"$tmp/err"; rc=$?
 check "unwritable -D exits 1" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; echo $?)"
 
+"$jit86" -cpu help >"$tmp/out" 2>&1; rc=$?
+check "-cpu help lists pentium3" "$([ $rc = 0 ] && grep -q 'pentium3' "$tmp/out"; echo $?)"
+"$jit86" -cpu pentium9 >/dev/null 2>"$tmp/err"; rc=$?
+check "unknown -cpu model is one line, exit 1" "$([ $rc = 1 ] && [ "$(wc -l <"$tmp/err")" = 1 ]; echo $?)"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
