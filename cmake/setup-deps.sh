@@ -13,6 +13,7 @@ HOST_PKGS=(
     seabios qemu-system-x86 qemu-utils
     debian-installer-12-netboot-i386
     xvfb xauth iproute2
+    grub-pc-bin grub-common xorriso mtools syslinux extlinux syslinux-common dosfstools fdisk cpio
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
