@@ -14,6 +14,8 @@ HOST_PKGS=(
     debian-installer-12-netboot-i386
     xvfb xauth iproute2
     grub-pc-bin grub-common xorriso mtools syslinux extlinux syslinux-common dosfstools fdisk cpio
+    # The installer kernel's own modules (ata_piix, sd_mod ...) for the IDE disk boot tests.
+    linux-image-686:i386
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
@@ -47,9 +49,9 @@ fi
 echo "setup-deps: installing ${missing[*]}"
 for p in "${missing[@]}"; do
     case "$p" in
-        *:arm64)
-            if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-                $SUDO dpkg --add-architecture arm64
+        *:*)
+            if ! dpkg --print-foreign-architectures | grep -qx "${p##*:}"; then
+                $SUDO dpkg --add-architecture "${p##*:}"
             fi
             ;;
     esac
