@@ -16,6 +16,8 @@ HOST_PKGS=(
     grub-pc-bin grub-common xorriso mtools syslinux extlinux syslinux-common dosfstools fdisk cpio
     # The installer kernel's own modules (ata_piix, sd_mod ...) for the IDE disk boot tests.
     linux-image-686:i386
+    # Static i386 busybox: /init and shell of the Linux test and `make run` initramfs.
+    busybox-static:i386
 )
 # Cross build: compiler, user-mode QEMU, arm64 multiarch libraries.
 CROSS_PKGS=(
