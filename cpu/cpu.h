@@ -70,6 +70,10 @@ enum cpu_exit_reason {
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks);
 /* Makes cpu_exec return at the next block boundary. */
 void cpu_exit_request(struct x86_cpu *cpu);
+/* Debugger stepping (ui/gdbstub.c): while on, every block holds one guest
+ * instruction, so cpu_exec(cpu, 1) runs exactly one (plus the delivery of an
+ * exception or interrupt it causes). The guest sees nothing: no #DB, DR6 as it was. */
+void cpu_set_debug_step(struct x86_cpu *cpu, bool on);
 
 /* The INTR pin (the PIC's output): level-triggered. While it is high and IF
  * allows, cpu_exec runs an interrupt-acknowledge cycle through ack (which

@@ -69,7 +69,8 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
         /* Single-step: one instruction per block, the loop raises #DB after it. */
-        .max_insns = (env->hflags & (X86_HF_TF | X86_HF_BP)) || cpu->single_insn ? 1 : 0,
+        .max_insns =
+            (env->hflags & (X86_HF_TF | X86_HF_BP)) || cpu->single_insn || cpu->debug_step ? 1 : 0,
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
@@ -105,7 +106,10 @@ static struct tb *find_block(struct x86_cpu *cpu)
         env->cr[2] = f.cr2;
         cpu_raise_exception(env, f.vector, f.error_code);
     }
-    struct tb_key key = {phys, cs_base, env->hflags & KEY_FLAGS};
+    /* Debugger stepping reuses the breakpoint bit of the key: both mean one
+     * instruction per block, so the two kinds of block never mix. */
+    uint32_t key_flags = (env->hflags & KEY_FLAGS) | (cpu->debug_step ? X86_HF_BP : 0);
+    struct tb_key key = {phys, cs_base, key_flags};
     struct tb *tb = tb_lookup(cpu->tr, &cpu->jc, pc, &key);
     if (!tb)
         tb = translate(cpu, pc, &key);
@@ -248,6 +252,11 @@ void cpu_exit_request(struct x86_cpu *cpu)
 {
     cpu->stop_requested = true;
     cpu->env.exit_request = 1;
+}
+
+void cpu_set_debug_step(struct x86_cpu *cpu, bool on)
+{
+    cpu->debug_step = on;
 }
 
 void cpu_set_intack(struct x86_cpu *cpu, cpu_intack_fn *ack, void *opaque)
