@@ -9,6 +9,7 @@ set -euo pipefail
 HOST_PKGS=(
     build-essential cmake pkg-config clang
     check zlib1g-dev libffi-dev libcapstone-dev libjansson-dev libsdl2-dev libslirp-dev libpng-dev
+    libedit-dev
     lib32gcc-12-dev nasm
     seabios qemu-system-x86 qemu-utils
     debian-installer-12-netboot-i386
