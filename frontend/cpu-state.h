@@ -136,7 +136,15 @@ struct x86_fpu {
     uint16_t fop;  /* last non-control instruction: opcode bits 10-0 */
     uint32_t fip, fdp;
     uint16_t fcs, fds;
-    uint32_t mxcsr; /* FXSAVE/FXRSTOR image only, until SSE lands */
+    uint32_t mxcsr; /* SSE control/status (SDM Vol. 1 §10.2.3), cpu/softfloat/sf.h bits */
+};
+/* MMX register i (SDM Vol. 1 §9.2.1, §9.5.1) is the significand of R(i); an MMX write sets
+ * the exponent and sign bits to all ones. */
+
+/* An XMM register (SDM Vol. 1 §10.2.2): byte i of the register is byte i % 8 of q[i / 8]
+ * read as a little-endian quadword, so lane access is the same on every host. */
+struct x86_xmm {
+    uint64_t q[2];
 };
 #define X86_FPU_SW_ES  0x0080u
 #define X86_FPU_SW_SF  0x0040u
@@ -178,6 +186,7 @@ struct x86_state {
     bool exc_external; /* hardware interrupt: no gate DPL check */
 
     struct x86_fpu fpu;
+    struct x86_xmm xmm[8];
 
     /* The TLB last: the fast path indexes it from env (DESIGN.md, softmmu/tlb.h). */
     struct mmu_tlb tlb;
