@@ -105,6 +105,7 @@ void cpu_set_arith_flags(CPUX86State *env, uint32_t flags)
 
 void cpu_load_eflags(CPUX86State *env, uint32_t value, uint32_t mask)
 {
+    mask &= cpu_eflags_writable(env);
     uint32_t cur = cpu_compute_eflags(env);
     uint32_t v = (cur & ~mask) | (value & mask);
     cpu_set_arith_flags(env, v);

@@ -16,6 +16,7 @@ struct x86_cpu {
     struct mmu_phys_space *space;
     struct mmu_io_space *io;
     uint64_t features;
+    const struct cpu_model *model; /* CPUID identity (the features may differ: -cpu +/-flag) */
     bool no_chaining;
     bool in_block;       /* a block is running: faults restore through its records */
     bool delivering;     /* an exception is being delivered (double-fault rules) */
@@ -106,6 +107,10 @@ static inline bool cpu_exec_breakpoint_enabled(const CPUX86State *env, unsigned 
     uint32_t dr7 = (uint32_t)env->dr[7];
     return ((dr7 >> (i * 2)) & 3) != 0 && ((dr7 >> (16 + i * 4)) & 3) == 0;
 }
+
+/* models.c: the EFLAGS bits software can change on this model in the current mode (no AC
+ * before the 486, no ID without CPUID, IOPL and NT fixed at 0 in 286 real mode). */
+uint32_t cpu_eflags_writable(const CPUX86State *env);
 
 /* cc.c */
 uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);

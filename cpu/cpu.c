@@ -50,6 +50,7 @@ struct x86_cpu *cpu_new(const struct cpu_config *cfg)
     cpu->space = cfg->space;
     cpu->io = cfg->io;
     cpu->features = cfg->features ? cfg->features : CPU_FEATURES_IMPLEMENTED;
+    cpu->model = cfg->model ? cfg->model : cpu_model_default();
     cpu->no_chaining = cfg->no_chaining;
     for (unsigned i = 0; i < X86_HELPER_COUNT; i++) {
         cpu->helpers[i] = *x86_helper_signature((enum x86_helper)i);
@@ -130,8 +131,8 @@ void cpu_reset(struct x86_cpu *cpu)
     env->eflags = 2;
     env->cc_op = X86_CC_EFLAGS;
     env->eip = 0xfff0;
-    env->cr[0] = X86_CR0_ET | 0x60000000u; /* CD and NW set at reset */
-    env->regs[X86_EDX] = 0x0400;           /* family 4 processor signature (486) */
+    env->cr[0] = X86_CR0_ET | 0x60000000u;      /* CD and NW set at reset */
+    env->regs[X86_EDX] = cpu->model->signature; /* SDM Vol. 3A §9.1.1: the signature */
     for (unsigned i = 0; i < 6; i++) {
         env->segs[i].limit = 0xffff;
         env->segs[i].flags = X86_SEG_REAL_FLAGS;

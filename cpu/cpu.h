@@ -18,19 +18,22 @@ struct x86_cpu;
 /* The features the core implements today (MMX and SSE come later; FXSR on request):
  * the default model, and what CPUID reports. */
 #define CPU_FEATURES_IMPLEMENTED                                                                   \
-    (X86_FEATURE_BIT(X86_FEAT_I386) | X86_FEATURE_BIT(X86_FEAT_I486) |                             \
-     X86_FEATURE_BIT(X86_FEAT_CPUID) | X86_FEATURE_BIT(X86_FEAT_TSC) |                             \
-     X86_FEATURE_BIT(X86_FEAT_MSR) | X86_FEATURE_BIT(X86_FEAT_CX8) |                               \
-     X86_FEATURE_BIT(X86_FEAT_CMOV) | X86_FEATURE_BIT(X86_FEAT_P6) |                               \
-     X86_FEATURE_BIT(X86_FEAT_SEP) | X86_FEATURE_BIT(X86_FEAT_FPU))
+    (X86_FEATURE_BIT(X86_FEAT_I286) | X86_FEATURE_BIT(X86_FEAT_I386) |                             \
+     X86_FEATURE_BIT(X86_FEAT_I486) | X86_FEATURE_BIT(X86_FEAT_CPUID) |                            \
+     X86_FEATURE_BIT(X86_FEAT_TSC) | X86_FEATURE_BIT(X86_FEAT_MSR) |                               \
+     X86_FEATURE_BIT(X86_FEAT_CX8) | X86_FEATURE_BIT(X86_FEAT_CMOV) |                              \
+     X86_FEATURE_BIT(X86_FEAT_P6) | X86_FEATURE_BIT(X86_FEAT_SEP) | X86_FEATURE_BIT(X86_FEAT_FPU))
 
-/* CPU models (cpu/models.c): name, one-line description, instruction features and the
- * CPUID leaf 1 signature (family/model/stepping). */
+/* CPU models (cpu/models.c): name, one-line description, instruction features and what
+ * CPUID reports besides them (SDM Vol. 2A, CPUID). */
 struct cpu_model {
     const char *name;
     const char *desc;
     uint64_t features;
-    uint32_t signature;
+    uint32_t signature; /* leaf 1 EAX: family/model/stepping; EDX after reset */
+    const char *vendor; /* leaf 0: 12 characters */
+    uint32_t edx_extra; /* leaf 1 EDX bits of no instruction feature (DE, PSE, PGE) */
+    const char *brand;  /* leaves 0x80000002-4 (48 characters at most), NULL: none */
 };
 /* The model called name[0..len) (case-insensitive), NULL when there is none. */
 const struct cpu_model *cpu_model_find(const char *name, size_t len);
@@ -39,11 +42,14 @@ const struct cpu_model *cpu_model_find(const char *name, size_t len);
 bool cpu_model_parse(const char *spec, uint64_t *features, const struct cpu_model **model);
 /* The `-cpu help` text: models, then flags. */
 void cpu_model_help(FILE *out);
+/* The model of a CPU created without one (features 0: CPU_FEATURES_IMPLEMENTED). */
+const struct cpu_model *cpu_model_default(void);
 
 struct cpu_config {
     struct mmu_phys_space *space;     /* guest physical memory (required) */
     struct mmu_io_space *io;          /* port I/O (NULL: ports read all-ones) */
     uint64_t features;                /* X86_FEATURE_BIT() mask; 0: CPU_FEATURES_IMPLEMENTED */
+    const struct cpu_model *model;    /* CPUID identity; NULL: cpu_model_default() */
     const struct tb_backend *backend; /* NULL: the interpreter */
     size_t code_size;                 /* 0: the translator's default */
     bool no_chaining;                 /* every block returns to the loop (bounded runs, tests) */

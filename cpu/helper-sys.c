@@ -189,49 +189,89 @@ void x86_helper_invlpg(CPUX86State *env, uint32_t lin)
     tb_jmp_cache_flush_page(&cpu_of(env)->jc, lin);
 }
 
-/* ---- CPUID: the features this core implements, as a P6-class part ---- */
+/* ---- CPUID (SDM Vol. 2A, CPUID): identity from the model, feature bits from the
+ * features the CPU runs with (so -cpu MODEL,-flag hides the bit too) ---- */
 
-static uint32_t cpuid_edx(const struct x86_cpu *cpu)
+/* Leaf 1 feature bits (SDM Vol. 2A tables 3-10 and 3-11): register 'c' or 'd', bit. */
+static const struct {
+    uint8_t feature, reg, bit;
+} cpuid_bits[] = {
+    {X86_FEAT_FPU, 'd', 0},      {X86_FEAT_TSC, 'd', 4},    {X86_FEAT_MSR, 'd', 5},
+    {X86_FEAT_CX8, 'd', 8},      {X86_FEAT_SEP, 'd', 11},   {X86_FEAT_CMOV, 'd', 15},
+    {X86_FEAT_CLFLUSH, 'd', 19}, {X86_FEAT_MMX, 'd', 23},   {X86_FEAT_FXSR, 'd', 24},
+    {X86_FEAT_SSE, 'd', 25},     {X86_FEAT_SSE2, 'd', 26},  {X86_FEAT_SSE3, 'c', 0},
+    {X86_FEAT_PCLMUL, 'c', 1},   {X86_FEAT_SSSE3, 'c', 9},  {X86_FEAT_SSE41, 'c', 19},
+    {X86_FEAT_SSE42, 'c', 20},   {X86_FEAT_MOVBE, 'c', 22}, {X86_FEAT_POPCNT, 'c', 23},
+    {X86_FEAT_AES, 'c', 25},
+};
+
+/* The highest basic leaf: 1 (leaf 2's cache descriptors are not modelled). */
+#define CPUID_MAX_BASIC  1u
+#define CPUID_BRAND_LAST 0x80000004u
+#define CPUID_EXT_NONE   0u
+
+struct cpuid_regs {
+    uint32_t a, b, c, d;
+};
+
+static void cpuid_leaf1(const struct x86_cpu *cpu, struct cpuid_regs *r)
 {
-    uint32_t d = 0;
-    uint64_t f = cpu->features;
-    if (f & X86_FEATURE_BIT(X86_FEAT_FPU))
-        d |= 1u << 0;
-    if (f & X86_FEATURE_BIT(X86_FEAT_TSC))
-        d |= 1u << 4;
-    if (f & X86_FEATURE_BIT(X86_FEAT_MSR))
-        d |= 1u << 5;
-    if (f & X86_FEATURE_BIT(X86_FEAT_CX8))
-        d |= 1u << 8;
-    if (f & X86_FEATURE_BIT(X86_FEAT_SEP))
-        d |= 1u << 11;
-    if (f & X86_FEATURE_BIT(X86_FEAT_CMOV))
-        d |= 1u << 15;
-    d |= (1u << 3) | (1u << 13); /* PSE, PGE: softmmu walks them */
-    return d;
+    r->a = cpu->model->signature;
+    r->d = cpu->model->edx_extra;
+    for (size_t i = 0; i < sizeof(cpuid_bits) / sizeof(cpuid_bits[0]); i++) {
+        if (!(cpu->features & X86_FEATURE_BIT(cpuid_bits[i].feature)))
+            continue;
+        if (cpuid_bits[i].reg == 'c')
+            r->c |= 1u << cpuid_bits[i].bit;
+        else
+            r->d |= 1u << cpuid_bits[i].bit;
+    }
+}
+
+/* Leaves 0x80000002-4: 16 characters each, NUL-padded. */
+static void cpuid_brand(const char *brand, uint32_t leaf, struct cpuid_regs *r)
+{
+    char part[16] = {0};
+    size_t off = (leaf - 0x80000002u) * 16, len = strlen(brand);
+    if (off < len)
+        memcpy(part, brand + off, len - off < 16 ? len - off : 16);
+    memcpy(&r->a, part, 4);
+    memcpy(&r->b, part + 4, 4);
+    memcpy(&r->c, part + 8, 4);
+    memcpy(&r->d, part + 12, 4);
+}
+
+static void cpuid_leaf(const struct x86_cpu *cpu, uint32_t leaf, struct cpuid_regs *r)
+{
+    const struct cpu_model *m = cpu->model;
+    uint32_t ext_max = m->brand ? CPUID_BRAND_LAST : CPUID_EXT_NONE;
+    /* A leaf above the highest basic or extended one returns the highest basic leaf. */
+    if ((leaf < 0x80000000u && leaf > CPUID_MAX_BASIC) ||
+        (leaf >= 0x80000000u && (!ext_max || leaf > ext_max)))
+        leaf = CPUID_MAX_BASIC;
+    *r = (struct cpuid_regs){0};
+    if (leaf == 0) {
+        r->a = CPUID_MAX_BASIC;
+        memcpy(&r->b, m->vendor, 4);
+        memcpy(&r->d, m->vendor + 4, 4);
+        memcpy(&r->c, m->vendor + 8, 4);
+    } else if (leaf == 1) {
+        cpuid_leaf1(cpu, r);
+    } else if (leaf == 0x80000000u) {
+        r->a = ext_max;
+    } else if (leaf >= 0x80000002u) {
+        cpuid_brand(m->brand, leaf, r);
+    }
 }
 
 void x86_helper_cpuid(CPUX86State *env)
 {
-    struct x86_cpu *cpu = cpu_of(env);
-    uint32_t leaf = (uint32_t)env->regs[X86_EAX], a = 0, b = 0, c = 0, d = 0;
-    switch (leaf) {
-    case 0:
-        a = 1;
-        memcpy(&b, "Genu", 4);
-        memcpy(&d, "ineI", 4);
-        memcpy(&c, "ntel", 4);
-        break;
-    case 1:
-        a = 0x0612; /* family 6, model 1, stepping 2 (Pentium Pro class) */
-        d = cpuid_edx(cpu);
-        break;
-    default: break;
-    }
-    env->regs[X86_EAX] = a;
-    env->regs[X86_EBX] = b;
-    env->regs[X86_ECX] = c;
-    env->regs[X86_EDX] = d;
+    struct cpuid_regs r;
+    cpuid_leaf(cpu_of(env), (uint32_t)env->regs[X86_EAX], &r);
+    env->regs[X86_EAX] = r.a;
+    env->regs[X86_EBX] = r.b;
+    env->regs[X86_ECX] = r.c;
+    env->regs[X86_EDX] = r.d;
 }
 
 void x86_helper_rdtsc(CPUX86State *env)

@@ -1,6 +1,6 @@
 /* CPU models for `-cpu NAME[,+flag,-flag...]`: the instruction-set features each model
- * gates (frontend/decode.h X86_FEATURES) and its CPUID signature (family/model/stepping,
- * Intel SDM Vol. 2 CPUID leaf 1 EAX; AP-485 for the pre-P6 parts). */
+ * gates (frontend/decode.h X86_FEATURES), its CPUID identity (signature, Intel SDM Vol. 2
+ * CPUID leaf 1 EAX; AP-485 for the pre-P6 parts) and the EFLAGS bits it implements. */
 #include "cpu-internal.h"
 #include "translator/log.h"
 
@@ -11,20 +11,37 @@
 #define F(name) X86_FEATURE_BIT(X86_FEAT_##name)
 
 enum {
-    BASE_486 = F(I386) | F(I486),
+    BASE_286 = F(I286),
+    BASE_486 = BASE_286 | F(I386) | F(I486),
     BASE_PENTIUM = BASE_486 | F(FPU) | F(CPUID) | F(TSC) | F(MSR) | F(CX8),
     BASE_P6 = BASE_PENTIUM | F(CMOV) | F(P6) | F(SEP),
 };
 
+/* CPUID leaf 1 EDX bits that are not instructions (SDM Vol. 2A table 3-11): debugging
+ * extensions (CR4.DE) and 4 MiB pages (CR4.PSE) from the Pentium, global pages (CR4.PGE)
+ * from the P6. The core implements all three. */
+enum { EDX_DE = 1u << 2, EDX_PSE = 1u << 3, EDX_PGE = 1u << 13 };
+enum { EDX_PENTIUM = EDX_DE | EDX_PSE, EDX_P6 = EDX_PENTIUM | EDX_PGE };
+
+static const char intel[] = "GenuineIntel";
+
+/* The 286 and the 486s have no CPUID: their signature is only the EDX of reset. */
 static const struct cpu_model models[] = {
-    {"486", "Intel 486DX (x87, no CPUID)", BASE_486 | F(FPU), 0x0433},
-    {"486sx", "Intel 486SX (no x87, no CPUID)", BASE_486, 0x0423},
-    {"pentium", "Intel Pentium P54C", BASE_PENTIUM, 0x0525},
-    {"pentium-mmx", "Intel Pentium MMX P55C", BASE_PENTIUM | F(MMX), 0x0543},
-    {"pentium2", "Intel Pentium II Deschutes", BASE_P6 | F(MMX) | F(FXSR), 0x0652},
-    {"pentium3", "Intel Pentium III Katmai", BASE_P6 | F(MMX) | F(FXSR) | F(SSE), 0x0672},
-    {"max", "every feature jit86 implements", CPU_FEATURES_IMPLEMENTED | F(FXSR), 0x0612},
+    {"286", "Intel 80286 (real and 16-bit protected mode, no x87)", BASE_286, 0, intel, 0, NULL},
+    {"486", "Intel 486DX (x87, no CPUID)", BASE_486 | F(FPU), 0x0433, intel, 0, NULL},
+    {"486sx", "Intel 486SX (no x87, no CPUID)", BASE_486, 0x0423, intel, 0, NULL},
+    {"pentium", "Intel Pentium P54C", BASE_PENTIUM, 0x0525, intel, EDX_PENTIUM, NULL},
+    {"pentium-mmx", "Intel Pentium MMX P55C", BASE_PENTIUM | F(MMX), 0x0543, intel, EDX_PENTIUM,
+     NULL},
+    {"pentium2", "Intel Pentium II Deschutes", BASE_P6 | F(MMX) | F(FXSR), 0x0652, intel, EDX_P6,
+     NULL},
+    {"pentium3", "Intel Pentium III Katmai", BASE_P6 | F(MMX) | F(FXSR) | F(SSE), 0x0672, intel,
+     EDX_P6, NULL},
+    {"max", "every feature jit86 implements", CPU_FEATURES_IMPLEMENTED | F(FXSR), 0x0612, intel,
+     EDX_P6, "jit86 max CPU (every feature it implements)"},
 };
+
+#define MODEL_MAX (&models[sizeof(models) / sizeof(models[0]) - 1])
 
 static const char *const flag_names[X86_FEAT_COUNT] = {
 #define X(name, help) #name,
@@ -37,6 +54,29 @@ static const char *const flag_help[X86_FEAT_COUNT] = {
     X86_FEATURES(X)
 #undef X
 };
+
+const struct cpu_model *cpu_model_default(void)
+{
+    return MODEL_MAX;
+}
+
+/* EFLAGS bits 12-21 by the generation that brought them (SDM Vol. 1 §3.4.3; 80286 PRM
+ * §3.3: in real mode IOPL and NT are always 0; AC came with the 486, ID with CPUID). */
+uint32_t cpu_eflags_writable(const CPUX86State *env)
+{
+    uint64_t f = cpu_of((CPUX86State *)env)->features;
+    uint32_t m = ~0u;
+    if (!(f & F(CPUID)))
+        m &= ~X86_ID;
+    if (!(f & F(I486)))
+        m &= ~X86_AC;
+    if (f & F(I386))
+        return m;
+    m &= 0xffffu & ~0x8000u; /* no bits 16-31; bit 15 reads 0 from the 286 on */
+    if (!(env->cr[0] & X86_CR0_PE))
+        m &= ~(X86_IOPL | X86_NT);
+    return m;
+}
 
 const struct cpu_model *cpu_model_find(const char *name, size_t len)
 {

@@ -21,28 +21,30 @@ static const uint8_t prefix_kind[256] = {
 struct decoder {
     struct x86_instr *insn;
     const struct x86_decode_ctx *ctx;
-    unsigned pos;   /* bytes consumed */
-    unsigned avail; /* bytes fetched into insn->bytes */
+    unsigned pos;     /* bytes consumed */
+    unsigned avail;   /* bytes fetched into insn->bytes */
+    unsigned max_len; /* longest legal instruction of the CPU model */
+    bool i386;        /* the model has the 386 extensions (X86_FEAT_I386) */
     enum x86_decode_status status;
 };
 
-/* Fetches more bytes; fails with #GP past 15 bytes or with the fetch fault. */
+/* Fetches more bytes; fails with #GP past the model's length limit or with the fetch fault. */
 static bool refill(struct decoder *d)
 {
     struct x86_instr *insn = d->insn;
-    if (d->avail >= X86_MAX_INSN_LEN) {
+    if (d->avail >= d->max_len) {
         d->status = X86_DECODE_GP;
         return false;
     }
     uint64_t at = insn->addr + d->avail;
-    int n = d->ctx->fetch(d->ctx->opaque, at, insn->bytes + d->avail, X86_MAX_INSN_LEN - d->avail);
+    int n = d->ctx->fetch(d->ctx->opaque, at, insn->bytes + d->avail, d->max_len - d->avail);
     if (n <= 0) {
         insn->fault_addr = at;
         d->status = X86_DECODE_FETCH_FAULT;
         return false;
     }
-    if ((unsigned)n > X86_MAX_INSN_LEN - d->avail) {
-        n = (int)(X86_MAX_INSN_LEN - d->avail);
+    if ((unsigned)n > d->max_len - d->avail) {
+        n = (int)(d->max_len - d->avail);
     }
     d->avail += (unsigned)n;
     return true;
@@ -90,12 +92,24 @@ static enum x86_decode_status failed(struct decoder *d)
     return d->status;
 }
 
+/* 64-67 are opcodes the 286 does not have (#UD), prefixes from the 386 on. */
+static bool prefix_needs_i386(uint8_t b)
+{
+    return b >= 0x64 && b <= 0x67;
+}
+
 /* Consumes legacy prefixes; returns the first opcode byte in *b. */
 static bool read_prefixes(struct decoder *d, uint8_t *b)
 {
     struct x86_instr *insn = d->insn;
     for (;;) {
         if (!next_byte(d, b)) {
+            return false;
+        }
+        if (!d->i386 && prefix_needs_i386(*b)) {
+            insn->feature = X86_FEAT_I386;
+            insn->ud_reason = X86_UD_FEATURE;
+            d->status = X86_DECODE_UD;
             return false;
         }
         switch (prefix_kind[*b]) {
@@ -348,8 +362,9 @@ static bool decode_operands(struct decoder *d, const struct x86_opcode *e)
     return true;
 }
 
-/* Encodings the tables cannot express: reserved control and segment registers. */
-static bool register_operands_valid(const struct x86_instr *insn)
+/* Encodings the tables cannot express: reserved control and segment registers. FS and GS
+ * (Sreg 4, 5) came with the 386: on a 286 those encodings are #UD. */
+static bool register_operands_valid(const struct x86_instr *insn, bool i386)
 {
     for (unsigned i = 0; i < insn->nops; i++) {
         const struct x86_operand *op = &insn->op[i];
@@ -362,6 +377,9 @@ static bool register_operands_valid(const struct x86_instr *insn)
         }
         /* Sreg 6 and 7 do not exist; MOV CS,r/m is #UD (SDM Vol. 2, MOV). */
         if (op->code == X86_OPND_Sw && (op->reg > 5 || (i == 0 && op->reg == X86_SEG_CS))) {
+            return false;
+        }
+        if (op->code == X86_OPND_Sw && op->reg >= X86_SEG_FS && !i386) {
             return false;
         }
     }
@@ -394,11 +412,12 @@ static enum x86_decode_status check_insn(struct decoder *d, const struct x86_opc
 {
     struct x86_instr *insn = d->insn;
     unsigned mod = insn->modrm >> 6;
-    if (!register_operands_valid(insn)) {
+    if (!register_operands_valid(insn, d->i386)) {
         return undefined(d, X86_UD_OPCODE);
     }
-    /* LOCK needs a lockable instruction with a memory destination (SDM Vol. 2, LOCK). */
-    if ((insn->prefixes & X86_PREF_LOCK) && (!(e->flags & X86_IF_LOCK) || mod == 3)) {
+    /* LOCK needs a lockable instruction with a memory destination (SDM Vol. 2, LOCK) from
+     * the 386 on; the 286 asserts LOCK# for any instruction and runs it normally. */
+    if ((insn->prefixes & X86_PREF_LOCK) && (!(e->flags & X86_IF_LOCK) || mod == 3) && d->i386) {
         return undefined(d, X86_UD_LOCK);
     }
     if (!(d->ctx->features & X86_FEATURE_BIT(e->feature))) {
@@ -460,7 +479,11 @@ enum x86_decode_status x86_decode(struct x86_instr *insn, const struct x86_decod
     memcpy(insn, &blank, offsetof(struct x86_instr, bytes));
     insn->addr = addr;
     insn->mem.base = insn->mem.index = -1;
-    struct decoder d = {.insn = insn, .ctx = ctx};
+    bool i386 = (ctx->features & X86_FEATURE_BIT(X86_FEAT_I386)) != 0;
+    struct decoder d = {.insn = insn,
+                        .ctx = ctx,
+                        .max_len = i386 ? X86_MAX_INSN_LEN : X86_MAX_INSN_LEN_286,
+                        .i386 = i386};
     if (ctx->code_size != 2 && ctx->code_size != 4) {
         return undefined(&d, X86_UD_MODE); /* long mode is not decoded yet */
     }

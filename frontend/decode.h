@@ -7,8 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Longest legal instruction (SDM Vol. 2, 2.3.11): anything longer is #GP(0). */
-#define X86_MAX_INSN_LEN 15
+/* Longest legal instruction (SDM Vol. 2, 2.3.11): anything longer is #GP(0). The 80286
+ * allows 10 bytes (80286 Programmer's Reference Manual, instruction format). */
+#define X86_MAX_INSN_LEN     15
+#define X86_MAX_INSN_LEN_286 10
 
 enum x86_decode_status {
     X86_DECODE_OK = 0,
@@ -30,7 +32,8 @@ enum x86_ud_reason {
 
 /* CPU features that gate instructions; `-cpu` builds the mask. */
 #define X86_FEATURES(X)                                                                            \
-    X(I386, "386 base instruction set")                                                            \
+    X(I286, "8086/186/286 instruction set (every model has it)")                                   \
+    X(I386, "386: 32-bit operand/address size, FS/GS, 386 0F opcodes, LOCK and length rules")      \
     X(I486, "486: BSWAP, CMPXCHG, XADD, INVD, WBINVD, INVLPG")                                     \
     X(CPUID, "CPUID (Pentium, late 486s)")                                                         \
     X(SMM, "RSM (system management mode)")                                                         \

@@ -87,9 +87,12 @@ void lift_store_sysreg(struct lift *L)
         lift_raise(L, 6, 0); /* SLDT/STR are not recognized in real and virtual-8086 mode */
         return;
     }
-    if (mn == X86_MN_SMSW)
+    if (mn == X86_MN_SMSW) {
         ir_ld(L->b, v, X86_LOW32(ENV_OFF(cr[0])), IR_MEMOP(IR_MO_32, 0, 0));
-    else
+        /* The 286's MSW has PE, MP, EM, TS only; its reserved bits 4-15 read as 1. */
+        if (!(L->cfg->features & X86_FEATURE_BIT(X86_FEAT_I386)))
+            ir_ori(L->b, v, v, 0xfff0u);
+    } else
         ir_ld(L->b, v, mn == X86_MN_SLDT ? ENV_OFF(ldt.selector) : ENV_OFF(tr.selector),
               IR_MEMOP(IR_MO_16, 0, 0));
     lift_write_op(L, 0, lift_trunc(L, v, lift_op_size(L, 0)));

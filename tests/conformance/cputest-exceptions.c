@@ -1,6 +1,7 @@
 /* The exception table of jit86-cputest: failures that are correct behaviour
- * for the 486/Pentium model when the suite's reference CPU (an 80286) differs,
- * each with a category and a reason (shared/testdata/README.md, "This is a 286"). */
+ * for the selected CPU model when the suite's reference CPU (an 80286) differs,
+ * each with a scope (386+ models, or all), a category and a reason
+ * (shared/testdata/README.md, "This is a 286"). */
 #include "tests/conformance/cputest.h"
 
 #include <stdlib.h>
@@ -23,12 +24,17 @@ bool cputest_rules_load(const char *path, struct cputest_rules *r, char *err, si
             continue;
         struct cputest_rule rule = {0};
         int used = 0;
-        if (sscanf(p, "%15s %47s %31s %n", rule.kind, rule.key, rule.category, &used) < 3) {
-            snprintf(err, errlen, "%s:%u: expected KIND KEY CATEGORY REASON", path, lineno);
+        char scope[8] = "";
+        if (sscanf(p, "%15s %47s %7s %31s %n", rule.kind, rule.key, scope, rule.category, &used) <
+                4 ||
+            (strcmp(scope, "386+") != 0 && strcmp(scope, "all") != 0)) {
+            snprintf(err, errlen, "%s:%u: expected KIND KEY SCOPE(386+|all) CATEGORY REASON", path,
+                     lineno);
             fclose(f);
             cputest_rules_free(r);
             return false;
         }
+        rule.i386_only = !strcmp(scope, "386+");
         static const char *const kinds[] = {"prefix",      "length", "modrm-reg",
                                             "opcode-excp", "hash",   "file"};
         bool known = false;
@@ -120,11 +126,16 @@ static bool rule_matches(const struct cputest_rule *rule, const char *file_key,
     return false;
 }
 
+bool cputest_rule_applies(const struct cputest_rule *rule, bool i386)
+{
+    return i386 || !rule->i386_only;
+}
+
 struct cputest_rule *cputest_rules_match(struct cputest_rules *r, const char *file_key,
-                                         const struct moo_test *t)
+                                         const struct moo_test *t, bool i386)
 {
     for (unsigned i = 0; i < r->n; i++)
-        if (rule_matches(&r->rule[i], file_key, t))
+        if (cputest_rule_applies(&r->rule[i], i386) && rule_matches(&r->rule[i], file_key, t))
             return &r->rule[i];
     return NULL;
 }

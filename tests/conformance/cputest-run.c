@@ -21,7 +21,7 @@ struct cputest_machine {
     uint8_t *listed; /* per byte: listed by the test */
 };
 
-struct cputest_machine *cputest_machine_new(void)
+struct cputest_machine *cputest_machine_new(uint64_t features)
 {
     struct cputest_machine *m = calloc(1, sizeof(*m));
     m->space = mmu_phys_new(RAM_SIZE);
@@ -36,7 +36,7 @@ struct cputest_machine *cputest_machine_new(void)
     struct cpu_config cfg = {.space = m->space,
                              .io = m->io,
                              .no_chaining = true,
-                             .features = X86_FEATURES_ALL & ~X86_FEATURE_BIT(X86_FEAT_FPU)};
+                             .features = features & ~X86_FEATURE_BIT(X86_FEAT_FPU)};
     m->cpu = cpu_new(&cfg);
     return m->cpu ? m : NULL;
 }

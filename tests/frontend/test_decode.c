@@ -304,9 +304,10 @@ START_TEST(cpu_model_features_gate_instructions)
 {
     struct x86_instr in;
     static const uint8_t cmove[] = {0x0f, 0x44, 0xc1};
-    uint64_t p5 = X86_FEATURE_BIT(X86_FEAT_I386) | X86_FEATURE_BIT(X86_FEAT_I486) |
-                  X86_FEATURE_BIT(X86_FEAT_CPUID) | X86_FEATURE_BIT(X86_FEAT_FPU) |
-                  X86_FEATURE_BIT(X86_FEAT_TSC) | X86_FEATURE_BIT(X86_FEAT_CX8);
+    uint64_t p5 = X86_FEATURE_BIT(X86_FEAT_I286) | X86_FEATURE_BIT(X86_FEAT_I386) |
+                  X86_FEATURE_BIT(X86_FEAT_I486) | X86_FEATURE_BIT(X86_FEAT_CPUID) |
+                  X86_FEATURE_BIT(X86_FEAT_FPU) | X86_FEATURE_BIT(X86_FEAT_TSC) |
+                  X86_FEATURE_BIT(X86_FEAT_CX8);
     ck_assert_int_eq(x86_decode_buf(&in, cmove, 3, 4, p5, 0), X86_DECODE_UD);
     ck_assert_uint_eq(in.ud_reason, X86_UD_FEATURE);
     ck_assert_uint_eq(in.feature, X86_FEAT_CMOV);
