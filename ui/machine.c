@@ -5,6 +5,7 @@
 
 #include "chardev.h"
 #include "display-ui.h"
+#include "gdbstub.h"
 #include "machine-net.h"
 
 #include "cpu/cpu.h"
@@ -38,6 +39,7 @@ struct vm {
     bool quit;
     int status;
     struct vm_net net; /* -netdev/-nic backends and their cards */
+    struct gdbstub *gdb; /* -s / -gdb: the debugger controls the run */
 };
 
 /* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
@@ -348,6 +350,12 @@ static uint64_t icount_slice(struct vm *vm)
 static enum cpu_exit_reason run_slice(struct vm *vm)
 {
     struct hw_clock *clk = &vm->pc->clock;
+    if (vm->gdb) {
+        enum cpu_exit_reason why = gdbstub_run_slice(vm->gdb, SLICE_BLOCKS);
+        if (gdbstub_quit_requested(vm->gdb))
+            vm->quit = true;
+        return why;
+    }
     if (clk->icount_shift < 0)
         return cpu_exec(vm->cpu, SLICE_BLOCKS);
     uint64_t budget = icount_slice(vm);
@@ -381,6 +389,8 @@ static void run(struct vm *vm)
             wait_for_event(vm);
         }
     }
+    if (vm->gdb)
+        gdbstub_guest_exited(vm->gdb, vm->status);
 }
 
 static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen)
@@ -445,6 +455,11 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
     vm->serial[0].input_opaque = vm;
     vm->serial[1].input = serial1_input;
     vm->serial[1].input_opaque = vm;
+    if (o->gdb) {
+        vm->gdb = gdbstub_new(o->gdb, vm->cpu, o->start_stopped, err, errlen);
+        if (!vm->gdb)
+            return false;
+    }
     return !o->kernel || load_kernel(vm, err, errlen);
 }
 
@@ -467,6 +482,7 @@ int vm_run(const struct ui_options *opts, const char *bios_path)
     } else if (err[0]) {
         error_report("%s", err);
     }
+    gdbstub_free(vm->gdb);
     ui_display_free(vm->display);
     cpu_free(vm->cpu);
     pc_free(vm->pc);
