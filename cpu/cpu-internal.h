@@ -53,8 +53,13 @@ void cpu_queue_exception(CPUX86State *env, unsigned vector, uint32_t error_code,
 
 /* mem.c: guest memory for helpers (faults raise). */
 unsigned cpu_mmu_index(const CPUX86State *env);
+/* The MMU index of an access made at privilege cpl (not necessarily CPL). */
+unsigned cpu_mmu_index_cpl(const CPUX86State *env, unsigned cpl);
 uint32_t cpu_ld_lin(CPUX86State *env, uint32_t lin, unsigned size);
 void cpu_st_lin(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size);
+uint32_t cpu_ld_lin_idx(CPUX86State *env, uint32_t lin, unsigned size, unsigned mmu_idx);
+void cpu_st_lin_idx(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size,
+                    unsigned mmu_idx);
 /* seg:off with the limit check (#GP(0), #SS(0) for SS in protected mode). */
 uint32_t cpu_ld_seg(CPUX86State *env, unsigned seg, uint32_t off, unsigned size);
 void cpu_st_seg(CPUX86State *env, unsigned seg, uint32_t off, uint32_t value, unsigned size);
@@ -174,5 +179,6 @@ void x86_helper_x87(CPUX86State *env, uint32_t desc, uint32_t off, uint32_t eip)
 void x86_helper_fwait(CPUX86State *env);
 void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t off);
 void x86_helper_sysexit(CPUX86State *env);
+void x86_helper_sse(CPUX86State *env, uint32_t desc, uint32_t desc2, uint32_t off);
 
 #endif

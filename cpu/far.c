@@ -13,26 +13,37 @@
 #define IS_CODE(hi)    (DESC_S(hi) && (DESC_TYPE(hi) & 8))
 #define CONFORMING(hi) ((DESC_TYPE(hi) & 12) == 12)
 
-/* A stack described by its own cache (the new stack before SS is loaded). */
+/* A stack described by its own cache (the new stack before SS is loaded) and
+ * the privilege level its accesses are made at: pushes onto an inner stack
+ * during a privilege change are supervisor accesses even though CPL is still
+ * the caller's (Vol. 3A §6.12.1, §5.8.5), so a ring-3 interrupt must not page
+ * fault on a kernel-only stack page. */
 struct fstack {
     uint32_t base, mask, sp;
+    unsigned mmu_idx;
 };
 
-static struct fstack fstack_of(const struct x86_segment *ss, uint32_t sp)
+static struct fstack fstack_of(const CPUX86State *env, const struct x86_segment *ss, uint32_t sp,
+                               unsigned cpl)
 {
     uint32_t mask = (ss->flags & X86_DESC_B) ? 0xffffffffu : 0xffffu;
-    return (struct fstack){(uint32_t)ss->base, mask, sp};
+    return (struct fstack){(uint32_t)ss->base, mask, sp, cpu_mmu_index_cpl(env, cpl)};
+}
+
+static struct fstack current_stack(const CPUX86State *env)
+{
+    return fstack_of(env, &env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP], cpu_cpl(env));
 }
 
 static void fpush(CPUX86State *env, struct fstack *s, uint32_t v, unsigned size)
 {
     s->sp = (s->sp & ~s->mask) | ((s->sp - size) & s->mask);
-    cpu_st_lin(env, s->base + (s->sp & s->mask), v, size);
+    cpu_st_lin_idx(env, s->base + (s->sp & s->mask), v, size, s->mmu_idx);
 }
 
 static uint32_t fpop(CPUX86State *env, struct fstack *s, unsigned size)
 {
-    uint32_t v = cpu_ld_lin(env, s->base + (s->sp & s->mask), size);
+    uint32_t v = cpu_ld_lin_idx(env, s->base + (s->sp & s->mask), size, s->mmu_idx);
     s->sp = (s->sp & ~s->mask) | ((s->sp + size) & s->mask);
     return v;
 }
@@ -162,7 +173,7 @@ void cpu_lcall_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, 
 {
     struct x86_desc d, t;
     fetch_or_gp(env, sel, &d);
-    struct fstack s = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+    struct fstack s = current_stack(env);
     if (DESC_S(d.hi)) {
         check_direct_code(env, sel, &d);
         off &= osize == 2 ? 0xffffu : 0xffffffffu;
@@ -193,7 +204,7 @@ void cpu_lcall_pm(CPUX86State *env, uint16_t sel, uint32_t off, unsigned osize, 
     struct x86_segment nss;
     uint32_t nesp;
     inner_stack(env, dpl, &nss, &nesp);
-    struct fstack n = fstack_of(&nss, nesp);
+    struct fstack n = fstack_of(env, &nss, nesp, dpl);
     fpush(env, &n, env->segs[X86_SEG_SS].selector, gsize);
     fpush(env, &n, (uint32_t)env->regs[X86_ESP], gsize);
     unsigned params = d.hi & 31;
@@ -273,7 +284,7 @@ static void return_to(CPUX86State *env, struct fstack *s, unsigned osize, uint32
 
 void cpu_lret_pm(CPUX86State *env, unsigned osize, uint32_t extra)
 {
-    struct fstack s = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+    struct fstack s = current_stack(env);
     uint32_t eip = fpop(env, &s, osize);
     uint16_t cs = (uint16_t)fpop(env, &s, osize);
     struct x86_desc d;
@@ -310,7 +321,7 @@ void cpu_iret_pm(CPUX86State *env, unsigned osize, uint32_t next)
         cpu_task_switch(env, back, CPU_TASK_IRET, next);
         return;
     }
-    struct fstack s = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+    struct fstack s = current_stack(env);
     uint32_t eip = fpop(env, &s, osize);
     uint16_t cs = (uint16_t)fpop(env, &s, osize);
     uint32_t fl = fpop(env, &s, osize);
@@ -354,7 +365,7 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
         /* Task gate: the error code goes on the new task's stack (Vol. 3A §6.12.2). */
         cpu_task_switch(env, (uint16_t)(g.lo >> 16), CPU_TASK_INT, ret_eip);
         if (has_error) {
-            struct fstack n = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+            struct fstack n = current_stack(env);
             fpush(env, &n, error, (DESC_TYPE(env->tr.flags) & 8) ? 4 : 2);
             env->regs[X86_ESP] = n.sp;
         }
@@ -385,7 +396,7 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
         struct x86_segment nss;
         uint32_t nesp;
         inner_stack(env, dpl, &nss, &nesp);
-        s = fstack_of(&nss, nesp);
+        s = fstack_of(env, &nss, nesp, dpl);
         if (v86) {
             fpush(env, &s, env->segs[X86_SEG_GS].selector, gsize);
             fpush(env, &s, env->segs[X86_SEG_FS].selector, gsize);
@@ -408,7 +419,7 @@ void cpu_deliver_pm(CPUX86State *env, unsigned vector, uint32_t error, bool has_
     } else {
         if (v86)
             gp(env, tsel);
-        s = fstack_of(&env->segs[X86_SEG_SS], (uint32_t)env->regs[X86_ESP]);
+        s = current_stack(env);
         fpush(env, &s, fl, gsize);
         fpush(env, &s, env->segs[X86_SEG_CS].selector, gsize);
         fpush(env, &s, ret_eip, gsize);

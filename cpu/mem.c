@@ -3,12 +3,16 @@
  * (SDM Vol. 3A §5.3), the stack, code fetch for the decoder. */
 #include "cpu-internal.h"
 
-unsigned cpu_mmu_index(const CPUX86State *env)
+unsigned cpu_mmu_index_cpl(const CPUX86State *env, unsigned cpl)
 {
     if (!(env->cr[0] & X86_CR0_PG))
         return MMU_IDX_NOPAGING;
-    return ((env->hflags & X86_HF_CPL_MASK) >> X86_HF_CPL_SHIFT) == 3 ? MMU_IDX_USER
-                                                                      : MMU_IDX_KERNEL;
+    return cpl == 3 ? MMU_IDX_USER : MMU_IDX_KERNEL;
+}
+
+unsigned cpu_mmu_index(const CPUX86State *env)
+{
+    return cpu_mmu_index_cpl(env, (env->hflags & X86_HF_CPL_MASK) >> X86_HF_CPL_SHIFT);
 }
 
 static __attribute__((noreturn)) void page_fault(CPUX86State *env, const struct mmu_fault *f)
@@ -42,22 +46,30 @@ void cpu_mem_store(void *opaque, void *envp, uint64_t addr, uint64_t val, unsign
         page_fault(env, &f);
 }
 
+static unsigned size_log2(unsigned size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : 2;
+}
+
+uint32_t cpu_ld_lin_idx(CPUX86State *env, uint32_t lin, unsigned size, unsigned mmu_idx)
+{
+    return (uint32_t)cpu_mem_load(NULL, env, lin, IR_MEMOP(size_log2(size), 0, mmu_idx));
+}
+
+void cpu_st_lin_idx(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size,
+                    unsigned mmu_idx)
+{
+    cpu_mem_store(NULL, env, lin, value, IR_MEMOP(size_log2(size), 0, mmu_idx));
+}
+
 uint32_t cpu_ld_lin(CPUX86State *env, uint32_t lin, unsigned size)
 {
-    return (uint32_t)cpu_mem_load(NULL, env, lin,
-                                  IR_MEMOP(size == 1   ? 0
-                                           : size == 2 ? 1
-                                                       : 2,
-                                           0, cpu_mmu_index(env)));
+    return cpu_ld_lin_idx(env, lin, size, cpu_mmu_index(env));
 }
 
 void cpu_st_lin(CPUX86State *env, uint32_t lin, uint32_t value, unsigned size)
 {
-    cpu_mem_store(NULL, env, lin, value,
-                  IR_MEMOP(size == 1   ? 0
-                           : size == 2 ? 1
-                                       : 2,
-                           0, cpu_mmu_index(env)));
+    cpu_st_lin_idx(env, lin, value, size, cpu_mmu_index(env));
 }
 
 static __attribute__((noreturn)) void seg_fault(CPUX86State *env, unsigned seg)

@@ -177,6 +177,44 @@ START_TEST(ring3_in_without_io_permission_faults_onto_the_ring0_stack)
 }
 END_TEST
 
+/* The first interrupt after Linux enters user mode: the ring-0 stack is on a
+ * supervisor-only page, and the CPU pushes onto it while CPL is still 3. The
+ * pushes are supervisor accesses; as user accesses they page fault inside the
+ * delivery (double fault, then shutdown: no #DF gate here). */
+START_TEST(ring3_fault_pushes_onto_a_supervisor_only_ring0_stack_page)
+{
+    struct tmachine m;
+    setup(&m);
+    poke32(&m, 0x6004, 0x9000);
+    poke32(&m, 0x6008, 0x10);
+    tm_poke16(&m, 0x6066, 0x68);
+    poke32(&m, PD, PT | 7);
+    for (uint32_t i = 0; i < 0x20; i++)
+        poke32(&m, PT + i * 4, i * 0x1000 | 3); /* supervisor only */
+    poke32(&m, PT + 1 * 4, 0x1000 | 7);         /* the code page, user code at 0x1200 */
+    /* mov eax,PD; mov cr3,eax; mov eax,cr0; or eax,0x80000000; mov cr0,eax;
+     * mov ax,0x38; ltr ax; push 0x33; push 0x7000; push 2; push 0x2b; push 0x1200; iretd */
+    static const uint8_t body[] = {0xb8, 0x00, 0x00, 0x01, 0x00, 0x0f, 0x22, 0xd8, 0x0f, 0x20,
+                                   0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22, 0xc0, 0x66,
+                                   0xb8, 0x38, 0x00, 0x0f, 0x00, 0xd8, 0x6a, 0x33, 0x68, 0x00,
+                                   0x70, 0x00, 0x00, 0x6a, 0x02, 0x6a, 0x2b, 0x68, 0x00, 0x12,
+                                   0x00, 0x00, 0xcf};
+    put(&m, 0x1114, body, sizeof(body));
+    /* ring 3: in al,0x60 (#GP: no I/O permission) */
+    static const uint8_t user[] = {0xe4, 0x60, 0xf4};
+    put(&m, 0x1200, user, sizeof(user));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->segs[X86_SEG_CS].selector, 0x08);
+    ck_assert_uint_eq(m.env->eip, 0x5102);
+    ck_assert_uint_eq(m.env->regs[4], 0x9000 - 20);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 4), 0x33);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 8), 0x7000);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 16), 0x2b);
+    ck_assert_uint_eq(tm_peek16(&m, 0x9000 - 20), 0x1200);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(call_to_a_tss_switches_tasks_and_iret_returns)
 {
     struct tmachine m;
@@ -329,6 +367,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, write_to_read_only_data_segment_raises_gp);
     tcase_add_test(tc, expand_down_segment_faults_below_its_limit);
     tcase_add_test(tc, ring3_in_without_io_permission_faults_onto_the_ring0_stack);
+    tcase_add_test(tc, ring3_fault_pushes_onto_a_supervisor_only_ring0_stack_page);
     tcase_add_test(tc, lsl_and_lar_report_through_zf);
     tcase_add_test(tc, hardware_interrupt_in_ring3_ignores_the_gate_dpl);
     tcase_add_test(tc, call_to_a_tss_switches_tasks_and_iret_returns);
