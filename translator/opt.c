@@ -9,13 +9,21 @@
 /* Copy propagation first so folding sees through moves; simplification after
  * folding (it needs the constants); copy propagation again for the moves
  * simplification made; dead-code elimination last, which also fills ir_op.life. */
+static const struct translator_pass passes[] = {
+    {"copyprop", opt_copyprop}, {"constfold", opt_constfold}, {"simplify", opt_simplify},
+    {"copyprop", opt_copyprop}, {"dce", opt_dce},
+};
+
+const struct translator_pass *translator_passes(unsigned *count)
+{
+    *count = sizeof(passes) / sizeof(passes[0]);
+    return passes;
+}
+
 void translator_optimize(struct ir_block *b)
 {
-    opt_copyprop(b);
-    opt_constfold(b);
-    opt_simplify(b);
-    opt_copyprop(b);
-    opt_dce(b);
+    for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++)
+        passes[i].run(b);
 }
 
 static void *opt_alloc(size_t n, size_t size)

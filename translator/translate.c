@@ -144,6 +144,11 @@ static void log_block(struct translator *t, uint32_t mask, const char *what, uin
     free(text);
 }
 
+void translator_describe(struct translator *t, const struct tb *tb, FILE *f)
+{
+    t->backend->describe(t->bstate, tb, f);
+}
+
 static void log_out_asm(struct translator *t, const struct tb *tb)
 {
     char *text = NULL;

@@ -157,6 +157,16 @@ struct tb_exit translator_exec(struct translator *t, struct tb *tb, void *env);
 void translator_flush(struct translator *t);
 /* The optimizer on its own (the pipeline translator_commit runs). */
 void translator_optimize(struct ir_block *b);
+/* That pipeline's passes in order (jit86-translate shows what each one did). */
+struct translator_pass {
+    const char *name;
+    void (*run)(struct ir_block *b);
+};
+const struct translator_pass *translator_passes(unsigned *count);
+/* What -d out_asm prints for tb: the backend's host code, with the IR of each
+ * guest instruction interleaved when tb was the last block translated while
+ * out_asm was on. */
+void translator_describe(struct translator *t, const struct tb *tb, FILE *f);
 
 const struct translator_stats *translator_stats(const struct translator *t);
 /* Multi-line text for `info jit`; returns the length it needed, like snprintf. */
