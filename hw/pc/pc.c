@@ -52,6 +52,38 @@ uint8_t pc_interrupt_ack(struct pc_machine *pc)
     return pic_ack(&pc->pic);
 }
 
+/* x87 errors on IRQ13 (IBM PC/AT Technical Reference, math coprocessor; SDM Vol. 1 D.2.1):
+ * FERR# going active sets a latch that drives IRQ13; the handler's OUT to port F0h clears
+ * it (and lets the FPU continue), before FNCLEX drops FERR#. */
+void pc_ferr(void *opaque, bool level)
+{
+    struct pc_machine *pc = opaque;
+    if (!level || pc->ferr_latched)
+        return;
+    pc->ferr_latched = true;
+    pic_set_irq(&pc->pic, 13, 1);
+}
+
+static uint64_t port_f0_read(void *opaque, uint64_t offset, unsigned size)
+{
+    (void)opaque;
+    (void)offset;
+    (void)size;
+    return 0xFF;
+}
+
+static void port_f0_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    struct pc_machine *pc = opaque;
+    (void)offset;
+    (void)val;
+    (void)size;
+    pc->ferr_latched = false;
+    pic_set_irq(&pc->pic, 13, 0);
+}
+
+static const struct mmu_io_ops port_f0_ops = {port_f0_read, port_f0_write, MMU_WIDTH_1};
+
 static bool load_bios(struct pc_machine *pc, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -182,7 +214,7 @@ static bool wire_devices(struct pc_machine *pc, const struct pc_config *cfg)
                                      debugport_register_console(&pc->dbg, io, 0x402))) &&
            (!cfg->exit_len ||
             debugport_register_exit(&pc->dbg, io, cfg->exit_port, cfg->exit_len)) &&
-           fw_cfg_register_io(&pc->fwcfg, io);
+           fw_cfg_register_io(&pc->fwcfg, io) && mmu_io_register(io, 0xF0, 1, &port_f0_ops, pc);
 }
 
 static bool wire_pci(struct pc_machine *pc)
@@ -503,6 +535,8 @@ void pc_reset(struct pc_machine *pc)
     pc->dbg.port92 = 0x02;
     update_a20(pc);
     pc->reset_requested = false;
+    pc->ferr_latched = false;
+    pic_set_irq(&pc->pic, 13, 0);
 }
 
 void pc_free(struct pc_machine *pc)

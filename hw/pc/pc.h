@@ -103,6 +103,7 @@ struct pc_machine {
     size_t bios_size;
     bool a20_kbc, a20_port92; /* A20 is on when either asks for it */
     bool reset_requested;     /* set by 8042, port 0x92 or 0xCF9; the loop resets */
+    bool ferr_latched;        /* x87 error latched on IRQ13 until an OUT to port F0h */
     struct irq_line cpu_intr; /* PIC INT output: the CPU connects here */
 };
 
@@ -121,5 +122,8 @@ void pc_close_drives(struct pc_config *cfg);
 void pc_reset(struct pc_machine *pc);
 /* CPU interrupt acknowledge cycle: the vector of the pending interrupt. */
 uint8_t pc_interrupt_ack(struct pc_machine *pc);
+/* The CPU's FERR# output (a cpu_ferr_fn; opaque is the pc_machine): an x87 error under
+ * CR0.NE=0 latches IRQ13 until software writes port F0h, as on the PC/AT. */
+void pc_ferr(void *opaque, bool level);
 
 #endif
