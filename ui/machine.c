@@ -435,17 +435,19 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         return false;
     }
     struct cpu_config cc = {.space = vm->pc->mem, .io = vm->pc->io};
-    const struct cpu_model *model;
+    const struct cpu_model *model = NULL;
     if (o->cpu_model && !cpu_model_parse(o->cpu_model, &cc.features, &model)) {
         err[0] = '\0'; /* cpu_model_parse reported it */
         return false;
     }
+    cc.model = model;
     vm->cpu = cpu_new(&cc);
     if (!vm->cpu) {
         snprintf(err, errlen, "cannot create the CPU");
         return false;
     }
     cpu_set_intack(vm->cpu, cpu_intack, vm);
+    cpu_set_ferr(vm->cpu, pc_ferr, vm->pc);
     vm->display = ui_display_new(vm->pc, o, err, errlen);
     if (!vm->display)
         return false;
