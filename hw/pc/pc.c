@@ -168,6 +168,11 @@ static bool fill_fw_cfg(struct pc_machine *pc, const struct pc_config *cfg)
               fw_cfg_add_i16(f, FW_CFG_NOGRAPHIC, !cfg->graphics) &&
               fw_cfg_add_i16(f, FW_CFG_BOOT_MENU, 0) &&
               fw_cfg_add_file(f, "etc/e820", e820, sizeof(e820));
+    /* SeaBIOS retries the boot after this many ms unless it is -1; QEMU passes
+     * -1 unless -boot reboot-timeout is given, so the screen reads "No bootable
+     * device." without "Retrying in 60 seconds". */
+    static const uint8_t no_retry[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+    ok = ok && fw_cfg_add_file(f, "etc/boot-fail-wait", no_retry, sizeof(no_retry));
     if (ok && !cfg->graphics) {
         /* SeaBIOS's serial console: its screen output goes to COM1. */
         uint8_t port[2] = {0xF8, 0x03};

@@ -134,9 +134,10 @@ START_TEST(pc_fw_cfg_ram_size_and_e820)
     uint8_t d[4 + 3 * 64];
     for (size_t i = 0; i < sizeof(d); i++)
         d[i] = (uint8_t)mmu_io_read(io, 0x511, 1);
-    ck_assert_uint_eq(d[3], 2);
-    ck_assert_str_eq((char *)d + 4 + 8, "etc/e820");
-    ck_assert_str_eq((char *)d + 68 + 8, "etc/sercon-port");
+    ck_assert_uint_eq(d[3], 3);
+    ck_assert_str_eq((char *)d + 4 + 8, "etc/boot-fail-wait");
+    ck_assert_str_eq((char *)d + 68 + 8, "etc/e820");
+    ck_assert_str_eq((char *)d + 132 + 8, "etc/sercon-port");
 }
 END_TEST
 
