@@ -1,0 +1,593 @@
+/* jit86-translate's pipeline: the guest bytes go into a small machine's RAM
+ * and through the real stages (frontend decoder and lifter, each optimizer
+ * pass, the chosen backend), recorded per guest instruction. */
+#include "translate.h"
+
+#include "cpu/cpu.h"
+#include "frontend/lift.h"
+#include "translator/log.h"
+#include "translator/translator.h"
+
+#include <capstone/capstone.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XL_RAM (4u << 20)
+
+void xl_printf(struct xl_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = (t->cap ? t->cap * 2 : 256) + (size_t)n;
+        char *s = realloc(t->s, cap);
+        if (!s)
+            return;
+        t->s = s;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+const char *xl_str(const struct xl_text *t)
+{
+    return t->s ? t->s : "";
+}
+
+void xl_free(struct xl_text *t)
+{
+    free(t->s);
+    *t = (struct xl_text){0};
+}
+
+/* ---- the machine ---- */
+
+struct xl_machine {
+    struct mmu_phys_space *space;
+    struct x86_cpu *cpu;
+};
+
+/* Code fetch as the CPU's: at most up to the end of the page. */
+static int xl_fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
+{
+    struct xl_machine *m = opaque;
+    if (addr >= XL_RAM)
+        return -1;
+    unsigned room = MMU_PAGE_SIZE - (unsigned)(addr & MMU_PAGE_OFFSET);
+    unsigned n = max < room ? max : room;
+    mmu_phys_read(m->space, addr, buf, n);
+    return (int)n;
+}
+
+static bool machine_new(struct xl_machine *m, const struct xl_options *opt, char *err,
+                        size_t errlen)
+{
+    const struct tb_backend *be = translator_backend_by_name(opt->backend);
+    if (!be) {
+        snprintf(err, errlen, "backend '%s' is not compiled in (x86_64 or interp)", opt->backend);
+        return false;
+    }
+    m->space = mmu_phys_new(XL_RAM);
+    if (!m->space) {
+        snprintf(err, errlen, "cannot allocate guest memory");
+        return false;
+    }
+    mmu_phys_map_ram(m->space, 0, XL_RAM, 0, 0);
+    mmu_phys_set_a20(m->space, true);
+    struct cpu_config cfg = {.space = m->space, .backend = be, .code_size = 1u << 20};
+    m->cpu = cpu_new(&cfg);
+    if (!m->cpu) {
+        snprintf(err, errlen, "cannot create the CPU");
+        return false;
+    }
+    mmu_phys_write(m->space, opt->addr, opt->code, opt->len);
+    return true;
+}
+
+static void machine_free(struct xl_machine *m)
+{
+    cpu_free(m->cpu);
+    mmu_phys_free(m->space);
+}
+
+/* ---- guest instructions: jit86's decoder beside Capstone ---- */
+
+static void describe_decoded(const struct x86_instr *in, char *buf, size_t len)
+{
+    static const char *const maps[] = {"", "0f ", "0f38 ", "0f3a "};
+    int n = snprintf(buf, len, "%s  opcode %s%02x", x86_instr_name(in),
+                     in->map < 4 ? maps[in->map] : "? ", in->opcode);
+    if (in->has_modrm)
+        n += snprintf(buf + n, len - (size_t)n, " modrm %02x", in->modrm);
+    n += snprintf(buf + n, len - (size_t)n, "  o%u a%u", in->osize * 8u, in->asize * 8u);
+    if (in->imm_size)
+        n += snprintf(buf + n, len - (size_t)n, "  imm %#" PRIx64, (uint64_t)in->imm);
+    for (unsigned i = 0; i < in->nops && (size_t)n < len; i++) {
+        if (in->op[i].kind != X86_OPK_MEM)
+            continue;
+        static const char seg[6][3] = {"es", "cs", "ss", "ds", "fs", "gs"};
+        n += snprintf(buf + n, len - (size_t)n, "  mem %s:[", seg[in->mem.seg % 6]);
+        if (in->mem.base >= 0)
+            n += snprintf(buf + n, len - (size_t)n, "r%d", in->mem.base);
+        if (in->mem.index >= 0)
+            n += snprintf(buf + n, len - (size_t)n, "+r%d*%u", in->mem.index, 1u << in->mem.scale);
+        snprintf(buf + n, len - (size_t)n, "%+d]", in->mem.disp);
+        break;
+    }
+}
+
+static void decode_insns(struct xl_machine *m, struct xl_result *r, uint32_t size, unsigned max)
+{
+    csh cs;
+    bool have_cs = cs_open(CS_ARCH_X86, r->opt.mode == 16 ? CS_MODE_16 : CS_MODE_32, &cs) ==
+                   CS_ERR_OK;
+    uint32_t addr = r->opt.addr;
+    while (addr < r->opt.addr + size && r->ninsns < max) {
+        struct xl_insn *xi = &r->insn[r->ninsns];
+        uint8_t bytes[16] = {0};
+        int got = xl_fetch(m, addr, bytes, 15);
+        if (got > 0 && got < 15)
+            xl_fetch(m, addr + (unsigned)got, bytes + got, 15 - (unsigned)got);
+        struct x86_instr in;
+        x86_decode_buf(&in, bytes, 15, r->opt.mode / 8, CPU_FEATURES_IMPLEMENTED, addr);
+        xi->addr = addr;
+        xi->len = in.len ? in.len : 1;
+        memcpy(xi->bytes, bytes, xi->len);
+        describe_decoded(&in, xi->decoded, sizeof(xi->decoded));
+        cs_insn *ci;
+        if (have_cs && cs_disasm(cs, bytes, xi->len, addr, 1, &ci) == 1) {
+            snprintf(xi->capstone, sizeof(xi->capstone), "%s %s", ci->mnemonic, ci->op_str);
+            cs_free(ci, 1);
+        } else {
+            snprintf(xi->capstone, sizeof(xi->capstone), "(not decoded by Capstone)");
+        }
+        addr += xi->len;
+        r->ninsns++;
+    }
+    if (have_cs)
+        cs_close(&cs);
+}
+
+/* ---- IR, per guest instruction ---- */
+
+static int insn_index(const struct xl_result *r, uint64_t eip)
+{
+    for (unsigned i = 0; i < r->ninsns; i++)
+        if (r->insn[i].addr == (uint32_t)eip)
+            return (int)i;
+    return -1;
+}
+
+static void print_op(const struct ir_block *b, const struct ir_op *op, struct xl_text *t)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    if (!f)
+        return;
+    ir_print_op(b, op, f);
+    fclose(f);
+    xl_printf(t, "%s", s);
+    free(s);
+}
+
+/* Splits b's ops at its insn_start markers: ops before the first one are the
+ * block entry (the exit_request and budget checks). */
+static void split_ir(struct xl_result *r, const struct ir_block *b, bool optimized)
+{
+    struct xl_text *cur = optimized ? &r->entry_ir_opt : &r->entry_ir;
+    for (unsigned i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (op->opc == IR_OP_insn_start) {
+            int k = insn_index(r, op->cargs[0]);
+            if (k >= 0)
+                cur = optimized ? &r->insn[k].ir_opt : &r->insn[k].ir;
+        }
+        print_op(b, op, cur);
+    }
+}
+
+/* ---- optimizer passes: what each one removed or rewrote ---- */
+
+static char **op_lines(const struct ir_block *b)
+{
+    char **lines = calloc(b->nops + 1, sizeof(*lines));
+    for (unsigned i = 0; lines && i < b->nops; i++) {
+        struct xl_text t = {0};
+        print_op(b, &b->ops[i], &t);
+        if (t.len && t.s[t.len - 1] == '\n')
+            t.s[--t.len] = '\0';
+        lines[i] = t.s ? t.s : strdup("");
+    }
+    return lines;
+}
+
+static void free_lines(char **lines, unsigned n)
+{
+    for (unsigned i = 0; lines && i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+/* Longest common subsequence of two op listings: the ops a pass kept. */
+static void diff_lines(char **a, unsigned na, char **b, unsigned nb, struct xl_text *out)
+{
+    unsigned *L = calloc((size_t)(na + 1) * (nb + 1), sizeof(*L));
+    if (!L)
+        return;
+#define AT(i, j) L[(size_t)(i) * (nb + 1) + (j)]
+    for (unsigned i = na; i-- > 0;)
+        for (unsigned j = nb; j-- > 0;)
+            AT(i, j) = strcmp(a[i], b[j]) == 0 ? AT(i + 1, j + 1) + 1
+                       : AT(i + 1, j) > AT(i, j + 1) ? AT(i + 1, j)
+                                                     : AT(i, j + 1);
+    unsigned i = 0, j = 0;
+    while (i < na || j < nb) {
+        if (i < na && j < nb && strcmp(a[i], b[j]) == 0) {
+            i++, j++;
+        } else if (i < na && (j == nb || AT(i + 1, j) >= AT(i, j + 1))) {
+            xl_printf(out, "-%s\n", a[i++]);
+        } else {
+            xl_printf(out, "+%s\n", b[j++]);
+        }
+    }
+#undef AT
+    free(L);
+}
+
+static void run_passes(struct xl_result *r, const struct ir_block *b)
+{
+    struct ir_block work;
+    ir_block_init(&work, b->env);
+    ir_block_copy(&work, b);
+    unsigned n;
+    const struct translator_pass *p = translator_passes(&n);
+    for (unsigned k = 0; k < n && k < XL_MAX_PASSES; k++) {
+        struct xl_pass *xp = &r->pass[r->npasses++];
+        xp->name = p[k].name;
+        xp->before = work.nops;
+        char **before = op_lines(&work);
+        p[k].run(&work);
+        char **after = op_lines(&work);
+        xp->after = work.nops;
+        if (before && after)
+            diff_lines(before, xp->before, after, xp->after, &xp->diff);
+        free_lines(before, xp->before);
+        free_lines(after, xp->after);
+    }
+    r->ops_after = work.nops;
+    split_ir(r, &work, true);
+    ir_block_destroy(&work);
+}
+
+/* ---- host code ---- */
+
+struct xl_host {
+    const struct tb *tb;
+    const struct ir_block *opt; /* the optimized block */
+    uint32_t *starts;           /* host instruction offsets, sorted */
+    unsigned nstarts;
+    uint32_t main_end; /* where the out-of-line slow paths begin */
+    bool slot_used[2];
+};
+
+static const char *cc_op_name(uint64_t v)
+{
+    static const char *const names[] = {
+        "EFLAGS",
+#define X(k) #k "B", #k "W", #k "L",
+        X86_CC_KINDS(X)
+#undef X
+    };
+    return v < sizeof(names) / sizeof(names[0]) ? names[v] : "DYNAMIC";
+}
+
+/* Absolute host addresses are not stable from run to run: code buffer
+ * addresses become tb-relative, others (helpers, the tb struct) a name. */
+static void normalize_ops(const struct xl_host *h, const char *in, char *out, size_t len)
+{
+    uintptr_t tc = (uintptr_t)h->tb->tc_ptr;
+    size_t o = 0;
+    while (*in && o + 1 < len) {
+        char *end;
+        if (in[0] == '0' && in[1] == 'x') {
+            unsigned long long v = strtoull(in, &end, 16);
+            const char *name = NULL;
+            char tmp[48];
+            if (v >= (uintptr_t)h->tb && v < (uintptr_t)h->tb + 8)
+                snprintf(tmp, sizeof(tmp), "<tb>|%llu", v - (uintptr_t)h->tb), name = tmp;
+            else if (v >= tc && v < tc + h->tb->tc_size)
+                snprintf(tmp, sizeof(tmp), "tb+0x%llx", v - tc), name = tmp;
+            else if (v < tc && tc - v < (64u << 20))
+                snprintf(tmp, sizeof(tmp), "tb-0x%llx", tc - v), name = tmp;
+            else if (v > 0xffffffffull && v < 0xffff800000000000ull)
+                name = "<host function>";
+            if (name) {
+                o += (size_t)snprintf(out + o, len - o, "%s", name);
+                in = end;
+                continue;
+            }
+            size_t n = (size_t)(end - in);
+            if (o + n >= len)
+                break;
+            memcpy(out + o, in, n);
+            o += n;
+            in = end;
+            continue;
+        }
+        out[o++] = *in++;
+    }
+    out[o < len ? o : len - 1] = '\0';
+}
+
+/* The TLB array inside env (softmmu/tlb.h's entry layout). */
+static const char *tlb_field(const char *ops)
+{
+    const size_t lo = offsetof(CPUX86State, tlb) + offsetof(struct mmu_tlb, table);
+    const size_t hi = lo + sizeof(((struct mmu_tlb *)0)->table);
+    const char *br = strchr(ops, '[');
+    const char *hex = br ? strstr(br, "0x") : NULL;
+    if (!hex || (strchr(br, ']') && hex > strchr(br, ']')))
+        return NULL;
+    unsigned long long d = strtoull(hex, NULL, 16);
+    if (d < lo || d >= hi)
+        return NULL;
+    static const char *const field[] = {"read tag", "write tag", "code tag", "addend"};
+    return field[((d - lo) % sizeof(struct mmu_tlb_entry)) / 8 % 4];
+}
+
+static void annotate_x86(const struct xl_host *h, uint32_t off, const char *mnem, const char *ops,
+                         struct xl_text *t)
+{
+    uint32_t next = h->tb->tc_size;
+    for (unsigned i = 0; i < h->nstarts; i++)
+        if (h->starts[i] > off) {
+            next = h->starts[i];
+            break;
+        }
+    const char *f = tlb_field(ops);
+    if (f)
+        xl_printf(t, "   ; softmmu fast path: TLB entry %s", f);
+    for (unsigned s = 0; s < 2; s++)
+        if (h->slot_used[s] && h->tb->jmp[s].patch_offset == off)
+            xl_printf(t, "   ; goto_tb slot %u: patched to the next block when chained", s);
+    for (unsigned k = 0; k < h->tb->nrestore; k++) {
+        const struct tb_restore_rec *rr = &h->tb->restore[k];
+        if (rr->host_off > off && rr->host_off <= next)
+            xl_printf(t, "   ; restore record: eip=0x%" PRIx64 " cc_op=%s", rr->data[0],
+                      cc_op_name(rr->data[1]));
+    }
+    uintptr_t tc = (uintptr_t)h->tb->tc_ptr;
+    const char *hex = mnem[0] == 'j' ? strstr(ops, "0x") : NULL;
+    if (hex && off < h->main_end) {
+        unsigned long long v = strtoull(hex, NULL, 16);
+        if (v >= tc + h->main_end && v < tc + h->tb->tc_size)
+            xl_printf(t, "   ; to the out-of-line slow path");
+    }
+}
+
+/* The x86-64 backend's interleaved listing (translator_describe): IR op
+ * lines, then the host instructions they became, "  0xOFF:  mnem ops". */
+static bool parse_host_line(const char *line, uint32_t *off, char *mnem, char *ops)
+{
+    unsigned o;
+    int pos = 0;
+    if (sscanf(line, "  0x%x:  %31s%n", &o, mnem, &pos) < 2)
+        return false;
+    const char *rest = line + pos;
+    while (*rest == ' ')
+        rest++;
+    snprintf(ops, 160, "%s", rest);
+    *off = o;
+    return true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void host_x86_64(struct xl_result *r, struct xl_host *h, char *text)
+{
+    h->starts = calloc(h->tb->tc_size + 1, sizeof(*h->starts));
+    char mnem[32], ops[160], norm[200];
+    uint32_t off;
+    bool slow = false;
+    h->main_end = h->tb->tc_size;
+    for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (strncmp(l, " -- slow paths\n", 15) == 0)
+            slow = true;
+        if (!h->starts || !parse_host_line(l, &off, mnem, ops))
+            continue;
+        if (slow && off < h->main_end)
+            h->main_end = off;
+        h->starts[h->nstarts++] = off;
+    }
+    if (h->starts)
+        qsort(h->starts, h->nstarts, sizeof(*h->starts), cmp_u32);
+    struct xl_text *cur = &r->entry_host;
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        uint64_t eip;
+        if (strncmp(l, " insn_start ", 12) == 0 && sscanf(l + 12, "$0x%" SCNx64, &eip) == 1) {
+            int k = insn_index(r, eip);
+            if (k >= 0)
+                cur = &r->insn[k].host;
+        } else if (strcmp(l, " -- slow paths") == 0) {
+            cur = &r->slow_host;
+        } else if (parse_host_line(l, &off, mnem, ops)) {
+            normalize_ops(h, ops, norm, sizeof(norm));
+            xl_printf(cur, "  %04x  %-7s %s", off, mnem, norm);
+            annotate_x86(h, off, mnem, ops, cur);
+            xl_printf(cur, "\n");
+        }
+    }
+    free(h->starts);
+}
+
+/* The interpreter runs the optimized ops themselves: its listing is
+ * "NNNN: op"; the annotations come from the ops' own properties. */
+static void host_interp(struct xl_result *r, const struct xl_host *h, char *text)
+{
+    struct xl_text *cur = &r->entry_host;
+    uint64_t eip = 0, cc = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned idx;
+        int pos = 0;
+        if (sscanf(l, "%u:%n", &idx, &pos) < 1 || idx >= h->opt->nops)
+            continue;
+        const struct ir_op *op = &h->opt->ops[idx];
+        if (op->opc == IR_OP_insn_start) {
+            int k = insn_index(r, op->cargs[0]);
+            if (k >= 0)
+                cur = &r->insn[k].host;
+            eip = op->cargs[0];
+            cc = op->cargs[1];
+        }
+        xl_printf(cur, "  %04u %s", idx, l + pos);
+        if (ir_op_may_raise(h->opt, op))
+            xl_printf(cur, "   ; restore record: eip=0x%" PRIx64 " cc_op=%s", eip, cc_op_name(cc));
+        if (op->opc == IR_OP_goto_tb)
+            xl_printf(cur, "   ; goto_tb slot %u: follows tb->jmp[%u] when chained",
+                      (unsigned)op->cargs[0], (unsigned)op->cargs[0]);
+        if (op->opc == IR_OP_guest_ld || op->opc == IR_OP_guest_st)
+            xl_printf(cur, "   ; softmmu: memory callback (no inline TLB fast path)");
+        xl_printf(cur, "\n");
+    }
+}
+
+static void host_code(struct xl_result *r, struct translator *tr, const struct tb *tb,
+                      const struct ir_block *opt)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    if (!f)
+        return;
+    translator_describe(tr, tb, f);
+    fclose(f);
+    struct xl_host h = {.tb = tb, .opt = opt};
+    for (unsigned i = 0; i < opt->nops; i++)
+        if (opt->ops[i].opc == IR_OP_goto_tb && opt->ops[i].cargs[0] < 2)
+            h.slot_used[opt->ops[i].cargs[0]] = true;
+    r->host_bytes = tb->tc_size;
+    r->nrestore = tb->nrestore;
+    if (strcmp(r->opt.backend, "interp") == 0)
+        host_interp(r, &h, text);
+    else
+        host_x86_64(r, &h, text);
+    free(text);
+}
+
+/* ---- the whole pipeline ---- */
+
+static void setup_mode(CPUX86State *env, const struct xl_options *opt)
+{
+    static const uint32_t code32 =
+        X86_DESC_P | X86_DESC_S | (0xBu << X86_DESC_TYPE_SHIFT) | X86_DESC_B | X86_DESC_G;
+    static const uint32_t data32 =
+        X86_DESC_P | X86_DESC_S | (0x3u << X86_DESC_TYPE_SHIFT) | X86_DESC_B | X86_DESC_G;
+    for (unsigned s = 0; s < 6; s++) {
+        if (opt->mode == 16) {
+            cpu_load_seg_real(env, s, 0);
+            continue;
+        }
+        env->segs[s] = (struct x86_segment){.limit = 0xffffffffu,
+                                            .flags = s == X86_SEG_CS ? code32 : data32,
+                                            .selector = s == X86_SEG_CS ? 0x08 : 0x10};
+    }
+    if (opt->mode == 32)
+        env->cr[0] |= X86_CR0_PE;
+    env->eip = opt->addr;
+    cpu_update_hflags(env);
+}
+
+bool xl_translate(const struct xl_options *opt, struct xl_result *r, char *err, size_t errlen)
+{
+    *r = (struct xl_result){.opt = *opt};
+    struct xl_machine m = {0};
+    if (!machine_new(&m, opt, err, errlen)) {
+        machine_free(&m);
+        return false;
+    }
+    CPUX86State *env = cpu_env(m.cpu);
+    setup_mode(env, opt);
+    /* As many instructions as the snippet holds: the block must not run on
+     * into the zeros after it. */
+    decode_insns(&m, r, (uint32_t)opt->len, XL_MAX_INSNS);
+    unsigned want = r->ninsns;
+    r->ninsns = 0;
+    struct translator *tr = cpu_translator(m.cpu);
+    struct ir_block *b = translator_block(tr);
+    struct x86_lift_config lc = {
+        .fetch = xl_fetch,
+        .opaque = &m,
+        .features = CPU_FEATURES_IMPLEMENTED,
+        .eip = opt->addr,
+        .hflags = env->hflags,
+        .mmu_idx = MMU_IDX_NOPAGING,
+        .max_insns = want,
+        .fpu = true,
+    };
+    struct x86_lift_result res;
+    x86_lift_block(b, &lc, &res);
+    r->guest_bytes = res.size;
+    decode_insns(&m, r, res.size, res.ninsns);
+    r->ops_before = b->nops;
+    split_ir(r, b, false);
+    run_passes(r, b);
+
+    uint64_t page2 = TB_NO_PAGE;
+    if ((res.last_byte >> MMU_PAGE_BITS) != (opt->addr >> MMU_PAGE_BITS)) {
+        r->crosses_page = true;
+        page2 = res.last_byte & ~(uint64_t)MMU_PAGE_OFFSET;
+    }
+    struct tb_key key = {opt->addr, 0, env->hflags};
+    /* The x86-64 backend keeps each op's host offset only while out_asm is
+     * on; the log itself goes nowhere. */
+    uint32_t saved_mask = log_mask;
+    log_set_file("/dev/null");
+    log_mask |= LOG_OUT_ASM;
+    struct ir_block opt_block;
+    ir_block_init(&opt_block, b->env);
+    struct tb *tb = translator_commit(tr, opt->addr, &key, res.size, page2);
+    log_mask = saved_mask;
+    if (tb) {
+        ir_block_copy(&opt_block, b); /* commit optimized the block in place */
+        for (unsigned i = 0; i < opt_block.nops; i++)
+            if (opt_block.ops[i].opc == IR_OP_goto_tb)
+                r->nslots++;
+        host_code(r, tr, tb, &opt_block);
+    } else {
+        snprintf(err, errlen, "the block could not be translated");
+    }
+    ir_block_destroy(&opt_block);
+    machine_free(&m);
+    return tb != NULL;
+}
+
+void xl_result_free(struct xl_result *r)
+{
+    for (unsigned i = 0; i < r->ninsns; i++) {
+        xl_free(&r->insn[i].ir);
+        xl_free(&r->insn[i].ir_opt);
+        xl_free(&r->insn[i].host);
+    }
+    for (unsigned i = 0; i < r->npasses; i++)
+        xl_free(&r->pass[i].diff);
+    xl_free(&r->entry_ir);
+    xl_free(&r->entry_ir_opt);
+    xl_free(&r->entry_host);
+    xl_free(&r->slow_host);
+}
