@@ -14,6 +14,8 @@ HOST_PKGS=(
     seabios qemu-system-x86 qemu-utils
     debian-installer-12-netboot-i386
     xvfb xauth iproute2
+    # The gdb stub test (tests/gdb) and the jit86-translate HTML page test (tests/teaching).
+    gdb chromium
     grub-pc-bin grub-common xorriso mtools syslinux extlinux syslinux-common dosfstools fdisk cpio
     # The installer kernel's own modules (ata_piix, sd_mod ...) for the IDE disk boot tests.
     linux-image-686:i386
