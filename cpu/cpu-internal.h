@@ -181,4 +181,8 @@ void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t
 void x86_helper_sysexit(CPUX86State *env);
 void x86_helper_sse(CPUX86State *env, uint32_t desc, uint32_t desc2, uint32_t off);
 
+/* helper-sse.c: the MXCSR bits LDMXCSR/FXRSTOR accept (FXSAVE's MXCSR_MASK): DAZ came with
+ * the SSE2 parts (SDM Vol. 1 §11.6.6). */
+uint32_t cpu_mxcsr_mask(const CPUX86State *env);
+
 #endif

@@ -1,6 +1,7 @@
 /* The x87 environment and state images: FLDENV/FNSTENV and FRSTOR/FNSAVE in the 16- and
  * 32-bit, real- and protected-mode layouts (Intel SDM Vol. 1 §8.1.10, figures 8-9 to 8-12),
- * FXSAVE/FXRSTOR's 512-byte image (Vol. 2 FXSAVE, table 3-53 legacy layout). */
+ * FXSAVE/FXRSTOR's 512-byte image with XMM0-7 at 160 (Vol. 2 FXSAVE, table 3-53 legacy
+ * layout). */
 #include "helper-fpu.h"
 
 static uint16_t tag_word(const struct x86_fpu *f)
@@ -102,8 +103,6 @@ void x87_env_insn(struct x87 *x)
 
 /* ---- FXSAVE / FXRSTOR ---- */
 
-enum { MXCSR_MASK = 0xffbf }; /* with DAZ, as on the Pentium 4 and later */
-
 static void fx_check(CPUX86State *env, uint32_t desc, uint32_t off)
 {
     (void)desc;
@@ -127,16 +126,20 @@ void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t
         x87_st(&x, 16, f->fdp, 4);
         x87_st(&x, 20, f->fds, 4);
         x87_st(&x, 24, f->mxcsr, 4);
-        x87_st(&x, 28, MXCSR_MASK, 4);
+        x87_st(&x, 28, cpu_mxcsr_mask(env), 4);
         for (unsigned i = 0; i < 8; i++) {
             x87_st80(&x, 32 + 16 * i, x87_get(&x, i));
             x87_st(&x, 42 + 16 * i, 0, 2);
             x87_st(&x, 44 + 16 * i, 0, 4);
         }
+        for (unsigned i = 0; i < 8; i++)
+            for (unsigned j = 0; j < 4; j++)
+                x87_st(&x, 160 + 16 * i + 4 * j, (uint32_t)(env->xmm[i].q[j / 2] >> (32 * (j & 1))),
+                       4);
         return;
     }
     uint32_t mxcsr = x87_ld(&x, 24, 4);
-    if (mxcsr & ~(uint32_t)MXCSR_MASK)
+    if (mxcsr & ~cpu_mxcsr_mask(env))
         cpu_raise_exception(env, 13, 0);
     uint32_t w0 = x87_ld(&x, 0, 4), w1 = x87_ld(&x, 4, 4);
     struct x86_fpreg r[8];
@@ -144,6 +147,11 @@ void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t
         struct floatx80 v = x87_ld80(&x, 32 + 16 * i);
         r[i] = (struct x86_fpreg){.sig = v.sig, .se = v.se};
     }
+    struct x86_xmm xmm[8];
+    for (unsigned i = 0; i < 8; i++)
+        for (unsigned j = 0; j < 2; j++)
+            xmm[i].q[j] = x87_ld(&x, 160 + 16 * i + 8 * j, 4) |
+                          (uint64_t)x87_ld(&x, 164 + 16 * i + 8 * j, 4) << 32;
     f->cw = (uint16_t)w0;
     f->sw = (uint16_t)((w0 >> 16) & ~X86_FPU_SW_TOP);
     f->top = (w0 >> 27) & 7;
@@ -156,5 +164,7 @@ void x86_helper_fxsave(CPUX86State *env, uint32_t which, uint32_t desc, uint32_t
     f->mxcsr = mxcsr;
     for (unsigned i = 0; i < 8; i++)
         f->r[(f->top + i) & 7] = r[i];
+    for (unsigned i = 0; i < 8; i++)
+        env->xmm[i] = xmm[i];
     x87_commit(env, *f);
 }

@@ -218,6 +218,9 @@ static void cpuid_leaf1(const struct x86_cpu *cpu, struct cpuid_regs *r)
 {
     r->a = cpu->model->signature;
     r->d = cpu->model->edx_extra;
+    /* EBX bits 15-8: the CLFLUSH line size in quadwords (64 bytes, as on the Pentium 4). */
+    if (cpu->features & X86_FEATURE_BIT(X86_FEAT_CLFLUSH))
+        r->b = 8u << 8;
     for (size_t i = 0; i < sizeof(cpuid_bits) / sizeof(cpuid_bits[0]); i++) {
         if (!(cpu->features & X86_FEATURE_BIT(cpuid_bits[i].feature)))
             continue;

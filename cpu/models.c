@@ -37,6 +37,8 @@ static const struct cpu_model models[] = {
      NULL},
     {"pentium3", "Intel Pentium III Katmai", BASE_P6 | F(MMX) | F(FXSR) | F(SSE), 0x0672, intel,
      EDX_P6, NULL},
+    {"pentium4", "Intel Pentium 4 Willamette (SSE2, CLFLUSH)",
+     BASE_P6 | F(MMX) | F(FXSR) | F(SSE) | F(SSE2) | F(CLFLUSH), 0x0f12, intel, EDX_P6, NULL},
     {"max", "every feature jit86 implements", CPU_FEATURES_IMPLEMENTED | F(FXSR), 0x0612, intel,
      EDX_P6, "jit86 max CPU (every feature it implements)"},
 };
@@ -86,9 +88,10 @@ const struct cpu_model *cpu_model_find(const char *name, size_t len)
     return NULL;
 }
 
+/* Flags -cpu can toggle: all but I286, the instruction set every model has. */
 static int flag_find(const char *name, size_t len)
 {
-    for (int f = 0; f < X86_FEAT_COUNT; f++)
+    for (int f = X86_FEAT_I286 + 1; f < X86_FEAT_COUNT; f++)
         if (strlen(flag_names[f]) == len && strncasecmp(flag_names[f], name, len) == 0)
             return f;
     return -1;
@@ -129,7 +132,7 @@ void cpu_model_help(FILE *out)
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
         fprintf(out, "  %-12s %s\n", models[i].name, models[i].desc);
     fprintf(out, "Flags:\n");
-    for (int f = 0; f < X86_FEAT_COUNT; f++) {
+    for (int f = X86_FEAT_I286 + 1; f < X86_FEAT_COUNT; f++) {
         char name[16];
         size_t i = 0;
         for (; flag_names[f][i] && i + 1 < sizeof(name); i++)

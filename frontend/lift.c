@@ -2,6 +2,7 @@
  * mnemonic (a table), block end at control transfers, mode changes, page
  * boundaries and the size cap (DESIGN.md "One instruction's journey"). */
 #include "frontend/lift-internal.h"
+#include "frontend/lift-sse.h"
 #include "frontend/lift-x87.h"
 #include "translator/log.h"
 
@@ -153,6 +154,11 @@ static const lift_fn lift_table[X86_MN_COUNT] = {
     [X86_MN_PREFETCHT1] = lift_nop,
     [X86_MN_PREFETCHT2] = lift_nop,
     [X86_MN_PREFETCHW] = lift_nop,
+    /* Fences and CLFLUSH order or write back caches jit86 does not model. */
+    [X86_MN_LFENCE] = lift_nop,
+    [X86_MN_MFENCE] = lift_nop,
+    [X86_MN_SFENCE] = lift_nop,
+    [X86_MN_CLFLUSH] = lift_nop,
     [X86_MN_IN] = lift_inout,
     [X86_MN_OUT] = lift_inout,
     [X86_MN_MOVSB] = lift_string,
@@ -372,6 +378,8 @@ static void lift_one(struct lift *L)
     if (lift_esc(L))
         return;
     lift_fn fn = L->in->mnemonic < X86_MN_COUNT ? lift_table[L->in->mnemonic] : NULL;
+    if (!fn && lift_is_sse(L->in))
+        fn = lift_sse;
     if (!fn) {
         log_mask_printf(LOG_UNIMP, "lift: %s at %08x not implemented: #UD\n", x86_instr_name(L->in),
                         L->eip);

@@ -2,8 +2,8 @@
  * (Intel SDM Vol. 2 ADDPS..SQRTSD; special cases of IEEE 754-2008 §7.2-7.3). */
 #include "sf-internal.h"
 
-static uint64_t add_mag(const struct sf_fmt *f, struct sf_status *st, bool negate_b,
-                        uint64_t a, uint64_t b)
+static uint64_t add_mag(const struct sf_fmt *f, struct sf_status *st, bool negate_b, uint64_t a,
+                        uint64_t b)
 {
     struct sf_unp x = sf_unpack(f, st, a), y = sf_unpack(f, st, b);
     if (sf_is_nan(&x) || sf_is_nan(&y))

@@ -20,8 +20,8 @@ uint64_t sse_rand(uint64_t *s)
 static uint64_t exponent(uint64_t *s, unsigned ebits)
 {
     uint32_t max = (1u << ebits) - 1, bias = max >> 1;
-    uint32_t spots[] = {0, 1, 2, bias - 1, bias, bias + 1, bias + 30, bias + 31, bias + 32,
-                        max - 1, max - 2, bias + 22, bias + 52, bias - 40};
+    uint32_t spots[] = {0,         1,         2,       bias - 1, bias,      bias + 1,  bias + 30,
+                        bias + 31, bias + 32, max - 1, max - 2,  bias + 22, bias + 52, bias - 40};
     uint64_t r = sse_rand(s);
     if (r & 1)
         return (r >> 8) % (max + 1);
@@ -57,7 +57,8 @@ uint64_t sse_operand(uint64_t *s, unsigned bits, enum sse_kind kind)
 
 static uint64_t sf_cvt(const struct sf_fmt *fmt, struct sf_status *st, uint64_t a)
 {
-    return fmt == &sf_f32 ? sf_convert(&sf_f64, &sf_f32, st, a) : sf_convert(&sf_f32, &sf_f64, st, a);
+    return fmt == &sf_f32 ? sf_convert(&sf_f64, &sf_f32, st, a)
+                          : sf_convert(&sf_f32, &sf_f64, st, a);
 }
 
 void sse_jit86(const struct sse_case *c, struct sse_out *o)
@@ -69,11 +70,16 @@ void sse_jit86(const struct sse_case *c, struct sse_out *o)
     switch (op->kind) {
     case BIN:
         switch (c->op) {
-        case SSE_OP_addss: case SSE_OP_addsd: r = sf_add(f, &st, c->a, c->b); break;
-        case SSE_OP_subss: case SSE_OP_subsd: r = sf_sub(f, &st, c->a, c->b); break;
-        case SSE_OP_mulss: case SSE_OP_mulsd: r = sf_mul(f, &st, c->a, c->b); break;
-        case SSE_OP_divss: case SSE_OP_divsd: r = sf_div(f, &st, c->a, c->b); break;
-        case SSE_OP_minss: case SSE_OP_minsd: r = sf_min(f, &st, c->a, c->b); break;
+        case SSE_OP_addss:
+        case SSE_OP_addsd: r = sf_add(f, &st, c->a, c->b); break;
+        case SSE_OP_subss:
+        case SSE_OP_subsd: r = sf_sub(f, &st, c->a, c->b); break;
+        case SSE_OP_mulss:
+        case SSE_OP_mulsd: r = sf_mul(f, &st, c->a, c->b); break;
+        case SSE_OP_divss:
+        case SSE_OP_divsd: r = sf_div(f, &st, c->a, c->b); break;
+        case SSE_OP_minss:
+        case SSE_OP_minsd: r = sf_min(f, &st, c->a, c->b); break;
         default: r = sf_max(f, &st, c->a, c->b); break;
         }
         break;

@@ -27,10 +27,10 @@ static unsigned run(uint32_t op, uint64_t seed, unsigned n, unsigned *shown)
         if (want.r == got.r && want.flags == got.flags)
             continue;
         if (bad++ == 0 && (*shown)++ < 40)
-            printf("%s mxcsr=%04x imm=%u a=%016llx b=%016llx: host %016llx/%02x jit86 %016llx/%02x\n",
-                   sse_ops[op].name, c.mxcsr, c.imm, (unsigned long long)c.a,
-                   (unsigned long long)c.b, (unsigned long long)want.r, want.flags,
-                   (unsigned long long)got.r, got.flags);
+            printf(
+                "%s mxcsr=%04x imm=%u a=%016llx b=%016llx: host %016llx/%02x jit86 %016llx/%02x\n",
+                sse_ops[op].name, c.mxcsr, c.imm, (unsigned long long)c.a, (unsigned long long)c.b,
+                (unsigned long long)want.r, want.flags, (unsigned long long)got.r, got.flags);
     }
     return bad;
 }
