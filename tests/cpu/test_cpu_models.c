@@ -248,6 +248,16 @@ START_TEST(cpuid_brand_string_of_the_max_model)
 }
 END_TEST
 
+START_TEST(the_base_instruction_set_cannot_be_toggled)
+{
+    uint64_t f;
+    ck_assert(!cpu_model_parse("486,-i286", &f, NULL));
+    ck_assert(cpu_model_parse("486,-i386", &f, NULL));
+    ck_assert_uint_eq(f & X86_FEATURE_BIT(X86_FEAT_I386), 0);
+    ck_assert_uint_ne(f & X86_FEATURE_BIT(X86_FEAT_I286), 0);
+}
+END_TEST
+
 START_TEST(reset_leaves_the_model_signature_in_edx)
 {
     struct tmachine m;
@@ -269,6 +279,7 @@ Suite *test_suite(void)
     tcase_add_test(m286, model_286_limits_instructions_to_10_bytes);
     tcase_add_test(m286, model_286_keeps_iopl_and_nt_zero_in_real_mode);
     tcase_add_test(m286, model_286_smsw_reads_reserved_bits_as_ones);
+    tcase_add_test(m286, the_base_instruction_set_cannot_be_toggled);
     suite_add_tcase(s, m286);
     TCase *cpuid = tcase_create("cpuid");
     tcase_add_test(cpuid, eflags_id_toggles_only_on_models_with_cpuid);
