@@ -10,8 +10,9 @@
  * folding (it needs the constants); copy propagation again for the moves
  * simplification made; dead-code elimination last, which also fills ir_op.life. */
 static const struct translator_pass passes[] = {
-    {"copyprop", opt_copyprop}, {"constfold", opt_constfold}, {"simplify", opt_simplify},
-    {"copyprop", opt_copyprop}, {"dce", opt_dce},
+    {"copyprop", opt_copyprop}, {"constfold", opt_constfold},
+    {"simplify", opt_simplify}, {"copyprop", opt_copyprop},
+    {"dce", opt_dce},
 };
 
 const struct translator_pass *translator_passes(unsigned *count)

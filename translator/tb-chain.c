@@ -1,6 +1,7 @@
 /* Block chaining: each goto_tb slot records its target and each block lists
  * the slots that jump into it, so invalidation unpatches incoming jumps
  * (shared/DESIGN.md "Chaining"). */
+#include "log.h"
 #include "tb-internal.h"
 
 static void patch_done(struct translator *t, struct tb *src)
@@ -20,6 +21,8 @@ void tb_link(struct translator *t, struct tb *src, unsigned slot, struct tb *dst
     dst->in_first_slot = (uint8_t)slot;
     t->backend->patch(t->bstate, src, slot, dst, codebuf_rw_of(&t->cb, src->tc_ptr));
     patch_done(t, src);
+    log_mask_printf(LOG_CHAIN, "chain: block 0x%llx slot %u -> block 0x%llx\n",
+                    (unsigned long long)src->pc, slot, (unsigned long long)dst->pc);
 }
 
 /* Removes (src, slot) from the incoming list of its destination. */

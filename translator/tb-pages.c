@@ -1,5 +1,6 @@
 /* Per-physical-page lists of blocks, so that a write to guest code (SMC, DMA)
  * finds the blocks to invalidate (shared/DESIGN.md "Self-modifying code"). */
+#include "log.h"
 #include "tb-internal.h"
 
 #include <stdlib.h>
@@ -111,5 +112,9 @@ unsigned tb_invalidate_phys_range(struct translator *t, uint64_t start, uint64_t
         if (page + TB_PAGE_SIZE < page)
             break; /* wrapped at the top of the address space */
     }
+    if (count)
+        log_mask_printf(LOG_TB_FLUSH,
+                        "tb_flush: write to code in [0x%llx, 0x%llx): %u blocks invalidated\n",
+                        (unsigned long long)start, (unsigned long long)end, count);
     return count;
 }

@@ -58,6 +58,7 @@ struct tb {
     struct tb *hash_next;
     struct tb_restore_rec *restore;
     unsigned nrestore;
+    uint64_t exec_count; /* runs counted by the caller (-d hotblocks) */
 };
 
 enum tb_exit_kind {
@@ -173,6 +174,9 @@ const struct translator_stats *translator_stats(const struct translator *t);
 int translator_stats_format(const struct translator_stats *s, char *buf, size_t len);
 /* The backend and code buffer (mode, use) then the statistics, for `info jit`. */
 int translator_info_format(const struct translator *t, char *buf, size_t len);
+/* The (at most n) valid blocks with the highest exec_count, most executed
+ * first, into out; returns how many (-d hotblocks). */
+unsigned translator_hot_blocks(const struct translator *t, const struct tb **out, unsigned n);
 
 /* Per-CPU cache of recent blocks by virtual PC. Owned by the caller, attached
  * to the translator so that invalidation and flushes clear it. */
