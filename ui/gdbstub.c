@@ -140,8 +140,8 @@ static bool gdb_access_mem(struct gdbstub *g, uint32_t addr, uint8_t *buf, size_
         struct mmu_fault f;
         /* A read translation: the debugger may write read-only pages (breakpoints in
          * code) and must not set Dirty bits the guest would see. */
-        if (env->tlb.paging.pg && !mmu_translate(env->tlb.space, &env->tlb.paging, addr,
-                                                 MMU_ACCESS_READ, false, &t, &f))
+        if (env->tlb.paging.pg &&
+            !mmu_translate(env->tlb.space, &env->tlb.paging, addr, MMU_ACCESS_READ, false, &t, &f))
             return false;
         size_t chunk = MMU_PAGE_SIZE - (addr & MMU_PAGE_OFFSET);
         if (chunk > len)

@@ -23,17 +23,16 @@ struct xl_cli {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: jit86-translate [options] (HEX... | --file F | --asm TEXT|FILE.asm)\n"
-            "  HEX...            guest bytes, e.g. \"01 d8 74 02\" or 01d87402\n"
-            "  --file F          raw guest code from F (--offset N, --length N)\n"
-            "  --asm TEXT        NASM source (';' separates lines) or a .asm file\n"
-            "  --mode 16|32      real mode or flat 32-bit protected mode (default 32);\n"
-            "                    paging off, CPL 0\n"
-            "  --addr ADDR       guest address of the first byte (default 0x1000)\n"
-            "  --backend NAME    x86_64 or interp (default: the host's JIT); aarch64 is\n"
-            "                    not implemented yet\n"
-            "  --format FMT      text (default), json or html\n");
+    fprintf(f, "usage: jit86-translate [options] (HEX... | --file F | --asm TEXT|FILE.asm)\n"
+               "  HEX...            guest bytes, e.g. \"01 d8 74 02\" or 01d87402\n"
+               "  --file F          raw guest code from F (--offset N, --length N)\n"
+               "  --asm TEXT        NASM source (';' separates lines) or a .asm file\n"
+               "  --mode 16|32      real mode or flat 32-bit protected mode (default 32);\n"
+               "                    paging off, CPL 0\n"
+               "  --addr ADDR       guest address of the first byte (default 0x1000)\n"
+               "  --backend NAME    x86_64 or interp (default: the host's JIT); aarch64 is\n"
+               "                    not implemented yet\n"
+               "  --format FMT      text (default), json or html\n");
 }
 
 static bool parse_hex(struct xl_cli *c, const char *s, char *err, size_t errlen)
@@ -205,8 +204,8 @@ static bool load_code(struct xl_cli *c, char *err, size_t errlen)
 int main(int argc, char **argv)
 {
     static struct xl_cli c;
-    c.opt = (struct xl_options){.mode = 32, .addr = 0x1000,
-                                .backend = translator_default_backend()};
+    c.opt =
+        (struct xl_options){.mode = 32, .addr = 0x1000, .backend = translator_default_backend()};
     c.format = "text";
     char err[256];
     if (!parse_args(&c, argc, argv, err, sizeof(err))) {

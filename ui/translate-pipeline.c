@@ -128,8 +128,8 @@ static void describe_decoded(const struct x86_instr *in, char *buf, size_t len)
 static void decode_insns(struct xl_machine *m, struct xl_result *r, uint32_t size, unsigned max)
 {
     csh cs;
-    bool have_cs = cs_open(CS_ARCH_X86, r->opt.mode == 16 ? CS_MODE_16 : CS_MODE_32, &cs) ==
-                   CS_ERR_OK;
+    bool have_cs =
+        cs_open(CS_ARCH_X86, r->opt.mode == 16 ? CS_MODE_16 : CS_MODE_32, &cs) == CS_ERR_OK;
     uint32_t addr = r->opt.addr;
     while (addr < r->opt.addr + size && r->ninsns < max) {
         struct xl_insn *xi = &r->insn[r->ninsns];
@@ -227,7 +227,7 @@ static void diff_lines(char **a, unsigned na, char **b, unsigned nb, struct xl_t
 #define AT(i, j) L[(size_t)(i) * (nb + 1) + (j)]
     for (unsigned i = na; i-- > 0;)
         for (unsigned j = nb; j-- > 0;)
-            AT(i, j) = strcmp(a[i], b[j]) == 0 ? AT(i + 1, j + 1) + 1
+            AT(i, j) = strcmp(a[i], b[j]) == 0       ? AT(i + 1, j + 1) + 1
                        : AT(i + 1, j) > AT(i, j + 1) ? AT(i + 1, j)
                                                      : AT(i, j + 1);
     unsigned i = 0, j = 0;
@@ -282,10 +282,9 @@ struct xl_host {
 
 static const char *cc_op_name(uint64_t v)
 {
-    static const char *const names[] = {
-        "EFLAGS",
+    static const char *const names[] = {"EFLAGS",
 #define X(k) #k "B", #k "W", #k "L",
-        X86_CC_KINDS(X)
+                                        X86_CC_KINDS(X)
 #undef X
     };
     return v < sizeof(names) / sizeof(names[0]) ? names[v] : "DYNAMIC";

@@ -68,8 +68,7 @@ void xl_print_text(const struct xl_result *r, FILE *f)
     for (unsigned i = 0; i < r->npasses; i++) {
         const struct xl_pass *p = &r->pass[i];
         char title[64];
-        snprintf(title, sizeof(title), "%u. %s: %u -> %u ops", i + 1, p->name, p->before,
-                 p->after);
+        snprintf(title, sizeof(title), "%u. %s: %u -> %u ops", i + 1, p->name, p->before, p->after);
         text_section(f, title, &p->diff);
     }
 }
@@ -103,7 +102,8 @@ static void json_field(FILE *f, const char *name, const char *value, bool last)
 void xl_print_json(const struct xl_result *r, FILE *f)
 {
     fprintf(f,
-            "{\"mode\": %u, \"address\": %" PRIu32 ", \"backend\": \"%s\", \"guest_bytes\": %" PRIu32
+            "{\"mode\": %u, \"address\": %" PRIu32
+            ", \"backend\": \"%s\", \"guest_bytes\": %" PRIu32
             ", \"crosses_page\": %s, \"ir_ops\": %u, \"ir_ops_optimized\": %u, "
             "\"host_bytes\": %" PRIu32 ", \"restore_records\": %u, \"goto_tb_slots\": %u,\n",
             r->opt.mode, r->opt.addr, r->opt.backend, r->guest_bytes,
@@ -200,8 +200,9 @@ static const char html_script[] =
 
 void xl_print_html(const struct xl_result *r, FILE *f)
 {
-    fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-               "<title>jit86-translate</title><style>%s</style></head><body>\n",
+    fprintf(f,
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            "<title>jit86-translate</title><style>%s</style></head><body>\n",
             html_style);
     fputs("<h1>jit86-translate</h1>\n<p>", f);
     char head[512];

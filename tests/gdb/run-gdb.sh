@@ -62,6 +62,11 @@ while IFS= read -r line; do
         fail=1
     fi
 done <"$work/expected"
+# `monitor info jit` reaches the human monitor, or the stub says there is none.
+if ! grep -qE "blocks translated|no monitor in this build; 'info jit' ignored" "$work/gdb.out"; then
+    echo "FAIL: no reply to 'monitor info jit'" >&2
+    fail=1
+fi
 if [ "$vm_status" -ne 1 ]; then
     echo "FAIL: jit86 exit status $vm_status, expected 1 (guest exit code 0)" >&2
     cat "$work/vm.out" >&2

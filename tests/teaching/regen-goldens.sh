@@ -13,4 +13,4 @@ for snippet in "$srcdir"/snippets/*.asm; do
     done
 done
 "$srcdir/walkthrough.py" "$tool" update
-echo "regenerated $(ls "$srcdir"/golden | wc -l) golden files and docs/how-jit86-translates.md"
+echo "regenerated $(find "$srcdir/golden" -name "*.txt" | wc -l) golden files and docs/how-jit86-translates.md"

@@ -76,9 +76,9 @@ START_TEST(exercise_peephole_turns_mul_by_eight_into_shl_by_three)
     struct ir_block b;
     ir_block_init(&b, &ex_env);
     char err[128];
-    ck_assert_msg(ir_parse(&b, " movi_i32 t0, $0x8\n mul_i32 r1, r0, t0\n exit_tb $0x0\n", err,
-                           sizeof(err)),
-                  "%s", err);
+    ck_assert_msg(
+        ir_parse(&b, " movi_i32 t0, $0x8\n mul_i32 r1, r0, t0\n exit_tb $0x0\n", err, sizeof(err)),
+        "%s", err);
     uint32_t before = run_block(&b, 0x12345);
     peephole_mul_pow2(&b);
     char *text = ir_print_str(&b);
