@@ -1,6 +1,7 @@
 /* The SDL2 window (see sdl.h): a streaming texture holding the display
  * surface, scaled to the window; keys and mouse go to the PS/2 devices. */
 #include "sdl.h"
+#include "sendkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +9,6 @@
 
 #ifdef JIT86_HAVE_SDL2
 #include <SDL.h>
-
-#define HID_PRINTSCREEN 70
 
 struct ui_sdl {
     SDL_Window *win;
@@ -109,22 +108,10 @@ static void key_event(struct ui_sdl *u, const SDL_KeyboardEvent *k)
 {
     if (hotkey(u, k) || !u->kbd || k->repeat > 1)
         return;
-    bool down = k->state == SDL_PRESSED;
-    if (k->keysym.scancode == HID_PRINTSCREEN) {
-        /* Print Screen is E0 2A E0 37 (make) and E0 B7 E0 AA (break). */
-        if (down) {
-            ps2_kbd_key(u->kbd, 0x2a, true, true);
-            ps2_kbd_key(u->kbd, 0x37, true, true);
-        } else {
-            ps2_kbd_key(u->kbd, 0x37, true, false);
-            ps2_kbd_key(u->kbd, 0x2a, true, false);
-        }
-        return;
-    }
-    bool ext;
-    uint8_t code = ui_sdl_key_to_set1(k->keysym.scancode, &ext);
-    if (code)
-        ps2_kbd_key(u->kbd, code, ext, down);
+    uint16_t key = ui_sdl_key(k->keysym.scancode);
+    if (k->repeat && key == UI_KEY_PAUSE)
+        return; /* the one key a keyboard does not repeat */
+    ui_key_event(u->kbd, key, k->state == SDL_PRESSED);
 }
 
 static uint8_t button_bit(uint8_t sdl_button)

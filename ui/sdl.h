@@ -27,8 +27,8 @@ void ui_sdl_set_status(struct ui_sdl *u, const char *status);
 /* Reads back what the window shows, scaled back to w x h (tests). */
 bool ui_sdl_read_pixels(struct ui_sdl *u, uint32_t *out, int w, int h);
 
-/* Key translation, usable without a window: SDL scancode to the PS/2 set-1
- * make code (0: unmapped), *extended when it takes the E0 prefix. */
-uint8_t ui_sdl_key_to_set1(int sdl_scancode, bool *extended);
+/* Key translation, usable without a window: SDL scancode to the key as
+ * ui_key_event() takes it (sendkey.h; 0: unmapped). */
+uint16_t ui_sdl_key(int sdl_scancode);
 
 #endif

@@ -1,16 +1,17 @@
 /* sendkey: QEMU key names (its "qcode" list) to PS/2 set-1 make codes, with
- * E0 for extended keys; combinations joined by '-'. */
+ * E0 for extended keys, and Print Screen and Pause, which send sequences;
+ * combinations joined by '-'. */
 #include "sendkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EXT 0x80
+#define EXT UI_KEY_EXT
 
 static const struct {
     const char *name;
-    uint8_t code;
+    uint16_t code;
 } keys[] = {
     {"esc", 0x01},
     {"1", 0x02},
@@ -102,8 +103,9 @@ static const struct {
     {"kp_enter", 0x1c | EXT},
     {"ctrl_r", 0x1d | EXT},
     {"kp_divide", 0x35 | EXT},
-    {"print", 0x37 | EXT},
-    {"sysrq", 0x37 | EXT},
+    {"print", UI_KEY_PRINT},
+    {"sysrq", 0x54}, /* Alt+Print Screen's own code */
+    {"pause", UI_KEY_PAUSE},
     {"alt_r", 0x38 | EXT},
     {"home", 0x47 | EXT},
     {"up", 0x48 | EXT},
@@ -120,9 +122,8 @@ static const struct {
     {"menu", 0x5d | EXT},
 };
 
-uint8_t ui_key_by_name(const char *name, size_t len, bool *extended)
+uint16_t ui_key_by_name(const char *name, size_t len)
 {
-    *extended = false;
     if (len > 2 && name[0] == '0' && name[1] == 'x') {
         char buf[8] = {0};
         if (len - 2 >= sizeof(buf))
@@ -130,24 +131,30 @@ uint8_t ui_key_by_name(const char *name, size_t len, bool *extended)
         memcpy(buf, name + 2, len - 2);
         char *end;
         unsigned long v = strtoul(buf, &end, 16);
-        if (*end || v == 0 || v > 0xff)
+        if (*end || (v & 0x7f) == 0 || v > 0xff)
             return 0;
-        *extended = v & EXT;
-        return (uint8_t)(v & 0x7f);
+        return (uint16_t)v;
     }
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (strlen(keys[i].name) == len && memcmp(keys[i].name, name, len) == 0) {
-            *extended = keys[i].code & EXT;
-            return keys[i].code & 0x7f;
-        }
+        if (strlen(keys[i].name) == len && memcmp(keys[i].name, name, len) == 0)
+            return keys[i].code;
     }
     return 0;
 }
 
+void ui_key_event(struct ps2_kbd *kbd, uint16_t key, bool pressed)
+{
+    if (key == UI_KEY_PRINT)
+        ps2_kbd_key_special(kbd, PS2_KEY_PRINT, pressed);
+    else if (key == UI_KEY_PAUSE)
+        ps2_kbd_key_special(kbd, PS2_KEY_PAUSE, pressed);
+    else if (key && key < 0x100)
+        ps2_kbd_key(kbd, key & 0x7f, key & UI_KEY_EXT, pressed);
+}
+
 bool ui_sendkey(struct ps2_kbd *kbd, const char *combo, char *err, size_t errlen)
 {
-    uint8_t code[UI_SENDKEY_MAX];
-    bool ext[UI_SENDKEY_MAX];
+    uint16_t key[UI_SENDKEY_MAX];
     int n = 0;
     for (const char *p = combo; *p;) {
         const char *end = strchr(p, '-');
@@ -156,8 +163,8 @@ bool ui_sendkey(struct ps2_kbd *kbd, const char *combo, char *err, size_t errlen
             snprintf(err, errlen, "sendkey: more than %d keys in '%s'", UI_SENDKEY_MAX, combo);
             return false;
         }
-        code[n] = ui_key_by_name(p, len, &ext[n]);
-        if (!code[n]) {
+        key[n] = ui_key_by_name(p, len);
+        if (!key[n]) {
             snprintf(err, errlen, "sendkey: unknown key '%.*s'", (int)len, p);
             return false;
         }
@@ -169,8 +176,8 @@ bool ui_sendkey(struct ps2_kbd *kbd, const char *combo, char *err, size_t errlen
         return false;
     }
     for (int i = 0; i < n; i++)
-        ps2_kbd_key(kbd, code[i], ext[i], true);
+        ui_key_event(kbd, key[i], true);
     for (int i = n - 1; i >= 0; i--)
-        ps2_kbd_key(kbd, code[i], ext[i], false);
+        ui_key_event(kbd, key[i], false);
     return true;
 }

@@ -173,10 +173,9 @@ void ps2_kbd_write(struct ps2_kbd *k, uint8_t b)
     }
 }
 
-void ps2_kbd_key(struct ps2_kbd *k, uint8_t set1_code, bool extended, bool pressed)
+/* One key's make or break code in the current set, without tracking it. */
+static void send_key(struct ps2_kbd *k, uint8_t set1_code, bool extended, bool pressed)
 {
-    if (!k->scanning || set1_code == 0 || set1_code >= 0x80)
-        return;
     if (k->scancode_set == 1) {
         if (extended)
             queue_push(&k->port, 0xE0);
@@ -192,6 +191,79 @@ void ps2_kbd_key(struct ps2_kbd *k, uint8_t set1_code, bool extended, bool press
     if (!pressed)
         queue_push(&k->port, 0xF0);
     queue_push(&k->port, c);
+}
+
+enum { PS2_MOD_SHIFT = 1, PS2_MOD_CTRL = 2, PS2_MOD_ALT = 4 };
+
+/* The modifier bit of a key, separately for the left and right keys so that
+ * releasing one leaves the other held. */
+static uint8_t mod_bit(uint8_t set1_code, bool extended)
+{
+    switch (set1_code) {
+    case 0x2A: return extended ? 0 : PS2_MOD_SHIFT;
+    case 0x36: return extended ? 0 : PS2_MOD_SHIFT << 4;
+    case 0x1D: return (uint8_t)(extended ? PS2_MOD_CTRL << 4 : PS2_MOD_CTRL);
+    case 0x38: return (uint8_t)(extended ? PS2_MOD_ALT << 4 : PS2_MOD_ALT);
+    default: return 0;
+    }
+}
+
+static bool mod_held(const struct ps2_kbd *k, uint8_t mod)
+{
+    return (k->mods & (mod | mod << 4)) != 0;
+}
+
+void ps2_kbd_key(struct ps2_kbd *k, uint8_t set1_code, bool extended, bool pressed)
+{
+    if (set1_code == 0 || set1_code >= 0x80)
+        return;
+    uint8_t bit = mod_bit(set1_code, extended);
+    k->mods = (uint8_t)(pressed ? k->mods | bit : k->mods & ~bit);
+    if (k->scanning)
+        send_key(k, set1_code, extended, pressed);
+}
+
+static void send_print(struct ps2_kbd *k, bool pressed)
+{
+    if (mod_held(k, PS2_MOD_ALT)) {
+        send_key(k, 0x54, false, pressed); /* SysRq */
+        return;
+    }
+    /* Alone, the key wraps itself in a fake left Shift: E0 2A ... E0 AA. */
+    bool fake_shift = !mod_held(k, PS2_MOD_SHIFT | PS2_MOD_CTRL);
+    if (fake_shift && pressed)
+        send_key(k, 0x2A, true, true);
+    send_key(k, 0x37, true, pressed);
+    if (fake_shift && !pressed)
+        send_key(k, 0x2A, true, false);
+}
+
+static void send_pause(struct ps2_kbd *k, bool pressed)
+{
+    if (!pressed)
+        return; /* Pause has no break code: its make sequence carries both */
+    if (mod_held(k, PS2_MOD_CTRL)) {
+        send_key(k, 0x46, true, true); /* Break */
+        send_key(k, 0x46, true, false);
+        return;
+    }
+    /* E1 with Ctrl (1D) and Num Lock (45), made then broken. */
+    queue_push(&k->port, 0xE1);
+    send_key(k, 0x1D, false, true);
+    send_key(k, 0x45, false, true);
+    queue_push(&k->port, 0xE1);
+    send_key(k, 0x1D, false, false);
+    send_key(k, 0x45, false, false);
+}
+
+void ps2_kbd_key_special(struct ps2_kbd *k, enum ps2_special_key key, bool pressed)
+{
+    if (!k->scanning)
+        return;
+    if (key == PS2_KEY_PRINT)
+        send_print(k, pressed);
+    else if (key == PS2_KEY_PAUSE)
+        send_pause(k, pressed);
 }
 
 /* ---- mouse ---- */

@@ -32,6 +32,10 @@ struct ps2_kbd {
     uint8_t scancode_set; /* 1 or 2 (what the keyboard emits before 8042 translation) */
     uint8_t leds;
     uint8_t typematic;
+    /* Shift, Ctrl and Alt keys the host holds down (PS2_MOD_* bits), which
+     * pick the Print Screen and Pause variants as a real keyboard's
+     * controller does. Not saved: after a restore the host holds no keys. */
+    uint8_t mods;
 };
 
 struct ps2_mouse {
@@ -55,6 +59,14 @@ uint8_t ps2_read(struct ps2_port *p);
 /* Host input. A key is named by its scancode-set-1 make code, with 0x80 set
  * for E0-prefixed (extended) keys; the keyboard sends it in its current set. */
 void ps2_kbd_key(struct ps2_kbd *k, uint8_t set1_code, bool extended, bool pressed);
+/* Keys that send a sequence instead of one code (IBM keyboard scan code
+ * tables; set 1 shown, set 2 likewise):
+ * Print Screen: E0 2A E0 37 / E0 B7 E0 AA alone, E0 37 / E0 B7 with Shift or
+ * Ctrl down, 54 / D4 (SysRq) with Alt down.
+ * Pause: E1 1D 45 E1 9D C5 on press and nothing on release; with Ctrl down
+ * (Break) E0 46 E0 C6 on press. */
+enum ps2_special_key { PS2_KEY_PRINT, PS2_KEY_PAUSE };
+void ps2_kbd_key_special(struct ps2_kbd *k, enum ps2_special_key key, bool pressed);
 /* Relative motion (dy positive = up, PS/2 convention), wheel, buttons bits
  * 0 left, 1 right, 2 middle. */
 void ps2_mouse_event(struct ps2_mouse *m, int dx, int dy, int dz, uint8_t buttons);

@@ -100,29 +100,26 @@ START_TEST(sdl_scancodes_map_to_set1_codes_with_the_e0_flag)
 {
     static const struct {
         int hid;
-        uint8_t code;
-        bool ext;
+        uint16_t key;
     } cases[] = {
-        {4, 0x1e, false},  /* A */
-        {41, 0x01, false}, /* Escape */
-        {40, 0x1c, false}, /* Return */
-        {88, 0x1c, true},  /* keypad Enter */
-        {79, 0x4d, true},  /* Right */
-        {80, 0x4b, true},  /* Left */
-        {92, 0x4b, false}, /* keypad 4 */
-        {228, 0x1d, true}, /* right Ctrl */
-        {230, 0x38, true}, /* right Alt (AltGr) */
-        {84, 0x35, true},  /* keypad / */
-        {69, 0x58, false}, /* F12 */
+        {4, 0x1e},                /* A */
+        {41, 0x01},               /* Escape */
+        {40, 0x1c},               /* Return */
+        {88, 0x1c | UI_KEY_EXT},  /* keypad Enter */
+        {79, 0x4d | UI_KEY_EXT},  /* Right */
+        {80, 0x4b | UI_KEY_EXT},  /* Left */
+        {92, 0x4b},               /* keypad 4 */
+        {228, 0x1d | UI_KEY_EXT}, /* right Ctrl */
+        {230, 0x38 | UI_KEY_EXT}, /* right Alt (AltGr) */
+        {84, 0x35 | UI_KEY_EXT},  /* keypad / */
+        {69, 0x58},               /* F12 */
+        {70, UI_KEY_PRINT},       /* Print Screen */
+        {72, UI_KEY_PAUSE},       /* Pause */
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bool ext = !cases[i].ext;
-        ck_assert_uint_eq(ui_sdl_key_to_set1(cases[i].hid, &ext), cases[i].code);
-        ck_assert(ext == cases[i].ext);
-    }
-    bool ext;
-    ck_assert_uint_eq(ui_sdl_key_to_set1(0, &ext), 0);
-    ck_assert_uint_eq(ui_sdl_key_to_set1(100000, &ext), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_uint_eq(ui_sdl_key(cases[i].hid), cases[i].key);
+    ck_assert_uint_eq(ui_sdl_key(0), 0);
+    ck_assert_uint_eq(ui_sdl_key(100000), 0);
 }
 END_TEST
 
@@ -171,6 +168,61 @@ START_TEST(sendkey_presses_in_order_and_releases_in_reverse)
 }
 END_TEST
 
+/* Print Screen and Pause send sequences that depend on the modifiers held
+ * (IBM keyboard scan code tables), in both scancode sets. */
+START_TEST(sendkey_print_and_pause_send_their_sequences_in_set_1)
+{
+    struct ps2_kbd k = {0};
+    ps2_kbd_reset(&k);
+    k.scancode_set = 1;
+    char err[128];
+    ck_assert_msg(ui_sendkey(&k, "print", err, sizeof(err)), "%s", err);
+    static const uint8_t print[] = {0xe0, 0x2a, 0xe0, 0x37, 0xe0, 0xb7, 0xe0, 0xaa};
+    expect_bytes(&k, print, sizeof(print));
+    ck_assert(ui_sendkey(&k, "shift-print", err, sizeof(err)));
+    static const uint8_t shift_print[] = {0x2a, 0xe0, 0x37, 0xe0, 0xb7, 0xaa};
+    expect_bytes(&k, shift_print, sizeof(shift_print));
+    ck_assert(ui_sendkey(&k, "alt-print", err, sizeof(err)));
+    static const uint8_t sysrq[] = {0x38, 0x54, 0xd4, 0xb8};
+    expect_bytes(&k, sysrq, sizeof(sysrq));
+    ck_assert(ui_sendkey(&k, "pause", err, sizeof(err)));
+    static const uint8_t pause[] = {0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5};
+    expect_bytes(&k, pause, sizeof(pause));
+    ck_assert(ui_sendkey(&k, "ctrl-pause", err, sizeof(err)));
+    static const uint8_t brk[] = {0x1d, 0xe0, 0x46, 0xe0, 0xc6, 0x9d};
+    expect_bytes(&k, brk, sizeof(brk));
+    /* The right Ctrl's release leaves the left one held. */
+    ui_key_event(&k, 0x1d, true);
+    ui_key_event(&k, 0x1d | UI_KEY_EXT, true);
+    ui_key_event(&k, 0x1d | UI_KEY_EXT, false);
+    ui_key_event(&k, UI_KEY_PAUSE, true);
+    ui_key_event(&k, UI_KEY_PAUSE, false);
+    static const uint8_t held[] = {0x1d, 0xe0, 0x1d, 0xe0, 0x9d, 0xe0, 0x46, 0xe0, 0xc6};
+    expect_bytes(&k, held, sizeof(held));
+}
+END_TEST
+
+START_TEST(sendkey_print_and_pause_send_their_sequences_in_set_2)
+{
+    struct ps2_kbd k = {0};
+    ps2_kbd_reset(&k);
+    char err[128];
+    ck_assert_uint_eq(k.scancode_set, 2);
+    ck_assert_msg(ui_sendkey(&k, "print", err, sizeof(err)), "%s", err);
+    static const uint8_t print[] = {0xe0, 0x12, 0xe0, 0x7c, 0xe0, 0xf0, 0x7c, 0xe0, 0xf0, 0x12};
+    expect_bytes(&k, print, sizeof(print));
+    ck_assert(ui_sendkey(&k, "pause", err, sizeof(err)));
+    static const uint8_t pause[] = {0xe1, 0x14, 0x77, 0xe1, 0xf0, 0x14, 0xf0, 0x77};
+    expect_bytes(&k, pause, sizeof(pause));
+    ck_assert(ui_sendkey(&k, "ctrl-pause", err, sizeof(err)));
+    static const uint8_t brk[] = {0x14, 0xe0, 0x7e, 0xe0, 0xf0, 0x7e, 0xf0, 0x14};
+    expect_bytes(&k, brk, sizeof(brk));
+    ck_assert(ui_sendkey(&k, "sysrq", err, sizeof(err)));
+    static const uint8_t sysrq[] = {0x84, 0xf0, 0x84};
+    expect_bytes(&k, sysrq, sizeof(sysrq));
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("ui_display");
@@ -181,6 +233,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, sdl_scancodes_map_to_set1_codes_with_the_e0_flag);
     tcase_add_test(tc, vga_option_takes_std_or_none);
     tcase_add_test(tc, sendkey_presses_in_order_and_releases_in_reverse);
+    tcase_add_test(tc, sendkey_print_and_pause_send_their_sequences_in_set_1);
+    tcase_add_test(tc, sendkey_print_and_pause_send_their_sequences_in_set_2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,8 +77,18 @@ START_TEST(keys_reach_the_ps2_keyboard_and_close_requests_quit)
     push_key(SDL_SCANCODE_A, false);
     push_key(SDL_SCANCODE_LEFT, true);
     push_key(SDL_SCANCODE_PRINTSCREEN, true);
+    push_key(SDL_SCANCODE_PRINTSCREEN, false);
+    push_key(SDL_SCANCODE_PAUSE, true);
+    SDL_Event rep = {0};
+    rep.type = SDL_KEYDOWN;
+    rep.key.state = SDL_PRESSED;
+    rep.key.repeat = 1;
+    rep.key.keysym.scancode = SDL_SCANCODE_PAUSE;
+    SDL_PushEvent(&rep); /* auto-repeat: Pause does not repeat */
+    push_key(SDL_SCANCODE_PAUSE, false);
     ck_assert(ui_sdl_poll(u));
-    static const uint8_t want[] = {0x1e, 0x9e, 0xe0, 0x4b, 0xe0, 0x2a, 0xe0, 0x37};
+    static const uint8_t want[] = {0x1e, 0x9e, 0xe0, 0x4b, 0xe0, 0x2a, 0xe0, 0x37, 0xe0,
+                                   0xb7, 0xe0, 0xaa, 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5};
     for (size_t i = 0; i < sizeof(want); i++) {
         ck_assert(ps2_has_data(&kbd.port));
         ck_assert_uint_eq(ps2_read(&kbd.port), want[i]);
