@@ -77,8 +77,9 @@ void translator_free(struct translator *t)
 
 void translator_flush(struct translator *t)
 {
-    log_mask_printf(LOG_TB_FLUSH, "tb_flush: flush %llu drops %u blocks, %zu KiB of code\n",
-                    (unsigned long long)t->stats.flushes + 1, t->nall, t->cb.used / 1024);
+    if (t->nall) /* not the empty buffer's first setup */
+        log_mask_printf(LOG_TB_FLUSH, "tb_flush: flush %llu drops %u blocks, %zu KiB of code\n",
+                        (unsigned long long)t->stats.flushes + 1, t->nall, t->cb.used / 1024);
     free_blocks(t);
     tb_hash_clear(t);
     tb_pages_clear(t);
