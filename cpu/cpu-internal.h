@@ -42,6 +42,8 @@ static inline struct x86_cpu *cpu_of(CPUX86State *env)
 /* exec.c */
 __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned vector,
                                                    uint32_t next_eip);
+/* -d hotblocks: logs the most executed blocks (cpu_free calls it). */
+void cpu_log_hot_blocks(struct x86_cpu *cpu);
 /* excp.c: longjmp values back into cpu_exec. */
 enum { CPU_JMP_EXCEPTION = 1, CPU_JMP_SMC_RESTART = 2 };
 /* Restores EIP/cc_op of the instruction at the current call site. */

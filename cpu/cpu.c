@@ -94,6 +94,8 @@ void cpu_free(struct x86_cpu *cpu)
 {
     if (!cpu)
         return;
+    if (log_enabled(LOG_HOTBLOCKS))
+        cpu_log_hot_blocks(cpu);
     mmu_phys_set_smc_hook(cpu->space, NULL, NULL);
     mmu_tlb_destroy(&cpu->env.tlb);
     tb_jmp_cache_detach(cpu->tr, &cpu->jc);

@@ -6,6 +6,7 @@
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
+#include <stdlib.h>
 
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
@@ -199,7 +200,11 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
             env->shutdown = true;
             return CPU_EXIT_SHUTDOWN;
         }
-        if (prev && !cpu->no_chaining)
+        /* -d hotblocks counts runs here, so every block must come back here. */
+        bool count_runs = log_enabled(LOG_HOTBLOCKS);
+        if (count_runs)
+            tb->exec_count++;
+        if (prev && !cpu->no_chaining && !count_runs)
             tb_link(cpu->tr, prev, prev_slot, tb);
         if (log_enabled(LOG_CPU))
             log_cpu_state(env);
@@ -239,6 +244,34 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
             cpu->single_insn = false;
     }
     return run(cpu);
+}
+
+/* -d hotblocks, at exit: the most executed blocks with their guest code (as
+ * the current mappings show it) and host code. */
+void cpu_log_hot_blocks(struct x86_cpu *cpu)
+{
+    const struct tb *hot[20];
+    unsigned n = translator_hot_blocks(cpu->tr, hot, 20);
+    log_printf("hotblocks: the %u most executed blocks\n", n);
+    for (unsigned i = 0; i < n; i++) {
+        const struct tb *tb = hot[i];
+        log_printf("#%u: %" PRIu64 " runs, pc %08" PRIx64 " (phys %08" PRIx64
+                   "), %u guest bytes, %u host bytes\n",
+                   i + 1, tb->exec_count, tb->pc, tb->key.phys_pc, tb->size, tb->tc_size);
+        struct x86_lift_config lc = {.cs_base = tb->key.cs_base,
+                                     .eip = (uint32_t)(tb->pc - tb->key.cs_base),
+                                     .hflags = tb->key.flags};
+        log_in_asm(cpu, &lc, tb->size);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (!f)
+            continue;
+        translator_describe(cpu->tr, tb, f);
+        fclose(f);
+        log_printf("%s\n", text);
+        free(text);
+    }
 }
 
 /* A deterministic time stamp: 32 ticks per block executed plus the offset
