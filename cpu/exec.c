@@ -25,8 +25,10 @@ static void log_cpu_state(CPUX86State *env)
                env->segs[X86_SEG_ES].selector, (uint32_t)env->cr[0], env->hflags);
 }
 
-/* -d in_asm: the block's guest code, disassembled by Capstone. */
-static void log_in_asm(struct x86_cpu *cpu, const struct x86_lift_config *lc, uint32_t size)
+/* -d in_asm: the block's guest code, disassembled by Capstone, under a
+ * header with the block's lookup key. */
+static void log_in_asm(struct x86_cpu *cpu, const struct x86_lift_config *lc, uint32_t size,
+                       const struct tb_key *key)
 {
     uint8_t code[X86_LIFT_MAX_INSNS * X86_MAX_INSN_LEN];
     uint32_t n = 0;
@@ -37,7 +39,9 @@ static void log_in_asm(struct x86_cpu *cpu, const struct x86_lift_config *lc, ui
             break;
         n += (uint32_t)got;
     }
-    log_printf("IN: %04x:%08" PRIx32 "\n", cpu->env.segs[X86_SEG_CS].selector, lc->eip);
+    log_printf("IN: %04x:%08" PRIx32 "  key: phys %08" PRIx64 " cs_base %08" PRIx64
+               " flags %04" PRIx32 "\n",
+               cpu->env.segs[X86_SEG_CS].selector, lc->eip, key->phys_pc, key->cs_base, key->flags);
     csh cs;
     cs_mode mode = (lc->hflags & X86_HF_CS32) ? CS_MODE_32 : CS_MODE_16;
     if (cs_open(CS_ARCH_X86, mode, &cs) != CS_ERR_OK)
@@ -76,7 +80,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
     if (log_enabled(LOG_IN_ASM))
-        log_in_asm(cpu, &lc, res.size);
+        log_in_asm(cpu, &lc, res.size, key);
     uint64_t page2 = TB_NO_PAGE;
     if ((res.last_byte >> MMU_PAGE_BITS) != (pc >> MMU_PAGE_BITS)) {
         uint64_t p;
@@ -208,8 +212,11 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
             tb_link(cpu->tr, prev, prev_slot, tb);
         if (log_enabled(LOG_CPU))
             log_cpu_state(env);
-        log_mask_printf(LOG_EXEC, "exec: %04x:%08" PRIx32 " block %p\n",
-                        env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb);
+        log_mask_printf(LOG_EXEC,
+                        "exec: %04x:%08" PRIx32 " block %p key: phys %08" PRIx64 " flags %04" PRIx32
+                        "\n",
+                        env->segs[X86_SEG_CS].selector, (uint32_t)env->eip, (void *)tb,
+                        tb->key.phys_pc, tb->key.flags);
         bool step = (env->hflags & X86_HF_TF) != 0;
         bool rf = (env->eflags & X86_RF) != 0;
         cpu->blocks++;
@@ -261,7 +268,7 @@ void cpu_log_hot_blocks(struct x86_cpu *cpu)
         struct x86_lift_config lc = {.cs_base = tb->key.cs_base,
                                      .eip = (uint32_t)(tb->pc - tb->key.cs_base),
                                      .hflags = tb->key.flags};
-        log_in_asm(cpu, &lc, tb->size);
+        log_in_asm(cpu, &lc, tb->size, &tb->key);
         char *text = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&text, &len);
