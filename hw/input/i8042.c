@@ -209,6 +209,11 @@ static uint64_t data_read(void *opaque, uint64_t offset, unsigned size)
     (void)offset, (void)size;
     uint8_t b = c->out_byte; /* reading an empty buffer returns the last byte */
     c->status &= ~(ST_OBF | ST_AUX_OBF);
+    /* The empty buffer drops IRQ1/IRQ12 before the next byte raises it again:
+     * the PIC is edge-triggered, and without the falling edge a byte queued
+     * behind this one (the break code, the rest of an E0 sequence) would
+     * never interrupt and the keyboard would look hung. */
+    update_irqs(c);
     refill(c);
     return b;
 }

@@ -8,12 +8,15 @@
 static struct i8042 kbc;
 static struct mmu_io_space *io;
 static int irq1, irq12, a20, resets;
+static int irq1_edges; /* rising edges, which the edge-triggered PIC latches */
 
 static void on_irq(void *opaque, int n, int l)
 {
     (void)opaque;
-    if (n == 1)
+    if (n == 1) {
+        irq1_edges += l && !irq1;
         irq1 = l;
+    }
     else if (n == 12)
         irq12 = l;
     else if (n == 20)
@@ -48,7 +51,7 @@ static void setup(void)
     i8042_init(&kbc);
     io = mmu_io_new();
     ck_assert(i8042_register_io(&kbc, io));
-    irq1 = irq12 = a20 = resets = 0;
+    irq1 = irq12 = a20 = resets = irq1_edges = 0;
     irq_connect(&kbc.irq_kbd, on_irq, NULL, 1);
     irq_connect(&kbc.irq_aux, on_irq, NULL, 12);
     irq_connect(&kbc.a20, on_irq, NULL, 20);
@@ -104,6 +107,24 @@ START_TEST(kbc_translates_set2_to_set1_with_break_prefix)
     ps2_kbd_key(&kbc.kbd, 0x5B, true, true); /* left Windows */
     ck_assert_uint_eq(rd(), 0xE0);
     ck_assert_uint_eq(rd(), 0x5B);
+}
+END_TEST
+
+/* Regression: the keyboard hung after an extended key. A byte queued behind
+ * the one read (E0 then the code) kept IRQ1 high without a falling edge, so
+ * the PIC never saw a second request. */
+START_TEST(kbc_irq1_falls_and_rises_again_for_each_queued_byte)
+{
+    cmd(0x60);
+    data(0x45); /* translation, keyboard interrupt on */
+    ps2_kbd_key(&kbc.kbd, 0x48, true, true); /* Up arrow: E0 48 */
+    ck_assert_int_eq(irq1_edges, 1);
+    ck_assert_uint_eq(rd(), 0xE0);
+    ck_assert_int_eq(irq1, 1);
+    ck_assert_int_eq(irq1_edges, 2);
+    ck_assert_uint_eq(rd(), 0x48);
+    ck_assert_int_eq(irq1, 0);
+    ck_assert_int_eq(irq1_edges, 2);
 }
 END_TEST
 
@@ -265,6 +286,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, kbc_self_test_and_command_byte);
     tcase_add_test(tc, kbc_keyboard_reset_acks_with_irq1);
     tcase_add_test(tc, kbc_translates_set2_to_set1_with_break_prefix);
+    tcase_add_test(tc, kbc_irq1_falls_and_rises_again_for_each_queued_byte);
     tcase_add_test(tc, kbc_untranslated_mode_passes_set2);
     tcase_add_test(tc, kbc_identify_translated_and_scancode_set_query);
     tcase_add_test(tc, kbc_a20_and_reset_through_output_port);
