@@ -16,8 +16,7 @@ static void on_irq(void *opaque, int n, int l)
     if (n == 1) {
         irq1_edges += l && !irq1;
         irq1 = l;
-    }
-    else if (n == 12)
+    } else if (n == 12)
         irq12 = l;
     else if (n == 20)
         a20 = l;
@@ -116,7 +115,8 @@ END_TEST
 START_TEST(kbc_irq1_falls_and_rises_again_for_each_queued_byte)
 {
     cmd(0x60);
-    data(0x45); /* translation, keyboard interrupt on */
+    data(0x45); /* translation and the keyboard interrupt */
+
     ps2_kbd_key(&kbc.kbd, 0x48, true, true); /* Up arrow: E0 48 */
     ck_assert_int_eq(irq1_edges, 1);
     ck_assert_uint_eq(rd(), 0xE0);
