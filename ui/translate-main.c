@@ -141,7 +141,7 @@ static bool option(struct xl_cli *c, const char *name, const char *v, char *err,
     unsigned long n = 0;
     if (strcmp(name, "--mode") == 0 && number(v, &n) && (n == 16 || n == 32))
         c->opt.mode = (unsigned)n;
-    else if (strcmp(name, "--addr") == 0 && number(v, &n) && n < (3u << 20))
+    else if (strcmp(name, "--addr") == 0 && number(v, &n) && n <= 0xffff0000u)
         c->opt.addr = (uint32_t)n;
     else if (strcmp(name, "--offset") == 0 && number(v, &n))
         c->offset = n;
@@ -194,8 +194,8 @@ static bool load_code(struct xl_cli *c, char *err, size_t errlen)
         snprintf(err, errlen, "no guest code (give hex bytes, --file or --asm; --help)");
         return false;
     }
-    if (c->opt.addr + c->opt.len > (4u << 20)) {
-        snprintf(err, errlen, "the code does not fit below 4 MiB at --addr");
+    if (c->opt.addr + c->opt.len > 0xffff0000u) {
+        snprintf(err, errlen, "the code does not fit below 0xffff0000 at --addr");
         return false;
     }
     return true;

@@ -60,8 +60,6 @@ struct xl_machine {
 static int xl_fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
 {
     struct xl_machine *m = opaque;
-    if (addr >= XL_RAM)
-        return -1;
     unsigned room = MMU_PAGE_SIZE - (unsigned)(addr & MMU_PAGE_OFFSET);
     unsigned n = max < room ? max : room;
     mmu_phys_read(m->space, addr, buf, n);
@@ -81,7 +79,15 @@ static bool machine_new(struct xl_machine *m, const struct xl_options *opt, char
         snprintf(err, errlen, "cannot allocate guest memory");
         return false;
     }
-    mmu_phys_map_ram(m->space, 0, XL_RAM, 0, 0);
+    /* The low half of RAM at 0; code placed higher gets the other half mapped
+     * at its page (info tb of a kernel at 0xc0100000). */
+    mmu_phys_map_ram(m->space, 0, XL_RAM / 2, 0, 0);
+    uint64_t page = opt->addr & ~(uint64_t)MMU_PAGE_OFFSET;
+    if (opt->addr + opt->len + MMU_PAGE_SIZE > XL_RAM / 2 &&
+        !mmu_phys_map_ram(m->space, page, XL_RAM / 2, XL_RAM / 2, 1)) {
+        snprintf(err, errlen, "cannot place code at 0x%x", (unsigned)opt->addr);
+        return false;
+    }
     mmu_phys_set_a20(m->space, true);
     struct cpu_config cfg = {.space = m->space, .backend = be, .code_size = 1u << 20};
     m->cpu = cpu_new(&cfg);
@@ -162,7 +168,7 @@ static void decode_insns(struct xl_machine *m, struct xl_result *r, uint32_t siz
 static int insn_index(const struct xl_result *r, uint64_t eip)
 {
     for (unsigned i = 0; i < r->ninsns; i++)
-        if (r->insn[i].addr == (uint32_t)eip)
+        if (r->insn[i].addr == (uint32_t)(eip + r->opt.cs_base))
             return (int)i;
     return -1;
 }
@@ -499,16 +505,17 @@ static void setup_mode(CPUX86State *env, const struct xl_options *opt)
         X86_DESC_P | X86_DESC_S | (0x3u << X86_DESC_TYPE_SHIFT) | X86_DESC_B | X86_DESC_G;
     for (unsigned s = 0; s < 6; s++) {
         if (opt->mode == 16) {
-            cpu_load_seg_real(env, s, 0);
+            cpu_load_seg_real(env, s, s == X86_SEG_CS ? (uint16_t)(opt->cs_base >> 4) : 0);
             continue;
         }
-        env->segs[s] = (struct x86_segment){.limit = 0xffffffffu,
+        env->segs[s] = (struct x86_segment){.base = s == X86_SEG_CS ? opt->cs_base : 0,
+                                            .limit = 0xffffffffu,
                                             .flags = s == X86_SEG_CS ? code32 : data32,
                                             .selector = s == X86_SEG_CS ? 0x08 : 0x10};
     }
     if (opt->mode == 32)
         env->cr[0] |= X86_CR0_PE;
-    env->eip = opt->addr;
+    env->eip = opt->addr - opt->cs_base;
     cpu_update_hflags(env);
 }
 
@@ -533,7 +540,8 @@ bool xl_translate(const struct xl_options *opt, struct xl_result *r, char *err, 
         .fetch = xl_fetch,
         .opaque = &m,
         .features = CPU_FEATURES_IMPLEMENTED,
-        .eip = opt->addr,
+        .cs_base = opt->cs_base,
+        .eip = opt->addr - opt->cs_base,
         .hflags = env->hflags,
         .mmu_idx = MMU_IDX_NOPAGING,
         .max_insns = want,
@@ -552,7 +560,7 @@ bool xl_translate(const struct xl_options *opt, struct xl_result *r, char *err, 
         r->crosses_page = true;
         page2 = res.last_byte & ~(uint64_t)MMU_PAGE_OFFSET;
     }
-    struct tb_key key = {opt->addr, 0, env->hflags};
+    struct tb_key key = {opt->addr, opt->cs_base, env->hflags};
     /* The x86-64 backend keeps each op's host offset only while out_asm is
      * on; the log itself goes nowhere. */
     uint32_t saved_mask = log_mask;

@@ -39,6 +39,7 @@ struct xl_pass {
 struct xl_options {
     unsigned mode;       /* 16 or 32 */
     uint32_t addr;       /* linear (= physical) address of the first byte */
+    uint32_t cs_base;    /* CS base (real mode: a multiple of 16); EIP = addr - cs_base */
     const char *backend; /* x86_64 or interp */
     const uint8_t *code;
     size_t len;
@@ -61,6 +62,13 @@ struct xl_result {
 /* translate-pipeline.c: runs the stages; false with a one-line reason in err. */
 bool xl_translate(const struct xl_options *opt, struct xl_result *r, char *err, size_t errlen);
 void xl_result_free(struct xl_result *r);
+
+/* translate-info.c: `info tb ADDR` for the monitor: the code at linear ADDR
+ * of the running guest, in its current mode, through every stage (a fresh
+ * translation on a scratch machine: the live cache is untouched). False
+ * with a one-line reason in f when the address is not mapped. */
+struct x86_cpu;
+bool xl_info_tb(struct x86_cpu *cpu, uint32_t addr, FILE *f);
 
 /* translate-print.c */
 void xl_print_text(const struct xl_result *r, FILE *f);
