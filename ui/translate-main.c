@@ -30,6 +30,7 @@ static void usage(FILE *f)
                "  --mode 16|32      real mode or flat 32-bit protected mode (default 32);\n"
                "                    paging off, CPL 0\n"
                "  --addr ADDR       guest address of the first byte (default 0x1000)\n"
+               "  --cs-base BASE    CS base (real mode: segment * 16); EIP = ADDR - BASE\n"
                "  --backend NAME    x86_64 or interp (default: the host's JIT); aarch64 is\n"
                "                    not implemented yet\n"
                "  --format FMT      text (default), json or html\n");
@@ -143,6 +144,8 @@ static bool option(struct xl_cli *c, const char *name, const char *v, char *err,
         c->opt.mode = (unsigned)n;
     else if (strcmp(name, "--addr") == 0 && number(v, &n) && n <= 0xffff0000u)
         c->opt.addr = (uint32_t)n;
+    else if (strcmp(name, "--cs-base") == 0 && number(v, &n) && n <= 0xffffffffu)
+        c->opt.cs_base = (uint32_t)n;
     else if (strcmp(name, "--offset") == 0 && number(v, &n))
         c->offset = n;
     else if (strcmp(name, "--length") == 0 && number(v, &n))
@@ -192,6 +195,10 @@ static bool load_code(struct xl_cli *c, char *err, size_t errlen)
         return false;
     if (c->opt.len == 0) {
         snprintf(err, errlen, "no guest code (give hex bytes, --file or --asm; --help)");
+        return false;
+    }
+    if (c->opt.cs_base > c->opt.addr || (c->opt.mode == 16 && (c->opt.cs_base & 15))) {
+        snprintf(err, errlen, "--cs-base must be at most --addr (and a multiple of 16 in mode 16)");
         return false;
     }
     if (c->opt.addr + c->opt.len > 0xffff0000u) {

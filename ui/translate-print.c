@@ -16,8 +16,11 @@ static void hex_bytes(const struct xl_insn *in, char *buf, size_t len)
 
 static void summary(const struct xl_result *r, FILE *f)
 {
-    fprintf(f, "jit86-translate: %u-bit code at 0x%08" PRIx32 ", backend %s\n", r->opt.mode,
-            r->opt.addr, r->opt.backend);
+    fprintf(f, "jit86-translate: %u-bit code at 0x%08" PRIx32, r->opt.mode, r->opt.addr);
+    if (r->opt.cs_base)
+        fprintf(f, " (CS base 0x%08" PRIx32 ", EIP 0x%08" PRIx32 ")", r->opt.cs_base,
+                r->opt.addr - r->opt.cs_base);
+    fprintf(f, ", backend %s\n", r->opt.backend);
     fprintf(f,
             "block: %u guest instructions, %" PRIu32 " bytes%s; IR %u ops, %u after optimization; "
             "host code %" PRIu32 " bytes, %u restore records, %u goto_tb slots\n",
