@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,15 @@ static void deliver(struct chardev *c)
     c->npending -= took;
 }
 
+/* stdin stays blocking (O_NONBLOCK would be shared with the shell that
+ * started us), so ask before reading: a terminal with no key pressed must not
+ * stall the machine. */
+static bool input_ready(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) > 0;
+}
+
 bool chardev_poll(struct chardev *c)
 {
     if (c->listen_fd >= 0 && c->in_fd < 0) {
@@ -198,6 +208,8 @@ bool chardev_poll(struct chardev *c)
     }
     deliver(c);
     if (c->in_fd < 0 || c->npending == sizeof(c->pending))
+        return true;
+    if (c->kind == CHARDEV_STDIO && !input_ready(c->in_fd))
         return true;
     ssize_t r = read(c->in_fd, c->pending + c->npending, sizeof(c->pending) - c->npending);
     if (r == 0) {

@@ -109,6 +109,40 @@ START_TEST(chardev_unix_server_delivers_input_with_backpressure)
 }
 END_TEST
 
+static size_t take_all(void *opaque, const uint8_t *buf, size_t len)
+{
+    memcpy(opaque, buf, len);
+    return len;
+}
+
+/* A terminal with no key pressed (here a pipe with nothing written) must not
+ * block the poll: -nographic on a tty printed nothing while read() waited. */
+START_TEST(chardev_stdio_poll_does_not_block_without_input)
+{
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    int saved = dup(STDIN_FILENO);
+    ck_assert_int_eq(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+    char err[256];
+    struct chardev c;
+    ck_assert(chardev_open(&c, "-serial", "stdio", err, sizeof(err)));
+    char got[8] = {0};
+    c.input = take_all;
+    c.input_opaque = got;
+    alarm(5); /* a blocking read ends the test with SIGALRM */
+    ck_assert(chardev_poll(&c));
+    ck_assert_int_eq(write(p[1], "k", 1), 1);
+    ck_assert(chardev_poll(&c));
+    alarm(0);
+    ck_assert_str_eq(got, "k");
+    close(p[1]);
+    ck_assert(!chardev_poll(&c)); /* end of input */
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(p[0]);
+}
+END_TEST
+
 START_TEST(chardev_mux_escapes)
 {
     struct chardev_mux m = {0};
@@ -137,6 +171,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, chardev_bad_specs_are_one_line_errors);
     tcase_add_test(tc, chardev_unix_server_delivers_input_with_backpressure);
     tcase_add_test(tc, chardev_mux_escapes);
+    tcase_add_test(tc, chardev_stdio_poll_does_not_block_without_input);
     suite_add_tcase(s, tc);
     return s;
 }
