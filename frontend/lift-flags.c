@@ -113,10 +113,12 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
         [1] = IR_COND_LTU, [3] = IR_COND_LEU, [6] = IR_COND_LT, [7] = IR_COND_LE};
     if (!conds[base])
         return false;
-    if (base == 1 || base == 3)
-        ir_setcond(L->b, conds[base], r, lift_trunc(L, a, size), lift_trunc(L, src, size));
-    else
-        ir_setcond(L->b, conds[base], r, lift_sext(L, a, size), lift_sext(L, src, size));
+    /* Operands into variables first: as two arguments of one call their ops
+     * would be emitted in the compiler's argument order (gcc and clang differ). */
+    bool unsigned_cmp = base == 1 || base == 3;
+    ir_tmp x = unsigned_cmp ? lift_trunc(L, a, size) : lift_sext(L, a, size);
+    ir_tmp y = unsigned_cmp ? lift_trunc(L, src, size) : lift_sext(L, src, size);
+    ir_setcond(L->b, conds[base], r, x, y);
     *out = r;
     return true;
 }
