@@ -50,8 +50,8 @@ struct ui_sdl *ui_sdl_new(struct display *d, struct ps2_kbd *kbd, struct ps2_mou
     u->scale = scale < 1 ? 1 : scale;
     int w = d->surface.pixels ? d->surface.width : 640,
         h = d->surface.pixels ? d->surface.height : 480;
-    u->win = SDL_CreateWindow("jit86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
-                              w * u->scale, h * u->scale, SDL_WINDOW_RESIZABLE);
+    u->win = SDL_CreateWindow("jit86", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w * u->scale,
+                              h * u->scale, SDL_WINDOW_RESIZABLE);
     /* Software rendering: works under Xvfb and without GPU drivers. */
     u->ren = u->win ? SDL_CreateRenderer(u->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     if (!u->ren) {
@@ -173,6 +173,23 @@ bool ui_sdl_poll(struct ui_sdl *u)
     return !u->quit;
 }
 
+/* After the guest changes mode: a window that now reaches past the screen
+ * (the first mode is far larger than the placeholder the window opened with)
+ * moves back to the centre; one the user placed and that still fits stays. */
+static void keep_on_screen(struct ui_sdl *u)
+{
+    SDL_Rect r;
+    int x, y, w, h;
+    int disp = SDL_GetWindowDisplayIndex(u->win);
+    if (disp < 0 || SDL_GetDisplayUsableBounds(disp, &r) != 0)
+        return;
+    SDL_GetWindowPosition(u->win, &x, &y);
+    SDL_GetWindowSize(u->win, &w, &h);
+    if (x < r.x || y < r.y || x + w > r.x + r.w || y + h > r.y + r.h)
+        SDL_SetWindowPosition(u->win, SDL_WINDOWPOS_CENTERED_DISPLAY(disp),
+                              SDL_WINDOWPOS_CENTERED_DISPLAY(disp));
+}
+
 static bool ensure_texture(struct ui_sdl *u)
 {
     const struct display_surface *s = &u->d->surface;
@@ -186,8 +203,10 @@ static bool ensure_texture(struct ui_sdl *u)
         return false;
     u->tex_w = s->width;
     u->tex_h = s->height;
-    if (u->d->resized && !u->fullscreen)
+    if (u->d->resized && !u->fullscreen) {
         SDL_SetWindowSize(u->win, s->width * u->scale, s->height * u->scale);
+        keep_on_screen(u);
+    }
     u->d->resized = false;
     SDL_UpdateTexture(u->tex, NULL, s->pixels, s->stride * 4);
     return true;
