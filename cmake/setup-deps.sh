@@ -14,8 +14,8 @@ HOST_PKGS=(
     seabios qemu-system-x86 qemu-utils
     debian-installer-12-netboot-i386
     xvfb xauth iproute2
-    # Keys typed into the SDL window on Xvfb (tests/ui/scancode-echo.sh).
-    xdotool
+    # Keys typed into the SDL window on Xvfb and its screenshots (xwd) in tests/ui.
+    xdotool x11-apps
     # The gdb stub test (tests/gdb) and the jit86-translate HTML page test (tests/teaching).
     gdb chromium
     grub-pc-bin grub-common xorriso mtools syslinux extlinux syslinux-common dosfstools fdisk cpio
