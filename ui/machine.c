@@ -1,12 +1,11 @@
-/* The main loop (shared/DESIGN.md "Interfaces"): run blocks on the CPU, fire
- * device timers on the virtual clock, poll the character backends, and handle
- * reset, shutdown and exit requests between slices. */
+/* The machine from the command line: board, CPU, character backends,
+ * monitor and control socket; mainloop.c runs it. */
 #include "machine.h"
 
-#include "chardev.h"
-#include "display-ui.h"
 #include "gdbstub.h"
-#include "machine-net.h"
+#include "monitor.h"
+#include "qmp.h"
+#include "vm.h"
 
 #include "cpu/cpu.h"
 #include "hw/pc/linuxboot.h"
@@ -22,25 +21,6 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-#define SLICE_BLOCKS 4096 /* blocks between timer and input checks */
-
-struct vm {
-    const struct ui_options *opts;
-    struct pc_machine *pc;
-    struct x86_cpu *cpu;
-    struct chardev serial[2];
-    struct chardev debugcon;
-    struct ui_display *display; /* window or headless surface; NULL with -vga none */
-    struct chardev_mux mux;
-    bool stdio_mux; /* serial0 on stdio with Ctrl-A escapes */
-    bool tty_raw;
-    struct termios saved_tty;
-    bool quit;
-    int status;
-    struct vm_net net; /* -netdev/-nic backends and their cards */
-    struct gdbstub *gdb; /* -s / -gdb: the debugger controls the run */
-};
 
 /* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
  * reads the vector from the PIC. */
@@ -60,9 +40,48 @@ static uint8_t cpu_intack(void *opaque)
 static void guest_exit(void *opaque, int status)
 {
     struct vm *vm = opaque;
+    if (!vm->quit)
+        vm_emit_event(vm, "SHUTDOWN", json_pack("{s:b, s:s}", "guest", 1, "reason",
+                                                "guest-shutdown"));
     vm->quit = true;
+    vm->state = VM_SHUTDOWN;
     vm->status = status;
     cpu_exit_request(vm->cpu);
+}
+
+/* Guest output through COM1/COM2, counted for the accounting. */
+static void serial_out(struct vm *vm, int port, const uint8_t *buf, size_t len)
+{
+    vm->stats.serial_tx_bytes[port] += len;
+    chardev_write(&vm->serial[port], buf, len);
+}
+
+static void serial0_out(void *opaque, const uint8_t *buf, size_t len)
+{
+    serial_out(opaque, 0, buf, len);
+}
+
+static void serial1_out(void *opaque, const uint8_t *buf, size_t len)
+{
+    serial_out(opaque, 1, buf, len);
+}
+
+/* The monitor's output on the multiplexed stdio or on its own device. */
+static void monitor_out(void *opaque, const char *buf, size_t len)
+{
+    struct vm *vm = opaque;
+    chardev_write(vm->mon_on_mux ? &vm->serial[0] : &vm->mon_dev, (const uint8_t *)buf, len);
+}
+
+/* Ctrl-A c: stdio input goes to the monitor, which echoes it (the terminal is raw). */
+static void mux_to_monitor(struct vm *vm, uint8_t b)
+{
+    const char *echo = b == '\r' ? "\r\n" : (const char *)&b;
+    size_t n = b == '\r' ? 2 : 1;
+    if (b >= 0x20 || b == '\r')
+        chardev_write(&vm->serial[0], (const uint8_t *)echo, n);
+    char c = (char)b;
+    monitor_term_input(vm->mon, &c, 1);
 }
 
 /* Serial input goes to the UART; on the multiplexed stdio the Ctrl-A escapes
@@ -77,19 +96,24 @@ static size_t serial0_input(void *opaque, const uint8_t *buf, size_t len)
         if (vm->stdio_mux) {
             enum mux_action a = chardev_mux_input(&vm->mux, b, &b);
             if (a == MUX_QUIT) {
-                vm->quit = true;
-                vm->status = 0;
+                vm_quit(vm, VM_CAUSE_HOST_UI);
                 return len;
             }
             if (a == MUX_HELP)
                 chardev_write(&vm->serial[0], (const uint8_t *)chardev_mux_help,
                               strlen(chardev_mux_help));
-            if (a == MUX_SWITCH) {
-                static const char msg[] = "\r\n(the monitor is not built yet)\r\n";
-                chardev_write(&vm->serial[0], (const uint8_t *)msg, sizeof(msg) - 1);
+            if (a == MUX_SWITCH && vm->mon_on_mux) {
+                vm->mon_focus = !vm->mon_focus;
+                chardev_write(&vm->serial[0], (const uint8_t *)"\r\n", 2);
+                if (vm->mon_focus)
+                    monitor_term_banner(vm->mon);
             }
             if (a != MUX_PASS)
                 continue;
+            if (vm->mon_focus) {
+                mux_to_monitor(vm, b);
+                continue;
+            }
         }
         if (uart_receive(u, &b, 1) == 0)
             break; /* the FIFO is full: the rest waits in the backend */
@@ -284,113 +308,59 @@ static bool load_kernel(struct vm *vm, char *err, size_t errlen)
     return ok;
 }
 
-static void poll_chardevs(struct vm *vm)
-{
-    for (int i = 0; i < 2; i++) {
-        if (!chardev_poll(&vm->serial[i]) && vm->serial[i].kind == CHARDEV_STDIO)
-            vm->serial[i].in_fd = -1; /* stdin closed: no more input */
-    }
-    vm_net_poll(&vm->net);
-}
-
-/* A halted CPU waits for the next timer or host input. */
-static void wait_for_event(struct vm *vm)
-{
-    struct hw_clock *clk = &vm->pc->clock;
-    int64_t deadline = clock_next_deadline(clk);
-    if (clk->icount_shift >= 0) {
-        /* Deterministic time jumps to the next event: nothing else can happen. */
-        if (deadline != CLOCK_NEVER && deadline > clock_now(clk))
-            clock_set_now(clk, deadline);
-        return;
-    }
-    int64_t wait_ns = deadline == CLOCK_NEVER ? 100000000 : deadline - clock_now(clk);
-    if (wait_ns <= 0)
-        return;
-    struct pollfd fds[2 + NETDEV_MAX_FDS];
-    int n = 0;
-    for (int i = 0; i < 2; i++) {
-        int fd = chardev_poll_fd(&vm->serial[i]);
-        if (fd >= 0)
-            fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
-    }
-    n += vm_net_poll_fds(&vm->net, fds + n, NETDEV_MAX_FDS);
-    int wait_ms = (int)((wait_ns + 999999) / 1000000);
-    int display_ms = vm->display ? ui_display_timeout_ms(vm->display) : -1;
-    if (display_ms >= 0 && display_ms < wait_ms)
-        wait_ms = display_ms; /* the next screen refresh is due earlier */
-    poll(fds, (nfds_t)n, wait_ms);
-}
-
-static void machine_reset(struct vm *vm)
+void vm_machine_reset(struct vm *vm)
 {
     pc_reset(vm->pc);
     cpu_reset(vm->cpu);
 }
 
-/* -icount N: virtual time follows guest execution, 2^N ns per instruction.
- * The CPU counts executed blocks (chained ones too, in its block budget), not
- * instructions yet, so a block counts as ICOUNT_INSNS_PER_BLOCK instructions:
- * still deterministic, since the same guest runs the same blocks on every
- * host and backend. Slices end at the next timer deadline. */
-#define ICOUNT_INSNS_PER_BLOCK 8
-
-static uint64_t icount_slice(struct vm *vm)
+static void monitor_input_bytes(struct vm *vm, const uint8_t *buf, size_t len)
 {
-    struct hw_clock *clk = &vm->pc->clock;
-    int64_t deadline = clock_next_deadline(clk);
-    int64_t block_ns = (int64_t)ICOUNT_INSNS_PER_BLOCK << clk->icount_shift;
-    if (deadline == CLOCK_NEVER)
-        return SLICE_BLOCKS;
-    int64_t left = deadline - clock_now(clk);
-    uint64_t blocks = left <= 0 ? 1 : (uint64_t)((left + block_ns - 1) / block_ns);
-    return blocks < SLICE_BLOCKS ? blocks : SLICE_BLOCKS;
+    monitor_term_input(vm->mon, (const char *)buf, len);
 }
 
-static enum cpu_exit_reason run_slice(struct vm *vm)
+static size_t monitor_dev_input(void *opaque, const uint8_t *buf, size_t len)
 {
-    struct hw_clock *clk = &vm->pc->clock;
-    if (vm->gdb) {
-        enum cpu_exit_reason why = gdbstub_run_slice(vm->gdb, SLICE_BLOCKS);
-        if (gdbstub_quit_requested(vm->gdb))
-            vm->quit = true;
-        return why;
-    }
-    if (clk->icount_shift < 0)
-        return cpu_exec(vm->cpu, SLICE_BLOCKS);
-    uint64_t budget = icount_slice(vm);
-    enum cpu_exit_reason why = cpu_exec(vm->cpu, budget);
-    int32_t left = cpu_env(vm->cpu)->block_budget;
-    uint64_t ran = budget - (uint64_t)(left > 0 ? left : 0);
-    clock_add_insns(clk, ran * ICOUNT_INSNS_PER_BLOCK);
-    return why;
+    monitor_input_bytes(opaque, buf, len);
+    return len;
 }
 
-static void run(struct vm *vm)
+static void qmp_event(void *opaque, const char *name, json_t *data, struct vm_event_time t)
 {
-    clock_start(&vm->pc->clock);
-    while (!vm->quit) {
-        enum cpu_exit_reason why = run_slice(vm);
-        clock_run_timers(&vm->pc->clock);
-        poll_chardevs(vm);
-        if (vm->display && !ui_display_tick(vm->display))
-            vm->quit = true; /* the window was closed */
-        if (vm->quit)
-            break;
-        if (why == CPU_EXIT_SHUTDOWN || vm->pc->reset_requested) {
-            log_mask_printf(LOG_INT, "machine: %s\n",
-                            why == CPU_EXIT_SHUTDOWN ? "triple fault" : "reset requested");
-            if (vm->opts->no_reboot) {
-                vm->status = 0;
-                break;
-            }
-            machine_reset(vm);
-        } else if (why == CPU_EXIT_HALTED) {
-            wait_for_event(vm);
+    struct vm *vm = opaque;
+    if (vm->qmp)
+        qmp_server_event(vm->qmp, name, data, t);
+}
+
+/* -monitor DEV, or the Ctrl-A c side of -nographic's stdio; -qmp DEV. */
+static bool open_control(struct vm *vm, char *err, size_t errlen)
+{
+    const struct ui_options *o = vm->opts;
+    vm->mon_dev = (struct chardev){.kind = CHARDEV_NULL, .in_fd = -1, .out_fd = -1,
+                                   .listen_fd = -1};
+    if (o->monitor && strcmp(o->monitor, "none") != 0) {
+        if (strcmp(o->monitor, "stdio") == 0 && vm->serial[0].kind == CHARDEV_STDIO) {
+            snprintf(err, errlen, "-monitor stdio: stdio is already serial 0's (use Ctrl-A c "
+                                  "with -nographic)");
+            return false;
         }
+        if (!chardev_open(&vm->mon_dev, "-monitor", o->monitor, err, errlen))
+            return false;
+        vm->mon_dev.input = monitor_dev_input;
+        vm->mon_dev.input_opaque = vm;
+        bool tty = vm->mon_dev.kind == CHARDEV_STDIO && isatty(STDIN_FILENO);
+        vm->mon = monitor_term_new(vm, monitor_out, vm, tty ? STDIN_FILENO : -1);
+    } else if (!o->monitor && vm->stdio_mux) {
+        vm->mon_on_mux = true;
+        vm->mon = monitor_term_new(vm, monitor_out, vm, -1);
     }
-    if (vm->gdb)
-        gdbstub_guest_exited(vm->gdb, vm->status);
+    vm_set_event_listener(vm, qmp_event, vm);
+    if (o->qmp) {
+        vm->qmp = qmp_server_new(vm, o->qmp, err, errlen);
+        if (!vm->qmp)
+            return false;
+    }
+    return true;
 }
 
 static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen)
@@ -415,7 +385,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         .boot_order = o->boot,
         .graphics = !o->nographic,
         .vga = !o->vga || strcmp(o->vga, "std") == 0,
-        .serial = {{chardev_write_cb, &vm->serial[0]}, {chardev_write_cb, &vm->serial[1]}},
+        .serial = {{serial0_out, vm}, {serial1_out, vm}},
         .exit_fn = guest_exit,
         .exit_opaque = vm,
     };
@@ -462,6 +432,8 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         if (!vm->gdb)
             return false;
     }
+    if (!open_control(vm, err, errlen))
+        return false;
     return !o->kernel || load_kernel(vm, err, errlen);
 }
 
@@ -473,18 +445,25 @@ int vm_run(const struct ui_options *opts, const char *bios_path)
         return 1;
     }
     vm->opts = opts;
+    for (int i = 0; i < 2; i++)
+        vm->serial[i] = (struct chardev){.in_fd = -1, .out_fd = -1, .listen_fd = -1};
+    vm->debugcon = vm->mon_dev = vm->serial[0];
     char err[512];
     int status = 1;
     if (build(vm, bios_path, err, sizeof(err))) {
         if (vm->stdio_mux)
             raw_tty(vm);
-        run(vm);
+        status = vm_loop_run(vm);
         restore_tty(vm);
-        status = vm->status;
+        if (opts->stats_file && !vm_stats_write_file(vm, opts->stats_file, err, sizeof(err)))
+            error_report("%s", err);
     } else if (err[0]) {
         error_report("%s", err);
     }
     gdbstub_free(vm->gdb);
+    qmp_server_free(vm->qmp);
+    monitor_term_free(vm->mon);
+    chardev_close(&vm->mon_dev);
     ui_display_free(vm->display);
     cpu_free(vm->cpu);
     pc_free(vm->pc);

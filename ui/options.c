@@ -36,6 +36,8 @@ enum opt_id {
     OPT_SERIAL,
     OPT_MONITOR,
     OPT_QMP,
+    OPT_STATS_FILE,
+    OPT_CHARDEV,
     OPT_DEBUGCON,
     OPT_SNAPSHOT,
     OPT_D,
@@ -88,8 +90,12 @@ static const struct opt_desc {
     {"screenshot-at", OPT_SCREENSHOT_AT, "SECONDS:FILE",
      "write the screen as PNG at that virtual time (headless tests)"},
     {"serial", OPT_SERIAL, "DEV", "serial port backend: stdio, file:PATH, null, ..."},
-    {"monitor", OPT_MONITOR, "DEV", "human monitor backend (stdio, unix:PATH,server)"},
-    {"qmp", OPT_QMP, "DEV", "JSON control socket"},
+    {"monitor", OPT_MONITOR, "DEV",
+     "human monitor: stdio, unix:PATH,server,nowait or tcp:127.0.0.1:PORT,server,nowait"},
+    {"qmp", OPT_QMP, "DEV", "QMP control socket: unix:PATH,server,nowait or tcp:HOST:PORT,..."},
+    {"stats-file", OPT_STATS_FILE, "PATH", "write the resource accounting as JSON at exit"},
+    {"chardev", OPT_CHARDEV, "SPEC",
+     "socket,id=ID,path=PATH,server=on,wait=off (for -device isa-serial,chardev=ID)"},
     {"debugcon", OPT_DEBUGCON, "DEV", "debug console at port 0xE9"},
     {"snapshot", OPT_SNAPSHOT, NULL, "write to temporary overlays, discard on exit"},
     {"d", OPT_D, "ITEM,...", "log items (-d help lists them)"},
@@ -218,6 +224,8 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
     case OPT_SERIAL: return list_add(&o->serial, d->name, v, err, errlen);
     case OPT_MONITOR: o->monitor = v; break;
     case OPT_QMP: o->qmp = v; break;
+    case OPT_STATS_FILE: o->stats_file = v; break;
+    case OPT_CHARDEV: return list_add(&o->chardev, d->name, v, err, errlen);
     case OPT_DEBUGCON: o->debugcon = v; break;
     case OPT_SNAPSHOT: o->snapshot = true; break;
     case OPT_D: {

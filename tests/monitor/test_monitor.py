@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Monitor and QMP tests: test_monitor.py JIT86 TICKER_BIOS KNOWN_BIOS CASE.
+Each CASE is one CTest test; it fails with a message and a non-zero status."""
+import os
+import re
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmpclient import QMP, Machine  # noqa: E402
+
+JIT86, TICKER, KNOWN = sys.argv[1:4]
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def wait_for(pred, timeout=10.0, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def ticks(m):
+    return m.serial_output().count(b"tick ")
+
+
+def case_capabilities_negotiation(m):
+    q = QMP(m.sock)
+    g = q.greeting["QMP"]
+    check(set(g) == {"version", "capabilities"}, "greeting %r" % g)
+    check(set(g["version"]["qemu"]) == {"major", "minor", "micro"}, "version %r" % g)
+    r = q.cmd("query-status")
+    check(r["error"]["class"] == "CommandNotFound", "before negotiation: %r" % r)
+    check(q.cmd("qmp_capabilities") == {"return": {}}, "qmp_capabilities")
+    r = q.cmd("qmp_capabilities")
+    check(r["error"]["class"] == "CommandNotFound", "second negotiation: %r" % r)
+    r = q.cmd("query-status")
+    check(r["return"]["status"] == "running" and r["return"]["running"] is True, repr(r))
+    names = {c["name"] for c in q.cmd("query-commands")["return"]}
+    for n in ("qmp_capabilities", "query-status", "query-version", "stop", "cont",
+              "system_reset", "system_powerdown", "quit", "screendump",
+              "human-monitor-command", "query-block", "blockdev-change-medium", "eject",
+              "query-stats"):
+        check(n in names, "query-commands lacks " + n)
+    v = q.cmd("query-version")["return"]
+    check("jit86" in v["package"], repr(v))
+    r = q.send_raw(b'{"execute": "query-status", "id": "abc"}\n') or q.reply()
+    check(r.get("id") == "abc", "id is echoed: %r" % r)
+
+
+def case_stop_cont_pauses_serial(m):
+    q = m.qmp()
+    wait_for(lambda: ticks(m) >= 2, what="the guest's first ticks")
+    check(q.cmd("stop") == {"return": {}}, "stop")
+    e = q.wait_event("STOP")
+    check(isinstance(e["timestamp"]["seconds"], int), "timestamp %r" % e)
+    check(0 <= e["timestamp"]["microseconds"] < 1000000, "timestamp %r" % e)
+    check(q.cmd("query-status")["return"] == {"running": False, "singlestep": False,
+                                              "status": "paused"}, "paused status")
+    before = m.serial_output()
+    time.sleep(1.5)
+    check(m.serial_output() == before, "serial output went on while stopped")
+    check(q.cmd("cont") == {"return": {}}, "cont")
+    q.wait_event("RESUME")
+    wait_for(lambda: len(m.serial_output()) > len(before), what="output after cont")
+    check(q.cmd("query-status")["return"]["status"] == "running", "running again")
+
+
+def case_screendump_png_and_ppm(m):
+    q = m.qmp()
+    png = os.path.join(m.dir, "shot.png")
+    ppm = os.path.join(m.dir, "shot.ppm")
+    r = q.cmd("screendump", filename=png, format="png")
+    if "error" in r and "libpng" in r["error"]["desc"]:
+        print("SKIP: built without libpng")
+        sys.exit(77)
+    check(r == {"return": {}}, "screendump png: %r" % r)
+    with open(png, "rb") as f:
+        check(f.read(8) == b"\x89PNG\r\n\x1a\n", "PNG signature")
+    check(q.cmd("screendump", filename=ppm) == {"return": {}}, "screendump ppm (default)")
+    with open(ppm, "rb") as f:
+        data = f.read()
+    head = re.match(rb"P6\n(\d+) (\d+)\n255\n", data)
+    check(head is not None, "PPM header %r" % data[:20])
+    w, h = int(head.group(1)), int(head.group(2))
+    check(len(data) == head.end() + w * h * 3, "PPM size %dx%d" % (w, h))
+    r = q.cmd("screendump", filename=png, format="bmp")
+    check(r["error"]["class"] == "GenericError", "bad format: %r" % r)
+
+
+def case_system_reset_restarts_guest(m):
+    q = m.qmp()
+    wait_for(lambda: ticks(m) >= 3, what="three ticks")
+    check(q.cmd("system_reset") == {"return": {}}, "system_reset")
+    e = q.wait_event("RESET")
+    check(e["data"] == {"guest": False, "reason": "host-qmp-system-reset"}, repr(e))
+    wait_for(lambda: m.serial_output().count(b"tick 0000") >= 2, what="tick 0000 after reset")
+
+
+def case_events_powerdown_and_shutdown(m):
+    q = m.qmp()
+    check(q.cmd("system_powerdown") == {"return": {}}, "system_powerdown")
+    q.wait_event("POWERDOWN")
+    check(q.cmd("quit") == {"return": {}}, "quit")
+    e = q.wait_event("SHUTDOWN")
+    check(e["data"] == {"guest": False, "reason": "host-qmp-quit"}, repr(e))
+    m.proc.wait(timeout=10)
+    check(m.proc.returncode == 0, "exit status %s" % m.proc.returncode)
+
+
+def case_bad_input_gets_errors_and_vm_runs(m):
+    q = m.qmp()
+    q.send_raw(b'{"execute": oops}\n')
+    r = q.reply()
+    check(r["error"]["class"] == "GenericError" and "JSON parse error" in r["error"]["desc"],
+          "malformed JSON: %r" % r)
+    q.send_raw(b'[1, 2, 3]\n')
+    r = q.reply()
+    check(r["error"]["desc"] == "QMP input must be a JSON object", repr(r))
+    q.send_raw(b'{"arguments": {}}\n')
+    check("execute" in q.reply()["error"]["desc"], "missing execute")
+    r = q.cmd("no-such-command")
+    check(r == {"error": {"class": "CommandNotFound",
+                          "desc": "The command no-such-command has not been found"}}, repr(r))
+    r = q.cmd("screendump", filename=42)
+    check(r["error"] == {"class": "GenericError",
+                         "desc": "Invalid parameter type for 'filename', expected: string"},
+          repr(r))
+    r = q.cmd("screendump")
+    check(r["error"]["desc"] == "Parameter 'filename' is missing", repr(r))
+    r = q.cmd("stop", bogus=1)
+    check(r["error"]["desc"] == "Parameter 'bogus' is unexpected", repr(r))
+    r = q.cmd("eject", device="ide9-cd9")
+    check(r["error"]["class"] == "DeviceNotFound", repr(r))
+    # A client that disconnects in the middle of a request.
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(m.sock)
+    s.recv(4096)
+    s.sendall(b'{"execute": "qmp_capabilities"}\n{"execute": "qu')
+    s.close()
+    time.sleep(0.3)
+    before = ticks(m)
+    check(q.cmd("query-status")["return"]["status"] == "running", "still running")
+    wait_for(lambda: ticks(m) > before, what="the guest still printing")
+    check(m.alive(), "jit86 exited")
+
+
+def case_hmp_info_registers_known_state(m):
+    q = m.qmp()
+    wait_for(lambda: "HLT=1" in q.hmp("info registers"), what="the guest to halt")
+    regs = q.hmp("info registers")
+    for want in ("EAX=12345678 EBX=9abcdef0 ECX=0badf00d EDX=cafebabe",
+                 "ESI=11111111 EDI=22222222 EBP=33333333 ESP=00007000",
+                 "CS =f000 000f0000 0000ffff", "CR0=60000010 CR2=00000000 CR3=00000000"):
+        check(want in regs, "info registers lacks %r:\n%s" % (want, regs))
+    check("EIP=00000042 EFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1" in regs, regs)
+    check(q.hmp("xp /4xb 0x500") == "0000000000000500: 0x11 0x22 0x33 0x44\n", "xp")
+    check(q.hmp("x /2xh 0x500") == "00000500: 0x2211 0x4433\n", "x /2xh")
+    check(q.hmp("x /xw 0x500") == "00000500: 0x44332211\n", "x /xw")
+    check(q.hmp("x /2d 0x500") == "00000500: 1144201745 0\n", "x /2d")
+    check(q.hmp("info status") == "VM status: running\n", "info status")
+    q.hmp("stop")
+    check(q.hmp("info status") == "VM status: paused\n", "info status paused")
+    check(q.hmp("frobnicate") == "unknown command: 'frobnicate'\n", "unknown HMP command")
+
+
+def case_hmp_info_tlb_and_jit_known_state(m):
+    q = m.qmp()
+    wait_for(lambda: "HLT=1" in q.hmp("info registers"), what="the guest to halt")
+    tlb = q.hmp("info tlb")
+    check(re.search(r"^nopaging 0x00000000 -> 0x000000000 .w. 4K$", tlb, re.M),
+          "no TLB entry for the data page 0:\n" + tlb)
+    check(re.search(r"^nopaging 0x000f0000 -> 0x0000f0000 ..[xMC] 4K$", tlb, re.M),
+          "no TLB entry for the code page F0000:\n" + tlb)
+    jit = q.hmp("info jit")
+    m1 = re.search(r"^blocks translated +(\d+)$", jit, re.M)
+    check(m1 and int(m1.group(1)) >= 2, "info jit:\n" + jit)
+    check(re.search(r"^flushes +0$", jit, re.M), "no flushes expected:\n" + jit)
+    stats = q.cmd("query-stats", target="vm")["return"][0]
+    check(stats["provider"] == "jit86", repr(stats))
+    values = {s["name"]: s["value"] for s in stats["stats"]}
+    check(values["blocks-translated"] == int(m1.group(1)), "query-stats vs info jit")
+    check(values["code-flushes"] == 0 and values["ram-bytes"] == 32 << 20, repr(values))
+
+
+CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
+
+
+def main():
+    name = sys.argv[4]
+    bios = KNOWN if "known_state" in name else TICKER
+    m = Machine(JIT86, bios)
+    try:
+        CASES[name](m)
+        check(name == "events_powerdown_and_shutdown" or m.alive(), "jit86 died")
+    except Exception as e:  # noqa: BLE001 - report every failure the same way
+        status, out = m.stop()
+        print("FAIL %s: %s\njit86 status %s, output:\n%s" % (name, e, status, out[-2000:]))
+        return 1
+    m.stop()
+    print("ok: " + name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
