@@ -122,11 +122,24 @@ static void describe_decoded(const struct x86_instr *in, char *buf, size_t len)
             continue;
         static const char seg[6][3] = {"es", "cs", "ss", "ds", "fs", "gs"};
         n += snprintf(buf + n, len - (size_t)n, "  mem %s:[", seg[in->mem.seg % 6]);
-        if (in->mem.base >= 0)
-            n += snprintf(buf + n, len - (size_t)n, "r%d", in->mem.base);
-        if (in->mem.index >= 0)
-            n += snprintf(buf + n, len - (size_t)n, "+r%d*%u", in->mem.index, 1u << in->mem.scale);
-        snprintf(buf + n, len - (size_t)n, "%+d]", in->mem.disp);
+        static const char r32[8][4] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+        static const char r16[8][3] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
+        int base = in->mem.base, index = in->mem.index;
+        if (base >= 0)
+            n += snprintf(buf + n, len - (size_t)n, "%s",
+                          in->asize == 2 ? r16[base & 7] : r32[base & 7]);
+        if (index >= 0)
+            n += snprintf(buf + n, len - (size_t)n, "+%s*%u",
+                          in->asize == 2 ? r16[index & 7] : r32[index & 7], 1u << in->mem.scale);
+        bool reg = in->mem.base >= 0 || in->mem.index >= 0;
+        int32_t d = in->mem.disp;
+        if (!reg)
+            snprintf(buf + n, len - (size_t)n, "0x%x]", (unsigned)d);
+        else if (d)
+            snprintf(buf + n, len - (size_t)n, "%c0x%x]", d < 0 ? '-' : '+',
+                     d < 0 ? 0u - (unsigned)d : (unsigned)d);
+        else
+            snprintf(buf + n, len - (size_t)n, "]");
         break;
     }
 }

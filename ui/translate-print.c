@@ -172,7 +172,9 @@ static void html_column(FILE *f, const struct xl_result *r, const char *title, i
     for (unsigned i = 0; i < r->ninsns; i++) {
         const struct xl_insn *in = &r->insn[i];
         const struct xl_text *t = which == 0 ? &in->ir : which == 1 ? &in->ir_opt : &in->host;
-        fprintf(f, "<pre class=\"g\" data-i=\"%u\">", i);
+        fprintf(f, "<div class=\"lab\">%u. ", i + 1);
+        html_esc(f, in->capstone);
+        fprintf(f, "</div><pre class=\"g\" data-i=\"%u\">", i);
         html_esc(f, xl_str(t));
         fputs("</pre>\n", f);
     }
@@ -190,16 +192,18 @@ static const char html_style[] =
     ".cols{display:flex;gap:1em;align-items:flex-start}.col{flex:1;overflow-x:auto}"
     "#insns li{cursor:pointer;font-family:monospace;padding:.15em}"
     "#insns li.hl,pre.hl{background:#ffe88a;border-left-color:#d90}"
-    ".entry{color:#666}";
+    ".entry{color:#666}.lab{font-size:11px;color:#777;font-family:monospace}";
 
 static const char html_script[] =
     "function pick(i){document.querySelectorAll('.hl').forEach(function(e){"
     "e.classList.remove('hl')});document.querySelectorAll('[data-i=\"'+i+'\"]')"
-    ".forEach(function(e){e.classList.add('hl')});}"
+    ".forEach(function(e){e.classList.add('hl')});"
+    "var p=document.querySelector('pre.hl');if(p)p.scrollIntoView({block:'center'});}"
     "document.querySelectorAll('#insns li').forEach(function(li){"
     "li.addEventListener('click',function(){pick(li.dataset.i)})});"
     "document.getElementById('status').textContent="
-    "document.querySelectorAll('#insns li').length+' guest instructions listed';";
+    "document.querySelectorAll('#insns li').length+' guest instructions listed';"
+    "if(location.hash.indexOf('#insn-')==0)pick(location.hash.slice(6));";
 
 void xl_print_html(const struct xl_result *r, FILE *f)
 {
@@ -216,7 +220,9 @@ void xl_print_html(const struct xl_result *r, FILE *f)
         fclose(m);
         html_esc(f, head);
     }
-    fputs("</p>\n<p>Click a guest instruction to highlight its IR and host code.</p>\n", f);
+    fputs("</p>\n<p>Click a guest instruction to highlight its IR and host code (or open the "
+          "page as <code>page.html#insn-N</code>, N from 0).</p>\n",
+          f);
     fputs("<p id=\"status\">(script not run)</p>\n<h2>guest instructions</h2><ol id=\"insns\">\n",
           f);
     for (unsigned i = 0; i < r->ninsns; i++) {
