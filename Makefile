@@ -36,11 +36,13 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=$(CC) -DJIT86_SANITIZE=$(SANITIZE) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until the CPU boots SeaBIOS (protected mode), `make run` shows what jit86
-# would run with: version, host, JIT backend and firmware.
-RUN_ARGS ?= -version
+# The default guest: Debian's i386 installer kernel with a busybox shell on the
+# serial console, in this terminal (tests/linux/run-shell.sh builds its
+# initramfs). Ctrl-A x quits; `exit` in the shell reboots, which ends the run.
+# RUN_ARGS adds jit86 options (e.g. RUN_ARGS="-icount 0").
+RUN_ARGS ?=
 run: build
-	$(BUILD)/jit86 $(RUN_ARGS)
+	@sh tests/linux/run-shell.sh $(BUILD)/jit86 $(RUN_ARGS)
 
 check: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS); rc=$$?; \
