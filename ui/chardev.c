@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -43,7 +44,11 @@ static bool open_unix(struct chardev *c, const char *path, bool server, char *er
     }
     if (server) {
         unlink(path);
-        if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+        /* Owner-only from the start: a monitor or channel socket is a way into the VM. */
+        mode_t old_mask = umask(0177);
+        int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+        umask(old_mask);
+        if (rc < 0 || listen(fd, 1) < 0) {
             snprintf(err, n, "%s: cannot listen on %s: %s", opt, path, strerror(errno));
             close(fd);
             return false;
@@ -75,7 +80,9 @@ static bool open_tcp(struct chardev *c, const char *hostport, bool server, char 
     struct addrinfo hints = {
         .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = server ? AI_PASSIVE : 0};
     struct addrinfo *ai;
-    int rc = getaddrinfo(host[0] ? host : (server ? NULL : "localhost"), colon + 1, &hints, &ai);
+    /* A listener without a host is loopback-only: the monitor must not face the network. */
+    int rc = getaddrinfo(host[0] ? host : (server ? "127.0.0.1" : "localhost"), colon + 1, &hints,
+                         &ai);
     if (rc) {
         snprintf(err, n, "%s: %s: %s", opt, hostport, gai_strerror(rc));
         return false;
