@@ -3,11 +3,14 @@
  * 2. counting chained jumps of a guest loop,
  * 3. watching a self-modifying store invalidate its block. */
 #include "cpu/cpu.h"
+#include "translator/log.h"
 #include "translator/translator.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- exercise 1: the peephole pass ---- */
 
@@ -180,11 +183,29 @@ START_TEST(exercise_self_modifying_store_invalidates_its_block)
     image[0x21] = 0xc3; /* 1021: ret */
     struct ex_machine m;
     machine_init(&m, image, sizeof(image));
+    char path[] = "/tmp/jit86-smc-log-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert(log_set_file(path));
+    log_mask = LOG_TB_FLUSH;
     ck_assert_int_eq(cpu_exec(m.cpu, 0), CPU_EXIT_HALTED);
+    log_mask = 0;
+    log_close();
     const struct translator_stats *s = translator_stats(cpu_translator(m.cpu));
     /* The second call ran the new code: EAX went from 0 to 1. */
     ck_assert_uint_eq(cpu_env(m.cpu)->regs[X86_EAX], 1);
     ck_assert_uint_ge(s->invalidations, 1);
+    /* -d tb_flush saw it: the one-byte store at 0x1020 hit translated code. */
+    char text[512] = {0};
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t got = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    unlink(path);
+    ck_assert_uint_gt(got, 0);
+    ck_assert_msg(strstr(text, "tb_flush: write to code in [0x1020, 0x1021): ") != NULL, "%s",
+                  text);
     machine_free(&m);
 }
 END_TEST
