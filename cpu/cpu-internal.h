@@ -24,6 +24,7 @@ struct x86_cpu {
     bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
     bool single_insn;    /* next block: one instruction (after an SMC restart) */
     bool debug_step;     /* cpu_set_debug_step(): every block holds one instruction */
+    bool debug_noirq;    /* cpu_set_debug_irq_mask(): interrupts wait */
     uint64_t blocks;     /* blocks executed: the time base of the TSC */
     cpu_intack_fn *intack;
     void *intack_opaque;

@@ -83,6 +83,9 @@ void cpu_exit_request(struct x86_cpu *cpu);
  * instruction, so cpu_exec(cpu, 1) runs exactly one (plus the delivery of an
  * exception or interrupt it causes). The guest sees nothing: no #DB, DR6 as it was. */
 void cpu_set_debug_step(struct x86_cpu *cpu, bool on);
+/* While on, hardware interrupts wait: a debugger's single step stays on the
+ * instruction stepped instead of entering a timer handler (QEMU's default). */
+void cpu_set_debug_irq_mask(struct x86_cpu *cpu, bool on);
 
 /* The INTR pin (the PIC's output): level-triggered. While it is high and IF
  * allows, cpu_exec runs an interrupt-acknowledge cycle through ack (which

@@ -129,7 +129,7 @@ static struct tb *find_block(struct x86_cpu *cpu)
 static bool take_interrupt(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
-    if (env->hflags & X86_HF_INHIBIT)
+    if ((env->hflags & X86_HF_INHIBIT) || cpu->debug_noirq)
         return false;
     if (!env->irq_pending || !(env->eflags & X86_IF) || !cpu->intack)
         return false;
@@ -297,6 +297,11 @@ void cpu_exit_request(struct x86_cpu *cpu)
 void cpu_set_debug_step(struct x86_cpu *cpu, bool on)
 {
     cpu->debug_step = on;
+}
+
+void cpu_set_debug_irq_mask(struct x86_cpu *cpu, bool on)
+{
+    cpu->debug_noirq = on;
 }
 
 void cpu_set_intack(struct x86_cpu *cpu, cpu_intack_fn *ack, void *opaque)
