@@ -701,8 +701,10 @@ enum cpu_exit_reason gdbstub_run_slice(struct gdbstub *g, uint64_t max_blocks)
         return CPU_EXIT_REQUEST;
     if (g->state == GDB_STEPPING) {
         cpu_set_debug_step(g->cpu, true);
+        cpu_set_debug_irq_mask(g->cpu, true);
         g->resumed = false;
         enum cpu_exit_reason why = cpu_exec(g->cpu, 1);
+        cpu_set_debug_irq_mask(g->cpu, false);
         gdb_wp_changed(g); /* a step is reported as a step, watched bytes or not */
         gdb_stopped(g, "T05thread:01;");
         return why == CPU_EXIT_LIMIT ? CPU_EXIT_REQUEST : why;
