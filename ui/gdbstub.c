@@ -2,6 +2,7 @@
  * Protocol"): packets over TCP, run control (stop, continue, step, Ctrl-C),
  * memory through the guest's page tables, breakpoints and watchpoints. */
 #include "gdbstub.h"
+#include "translate.h"
 
 #include "translator/log.h"
 
@@ -439,27 +440,56 @@ static void cmd_xfer_features(struct gdbstub *g, const char *args)
     gdb_send(g, g->reply);
 }
 
+/* The commands the stub answers itself until a human monitor is connected:
+ * the translator's counters and one block's stages. */
+static void builtin_monitor(struct gdbstub *g, const char *cmd, FILE *out)
+{
+    unsigned long addr;
+    char *end;
+    if (strcmp(cmd, "info jit") == 0) {
+        char buf[2048];
+        translator_info_format(cpu_translator(g->cpu), buf, sizeof(buf));
+        fputs(buf, out);
+    } else if (strncmp(cmd, "info tb ", 8) == 0 &&
+               (addr = strtoul(cmd + 8, &end, 0), *end == '\0' && end != cmd + 8)) {
+        xl_info_tb(g->cpu, (uint32_t)addr, out);
+    } else {
+        fprintf(out,
+                "jit86 gdb stub: no monitor attached; '%s' is not one of: info jit, "
+                "info tb ADDR\n",
+                cmd);
+    }
+}
+
 /* monitor CMD: the reply text goes back as console output ('O' packets). */
 static void cmd_monitor(struct gdbstub *g, const char *hex)
 {
     size_t n = strlen(hex) / 2;
-    char cmd[256], out[1024];
+    char cmd[256];
     if (n >= sizeof(cmd) || !hex_decode((uint8_t *)cmd, hex, n)) {
         gdb_send(g, "E01");
         return;
     }
     cmd[n] = '\0';
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        gdb_send(g, "E12");
+        return;
+    }
     if (g->monitor)
-        g->monitor(g->monitor_opaque, cmd, out, sizeof(out));
+        g->monitor(g->monitor_opaque, cmd, out);
     else
-        snprintf(out, sizeof(out), "jit86: no monitor in this build; '%s' ignored\n", cmd);
-    size_t len = strlen(out);
-    for (size_t i = 0; i < len; i += 256) {
+        builtin_monitor(g, cmd, out);
+    fclose(out);
+    for (size_t i = 0; i < len && g->fd >= 0; i += 256) {
         size_t chunk = len - i < 256 ? len - i : 256;
         g->reply[0] = 'O';
-        hex_encode(g->reply + 1, (const uint8_t *)out + i, chunk);
+        hex_encode(g->reply + 1, (const uint8_t *)text + i, chunk);
         gdb_send(g, g->reply);
     }
+    free(text);
     gdb_send(g, "OK");
 }
 

@@ -9,12 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct gdbstub;
 
-/* A monitor command from `monitor CMD` (qRcmd): writes its text reply into
- * out (NUL-terminated, truncated to len). */
-typedef void gdbstub_monitor_fn(void *opaque, const char *cmd, char *out, size_t len);
+/* A monitor command from `monitor CMD` (qRcmd): writes its text reply to out.
+ * Without one the stub answers `info jit` and `info tb ADDR` itself. */
+typedef void gdbstub_monitor_fn(void *opaque, const char *cmd, FILE *out);
 
 /* Listens on spec ("tcp::PORT" is 127.0.0.1:PORT, "tcp:HOST:PORT"). With
  * wait_attach (-S) the first gdbstub_run_slice() waits for the debugger and

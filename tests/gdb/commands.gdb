@@ -19,4 +19,5 @@ continue
 printf "watch eip=%#x counter=%#x\n", $eip, *(int *)&counter
 delete
 monitor info jit
+monitor info tb 0x@TICK@
 continue
