@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #define CTRL_A 0x01
+#define CHARDEV_WRITE_WAIT_MS 200 /* per write that finds the socket full */
 
 const char chardev_mux_help[] = "\r\nC-a h    print this help\r\n"
                                 "C-a x    exit emulator\r\n"
@@ -168,6 +170,12 @@ void chardev_write(struct chardev *c, const uint8_t *buf, size_t len)
     while (c->out_fd >= 0 && len > 0) {
         ssize_t w = write(c->out_fd, buf, len);
         if (w < 0 && errno == EINTR)
+            continue;
+        /* A reader slower than the guest: wait a little rather than lose bytes
+         * (the channel's frames); a peer that stops reading loses them. */
+        struct pollfd p = {.fd = c->out_fd, .events = POLLOUT};
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+            poll(&p, 1, CHARDEV_WRITE_WAIT_MS) > 0)
             continue;
         if (w <= 0)
             return; /* a full socket or a closed peer: the bytes are lost */
