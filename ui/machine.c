@@ -5,6 +5,7 @@
 #include "gdbstub.h"
 #include "monitor.h"
 #include "qmp.h"
+#include "serial-ports.h"
 #include "vm.h"
 
 #include "cpu/cpu.h"
@@ -150,10 +151,11 @@ static void raw_tty(struct vm *vm)
 static bool open_chardevs(struct vm *vm, char *err, size_t errlen)
 {
     const struct ui_options *o = vm->opts;
+    char specs[SERIAL_PORTS][SERIAL_SPEC_MAX];
+    if (!serial_ports_resolve(o, specs, err, errlen))
+        return false;
     for (int i = 0; i < 2; i++) {
-        const char *spec = i < o->serial.count ? o->serial.item[i] : NULL;
-        if (!spec)
-            spec = (i == 0 && o->nographic) ? "stdio" : "null";
+        const char *spec = specs[i][0] ? specs[i] : (i == 0 && o->nographic) ? "stdio" : "null";
         if (!chardev_open(&vm->serial[i], "-serial", spec, err, errlen))
             return false;
     }
@@ -192,8 +194,8 @@ static bool parse_devices(const struct ui_options *o, struct pc_config *cfg, cha
 {
     for (int i = 0; i < o->device.count; i++) {
         const char *d = o->device.item[i];
-        if (vm_net_is_device(d))
-            continue; /* machine-net.c */
+        if (vm_net_is_device(d) || serial_ports_is_device(d))
+            continue; /* machine-net.c, serial-ports.c */
         if (strncmp(d, "isa-debug-exit", 14) != 0 || (d[14] && d[14] != ',')) {
             snprintf(err, errlen, "-device: unknown device '%s' (known: isa-debug-exit)", d);
             return false;

@@ -267,10 +267,22 @@ static void guest_reset(struct vm *vm, enum cpu_exit_reason why)
     vm_system_reset(vm, VM_CAUSE_GUEST);
 }
 
+static void poll_serial(struct vm *vm, int i)
+{
+    if (!chardev_poll(&vm->serial[i]) && vm->serial[i].kind == CHARDEV_STDIO)
+        vm->serial[i].in_fd = -1; /* stdin closed: no more input */
+}
+
 static void cpu_step(struct vm *vm)
 {
     enum cpu_exit_reason why = run_slice(vm);
     clock_run_timers(&vm->pc->clock);
+    /* Input waiting for room in a UART goes in as soon as the guest has read
+     * some: without a FIFO the UART takes one byte at a time. */
+    for (int i = 0; i < 2; i++) {
+        if (vm->serial[i].npending)
+            poll_serial(vm, i);
+    }
     if (vm->quit)
         return;
     if (why == CPU_EXIT_SHUTDOWN || vm->pc->reset_requested)
@@ -319,10 +331,8 @@ static void serve_monitor_dev(struct vm *vm)
 
 static void service(struct vm *vm)
 {
-    for (int i = 0; i < 2; i++) {
-        if (!chardev_poll(&vm->serial[i]) && vm->serial[i].kind == CHARDEV_STDIO)
-            vm->serial[i].in_fd = -1; /* stdin closed: no more input */
-    }
+    for (int i = 0; i < 2; i++)
+        poll_serial(vm, i);
     serve_monitor_dev(vm);
     if (vm->qmp)
         qmp_server_service(vm->qmp);
