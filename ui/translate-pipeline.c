@@ -54,14 +54,19 @@ void xl_free(struct xl_text *t)
 struct xl_machine {
     struct mmu_phys_space *space;
     struct x86_cpu *cpu;
+    uint64_t code_end; /* the snippet's end: fetches past it fault */
 };
 
 /* Code fetch as the CPU's: at most up to the end of the page. */
 static int xl_fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
 {
     struct xl_machine *m = opaque;
+    if (addr >= m->code_end)
+        return -1; /* an instruction cut off by the end of the given bytes */
     unsigned room = MMU_PAGE_SIZE - (unsigned)(addr & MMU_PAGE_OFFSET);
     unsigned n = max < room ? max : room;
+    if (n > m->code_end - addr)
+        n = (unsigned)(m->code_end - addr);
     mmu_phys_read(m->space, addr, buf, n);
     return (int)n;
 }
@@ -96,6 +101,7 @@ static bool machine_new(struct xl_machine *m, const struct xl_options *opt, char
         return false;
     }
     mmu_phys_write(m->space, opt->addr, opt->code, opt->len);
+    m->code_end = (uint64_t)opt->addr + opt->len;
     return true;
 }
 
@@ -154,14 +160,28 @@ static void decode_insns(struct xl_machine *m, struct xl_result *r, uint32_t siz
         struct xl_insn *xi = &r->insn[r->ninsns];
         uint8_t bytes[16] = {0};
         int got = xl_fetch(m, addr, bytes, 15);
-        if (got > 0 && got < 15)
-            xl_fetch(m, addr + (unsigned)got, bytes + got, 15 - (unsigned)got);
+        if (got > 0 && got < 15) {
+            int more = xl_fetch(m, addr + (unsigned)got, bytes + got, 15 - (unsigned)got);
+            got += more > 0 ? more : 0;
+        }
         struct x86_instr in;
-        x86_decode_buf(&in, bytes, 15, r->opt.mode / 8, CPU_FEATURES_IMPLEMENTED, addr);
+        enum x86_decode_status st = x86_decode_buf(&in, bytes, got > 0 ? (unsigned)got : 0,
+                                                   r->opt.mode / 8, CPU_FEATURES_IMPLEMENTED, addr);
         xi->addr = addr;
-        xi->len = in.len ? in.len : 1;
+        if (st == X86_DECODE_FETCH_FAULT) {
+            xi->len = got > 0 ? (unsigned)got : 1;
+            snprintf(xi->decoded, sizeof(xi->decoded),
+                     "(incomplete: the given bytes end inside this instruction)");
+        } else {
+            xi->len = in.len ? in.len : 1;
+            describe_decoded(&in, xi->decoded, sizeof(xi->decoded));
+            if (st != X86_DECODE_OK) {
+                size_t n = strlen(xi->decoded);
+                snprintf(xi->decoded + n, sizeof(xi->decoded) - n, "  -> %s",
+                         st == X86_DECODE_UD ? "#UD (undefined here)" : "#GP (over 15 bytes)");
+            }
+        }
         memcpy(xi->bytes, bytes, xi->len);
-        describe_decoded(&in, xi->decoded, sizeof(xi->decoded));
         cs_insn *ci;
         if (have_cs && cs_disasm(cs, bytes, xi->len, addr, 1, &ci) == 1) {
             snprintf(xi->capstone, sizeof(xi->capstone), "%s %s", ci->mnemonic, ci->op_str);
