@@ -39,8 +39,18 @@ if ! grep -q 'cmp eax, ebx' "$work/dom.html"; then
     echo "FAIL: the instruction list lacks 'cmp eax, ebx'" >&2
     fail=1
 fi
+# Selecting instruction 2 (page.html#insn-1, as a click does) highlights
+# its entry, its IR, optimized IR and host code: four elements.
+HOME=$work timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$work/profile" --dump-dom "file://$work/page.html#insn-1" \
+    >"$work/dom2.html" 2>>"$work/chromium.err"
+lit=$(grep -o 'class="[^"]*hl[^"]*" data-i="1"\|data-i="1" class="[^"]*hl[^"]*"' "$work/dom2.html" | wc -l)
+if [ "$lit" -ne 4 ]; then
+    echo "FAIL: $lit elements of instruction 2 highlighted, expected 4" >&2
+    fail=1
+fi
 if [ $fail -ne 0 ]; then
     tail -n 5 "$work/chromium.err" >&2
     exit 1
 fi
-echo "PASS: chromium rendered the instruction list (2 entries, script ran)"
+echo "PASS: chromium rendered the instruction list (2 entries, script ran, selection highlights 4 views)"
