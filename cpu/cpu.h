@@ -15,7 +15,7 @@
 
 struct x86_cpu;
 
-/* The features the core implements today (through SSE2, the Pentium 4's set; FXSR on request):
+/* The features the core implements today (through SSE2, the Pentium 4's set):
  * the default model, and what CPUID reports. */
 #define CPU_FEATURES_IMPLEMENTED                                                                   \
     (X86_FEATURE_BIT(X86_FEAT_I286) | X86_FEATURE_BIT(X86_FEAT_I386) |                             \
@@ -24,8 +24,8 @@ struct x86_cpu;
      X86_FEATURE_BIT(X86_FEAT_CX8) | X86_FEATURE_BIT(X86_FEAT_CMOV) |                              \
      X86_FEATURE_BIT(X86_FEAT_P6) | X86_FEATURE_BIT(X86_FEAT_SEP) |                                \
      X86_FEATURE_BIT(X86_FEAT_FPU) | X86_FEATURE_BIT(X86_FEAT_MMX) |                               \
-     X86_FEATURE_BIT(X86_FEAT_SSE) | X86_FEATURE_BIT(X86_FEAT_SSE2) |                              \
-     X86_FEATURE_BIT(X86_FEAT_CLFLUSH))
+     X86_FEATURE_BIT(X86_FEAT_FXSR) | X86_FEATURE_BIT(X86_FEAT_SSE) |                              \
+     X86_FEATURE_BIT(X86_FEAT_SSE2) | X86_FEATURE_BIT(X86_FEAT_CLFLUSH))
 
 /* CPU models (cpu/models.c): name, one-line description, instruction features and what
  * CPUID reports besides them (SDM Vol. 2A, CPUID). */

@@ -370,14 +370,12 @@ START_TEST(fnsave_16bit_protected_image_has_selectors)
 }
 END_TEST
 
-static void init_fxsr(struct tmachine *m)
+static void init_features(struct tmachine *m, uint64_t features)
 {
     tm_init(m);
     cpu_free(m->cpu);
-    struct cpu_config cfg = {.space = m->space,
-                             .io = m->io,
-                             .no_chaining = true,
-                             .features = CPU_FEATURES_IMPLEMENTED | X86_FEATURE_BIT(X86_FEAT_FXSR)};
+    struct cpu_config cfg = {
+        .space = m->space, .io = m->io, .no_chaining = true, .features = features};
     m->cpu = cpu_new(&cfg);
     m->env = cpu_env(m->cpu);
     for (unsigned s = 0; s < 6; s++)
@@ -385,6 +383,11 @@ static void init_fxsr(struct tmachine *m)
     m->env->idt.limit = 0x3ff;
     m->env->eip = TM_CODE;
     m->env->regs[4] = TM_STACK;
+}
+
+static void init_fxsr(struct tmachine *m)
+{
+    init_features(m, CPU_FEATURES_IMPLEMENTED | X86_FEATURE_BIT(X86_FEAT_FXSR));
 }
 
 START_TEST(fxsave_image_layout_and_fxrstor_round_trip)
@@ -412,7 +415,7 @@ END_TEST
 START_TEST(fxsave_needs_the_fxsr_feature_and_16_byte_alignment)
 {
     struct tmachine m;
-    tm_init(&m);
+    init_features(&m, CPU_FEATURES_IMPLEMENTED & ~X86_FEATURE_BIT(X86_FEAT_FXSR));
     RUN(&m, 0x0f, 0xae, 0x06, M(DATA)); /* #UD without FXSR */
     HALT_AT_HANDLER(&m);
     tm_free(&m);
