@@ -118,3 +118,14 @@ unsigned tb_invalidate_phys_range(struct translator *t, uint64_t start, uint64_t
                         (unsigned long long)start, (unsigned long long)end, count);
     return count;
 }
+
+const struct tb *translator_find_block(struct translator *t, uint64_t phys)
+{
+    uint64_t page = phys & ~(TB_PAGE_SIZE - 1);
+    struct tb_page *p = page_find(t, page, false);
+    const struct tb *found = NULL;
+    for (unsigned i = 0; p && i < p->n; i++)
+        if (tb_overlaps(p->tbs[i], page, phys, phys + 1))
+            found = p->tbs[i];
+    return found;
+}

@@ -177,6 +177,9 @@ int translator_info_format(const struct translator *t, char *buf, size_t len);
 /* The (at most n) valid blocks with the highest exec_count, most executed
  * first, into out; returns how many (-d hotblocks). */
 unsigned translator_hot_blocks(const struct translator *t, const struct tb **out, unsigned n);
+/* The live block whose guest code covers physical address phys (the last
+ * translated when several do), or NULL (`info tb`). */
+const struct tb *translator_find_block(struct translator *t, uint64_t phys);
 
 /* Per-CPU cache of recent blocks by virtual PC. Owned by the caller, attached
  * to the translator so that invalidation and flushes clear it. */
