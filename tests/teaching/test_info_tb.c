@@ -18,7 +18,7 @@ static void poke32(struct ti_machine *m, uint32_t paddr, uint32_t v)
 }
 
 /* Flat 32-bit protected mode with paging: 0xc0001000 maps to 0x5000, where
- * "mov eax, 1; ret" sits. */
+ * "mov eax, 1; inc eax; hlt" sits. */
 static void machine_init(struct ti_machine *m)
 {
     m->space = mmu_phys_new(1u << 20);
@@ -27,7 +27,7 @@ static void machine_init(struct ti_machine *m)
     struct cpu_config cfg = {.space = m->space};
     m->cpu = cpu_new(&cfg);
     ck_assert_ptr_nonnull(m->cpu);
-    static const uint8_t code[] = {0xb8, 0x01, 0x00, 0x00, 0x00, 0xc3};
+    static const uint8_t code[] = {0xb8, 0x01, 0x00, 0x00, 0x00, 0x40, 0xf4};
     mmu_phys_write(m->space, 0x5000, code, sizeof(code));
     poke32(m, 0x10000 + 0x300 * 4, 0x11000 | 3); /* PDE for 0xc0000000 */
     poke32(m, 0x11000 + 1 * 4, 0x5000 | 3);      /* PTE for 0xc0001000 */
@@ -60,11 +60,12 @@ START_TEST(info_tb_reads_code_through_the_page_tables)
     bool ok;
     char *text = info_tb(&m, 0xc0001000, &ok);
     ck_assert(ok);
+    ck_assert_ptr_nonnull(strstr(text, "no translated block covers 0xc0001000"));
     ck_assert_ptr_nonnull(strstr(text, "32-bit code at 0xc0001000"));
-    ck_assert_ptr_nonnull(strstr(text, "block: 2 guest instructions, 6 bytes"));
+    ck_assert_ptr_nonnull(strstr(text, "block: 3 guest instructions, 7 bytes"));
     ck_assert_ptr_nonnull(strstr(text, "== insn 1 at 0xc0001000: b8 01 00 00 00 =="));
     ck_assert_ptr_nonnull(strstr(text, "capstone: mov eax, 1"));
-    ck_assert_ptr_nonnull(strstr(text, "capstone: ret"));
+    ck_assert_ptr_nonnull(strstr(text, "capstone: hlt"));
     ck_assert_ptr_nonnull(strstr(text, "movi_i32 eax, $0x1"));
     free(text);
     cpu_free(m.cpu);
@@ -79,7 +80,29 @@ START_TEST(info_tb_refuses_an_unmapped_address)
     bool ok;
     char *text = info_tb(&m, 0xd0000000, &ok);
     ck_assert(!ok);
-    ck_assert_str_eq(text, "info tb: 0xd0000000 is not mapped\n");
+    ck_assert_str_eq(text, "info tb: no translated block covers 0xd0000000; translating the code "
+                           "that starts there\ninfo tb: 0xd0000000 is not mapped\n");
+    free(text);
+    cpu_free(m.cpu);
+    mmu_phys_free(m.space);
+}
+END_TEST
+
+START_TEST(info_tb_finds_the_live_block_covering_an_address)
+{
+    struct ti_machine m;
+    machine_init(&m);
+    cpu_env(m.cpu)->eip = 0xc0001000;
+    ck_assert_int_eq(cpu_exec(m.cpu, 0), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(cpu_env(m.cpu)->regs[X86_EAX], 2);
+    bool ok;
+    char *text = info_tb(&m, 0xc0001005, &ok); /* the INC, inside the block */
+    ck_assert(ok);
+    ck_assert_msg(strstr(text, "info tb: block at 0xc0001000 (phys 0x00005000, flags ") != NULL,
+                  "%s", text);
+    ck_assert_ptr_nonnull(strstr(text, ") covers 0xc0001005: 7 guest bytes"));
+    ck_assert_ptr_nonnull(strstr(text, "32-bit code at 0xc0001000"));
+    ck_assert_ptr_nonnull(strstr(text, "== insn 2 at 0xc0001005: 40 =="));
     free(text);
     cpu_free(m.cpu);
     mmu_phys_free(m.space);
@@ -92,6 +115,7 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("info_tb");
     tcase_add_test(tc, info_tb_reads_code_through_the_page_tables);
     tcase_add_test(tc, info_tb_refuses_an_unmapped_address);
+    tcase_add_test(tc, info_tb_finds_the_live_block_covering_an_address);
     suite_add_tcase(s, tc);
     return s;
 }
