@@ -146,7 +146,7 @@ def main():
             return 1
         q.cmd("quit")
         m.proc.wait(timeout=10)
-        out = m.proc.communicate()[0]
+        out = m.stop()[1]
         if m.proc.returncode != 0 or b"ERROR: AddressSanitizer" in out or b"runtime error" in out:
             print("FAIL: exit status %s, output:\n%s" % (m.proc.returncode, out[-3000:]))
             return 1

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 
@@ -83,15 +84,21 @@ class QMP:
 class Machine:
     """jit86 with a QMP socket in a temporary directory; serial output to a file."""
 
-    def __init__(self, jit86, bios, extra=()):
+    def __init__(self, jit86, bios, extra=(), stdin_pipe=False):
         self.dir = tempfile.mkdtemp(prefix="jit86-qmp-")
         self.sock = os.path.join(self.dir, "qmp.sock")
         self.serial = os.path.join(self.dir, "serial.txt")
+        if callable(extra):
+            extra = extra(self.dir)
+        serial = [] if "-serial" in extra else ["-serial", "file:" + self.serial]
         self.proc = subprocess.Popen(
-            [jit86, "-bios", bios, "-nographic", "-m", "32", "-cpu", "486",
-             "-serial", "file:" + self.serial, "-qmp", "unix:%s,server,nowait" % self.sock]
-            + list(extra),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            [jit86, "-bios", bios, "-nographic", "-m", "32", "-cpu", "486"] + serial
+            + ["-qmp", "unix:%s,server,nowait" % self.sock] + list(extra),
+            stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.out = bytearray()
+        self.reader = threading.Thread(target=self._read_stdout, daemon=True)
+        self.reader.start()
 
     def serial_output(self):
         try:
@@ -109,8 +116,16 @@ class Machine:
     def alive(self):
         return self.proc.poll() is None
 
+    def _read_stdout(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(4096), b""):
+            self.out += chunk
+
+    def stdout_so_far(self):
+        return bytes(self.out)
+
     def stop(self):
         if self.alive():
             self.proc.kill()
-        out = self.proc.communicate(timeout=10)[0]
-        return self.proc.returncode, out
+        self.proc.wait(timeout=10)
+        self.reader.join(timeout=10)
+        return self.proc.returncode, bytes(self.out)

@@ -190,16 +190,91 @@ def case_hmp_info_tlb_and_jit_known_state(m):
     check(values["code-flushes"] == 0 and values["ram-bytes"] == 32 << 20, repr(values))
 
 
+def read_until(sock, marker, timeout=10.0):
+    sock.settimeout(timeout)
+    data = b""
+    while marker not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise AssertionError("monitor closed; got %r" % data)
+        data += chunk
+    return data
+
+
+def case_hmp_unix_socket_monitor(m):
+    path = os.path.join(m.dir, "mon.sock")
+    wait_for(lambda: os.path.exists(path), what="the monitor socket")
+    check(os.stat(path).st_mode & 0o777 == 0o600, "monitor socket not owner-only")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    banner = read_until(s, b"(qemu) ")
+    check(b"monitor - type 'help' for more information" in banner, repr(banner))
+    s.sendall(b"info status\n")
+    out = read_until(s, b"(qemu) ")
+    check(out == b"VM status: running\n(qemu) ", repr(out))
+    s.sendall(b"stop\ninfo status\n")
+    out = read_until(s, b"paused")
+    check(b"VM status: paused" in out, repr(out))
+    before = m.serial_output()
+    time.sleep(1.0)
+    check(m.serial_output() == before, "output went on after HMP stop")
+    s.sendall(b"cont\nhelp info\n")
+    out = read_until(s, b"info stats")
+    check(b"info registers" in out, repr(out))
+    wait_for(lambda: len(m.serial_output()) > len(before), what="output after HMP cont")
+    s.sendall(b"quit\n")
+    m.proc.wait(timeout=10)
+    check(m.proc.returncode == 0, "quit status %s" % m.proc.returncode)
+
+
+def case_ctrl_a_c_switches_to_monitor(m):
+    wait_for(lambda: b"tick 0001" in m.stdout_so_far(), what="ticks on stdio")
+    m.proc.stdin.write(b"\x01c")
+    m.proc.stdin.flush()
+    wait_for(lambda: b"(qemu) " in m.stdout_so_far(), what="the monitor prompt")
+    m.proc.stdin.write(b"info status\r")
+    m.proc.stdin.flush()
+    wait_for(lambda: b"VM status: running" in m.stdout_so_far(), what="info status output")
+    m.proc.stdin.write(b"\x01x")
+    m.proc.stdin.flush()
+    m.proc.wait(timeout=10)
+    check(m.proc.returncode == 0, "Ctrl-A x status %s" % m.proc.returncode)
+
+
+def case_stats_file_written_at_exit(m):
+    q = m.qmp()
+    wait_for(lambda: ticks(m) >= 2, what="two ticks")
+    q.cmd("quit")
+    m.proc.wait(timeout=10)
+    import json
+    with open(os.path.join(m.dir, "stats.json")) as f:
+        st = json.load(f)
+    check(st["blocks-executed"] > 1000 and st["blocks-translated"] >= 5, repr(st))
+    check(st["guest-instructions"] == st["blocks-executed"] * 8, "estimate = blocks x 8")
+    check(st["serial-tx-bytes"][0] >= 20, "COM1 bytes %r" % st["serial-tx-bytes"])
+    check(st["ram-bytes"] == 32 << 20 and 0 < st["tlb-hit-rate"] <= 1, repr(st))
+    check(st["host-user-seconds"] + st["host-system-seconds"] > 0, "host CPU time")
+
+
+EXTRA = {
+    "hmp_unix_socket_monitor":
+        lambda d: ["-monitor", "unix:%s,server,nowait" % os.path.join(d, "mon.sock")],
+    "ctrl_a_c_switches_to_monitor": lambda d: ["-serial", "stdio"],
+    "stats_file_written_at_exit": lambda d: ["-stats-file", os.path.join(d, "stats.json")],
+}
+SELF_ENDING = ("events_powerdown_and_shutdown", "hmp_unix_socket_monitor",
+               "ctrl_a_c_switches_to_monitor", "stats_file_written_at_exit")
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 
 def main():
     name = sys.argv[4]
     bios = KNOWN if "known_state" in name else TICKER
-    m = Machine(JIT86, bios)
+    m = Machine(JIT86, bios, EXTRA.get(name, ()), stdin_pipe=name.startswith("ctrl_a"))
     try:
         CASES[name](m)
-        check(name == "events_powerdown_and_shutdown" or m.alive(), "jit86 died")
+        check(name in SELF_ENDING or m.alive(), "jit86 died")
     except Exception as e:  # noqa: BLE001 - report every failure the same way
         status, out = m.stop()
         print("FAIL %s: %s\njit86 status %s, output:\n%s" % (name, e, status, out[-2000:]))
