@@ -19,7 +19,8 @@ enum {
     R_FOSEG,
     R_FOOFF,
     R_FOP,
-    R_CR0, /* cr0 cr2 cr3 cr4 */
+    R_CR0,          /* cr0 cr2 cr3 cr4 */
+    R_CS_BASE = 36, /* cs_base ss_base ds_base es_base fs_base gs_base (read-only) */
 };
 
 static const char target_xml[] =
@@ -75,6 +76,12 @@ static const char target_xml[] =
     "<reg name=\"cr2\" bitsize=\"32\" type=\"int32\" group=\"system\"/>"
     "<reg name=\"cr3\" bitsize=\"32\" type=\"int32\" group=\"system\"/>"
     "<reg name=\"cr4\" bitsize=\"32\" type=\"int32\" group=\"system\"/>"
+    "<reg name=\"cs_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
+    "<reg name=\"ss_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
+    "<reg name=\"ds_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
+    "<reg name=\"es_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
+    "<reg name=\"fs_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
+    "<reg name=\"gs_base\" bitsize=\"32\" type=\"data_ptr\" group=\"system\"/>"
     "</feature></target>";
 
 const char *gdbstub_target_xml(void)
@@ -153,8 +160,10 @@ size_t gdbstub_read_reg(struct x86_cpu *cpu, unsigned n, uint8_t *buf)
         return 10;
     } else if (n < R_CR0) {
         put32(buf, fpu_reg32(&env->fpu, n));
-    } else if (n < GDB_REG_COUNT) {
+    } else if (n < R_CS_BASE) {
         put32(buf, (uint32_t)env->cr[gdb_cr[n - R_CR0]]);
+    } else if (n < GDB_REG_COUNT) {
+        put32(buf, (uint32_t)env->segs[gdb_seg[n - R_CS_BASE]].base);
     } else {
         return 0;
     }

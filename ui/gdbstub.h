@@ -36,7 +36,7 @@ bool gdbstub_quit_requested(const struct gdbstub *g);
 void gdbstub_guest_exited(struct gdbstub *g, int status);
 
 /* gdbstub-regs.c: the target description and the register file. */
-#define GDB_REG_COUNT 36
+#define GDB_REG_COUNT 42
 const char *gdbstub_target_xml(void);
 /* Register n in target byte order into buf; returns its size (0: no such register). */
 size_t gdbstub_read_reg(struct x86_cpu *cpu, unsigned n, uint8_t *buf);

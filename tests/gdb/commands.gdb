@@ -5,7 +5,7 @@ target remote 127.0.0.1:@PORT@
 break tick
 continue
 printf "at-tick eip=%#x\n", $eip
-printf "cs=%#x ds=%#x ss=%#x\n", $cs, $ds, $ss
+printf "cs=%#x ds=%#x ss=%#x cs_base=%#x\n", $cs, $ds, $ss, $cs_base
 printf "ecx=%d\n", $ecx
 info registers eflags
 x/1wx &counter
