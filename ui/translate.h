@@ -62,6 +62,16 @@ struct xl_result {
 /* translate-pipeline.c: runs the stages; false with a one-line reason in err. */
 bool xl_translate(const struct xl_options *opt, struct xl_result *r, char *err, size_t errlen);
 void xl_result_free(struct xl_result *r);
+/* The guest instruction at eip (offset in CS), -1 if none. */
+int xl_insn_index(const struct xl_result *r, uint64_t eip);
+
+/* translate-host.c: the host code of tb (translated from opt, the optimized
+ * block) into r's per-instruction host listings. */
+struct translator;
+struct tb;
+struct ir_block;
+void xl_host_code(struct xl_result *r, struct translator *tr, const struct tb *tb,
+                  const struct ir_block *opt);
 
 /* translate-info.c: `info tb ADDR` for the monitor: the code at linear ADDR
  * of the running guest, in its current mode, through every stage (a fresh
