@@ -127,15 +127,20 @@ void tb_jmp_cache_flush(struct tb_jmp_cache *jc)
     memset(jc->entry, 0, sizeof(jc->entry));
 }
 
+/* Blocks starting in the page, or in the page before and ending in it: the
+ * two slot runs those can sit in. */
 void tb_jmp_cache_flush_page(struct tb_jmp_cache *jc, uint64_t vaddr)
 {
     uint64_t page = vaddr >> TB_PAGE_BITS;
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        struct tb *tb = jc->entry[i];
-        /* a block may end in the next page */
-        if (tb && (tb->pc >> TB_PAGE_BITS == page ||
-                   (tb->pc + (tb->size ? tb->size - 1 : 0)) >> TB_PAGE_BITS == page))
-            jc->entry[i] = NULL;
+    uint64_t starts[2] = {vaddr, vaddr - TB_PAGE_SIZE};
+    for (unsigned p = 0; p < 2; p++) {
+        struct tb **run = &jc->entry[tb_jmp_cache_page_run(starts[p])];
+        for (unsigned i = 0; i < TB_JMP_PAGE_RUN; i++) {
+            struct tb *tb = run[i];
+            if (tb && (tb->pc >> TB_PAGE_BITS == page ||
+                       (tb->pc + (tb->size ? tb->size - 1 : 0)) >> TB_PAGE_BITS == page))
+                run[i] = NULL;
+        }
     }
 }
 

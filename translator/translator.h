@@ -194,9 +194,21 @@ void tb_jmp_cache_detach(struct translator *t, struct tb_jmp_cache *jc);
  * entries found by virtual PC alone would be stale. */
 void tb_jmp_cache_flush(struct tb_jmp_cache *jc);
 void tb_jmp_cache_flush_page(struct tb_jmp_cache *jc, uint64_t vaddr);
+/* A page's blocks share one run of 2^TB_JMP_PAGE_BITS slots (high index bits
+ * from the page number, low ones from the offset), so dropping a page's
+ * entries (INVLPG) looks at two runs, not the whole cache. */
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_RUN  (1u << TB_JMP_PAGE_BITS)
+static inline unsigned tb_jmp_cache_page_run(uint64_t pc)
+{
+    uint64_t page = pc >> TB_PAGE_BITS;
+    unsigned bits = TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS;
+    return (unsigned)((page ^ (page >> bits)) & ((1u << bits) - 1)) << TB_JMP_PAGE_BITS;
+}
 static inline unsigned tb_jmp_cache_index(uint64_t pc)
 {
-    return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS)) & (TB_JMP_CACHE_SIZE - 1));
+    return tb_jmp_cache_page_run(pc) |
+           (unsigned)((pc ^ (pc >> TB_JMP_PAGE_BITS)) & (TB_JMP_PAGE_RUN - 1));
 }
 
 /* The jump cache alone, by virtual PC and mode: no physical address needed,

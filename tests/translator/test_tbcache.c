@@ -301,6 +301,38 @@ START_TEST(tbcache_jump_cache_probe_by_virtual_pc_and_page_flush)
 }
 END_TEST
 
+/* 16 pages with blocks at the start, inside, at the end (crossing into the
+ * next page): a page flush drops exactly the blocks with a byte in that page,
+ * wherever the cache keeps the others. */
+START_TEST(tbcache_page_flush_drops_only_blocks_touching_the_page)
+{
+    static const uint32_t offs[4] = {0x000, 0x100, 0x7c0, 0xffc};
+    struct tb *blocks[16][4];
+    for (unsigned p = 0; p < 16; p++) {
+        for (unsigned i = 0; i < 4; i++) {
+            uint64_t pc = 0x10000 + 0x1000 * p + offs[i];
+            uint64_t page2 = offs[i] == 0xffc ? pc + 4 : TB_NO_PAGE;
+            blocks[p][i] = add_block(pc, pc, 8, 0, page2);
+            ck_assert_ptr_eq(find(pc, pc, 0), blocks[p][i]);
+        }
+    }
+    for (unsigned p = 0; p < 16; p++)
+        for (unsigned i = 0; i < 4; i++)
+            ck_assert_ptr_eq(tb_jmp_cache_probe(t, &jc, blocks[p][i]->pc, 0, 0), blocks[p][i]);
+    tb_jmp_cache_flush_page(&jc, 0x14abc);
+    for (unsigned p = 0; p < 16; p++) {
+        for (unsigned i = 0; i < 4; i++) {
+            bool touches = p == 4 || (p == 3 && offs[i] == 0xffc);
+            struct tb *got = tb_jmp_cache_probe(t, &jc, blocks[p][i]->pc, 0, 0);
+            if (touches)
+                ck_assert_ptr_null(got);
+            else
+                ck_assert_ptr_eq(got, blocks[p][i]);
+        }
+    }
+}
+END_TEST
+
 START_TEST(tbcache_full_code_buffer_flushes_everything)
 {
     translator_free(t);
@@ -455,6 +487,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, tbcache_unlink_removes_one_incoming_jump);
     tcase_add_test(tc, tbcache_jump_cache_cleared_on_invalidation);
     tcase_add_test(tc, tbcache_jump_cache_probe_by_virtual_pc_and_page_flush);
+    tcase_add_test(tc, tbcache_page_flush_drops_only_blocks_touching_the_page);
     tcase_add_test(tc, tbcache_full_code_buffer_flushes_everything);
     tcase_add_test(tc, tbcache_restore_records_map_sites_to_insn_data);
     tcase_add_test(tc, tbcache_stats_format_names_every_counter);
