@@ -327,6 +327,17 @@ static size_t monitor_dev_input(void *opaque, const uint8_t *buf, size_t len)
     return len;
 }
 
+/* gdb's `monitor CMD` runs a human monitor command (from the CPU thread,
+ * which holds the machine lock while the debugger has the guest). */
+static void gdb_monitor(void *opaque, const char *cmd, FILE *out)
+{
+    struct mon_out text = {0};
+    monitor_execute(opaque, cmd, VM_CAUSE_HOST_HMP, &text);
+    if (text.len)
+        fwrite(text.buf, 1, text.len, out);
+    mon_out_free(&text);
+}
+
 static void qmp_event(void *opaque, const char *name, json_t *data, struct vm_event_time t)
 {
     struct vm *vm = opaque;
@@ -433,6 +444,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         vm->gdb = gdbstub_new(o->gdb, vm->cpu, o->start_stopped, err, errlen);
         if (!vm->gdb)
             return false;
+        gdbstub_set_monitor(vm->gdb, gdb_monitor, vm);
     }
     if (!open_control(vm, err, errlen))
         return false;

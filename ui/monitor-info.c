@@ -3,6 +3,7 @@
 #include "machine-net.h"
 #include "monitor.h"
 #include "stats.h"
+#include "translate.h"
 
 #include "cpu/cpu.h"
 #include "softmmu/softmmu.h"
@@ -10,6 +11,7 @@
 #include "translator/translator.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,6 +215,28 @@ static bool info_version(struct vm *vm, struct mon_out *out)
     return true;
 }
 
+/* `info tb ADDR`: the block at a linear address through every stage (guest
+ * code, IR, optimized IR, host code), from jit86-translate's printers. */
+static bool info_tb(struct vm *vm, const char *args, struct mon_out *out)
+{
+    char *end;
+    unsigned long addr = strtoul(args, &end, 0);
+    if (end == args || *(end + strspn(end, " \t"))) {
+        mon_printf(out, "info tb: usage: info tb ADDR\n");
+        return false;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return false;
+    bool ok = xl_info_tb(vm_cpu(vm), (uint32_t)addr, f);
+    fclose(f);
+    mon_printf(out, "%s", text ? text : "");
+    free(text);
+    return ok;
+}
+
 struct info_cmd {
     const char *name, *help;
     bool (*fn)(struct vm *vm, struct mon_out *out);
@@ -234,6 +258,7 @@ static const struct info_cmd info_cmds[] = {
     {"migrate", "show migration status", info_migrate},
     {"stats", "show resource accounting", info_stats},
     {"version", "show the version", info_version},
+    {"tb", "ADDR: show the translated block at ADDR stage by stage", NULL},
 };
 
 void monitor_info_help(struct mon_out *out)
@@ -246,8 +271,11 @@ bool monitor_info(struct vm *vm, const char *what, struct mon_out *out)
 {
     size_t n = strcspn(what, " \t");
     for (size_t i = 0; i < sizeof(info_cmds) / sizeof(info_cmds[0]); i++) {
-        if (strlen(info_cmds[i].name) == n && strncmp(info_cmds[i].name, what, n) == 0)
-            return info_cmds[i].fn(vm, out);
+        if (strlen(info_cmds[i].name) != n || strncmp(info_cmds[i].name, what, n) != 0)
+            continue;
+        if (!info_cmds[i].fn) /* info tb takes an argument */
+            return info_tb(vm, what + n + strspn(what + n, " \t"), out);
+        return info_cmds[i].fn(vm, out);
     }
     mon_printf(out, "unknown info subcommand: '%.*s'\n", (int)n, what);
     return false;

@@ -183,6 +183,9 @@ def case_hmp_info_tlb_and_jit_known_state(m):
     m1 = re.search(r"^blocks translated +(\d+)$", jit, re.M)
     check(m1 and int(m1.group(1)) >= 2, "info jit:\n" + jit)
     check(re.search(r"^flushes +0$", jit, re.M), "no flushes expected:\n" + jit)
+    tb = q.hmp("info tb 0xf0000")
+    check(tb.startswith("info tb: block at 0x000f0000 (phys 0x000f0000"), "info tb:\n" + tb)
+    check(re.search(r"^\s+\S+\s+cli\b", tb, re.M) or " cli" in tb, "info tb lacks cli:\n" + tb)
     stats = q.cmd("query-stats", target="vm")["return"][0]
     check(stats["provider"] == "jit86", repr(stats))
     values = {s["name"]: s["value"] for s in stats["stats"]}
