@@ -40,8 +40,13 @@ static void run_line(struct monitor_term *t, const char *line)
 {
     struct mon_out out = {0};
     monitor_execute(t->vm, line, VM_CAUSE_HOST_HMP, &out);
-    if (out.len)
+    if (out.len && t->tty_fd >= 0) {
+        /* libedit draws through stdout's buffer: the same stream keeps the order. */
+        fwrite(out.buf, 1, out.len, stdout);
+        fflush(stdout);
+    } else if (out.len) {
         t->write(t->opaque, out.buf, out.len);
+    }
     mon_out_free(&out);
 }
 
@@ -58,8 +63,12 @@ static void edit_line(char *line)
     }
     if (*line)
         add_history(line);
+    /* Off while the command runs, so the next prompt comes after its output. */
+    rl_callback_handler_remove();
     run_line(t, line);
     free(line);
+    if (edit_owner == t && t->tty_fd >= 0)
+        rl_callback_handler_install(MONITOR_PROMPT, edit_line);
 }
 #endif
 
