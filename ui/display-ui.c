@@ -82,13 +82,29 @@ void ui_display_free(struct ui_display *u)
     free(u);
 }
 
+static bool write_screen(struct ui_display *u, int64_t at_ns, const char *path, char *err,
+                         size_t errlen)
+{
+    if (!u->d) {
+        snprintf(err, errlen, "screendump: the machine has no display (-vga none)");
+        return false;
+    }
+    display_refresh(u->d, at_ns, true);
+    return ui_screendump_png(&u->d->surface, path, err, errlen);
+}
+
+/* The main loop notices the shot's time a little late (a CPU slice, a
+ * wakeup); drawing it at the scheduled time keeps the blink phase of the
+ * cursor and of blinking text, the only things drawn from the clock, the same
+ * on every run. */
 static void take_scheduled_shot(struct ui_display *u, int64_t now)
 {
     char err[512];
     if (u->shot_ns < 0 || now < u->shot_ns)
         return;
+    int64_t at = u->shot_ns;
     u->shot_ns = -1;
-    if (!ui_display_screendump(u, u->shot_file, err, sizeof(err)))
+    if (!write_screen(u, at, u->shot_file, err, sizeof(err)))
         error_report("%s", err);
 }
 
@@ -105,22 +121,26 @@ bool ui_display_tick(struct ui_display *u)
     return ui_sdl_poll(u->sdl);
 }
 
+static int ms_until(int64_t deadline, int64_t now)
+{
+    int64_t left = deadline - now;
+    return left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+}
+
 int ui_display_timeout_ms(const struct ui_display *u)
 {
-    if (!u->d || !u->sdl)
+    if (!u->d)
         return 100;
-    int64_t left = u->d->last_refresh_ns + DISPLAY_REFRESH_NS - clock_now(&u->pc->clock);
-    return left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+    int64_t now = clock_now(&u->pc->clock);
+    int ms = u->sdl ? ms_until(u->d->last_refresh_ns + DISPLAY_REFRESH_NS, now) : 100;
+    if (u->shot_ns >= 0 && ms_until(u->shot_ns, now) < ms)
+        ms = ms_until(u->shot_ns, now); /* a halted guest must not delay the shot */
+    return ms;
 }
 
 bool ui_display_screendump(struct ui_display *u, const char *path, char *err, size_t errlen)
 {
-    if (!u->d) {
-        snprintf(err, errlen, "screendump: the machine has no display (-vga none)");
-        return false;
-    }
-    display_refresh(u->d, clock_now(&u->pc->clock), true);
-    return ui_screendump_png(&u->d->surface, path, err, errlen);
+    return write_screen(u, u->d ? clock_now(&u->pc->clock) : 0, path, err, errlen);
 }
 
 void ui_display_set_status(struct ui_display *u, const char *status)
