@@ -192,7 +192,7 @@ static void flush_client(struct qmp_client *c)
 /* Queues one JSON value and a CRLF, as QEMU ends its messages. */
 static void send_json(struct qmp_client *c, json_t *v)
 {
-    char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(v, JSON_PRESERVE_ORDER); /* ", " and ": " as QEMU writes */
     if (!text)
         return;
     size_t n = strlen(text);

@@ -259,7 +259,41 @@ def case_stats_file_written_at_exit(m):
     check(st["host-user-seconds"] + st["host-system-seconds"] > 0, "host CPU time")
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+TCP_PORT = free_port()
+
+
+def case_qmp_tcp_listens_on_loopback_only(m):
+    s = None
+    deadline = time.time() + 10
+    while s is None:
+        try:
+            s = socket.create_connection(("127.0.0.1", TCP_PORT), timeout=5)
+        except ConnectionRefusedError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+    f = s.makefile("rwb")
+    check(b'"QMP"' in f.readline(), "greeting over TCP")
+    f.write(b'{"execute": "qmp_capabilities"}\r\n{"execute": "query-status"}\r\n')
+    f.flush()
+    check(f.readline().strip() == b'{"return": {}}', "capabilities over TCP")
+    check(b'"status": "running"' in f.readline(), "query-status over TCP")
+    with open("/proc/net/tcp") as t:
+        listening = [ln.split()[1] for ln in t.readlines()[1:] if ln.split()[3] == "0A"]
+    mine = [a for a in listening if int(a.split(":")[1], 16) == TCP_PORT]
+    check(mine == ["0100007F:%04X" % TCP_PORT], "listening on %r, want 127.0.0.1 only" % mine)
+
+
 EXTRA = {
+    "qmp_tcp_listens_on_loopback_only": lambda d: ["-qmp", "tcp::%d,server,nowait" % TCP_PORT],
     "hmp_unix_socket_monitor":
         lambda d: ["-monitor", "unix:%s,server,nowait" % os.path.join(d, "mon.sock")],
     "ctrl_a_c_switches_to_monitor": lambda d: ["-serial", "stdio"],
