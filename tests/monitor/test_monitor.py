@@ -259,6 +259,58 @@ def case_stats_file_written_at_exit(m):
     check(st["host-user-seconds"] + st["host-system-seconds"] > 0, "host CPU time")
 
 
+def case_block_media_change_and_eject(m):
+    q = m.qmp()
+    a, b = os.path.join(m.dir, "a.iso"), os.path.join(m.dir, "b.iso")
+    blocks = {d["device"]: d for d in q.cmd("query-block")["return"]}
+    check(set(blocks) == {"ide0-hd0", "ide1-cd0"}, repr(blocks))
+    cd = blocks["ide1-cd0"]
+    check(cd["removable"] is True and cd["locked"] is False, repr(cd))
+    check(cd["inserted"]["file"] == a and cd["inserted"]["ro"] is True, repr(cd))
+    check(blocks["ide0-hd0"]["removable"] is False, repr(blocks))
+    check(q.cmd("eject", device="ide1-cd0") == {"return": {}}, "eject")
+    cd = {d["device"]: d for d in q.cmd("query-block")["return"]}["ide1-cd0"]
+    check("inserted" not in cd, "still inserted after eject: %r" % cd)
+    check("[not inserted]" in q.hmp("info block"), "info block after eject")
+    r = q.cmd("blockdev-change-medium", id="ide1-cd0", filename=b, format="raw")
+    check(r == {"return": {}}, "blockdev-change-medium: %r" % r)
+    cd = {d["device"]: d for d in q.cmd("query-block")["return"]}["ide1-cd0"]
+    check(cd["inserted"]["file"] == b and cd["inserted"]["drv"] == "raw", repr(cd))
+    check(q.hmp("change ide1-cd0 %s" % a) == "", "HMP change")
+    check("ide1-cd0: %s (raw, read-only)" % a in q.hmp("info block"), q.hmp("info block"))
+    r = q.cmd("eject", device="ide0-hd0")
+    check(r["error"]["desc"] == "Device 'ide0-hd0' is not removable", repr(r))
+    r = q.cmd("blockdev-change-medium", device="ide1-cd0", filename=a + ".missing")
+    check(r["error"]["class"] == "GenericError" and "Could not open" in r["error"]["desc"],
+          repr(r))
+    check(q.cmd("query-status")["return"]["status"] == "running", "still running")
+
+
+def case_hmp_log_sendkey_screendump(m):
+    q = m.qmp()
+    check("int " in q.hmp("log"), "log lists categories")
+    check(q.hmp("log int,guest_errors") == "", "log int")
+    check(q.hmp("log none") == "", "log none")
+    check("unknown" in q.hmp("log nosuchthing").lower(), "bad log category")
+    check(q.hmp("sendkey ctrl-alt-delete") == "", "sendkey")
+    check(q.hmp("sendkey nosuchkey") != "", "sendkey with an unknown key")
+    png = os.path.join(m.dir, "hmp.png")
+    r = q.hmp("screendump " + png)
+    check(r == "" or "libpng" in r, "screendump: %r" % r)
+    check(r != "" or open(png, "rb").read(4) == b"\x89PNG", "HMP screendump writes PNG")
+    check(q.hmp("x /0x 0") .startswith("count out of range"), "x with count 0")
+    check("Cannot access" not in q.hmp("x /4xb 0xfffffff0"), "x at the top of memory")
+
+
+def make_media(d):
+    for name in ("a.iso", "b.iso"):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(bytes(2048 * 16))
+    with open(os.path.join(d, "hd.img"), "wb") as f:
+        f.write(bytes(512 * 2048))
+    return ["-hda", os.path.join(d, "hd.img"), "-cdrom", os.path.join(d, "a.iso")]
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -293,6 +345,7 @@ def case_qmp_tcp_listens_on_loopback_only(m):
 
 
 EXTRA = {
+    "block_media_change_and_eject": make_media,
     "qmp_tcp_listens_on_loopback_only": lambda d: ["-qmp", "tcp::%d,server,nowait" % TCP_PORT],
     "hmp_unix_socket_monitor":
         lambda d: ["-monitor", "unix:%s,server,nowait" % os.path.join(d, "mon.sock")],
