@@ -155,6 +155,17 @@ static void fill_cmos(struct pc_machine *pc, uint64_t ram, const char *boot)
     rtc_set_cmos(r, 0x38, (uint8_t)(dev[2] << 4));
 }
 
+/* -boot reboot-timeout=MS (QEMU's spelling, 0..65535): how long SeaBIOS waits
+ * after "No bootable device" before rebooting; -1 (the default) never. */
+static int32_t boot_fail_wait(const char *boot)
+{
+    const char *p = boot ? strstr(boot, "reboot-timeout=") : NULL;
+    if (!p)
+        return -1;
+    long ms = strtol(p + strlen("reboot-timeout="), NULL, 10);
+    return ms < 0 || ms > 65535 ? -1 : (int32_t)ms;
+}
+
 static bool fill_fw_cfg(struct pc_machine *pc, const struct pc_config *cfg)
 {
     struct fw_cfg *f = &pc->fwcfg;
@@ -168,11 +179,13 @@ static bool fill_fw_cfg(struct pc_machine *pc, const struct pc_config *cfg)
               fw_cfg_add_i16(f, FW_CFG_NOGRAPHIC, !cfg->graphics) &&
               fw_cfg_add_i16(f, FW_CFG_BOOT_MENU, 0) &&
               fw_cfg_add_file(f, "etc/e820", e820, sizeof(e820));
-    /* SeaBIOS retries the boot after this many ms unless it is -1; QEMU passes
-     * -1 unless -boot reboot-timeout is given, so the screen reads "No bootable
-     * device." without "Retrying in 60 seconds". */
-    static const uint8_t no_retry[4] = {0xFF, 0xFF, 0xFF, 0xFF};
-    ok = ok && fw_cfg_add_file(f, "etc/boot-fail-wait", no_retry, sizeof(no_retry));
+    /* SeaBIOS retries the boot after this many ms unless it is -1; as QEMU,
+     * -1 unless -boot reboot-timeout=MS is given, so the screen reads "No
+     * bootable device." without "Retrying in 60 seconds". */
+    uint32_t wait = (uint32_t)boot_fail_wait(cfg->boot_order);
+    uint8_t wait_le[4] = {(uint8_t)wait, (uint8_t)(wait >> 8), (uint8_t)(wait >> 16),
+                          (uint8_t)(wait >> 24)};
+    ok = ok && fw_cfg_add_file(f, "etc/boot-fail-wait", wait_le, sizeof(wait_le));
     if (ok && !cfg->graphics) {
         /* SeaBIOS's serial console: its screen output goes to COM1. */
         uint8_t port[2] = {0xF8, 0x03};

@@ -1,7 +1,7 @@
 #!/bin/sh
 # icount-determinism.sh JIT86: SeaBIOS under -icount 0 runs to "No bootable
-# device", waits its 60 s of virtual time and reboots (-no-reboot ends the
-# run). Two runs, and a run on the interpreter backend, must produce
+# device", waits the 10 s of -boot reboot-timeout (virtual time) and reboots
+# (-no-reboot ends the run). Two runs, and a run on the interpreter backend, must produce
 # byte-identical debug-console and serial output.
 jit86=$1
 [ -f /usr/share/seabios/bios-256k.bin ] || {
@@ -11,7 +11,8 @@ jit86=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 run() { # name, environment assignment
-    env $2 timeout 60 "$jit86" -nographic -m 64 -icount 0 -debugcon "file:$dir/$1.debug" \
+    env $2 timeout 60 "$jit86" -nographic -m 64 -icount 0 -boot reboot-timeout=10000 \
+        -debugcon "file:$dir/$1.debug" \
         -no-reboot </dev/null >"$dir/$1.serial" 2>&1
 }
 run a "" && run b "" && run interp "JIT86_BACKEND=interp" || {
