@@ -64,6 +64,13 @@ void piix_ide_reset(struct piix_ide *p)
         p->bus[i].master_enabled =
             pci_get_word(p->dev.config + PCI_COMMAND) & PCI_COMMAND_MASTER;
     }
+    /* The datasheet's reset value of IDETIM is 0 (decode off) and the BIOS
+     * sets bit 15 of each channel's word. This model decodes the legacy
+     * ports whatever IDETIM says, so the register reports decode on, as
+     * firmware leaves it: a -kernel boot runs no firmware, and Linux's
+     * ata_piix skips a channel whose bit is clear (piix_pata_prereset). */
     for (int i = 0; i < 5; i++)
         p->dev.config[PIIX_IDE_IDETIM + i] = 0;
+    p->dev.config[PIIX_IDE_IDETIM + 1] = PIIX_IDE_IDETIM_DECODE;
+    p->dev.config[PIIX_IDE_IDETIM + 3] = PIIX_IDE_IDETIM_DECODE;
 }

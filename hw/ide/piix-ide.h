@@ -8,6 +8,7 @@
 #include "hw/pci/pci.h"
 
 #define PIIX_IDE_IDETIM 0x40 /* primary 0x40-0x41, secondary 0x42-0x43 */
+#define PIIX_IDE_IDETIM_DECODE 0x80 /* bit 15 of each IDETIM word: IDE decode enable */
 
 struct piix_ide {
     struct pci_device dev;

@@ -516,6 +516,19 @@ START_TEST(pci_function_identifies_as_piix3_ide)
 }
 END_TEST
 
+/* No firmware runs before a -kernel boot, and Linux's ata_piix ignores a
+ * channel whose IDETIM decode bit is clear: reset leaves both set, as the
+ * ports decode regardless. */
+START_TEST(idetim_reports_both_channels_decoding_after_reset)
+{
+    pci_config_write(&r->pci, PCI_DEVFN(1, 1), 0x40, 0x0000, 4);
+    piix_ide_reset(r->ide);
+    ck_assert_uint_eq(pci_config_read(&r->pci, PCI_DEVFN(1, 1), 0x40, 2), 0x8000);
+    ck_assert_uint_eq(pci_config_read(&r->pci, PCI_DEVFN(1, 1), 0x42, 2), 0x8000);
+    ck_assert_uint_eq(pci_config_read(&r->pci, PCI_DEVFN(1, 1), 0x44, 1), 0x00);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("ide");
@@ -543,6 +556,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, set_features_and_power_commands);
     tcase_add_test(tc, state_round_trips_through_vmstate);
     tcase_add_test(tc, flushed_writes_survive_sigkill);
+    tcase_add_test(tc, idetim_reports_both_channels_decoding_after_reset);
     tcase_add_test(tc, pci_function_identifies_as_piix3_ide);
     suite_add_tcase(s, tc);
     return s;
