@@ -45,6 +45,8 @@ __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned ve
                                                    uint32_t next_eip);
 /* -d hotblocks: logs the most executed blocks (cpu_free calls it). */
 void cpu_log_hot_blocks(struct x86_cpu *cpu);
+/* The goto_ptr hook (struct ir_env lookup_code): host code of the next block or NULL. */
+const void *cpu_exec_lookup_code(void *env);
 /* excp.c: longjmp values back into cpu_exec. */
 enum { CPU_JMP_EXCEPTION = 1, CPU_JMP_SMC_RESTART = 2 };
 /* Restores EIP/cc_op of the instruction at the current call site. */

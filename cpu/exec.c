@@ -121,6 +121,28 @@ static struct tb *find_block(struct x86_cpu *cpu)
     return tb;
 }
 
+/* ir_env.lookup_code, at goto_ptr (RET, indirect JMP/CALL): the next block
+ * straight from the jump cache when the loop has nothing to do between the
+ * two blocks (what run() checks before and after each block); counted in
+ * cpu->blocks like a block the loop runs, so the TSC does not depend on it. */
+const void *cpu_exec_lookup_code(void *opaque)
+{
+    CPUX86State *env = opaque;
+    struct x86_cpu *cpu = cpu_of(env);
+    if (env->exc_vector >= 0 || env->halted || env->shutdown || cpu->debug_step ||
+        cpu->single_insn || cpu->no_chaining || (env->hflags & (X86_HF_TF | X86_HF_BP)) ||
+        (env->eflags & X86_RF) || (env->irq_pending && (env->eflags & X86_IF)) ||
+        log_enabled(LOG_HOTBLOCKS | LOG_CPU | LOG_EXEC))
+        return NULL;
+    uint64_t cs_base = env->segs[X86_SEG_CS].base;
+    uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
+    struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, env->hflags & KEY_FLAGS);
+    if (!tb)
+        return NULL;
+    cpu->blocks++;
+    return tb->tc_ptr;
+}
+
 /* A hardware interrupt is taken between blocks when IF is set and no
  * STI/MOV SS shadow covers the next instruction (SDM Vol. 3A §6.8.3). The
  * shadowed instruction runs alone in a block translated with X86_HF_INHIBIT
