@@ -60,6 +60,7 @@ struct x86_cpu *cpu_new(const struct cpu_config *cfg)
     cpu->irenv.helpers = cpu->helpers;
     cpu->irenv.nhelpers = X86_HELPER_COUNT;
     cpu->irenv.mem = (struct ir_mem_ops){cpu_mem_load, cpu_mem_store, cpu};
+    cpu->irenv.lookup_code = cpu_exec_lookup_code;
     /* Native backends inline the softmmu fast path on this TLB (softmmu/tlb.h
      * layout, given to the guest-neutral translator as plain numbers). */
     cpu->irenv.tlb = (struct ir_tlb){
