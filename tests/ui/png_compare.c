@@ -134,10 +134,32 @@ static uint32_t *load(const char *path, int *w, int *h, char *err, size_t errlen
     return ui_png_load(path, w, h, err, errlen);
 }
 
+/* png_compare --convert IN OUT.png: writes IN (an X window dump or a PNG)
+ * as PNG, for keeping a screenshot of the window. */
+static int convert(const char *in, const char *out)
+{
+    char err[512];
+    int w, h;
+    uint32_t *px = load(in, &w, &h, err, sizeof(err));
+    if (!px) {
+        fprintf(stderr, "png_compare: %s\n", err);
+        return 2;
+    }
+    struct display_surface s = {px, w, h, w};
+    bool ok = ui_screendump_png(&s, out, err, sizeof(err));
+    if (!ok)
+        fprintf(stderr, "png_compare: %s\n", err);
+    free(px);
+    return ok ? 0 : 2;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--convert") == 0)
+        return convert(argv[2], argv[3]);
     if (argc != 3) {
-        fprintf(stderr, "usage: png_compare A.png|A.xwd B.png|B.xwd\n");
+        fprintf(stderr, "usage: png_compare A.png|A.xwd B.png|B.xwd\n"
+                        "       png_compare --convert IN.xwd|IN.png OUT.png\n");
         return 2;
     }
     char err[512];

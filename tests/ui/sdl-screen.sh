@@ -3,8 +3,9 @@
 # window on a private Xvfb and takes X screenshots of the window (xwd) until
 # one equals DIR/seabios-text.png, QEMU's screendump of the same screen
 # ("No bootable device.", vga-guests/README.md). The cursor blinks, so a few
-# shots miss it; failing for 20 s is a failure. Exit 77 (skipped) without
-# Xvfb, xdotool, xwd or SDL2.
+# shots miss it; failing for 20 s is a failure. With JIT86_SDL_SCREENSHOT=
+# FILE.png the matching shot is kept there. Exit 77 (skipped) without Xvfb,
+# xdotool, xwd or SDL2.
 jit86=$1 cmp=$2 dir=$3
 for tool in Xvfb xdotool xwd; do
     if ! command -v $tool >/dev/null 2>&1; then
@@ -50,6 +51,9 @@ while [ $i -lt 200 ]; do
     if [ -n "$win" ] && xwd -silent -id "$win" >"$tmp/window.xwd" 2>/dev/null &&
         "$cmp" "$tmp/window.xwd" "$dir/seabios-text.png" >"$tmp/cmp" 2>&1; then
         echo "ok: the SDL window shows SeaBIOS's 'No bootable device.' screen as QEMU does"
+        if [ -n "$JIT86_SDL_SCREENSHOT" ]; then
+            "$cmp" --convert "$tmp/window.xwd" "$JIT86_SDL_SCREENSHOT" || exit 1
+        fi
         exit 0
     fi
     i=$((i + 1))
