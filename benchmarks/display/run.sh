@@ -11,7 +11,9 @@ set -u
 B=${1:-build}
 secs=${2:-10}
 jit86=$B/jit86
-[ -x "$jit86" ] || { echo "$jit86 not found: build the jit86 target first" >&2; exit 1; }
+if [ ! -x "$jit86" ]; then
+    cmake --build "$B" --target jit86 >/dev/null || exit 1
+fi
 hz=$(getconf CLK_TCK)
 
 ticks() { # utime + stime of PID, in clock ticks (fields 14 and 15 of stat)
