@@ -46,8 +46,10 @@ boot() {
     echo "$(basename "$emu") $medium: exit status $? after $*" >>"$dir/status"
 }
 
+# expect LOG TEXT: TEXT in the serial output, once the cursor movements of
+# the text-mode console (-nographic mirrors the screen) are taken out.
 expect() {
-    grep -qaF "$2" "$1" && return 0
+    sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$1" | grep -qaF "$2" && return 0
     echo "FAIL: '$2' not printed by $(basename "$emu") ($medium)"
     cat "$dir/status"
     tail -c 3000 "$1" | tr -d '\033' | tail -30
