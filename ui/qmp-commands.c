@@ -47,7 +47,7 @@ typedef json_t *qmp_cmd_fn(struct qmp_ctx *c);
 struct qmp_cmd {
     const char *name;
     qmp_cmd_fn *fn;
-    struct qmp_arg args[6]; /* ends at a NULL name */
+    struct qmp_arg args[8]; /* ends at a NULL name: at most 7 arguments */
 };
 
 static bool type_ok(json_t *v, char type)

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qmpclient import Machine  # noqa: E402
 
 SAFE = {"query-status", "query-version", "query-commands", "query-block", "query-stats",
-        "qmp_capabilities", "cont", "human-monitor-command"}
+        "qmp_capabilities", "cont", "human-monitor-command", "eject", "blockdev-change-medium"}
 TEMPLATES = [
     {"execute": "qmp_capabilities"},
     {"execute": "query-status", "id": 1},
@@ -28,6 +28,11 @@ TEMPLATES = [
     {"execute": "human-monitor-command", "arguments": {"command-line": "x /4dw 0x0"}},
     {"execute": "human-monitor-command", "arguments": {"command-line": "info tlb"}},
     {"execute": "eject", "arguments": {"device": "ide1-cd0", "force": True}},
+    {"execute": "blockdev-change-medium",
+     "arguments": {"id": "ide1-cd0", "filename": "CDROM", "format": "raw", "force": False,
+                   "read-only-mode": "retain"}},
+    {"execute": "blockdev-change-medium",
+     "arguments": {"device": "ide0-hd0", "filename": "/nonexistent/x.iso"}},
     {"execute": "screendump", "arguments": {"filename": "/nonexistent/dir/x.png"}},
 ]
 HMP_SAFE = ("info", "x ", "x/", "xp", "help", "?", "frob")
@@ -44,8 +49,7 @@ def is_safe(data):
     ex = v.get("execute")
     if not isinstance(ex, str) or ex not in SAFE:
         return not isinstance(ex, str) or ex not in {"quit", "stop", "system_reset",
-                                                     "system_powerdown", "screendump",
-                                                     "blockdev-change-medium", "eject"}
+                                                     "system_powerdown", "screendump"}
     if ex == "human-monitor-command":
         args = v.get("arguments")
         line = args.get("command-line") if isinstance(args, dict) else None
@@ -104,7 +108,17 @@ def main():
     jit86, bios = sys.argv[1:3]
     total = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
     rng = random.Random(int(os.environ.get("FUZZ_SEED", "12345")))
-    m = Machine(jit86, bios)
+    def media(d):
+        cd = os.path.join(d, "cd.iso")
+        with open(cd, "wb") as f:
+            f.write(bytes(2048 * 8))
+        for t in TEMPLATES:
+            args = t.get("arguments", {})
+            if args.get("filename") == "CDROM":
+                args["filename"] = cd
+        return ["-cdrom", cd]
+
+    m = Machine(jit86, bios, media)
     try:
         q = m.qmp()
         sent = 0
