@@ -112,8 +112,8 @@ static void print_value(struct mon_out *out, const struct dump_fmt *f, uint64_t 
     case 'o': mon_printf(out, " %#" PRIo64, v); break;
     case 'u': mon_printf(out, " %" PRIu64, v); break;
     case 'd': {
-        int64_t sv = bits < 64 && (v >> (bits - 1)) & 1 ? (int64_t)(v - (1ull << bits))
-                                                         : (int64_t)v;
+        int64_t sv =
+            bits < 64 && (v >> (bits - 1)) & 1 ? (int64_t)(v - (1ull << bits)) : (int64_t)v;
         mon_printf(out, " %" PRId64, sv);
         break;
     }

@@ -11,7 +11,7 @@
 #include <editline/readline.h>
 #endif
 
-#define MONITOR_PROMPT "(qemu) " /* QEMU's prompt: expect scripts wait for it */
+#define MONITOR_PROMPT   "(qemu) " /* QEMU's prompt: expect scripts wait for it */
 #define MONITOR_LINE_MAX 1024
 
 struct monitor_term {

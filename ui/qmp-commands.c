@@ -257,7 +257,7 @@ static const char *device_arg(struct qmp_ctx *c)
 static json_t *block_error(const char *err)
 {
     return qmp_error(strncmp(err, "Device '", 8) == 0 && strstr(err, "not found") ? "DeviceNotFound"
-                                                                                   : "GenericError",
+                                                                                  : "GenericError",
                      "%s", err);
 }
 
@@ -294,8 +294,7 @@ static json_t *cmd_query_stats(struct qmp_ctx *c)
 {
     const char *target = arg_str(c, "target");
     if (target && strcmp(target, "vm") != 0 && strcmp(target, "vcpu") != 0)
-        return qmp_error("GenericError", "Parameter 'target' does not accept value '%s'",
-                         target);
+        return qmp_error("GenericError", "Parameter 'target' does not accept value '%s'", target);
     struct vm_stats_snapshot s;
     vm_stats_collect(c->vm, &s);
     json_t *all = vm_stats_json(&s);
@@ -371,8 +370,7 @@ static json_t *check_request(json_t *req)
     json_t *v;
     json_object_foreach(req, key, v)
     {
-        if (strcmp(key, "execute") != 0 && strcmp(key, "arguments") != 0 &&
-            strcmp(key, "id") != 0)
+        if (strcmp(key, "execute") != 0 && strcmp(key, "arguments") != 0 && strcmp(key, "id") != 0)
             return qmp_error("GenericError", "QMP input member '%s' is unexpected", key);
     }
     json_t *exec = json_object_get(req, "execute");

@@ -52,8 +52,7 @@ static bool split_spec(const char *spec, char *addr, size_t len, char *err, size
     memcpy(addr, spec, n);
     addr[n] = '\0';
     if (!strstr(spec + n, ",server")) {
-        snprintf(err, errlen, "-qmp: only server sockets are supported ('%s,server,nowait')",
-                 addr);
+        snprintf(err, errlen, "-qmp: only server sockets are supported ('%s,server,nowait')", addr);
         return false;
     }
     return true;
@@ -346,8 +345,7 @@ void qmp_server_service(struct qmp_server *s)
     }
 }
 
-void qmp_server_event(struct qmp_server *s, const char *name, json_t *data,
-                      struct vm_event_time t)
+void qmp_server_event(struct qmp_server *s, const char *name, json_t *data, struct vm_event_time t)
 {
     json_t *ev = json_pack("{s:s}", "event", name);
     if (data)

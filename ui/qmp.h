@@ -23,8 +23,7 @@ int qmp_server_poll_fds(struct qmp_server *s, struct pollfd *fds, int max);
  * replies. Runs with the machine lock held. */
 void qmp_server_service(struct qmp_server *s);
 /* Sends an event to every client past capabilities negotiation. */
-void qmp_server_event(struct qmp_server *s, const char *name, json_t *data,
-                      struct vm_event_time t);
+void qmp_server_event(struct qmp_server *s, const char *name, json_t *data, struct vm_event_time t);
 /* Writes out what is queued (before exit), waiting at most timeout_ms. */
 void qmp_server_flush(struct qmp_server *s, int timeout_ms);
 

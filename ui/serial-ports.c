@@ -55,8 +55,7 @@ static bool chardev_to_spec(const char *cd, char *out, size_t len, char *err, si
         snprintf(out, len, "%.*s", (int)n, cd);
         return true;
     }
-    snprintf(err, errlen, "-chardev: unsupported backend in '%s' (socket, file, stdio, null)",
-             cd);
+    snprintf(err, errlen, "-chardev: unsupported backend in '%s' (socket, file, stdio, null)", cd);
     return false;
 }
 

@@ -134,17 +134,20 @@ void vm_stats_print(const struct vm_stats_snapshot *s, struct mon_out *o)
                "block lookups: jump cache %" PRIu64 ", hash %" PRIu64 ", misses %" PRIu64
                "; chained entries %.1f%%\n",
                s->lookups_jump_cache, s->lookups_hash, s->lookup_misses, 100 * chain_hit_rate(s));
-    mon_printf(o, "code buffer: %" PRIu64 " bytes, %" PRIu64 " flushes, %" PRIu64
+    mon_printf(o,
+               "code buffer: %" PRIu64 " bytes, %" PRIu64 " flushes, %" PRIu64
                " invalidations (%" PRIu64 " by self-modifying code)\n",
                s->code_bytes, s->code_flushes, s->invalidations, s->smc_invalidations);
-    mon_printf(o, "tlb: %" PRIu64 " fast hits, %" PRIu64 " slow accesses, %" PRIu64
+    mon_printf(o,
+               "tlb: %" PRIu64 " fast hits, %" PRIu64 " slow accesses, %" PRIu64
                " fills; hit rate %.1f%%\n",
                s->tlb_hits, s->tlb_slow, s->tlb_fills, 100 * tlb_hit_rate(s));
     mon_printf(o, "serial: COM1 %" PRIu64 " bytes out, COM2 %" PRIu64 " bytes out\n",
                s->serial_tx_bytes[0], s->serial_tx_bytes[1]);
     for (int i = 0; i < s->nnet; i++)
-        mon_printf(o, "net %s: tx %" PRIu64 " frames %" PRIu64 " bytes, rx %" PRIu64
-                   " frames %" PRIu64 " bytes\n",
+        mon_printf(o,
+                   "net %s: tx %" PRIu64 " frames %" PRIu64 " bytes, rx %" PRIu64 " frames %" PRIu64
+                   " bytes\n",
                    s->net[i].id, s->net[i].tx_frames, s->net[i].tx_bytes, s->net[i].rx_frames,
                    s->net[i].rx_bytes);
     mon_printf(o, "ram: %" PRIu64 " KiB touched of %" PRIu64 " KiB\n", s->ram_touched_bytes >> 10,
@@ -161,17 +164,15 @@ json_t *vm_stats_json(const struct vm_stats_snapshot *s)
                                              "tx-bytes", (json_int_t)s->net[i].tx_bytes,
                                              "rx-frames", (json_int_t)s->net[i].rx_frames,
                                              "rx-bytes", (json_int_t)s->net[i].rx_bytes));
-    json_t *o = json_pack("{s:f, s:f, s:f, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                          "host-user-seconds", s->host_user_s, "host-system-seconds",
-                          s->host_sys_s, "wall-seconds", s->wall_s, "guest-instructions",
-                          (json_int_t)s->guest_insns, "guest-instructions-exact", s->insns_exact,
-                          "blocks-executed", (json_int_t)s->blocks_executed, "blocks-translated",
-                          (json_int_t)s->blocks_translated, "blocks-live",
-                          (json_int_t)s->blocks_live, "lookup-jump-cache",
-                          (json_int_t)s->lookups_jump_cache, "lookup-hash",
-                          (json_int_t)s->lookups_hash, "lookup-misses",
-                          (json_int_t)s->lookup_misses, "chained-jumps",
-                          (json_int_t)s->chained_jumps);
+    json_t *o = json_pack(
+        "{s:f, s:f, s:f, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "host-user-seconds",
+        s->host_user_s, "host-system-seconds", s->host_sys_s, "wall-seconds", s->wall_s,
+        "guest-instructions", (json_int_t)s->guest_insns, "guest-instructions-exact",
+        s->insns_exact, "blocks-executed", (json_int_t)s->blocks_executed, "blocks-translated",
+        (json_int_t)s->blocks_translated, "blocks-live", (json_int_t)s->blocks_live,
+        "lookup-jump-cache", (json_int_t)s->lookups_jump_cache, "lookup-hash",
+        (json_int_t)s->lookups_hash, "lookup-misses", (json_int_t)s->lookup_misses, "chained-jumps",
+        (json_int_t)s->chained_jumps);
     json_object_set_new(o, "chain-hit-rate", json_real(chain_hit_rate(s)));
     json_object_set_new(o, "code-bytes", json_integer((json_int_t)s->code_bytes));
     json_object_set_new(o, "code-flushes", json_integer((json_int_t)s->code_flushes));
@@ -181,9 +182,9 @@ json_t *vm_stats_json(const struct vm_stats_snapshot *s)
     json_object_set_new(o, "tlb-slow", json_integer((json_int_t)s->tlb_slow));
     json_object_set_new(o, "tlb-fills", json_integer((json_int_t)s->tlb_fills));
     json_object_set_new(o, "tlb-hit-rate", json_real(tlb_hit_rate(s)));
-    json_object_set_new(o, "serial-tx-bytes",
-                        json_pack("[I, I]", (json_int_t)s->serial_tx_bytes[0],
-                                  (json_int_t)s->serial_tx_bytes[1]));
+    json_object_set_new(
+        o, "serial-tx-bytes",
+        json_pack("[I, I]", (json_int_t)s->serial_tx_bytes[0], (json_int_t)s->serial_tx_bytes[1]));
     json_object_set_new(o, "net", net);
     json_object_set_new(o, "ram-bytes", json_integer((json_int_t)s->ram_bytes));
     json_object_set_new(o, "ram-touched-bytes", json_integer((json_int_t)s->ram_touched_bytes));

@@ -22,10 +22,10 @@ const char *vm_state_name(enum vm_state s);
 
 /* Why the machine stops, resets or ends; the QMP event reasons. */
 enum vm_cause {
-    VM_CAUSE_HOST_QMP,  /* a control socket command */
-    VM_CAUSE_HOST_HMP,  /* a monitor command */
-    VM_CAUSE_HOST_UI,   /* the window closed, Ctrl-A x */
-    VM_CAUSE_GUEST,     /* the guest asked (reset port, triple fault, exit port) */
+    VM_CAUSE_HOST_QMP, /* a control socket command */
+    VM_CAUSE_HOST_HMP, /* a monitor command */
+    VM_CAUSE_HOST_UI,  /* the window closed, Ctrl-A x */
+    VM_CAUSE_GUEST,    /* the guest asked (reset port, triple fault, exit port) */
 };
 
 enum vm_state vm_state(const struct vm *vm);
