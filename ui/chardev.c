@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define CTRL_A 0x01
+#define CTRL_A                0x01
 #define CHARDEV_WRITE_WAIT_MS 200 /* per write that finds the socket full */
 
 const char chardev_mux_help[] = "\r\nC-a h    print this help\r\n"
@@ -83,8 +83,8 @@ static bool open_tcp(struct chardev *c, const char *hostport, bool server, char 
         .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = server ? AI_PASSIVE : 0};
     struct addrinfo *ai;
     /* A listener without a host is loopback-only: the monitor must not face the network. */
-    int rc = getaddrinfo(host[0] ? host : (server ? "127.0.0.1" : "localhost"), colon + 1, &hints,
-                         &ai);
+    int rc =
+        getaddrinfo(host[0] ? host : (server ? "127.0.0.1" : "localhost"), colon + 1, &hints, &ai);
     if (rc) {
         snprintf(err, n, "%s: %s: %s", opt, hostport, gai_strerror(rc));
         return false;

@@ -30,8 +30,8 @@ struct ui_options {
     const char *screenshot_at; /* "SECONDS:FILE.png" */
     struct ui_list serial, device, netdev, nic, drive;
     const char *monitor, *qmp, *debugcon;
-    const char *stats_file;  /* -stats-file: accounting JSON at exit */
-    struct ui_list chardev;  /* -chardev socket,id=...: for -device isa-serial */
+    const char *stats_file; /* -stats-file: accounting JSON at exit */
+    struct ui_list chardev; /* -chardev socket,id=...: for -device isa-serial */
     bool snapshot;
     uint32_t log_mask;
     bool log_help;
