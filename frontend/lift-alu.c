@@ -194,9 +194,116 @@ static void store_result(struct lift *L, ir_tmp lin, ir_tmp r, unsigned size)
         lift_write_op(L, 0, r);
 }
 
+/* SHL/SAL/SHR/SAR by a nonzero immediate count, inline: the result and the
+ * lazy-flag record x86_helper_shift (cpu/helper-arith.c) would leave. The
+ * store comes before the flags, so a faulting one changes nothing. */
+static bool shift_inline(struct lift *L, unsigned op, unsigned size)
+{
+    const struct x86_operand *o = &L->in->op[1];
+    if (op < 4 || (o->kind != X86_OPK_IMM && o->kind != X86_OPK_CONST1))
+        return false;
+    unsigned c = (o->kind == X86_OPK_CONST1 ? 1u : (unsigned)L->in->imm) & 31;
+    if (c == 0)
+        return false;
+    ir_tmp v = lift_trunc(L, lift_read_op(L, 0), size);
+    ir_tmp src = ir_new_i32(L->b), r = ir_new_i32(L->b);
+    enum x86_cc_op cc;
+    if (op == 5) {
+        ir_shri(L->b, src, v, c - 1);
+        ir_shri(L->b, r, src, 1);
+        cc = X86_CC_SHRB;
+    } else if (op == 7) {
+        ir_tmp sv = lift_sext(L, v, size);
+        ir_sari(L->b, src, sv, c - 1);
+        ir_sari(L->b, r, sv, c);
+        r = lift_trunc(L, r, size);
+        src = lift_trunc(L, src, size);
+        cc = X86_CC_SARB;
+    } else {
+        ir_shli(L->b, src, v, c - 1);
+        ir_shli(L->b, r, src, 1);
+        r = lift_trunc(L, r, size);
+        if (c - 1 >= size * 8)
+            src = lift_const(L, 0);
+        cc = X86_CC_SHLB;
+    }
+    lift_write_op(L, 0, r);
+    lift_set_cc(L, x86_cc_sized(cc, size), r, src, lift_const(L, 0));
+    return true;
+}
+
+/* 32-bit SHL/SHR/SAR of a register by CL: a masked count of 0 branches
+ * around everything (no flag changes), so the flag record is known only at
+ * run time afterwards. */
+static bool shift_cl_inline(struct lift *L, unsigned op, unsigned size)
+{
+    if (op < 4 || size != 4 || L->in->op[1].kind != X86_OPK_REG || lift_op_is_mem(L, 0))
+        return false;
+    ir_tmp n = ir_new_i32(L->b), n1 = ir_new_i32(L->b);
+    ir_andi(L->b, n, lift_read_op(L, 1), 31);
+    ir_label skip = ir_new_label(L->b);
+    ir_brcondi(L->b, IR_COND_EQ, n, 0, skip);
+    ir_tmp v = lift_read_op(L, 0), src = ir_new_i32(L->b), r = ir_new_i32(L->b);
+    ir_subi(L->b, n1, n, 1);
+    enum x86_cc_op cc;
+    if (op == 5) {
+        ir_shr(L->b, src, v, n1);
+        ir_shri(L->b, r, src, 1);
+        cc = X86_CC_SHRL;
+    } else if (op == 7) {
+        ir_sar(L->b, src, v, n1);
+        ir_sar(L->b, r, v, n);
+        cc = X86_CC_SARL;
+    } else {
+        ir_shl(L->b, src, v, n1);
+        ir_shli(L->b, r, src, 1);
+        cc = X86_CC_SHLL;
+    }
+    lift_write_op(L, 0, r);
+    lift_set_cc(L, cc, r, src, lift_const(L, 0));
+    ir_set_label(L->b, skip);
+    L->cc_op = X86_CC_DYNAMIC;
+    return true;
+}
+
+/* 32-bit ROL/ROR by a nonzero immediate: CF and OF from the result, the
+ * other flags as they were (cpu/helper-arith.c, rotate). */
+static bool rotate_inline(struct lift *L, unsigned op, unsigned size)
+{
+    const struct x86_operand *o = &L->in->op[1];
+    if (op > 1 || size != 4 || (o->kind != X86_OPK_IMM && o->kind != X86_OPK_CONST1))
+        return false;
+    unsigned c = (o->kind == X86_OPK_CONST1 ? 1u : (unsigned)L->in->imm) & 31;
+    if (c == 0)
+        return false;
+    ir_tmp old = lift_arith_flags(L), v = lift_read_op(L, 0);
+    ir_tmp r = ir_new_i32(L->b), cf = ir_new_i32(L->b), of = ir_new_i32(L->b);
+    ir_tmp f = ir_new_i32(L->b);
+    ir_rotl(L->b, r, v, lift_const(L, op == 0 ? c : 32 - c));
+    if (op == 0) {
+        ir_andi(L->b, cf, r, 1);
+        ir_shri(L->b, of, r, 31);
+        ir_xor(L->b, of, of, cf);
+    } else {
+        ir_shri(L->b, cf, r, 31);
+        ir_shri(L->b, of, r, 30);
+        ir_xor(L->b, of, of, cf);
+        ir_andi(L->b, of, of, 1);
+    }
+    ir_shli(L->b, of, of, 11); /* OF is EFLAGS bit 11 */
+    ir_andi(L->b, f, old, ~(uint32_t)(X86_CF | X86_OF));
+    ir_or(L->b, f, f, cf);
+    ir_or(L->b, f, f, of);
+    lift_write_op(L, 0, r);
+    lift_set_eflags_arith(L, f);
+    return true;
+}
+
 void lift_shift(struct lift *L)
 {
-    unsigned size = lift_op_size(L, 0);
+    unsigned size = lift_op_size(L, 0), op = (L->in->modrm >> 3) & 7;
+    if (shift_inline(L, op, size) || shift_cl_inline(L, op, size) || rotate_inline(L, op, size))
+        return;
     ir_tmp v = lift_read_op(L, 0), n = lift_read_op(L, 1);
     ir_tmp lin = probe_destination(L, v, size);
     ir_tmp a[5] = {lift_env(L), lift_const(L, (L->in->modrm >> 3) & 7), v, n, lift_const(L, size)};
