@@ -32,13 +32,6 @@ ir_tmp lift_arith_flags(struct lift *L)
     return lift_call_ret(L, X86_HELPER_cc_compute, 4, a);
 }
 
-ir_tmp lift_cf(struct lift *L)
-{
-    ir_tmp r = ir_new_i32(L->b);
-    ir_andi(L->b, r, lift_arith_flags(L), X86_CF);
-    return r;
-}
-
 static ir_tmp bit(struct lift *L, ir_tmp flags, unsigned shift)
 {
     ir_tmp r = ir_new_i32(L->b);
@@ -85,13 +78,93 @@ static bool cc_is(enum x86_cc_op op, enum x86_cc_op byte_variant)
     return op >= byte_variant && op < byte_variant + 3;
 }
 
-/* CMP/SUB: compare the operands directly. Returns false when not handled. */
+/* CF straight from the recorded operands (cpu/cc.c's formulas) for the kinds
+ * where that is one or two IR ops; false for the others. */
+static bool cf_inline(struct lift *L, ir_tmp *out)
+{
+    enum x86_cc_op op = L->cc_op;
+    if (op == X86_CC_DYNAMIC || op == X86_CC_EFLAGS || op >= X86_CC_COUNT)
+        return false;
+    unsigned size = cc_size(op);
+    ir_tmp dst = ir_global(L->b, X86_G_CC_DST), src = ir_global(L->b, X86_G_CC_SRC);
+    ir_tmp r = ir_new_i32(L->b), a = ir_new_i32(L->b);
+    if (cc_is(op, X86_CC_ADDB)) {
+        ir_tmp x = lift_trunc(L, dst, size); /* before y: see cond_inline */
+        ir_tmp y = lift_trunc(L, src, size);
+        ir_setcond(L->b, IR_COND_LTU, r, x, y);
+    } else if (cc_is(op, X86_CC_SUBB)) {
+        ir_add(L->b, a, dst, src); /* the first operand */
+        ir_tmp x = lift_trunc(L, a, size);
+        ir_setcond(L->b, IR_COND_LTU, r, x, lift_trunc(L, src, size));
+    } else if (cc_is(op, X86_CC_LOGICB)) {
+        ir_movi(L->b, r, 0);
+    } else if (cc_is(op, X86_CC_SHLB)) {
+        ir_shri(L->b, r, src, size * 8 - 1);
+        ir_andi(L->b, r, r, 1);
+    } else if (cc_is(op, X86_CC_INCB) || cc_is(op, X86_CC_DECB) || cc_is(op, X86_CC_SHRB) ||
+               cc_is(op, X86_CC_SARB)) {
+        ir_andi(L->b, r, src, 1);
+    } else {
+        return false;
+    }
+    *out = r;
+    return true;
+}
+
+ir_tmp lift_cf(struct lift *L)
+{
+    ir_tmp r;
+    if (cf_inline(L, &r))
+        return r;
+    r = ir_new_i32(L->b);
+    ir_andi(L->b, r, lift_arith_flags(L), X86_CF);
+    return r;
+}
+
+/* ZF and SF hold for every kind: dst is the result. LOGIC clears OF, so its
+ * SF^OF is SF. CF and CF|ZF where CF is inline. */
+static bool cond_any_kind(struct lift *L, unsigned base, ir_tmp *out)
+{
+    enum x86_cc_op op = L->cc_op;
+    unsigned size = cc_size(op);
+    ir_tmp dst = ir_global(L->b, X86_G_CC_DST);
+    ir_tmp r = ir_new_i32(L->b), zero = lift_const(L, 0);
+    bool logic = cc_is(op, X86_CC_LOGICB);
+    if (base == 2 || base == 4 || (logic && (base == 6 || base == 7))) {
+        static const enum ir_cond conds[8] = {
+            [2] = IR_COND_EQ, [4] = IR_COND_LT, [6] = IR_COND_LT, [7] = IR_COND_LE};
+        ir_tmp x = base == 2 ? lift_trunc(L, dst, size) : lift_sext(L, dst, size);
+        ir_setcond(L->b, conds[base], r, x, zero);
+        *out = r;
+        return true;
+    }
+    if (logic && base == 0) {
+        ir_movi(L->b, r, 0);
+        *out = r;
+        return true;
+    }
+    ir_tmp cf;
+    if ((base != 1 && base != 3) || !cf_inline(L, &cf))
+        return false;
+    if (base == 1) {
+        *out = cf;
+        return true;
+    }
+    ir_setcond(L->b, IR_COND_EQ, r, lift_trunc(L, dst, size), zero);
+    ir_or(L->b, r, r, cf);
+    *out = r;
+    return true;
+}
+
+/* CMP/SUB: compare the operands directly; other kinds: cond_any_kind. Returns
+ * false when not handled. */
 static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
 {
     enum x86_cc_op op = L->cc_op;
-    bool sub = cc_is(op, X86_CC_SUBB), logic = cc_is(op, X86_CC_LOGICB);
-    if (op == X86_CC_DYNAMIC || op == X86_CC_EFLAGS || (!sub && !logic))
+    if (op == X86_CC_DYNAMIC || op == X86_CC_EFLAGS || op >= X86_CC_COUNT)
         return false;
+    if (!cc_is(op, X86_CC_SUBB))
+        return cond_any_kind(L, base, out);
     unsigned size = cc_size(op);
     ir_tmp dst = ir_global(L->b, X86_G_CC_DST), src = ir_global(L->b, X86_G_CC_SRC);
     ir_tmp r = ir_new_i32(L->b), zero = lift_const(L, 0);
@@ -105,8 +178,6 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
         *out = r;
         return true;
     }
-    if (!sub)
-        return false;
     ir_tmp a = ir_new_i32(L->b);
     ir_add(L->b, a, dst, src); /* the first operand */
     static const enum ir_cond conds[8] = {
