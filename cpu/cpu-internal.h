@@ -30,6 +30,8 @@ struct x86_cpu {
     void *intack_opaque;
     cpu_ferr_fn *ferr; /* x87 FERR# output (IRQ13 on a PC), NULL: unconnected */
     void *ferr_opaque;
+    cpu_clock_fn *clock; /* the TSC's time base when set */
+    void *clock_opaque;
     jmp_buf jmp;
     struct ir_env irenv;
     struct ir_helper helpers[X86_HELPER_COUNT];

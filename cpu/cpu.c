@@ -164,3 +164,9 @@ void cpu_set_ferr(struct x86_cpu *cpu, cpu_ferr_fn *fn, void *opaque)
     cpu->ferr = fn;
     cpu->ferr_opaque = opaque;
 }
+
+void cpu_set_clock(struct x86_cpu *cpu, cpu_clock_fn *fn, void *opaque)
+{
+    cpu->clock = fn;
+    cpu->clock_opaque = opaque;
+}

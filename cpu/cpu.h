@@ -101,6 +101,13 @@ void cpu_set_irq(struct x86_cpu *cpu, bool level);
 typedef void cpu_ferr_fn(void *opaque, bool level);
 void cpu_set_ferr(struct x86_cpu *cpu, cpu_ferr_fn *fn, void *opaque);
 
+/* The machine's virtual clock in nanoseconds (hw/core's clock_now, which cpu/ may not
+ * include). With one, the TSC runs at CPU_TSC_HZ of that clock, so a guest can calibrate it
+ * against the PIT as on hardware (Linux does); without, it counts executed blocks. */
+#define CPU_TSC_HZ 1000000000u
+typedef int64_t cpu_clock_fn(void *opaque);
+void cpu_set_clock(struct x86_cpu *cpu, cpu_clock_fn *fn, void *opaque);
+
 /* EFLAGS with the lazy arithmetic flags materialized; loading sets the bits
  * of mask from value (no privilege checks: the caller's business). */
 uint32_t cpu_compute_eflags(const CPUX86State *env);

@@ -303,11 +303,16 @@ void cpu_log_hot_blocks(struct x86_cpu *cpu)
     }
 }
 
-/* A deterministic time stamp: 32 ticks per block executed plus the offset
- * WRMSR gave. */
+/* The time stamp: the machine clock at CPU_TSC_HZ (1 GHz: one tick per
+ * nanosecond; deterministic under -icount like the clock), or without one 32
+ * ticks per block executed; plus the offset WRMSR gave. */
 uint64_t cpu_tsc(CPUX86State *env)
 {
-    return env->tsc + cpu_of(env)->blocks * 32;
+    struct x86_cpu *cpu = cpu_of(env);
+    _Static_assert(CPU_TSC_HZ == 1000000000u, "cpu_tsc converts nanoseconds 1:1");
+    if (cpu->clock)
+        return env->tsc + (uint64_t)cpu->clock(cpu->clock_opaque);
+    return env->tsc + cpu->blocks * 32;
 }
 
 void cpu_exit_request(struct x86_cpu *cpu)

@@ -38,6 +38,13 @@ static uint8_t cpu_intack(void *opaque)
     return pc_interrupt_ack(vm->pc);
 }
 
+/* The TSC's time base: the board's virtual clock. */
+static int64_t cpu_clock(void *opaque)
+{
+    struct vm *vm = opaque;
+    return clock_now(&vm->pc->clock);
+}
+
 static void guest_exit(void *opaque, int status)
 {
     struct vm *vm = opaque;
@@ -431,6 +438,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
     }
     cpu_set_intack(vm->cpu, cpu_intack, vm);
     cpu_set_ferr(vm->cpu, pc_ferr, vm->pc);
+    cpu_set_clock(vm->cpu, cpu_clock, vm);
     vm->display = ui_display_new(vm->pc, o, err, errlen);
     if (!vm->display)
         return false;

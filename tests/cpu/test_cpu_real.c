@@ -10,6 +10,37 @@
         ck_assert_int_eq(tm_run(m), CPU_EXIT_HALTED);                                              \
     } while (0)
 
+static int64_t fixed_clock(void *opaque)
+{
+    return *(const int64_t *)opaque;
+}
+
+/* With the board's clock connected the TSC is time (1 GHz), not a block count,
+ * so Linux can calibrate it against the PIT; WRMSR offsets it. */
+START_TEST(rdtsc_follows_the_machine_clock_at_1ghz)
+{
+    struct tmachine m;
+    tm_init(&m);
+    int64_t now = 0x123456789;
+    cpu_set_clock(m.cpu, fixed_clock, &now);
+    /* rdtsc; mov ebx,eax; mov esi,edx; xor eax,eax; xor edx,edx; mov ecx,0x10; wrmsr;
+     * (the clock moves on by 1000 ns in the HLT below) rdtsc; hlt */
+    static const uint8_t code[] = {0x0f, 0x31, 0x66, 0x89, 0xc3, 0x66, 0x89, 0xd6, 0x66,
+                                   0x31, 0xc0, 0x66, 0x31, 0xd2, 0x66, 0xb9, 0x10, 0x00,
+                                   0x00, 0x00, 0x0f, 0x30, 0xf4, 0x0f, 0x31, 0xf4};
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[3], 0x23456789u);
+    ck_assert_uint_eq(m.env->regs[6], 0x1u);
+    now += 1000;
+    m.env->halted = false;
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(m.env->regs[0], 1000);
+    ck_assert_uint_eq(m.env->regs[2], 0);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(add_carry_and_zero_reach_setcc)
 {
     struct tmachine m;
@@ -311,6 +342,7 @@ Suite *test_suite(void)
     Suite *s = suite_create("cpu_real");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, add_carry_and_zero_reach_setcc);
+    tcase_add_test(tc, rdtsc_follows_the_machine_clock_at_1ghz);
     tcase_add_test(tc, movzx_movsx_with_operand_size_prefix);
     tcase_add_test(tc, imul_three_operand_sets_of_on_overflow);
     tcase_add_test(tc, bt_register_offset_addresses_a_bit_string);
