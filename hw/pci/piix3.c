@@ -78,3 +78,15 @@ void piix3_init(struct piix3 *p, struct pci_bus *bus)
     bus->rcr_read = rcr_read;
     bus->rcr_opaque = p;
 }
+
+/* PIRQ levels and the ISA lines they drive, and the reset control register;
+ * the routing itself is in the configuration space (pci_device_vmstate). */
+static const struct vms_field piix3_fields[] = {
+    VMS_ARRAY(struct piix3, pirq_level, VMS_BOOL),
+    VMS_FIELD(struct piix3, driven, VMS_U16),
+    VMS_FIELD(struct piix3, rcr, VMS_U8),
+    VMS_END,
+};
+
+const struct vms_desc piix3_vmstate = {
+    .name = "piix3", .version = 1, .min_version = 1, .fields = piix3_fields};

@@ -22,5 +22,7 @@ struct piix3 {
 void piix3_init(struct piix3 *p, struct pci_bus *bus);
 /* Re-drives the ISA IRQ lines from PIRQ levels and routes (after a load). */
 void piix3_update_irqs(struct piix3 *p);
+/* The PIIX3's own state besides its configuration space. */
+extern const struct vms_desc piix3_vmstate;
 
 #endif
