@@ -265,3 +265,15 @@ void fw_cfg_free(struct fw_cfg *f)
         free(f->arch[i].data);
     *f = (struct fw_cfg){0};
 }
+
+/* The guest's position in the interface; the items are rebuilt from the
+ * command line, so a resumed machine needs the same one. */
+static const struct vms_field fw_cfg_fields[] = {
+    VMS_FIELD(struct fw_cfg, cur, VMS_U16),
+    VMS_FIELD(struct fw_cfg, offset, VMS_U32),
+    VMS_FIELD(struct fw_cfg, dma_hi, VMS_U32),
+    VMS_END,
+};
+
+const struct vms_desc fw_cfg_vmstate = {
+    .name = "fw_cfg", .version = 1, .min_version = 1, .fields = fw_cfg_fields};

@@ -5,6 +5,7 @@
 #ifndef JIT86_HW_PC_FW_CFG_H
 #define JIT86_HW_PC_FW_CFG_H
 
+#include "hw/core/vmstate.h"
 #include "softmmu/softmmu.h"
 
 #include <stdbool.h>
@@ -71,6 +72,7 @@ struct fw_cfg {
 
 void fw_cfg_init(struct fw_cfg *f, struct mmu_phys_space *mem);
 void fw_cfg_free(struct fw_cfg *f);
+extern const struct vms_desc fw_cfg_vmstate;
 /* Registers 0x510-0x511 and 0x514-0x51B. */
 bool fw_cfg_register_io(struct fw_cfg *f, struct mmu_io_space *io);
 
