@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Host-guest channel round trip: test_channel.py JIT86 CHANNEL_BIOS. The guest
-(channel-bios.asm) sits on COM2 behind -chardev socket,...,server=on,wait=off
--device isa-serial,chardev=ch; this host program reads its READY frame, sends
-frames of several sizes and checks each "ECHO:" answer, then a frame with a
-bad checksum, which the guest must answer with "ERR"."""
+"""Host-guest channel round trip.
+  test_channel.py JIT86 CHANNEL_BIOS: the guest is channel-bios.asm on COM2
+    behind -chardev socket,...,server=on,wait=off -device isa-serial,chardev=ch;
+    this host program reads its READY frame, sends frames of several sizes and
+    checks each "ECHO:" answer, then a frame with a bad checksum, which the
+    guest must answer with "ERR".
+  test_channel.py JIT86 --linux KERNEL BUSYBOX: a Linux guest (init-channel.sh)
+    on /dev/ttyS1 sends READY and echoes every frame unchanged."""
 import os
 import random
 import socket
@@ -18,8 +21,20 @@ from channel import FrameReader, encode  # noqa: E402
 from qmpclient import Machine  # noqa: E402
 
 
+def linux_args(d):
+    """-kernel/-initrd/-append for the Linux guest, with its initramfs built in d."""
+    kernel, busybox = sys.argv[3:5]
+    here = os.path.dirname(os.path.abspath(__file__))
+    initrd = os.path.join(d, "initrd.gz")
+    subprocess.run([sys.executable, os.path.join(here, "..", "linux", "mkinitramfs.py"), initrd,
+                    busybox, os.path.join(here, "init-channel.sh")], check=True)
+    return ["-m", "128", "-kernel", kernel, "-initrd", initrd,
+            "-append", "console=ttyS0 panic=-1"]
+
+
 def main():
     jit86, bios = sys.argv[1:3]
+    linux = bios == "--linux"
     m = Machine.__new__(Machine)
     m.dir = tempfile.mkdtemp(prefix="jit86-channel-")
     path = os.path.join(m.dir, "channel.sock")
@@ -27,8 +42,9 @@ def main():
     m.serial = os.path.join(m.dir, "serial.txt")
     # -S: the guest starts once the host end is connected, so its READY is not lost
     # (a server=on,wait=off socket drops output while nobody is connected).
+    guest = linux_args(m.dir) if linux else ["-bios", bios, "-m", "32", "-cpu", "486"]
     m.proc = subprocess.Popen(
-        [jit86, "-bios", bios, "-nographic", "-m", "32", "-cpu", "486",
+        [jit86, "-nographic"] + guest + [
          "-serial", "file:" + m.serial, "-qmp", "unix:%s,server,nowait" % m.sock,
          "-chardev", "socket,id=ch,path=%s,server=on,wait=off" % path,
          "-device", "isa-serial,chardev=ch", "-S"],
@@ -41,7 +57,7 @@ def main():
         mode = stat.S_IMODE(os.stat(path).st_mode)
         assert mode == 0o600, "channel socket mode %o, want 600" % mode
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
+        s.settimeout(300 if linux else 10)  # Linux boots first
         s.connect(path)
         r = FrameReader(s.recv)
         q = m.qmp()
@@ -50,11 +66,17 @@ def main():
         first = r.read()
         assert first == b"READY", "first frame %r" % first
         rng = random.Random(7)
+        s.settimeout(30)
+        prefix = b"" if linux else b"ECHO:"
         for size in (0, 1, 5, 100, 255, 256, 1000, 1019):  # the echo adds 5 bytes
             payload = bytes(rng.randrange(256) for _ in range(size))
             s.sendall(encode(payload))
             got = r.read()
-            assert got == b"ECHO:" + payload, "size %d: got %r" % (size, got[:40])
+            assert got == prefix + payload, "size %d: got %r" % (size, got[:40])
+        if linux:
+            print("ok: READY from Linux, 8 frames (0-1019 bytes) echoed through /dev/ttyS1")
+            ok = True
+            return 0
         bad = bytearray(encode(b"hello"))
         bad[-1] ^= 0xFF
         s.sendall(bytes(bad))
@@ -72,6 +94,9 @@ def main():
         out = m.proc.communicate(timeout=10)[0]
         if not ok:
             print("jit86 output:\n%s" % out[-2000:].decode(errors="replace"))
+            if os.path.exists(m.serial):
+                with open(m.serial, "rb") as f:
+                    print("serial console (end):\n%s" % f.read()[-3000:].decode(errors="replace"))
     return 0 if ok else 1
 
 
