@@ -49,12 +49,21 @@ void lift_sse(struct lift *L)
         if (cls[i] == CLS_MEM)
             mem = (int)i;
     }
+    ir_label fallback, done;
+    bool inline_form = lift_sse_inline(L, &fallback);
+    if (inline_form) {
+        done = ir_new_label(L->b);
+        ir_br(L->b, done);
+        ir_set_label(L->b, fallback);
+    }
     unsigned msize = mem >= 0 ? log2_size(in->op[mem].size) : 0;
     uint32_t desc = in->mnemonic | cls[0] << 10 | cls[1] << 13 | reg[0] << 16 | reg[1] << 19 |
                     data_seg(in, mem) << 22 | msize << 25 | (in->asize == 4 ? 1u << 28 : 0);
     ir_tmp a[4] = {lift_env(L), lift_const(L, desc), lift_const(L, (uint32_t)in->imm & 0xff),
                    mem >= 0 ? lift_ea_offset(L) : lift_const(L, 0)};
     lift_call(L, X86_HELPER_sse, a[0], 4, a);
+    if (inline_form)
+        ir_set_label(L->b, done);
     /* COMISS/UCOMISS/COMISD/UCOMISD set ZF, PF, CF in env. */
     if (in->mnemonic == X86_MN_COMISS || in->mnemonic == X86_MN_UCOMISS ||
         in->mnemonic == X86_MN_COMISD || in->mnemonic == X86_MN_UCOMISD)
