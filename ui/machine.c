@@ -49,8 +49,8 @@ static void guest_exit(void *opaque, int status)
 {
     struct vm *vm = opaque;
     if (!vm->quit)
-        vm_emit_event(vm, "SHUTDOWN", json_pack("{s:b, s:s}", "guest", 1, "reason",
-                                                "guest-shutdown"));
+        vm_emit_event(vm, "SHUTDOWN",
+                      json_pack("{s:b, s:s}", "guest", 1, "reason", "guest-shutdown"));
     vm->quit = true;
     vm->state = VM_SHUTDOWN;
     vm->status = status;
@@ -356,12 +356,13 @@ static void qmp_event(void *opaque, const char *name, json_t *data, struct vm_ev
 static bool open_control(struct vm *vm, char *err, size_t errlen)
 {
     const struct ui_options *o = vm->opts;
-    vm->mon_dev = (struct chardev){.kind = CHARDEV_NULL, .in_fd = -1, .out_fd = -1,
-                                   .listen_fd = -1};
+    vm->mon_dev =
+        (struct chardev){.kind = CHARDEV_NULL, .in_fd = -1, .out_fd = -1, .listen_fd = -1};
     if (o->monitor && strcmp(o->monitor, "none") != 0) {
         if (strcmp(o->monitor, "stdio") == 0 && vm->serial[0].kind == CHARDEV_STDIO) {
-            snprintf(err, errlen, "-monitor stdio: stdio is already serial 0's (use Ctrl-A c "
-                                  "with -nographic)");
+            snprintf(err, errlen,
+                     "-monitor stdio: stdio is already serial 0's (use Ctrl-A c "
+                     "with -nographic)");
             return false;
         }
         if (!chardev_open(&vm->mon_dev, "-monitor", o->monitor, err, errlen))
