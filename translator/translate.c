@@ -165,6 +165,10 @@ static void log_out_asm(struct translator *t, const struct tb *tb)
     free(text);
 }
 
+#ifndef JIT86_IR_VALIDATE
+#define JIT86_IR_VALIDATE 0 /* translator/CMakeLists.txt turns it on */
+#endif
+
 struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_key *key,
                              uint32_t guest_size, uint64_t phys_page2)
 {
@@ -175,7 +179,7 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
                         (unsigned long long)pc);
         return NULL;
     }
-    if (!ir_validate(b, err, sizeof(err))) {
+    if (JIT86_IR_VALIDATE && !ir_validate(b, err, sizeof(err))) {
         error_report("translator: invalid IR for 0x%llx: %s", (unsigned long long)pc, err);
         return NULL;
     }
