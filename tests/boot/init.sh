@@ -8,6 +8,8 @@
 #                     through the page cache, fsync, sync
 #   disk-read         load the same modules, print the SHA-256 of the pattern's
 #                     length read back from /dev/sda
+#   disk-churn        disk-write, then keep writing other data 8 MiB further
+#                     on until the host kills the emulator
 # The pattern is `seq 1 100000`: deterministic, no two sectors alike.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -45,6 +47,14 @@ disk-write)
     load_disk
     dd if=/tmp/pattern of=/dev/sda bs=4096 conv=fsync 2>/dev/null && sync &&
         echo "JIT86-DISK-WRITTEN $len"
+    ;;
+disk-churn)
+    load_disk
+    dd if=/tmp/pattern of=/dev/sda bs=4096 conv=fsync 2>/dev/null && sync &&
+        echo "JIT86-DISK-SYNCED $len"
+    while :; do
+        dd if=/dev/urandom of=/dev/sda bs=65536 seek=128 count=16 conv=fsync 2>/dev/null
+    done
     ;;
 disk-read)
     load_disk

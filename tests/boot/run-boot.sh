@@ -7,6 +7,8 @@
 #   floppy  1.44M SYSLINUX floppy chaining to the hdd disk, -fda -boot a
 #   ide-rw  Linux (-kernel) writes a pattern to an IDE disk with ata_piix and
 #           DMA, reboots; a second run reads it back: the SHA-256 must match
+#   ide-kill Linux writes the pattern and syncs, then keeps writing elsewhere;
+#           kill -9 of the emulator then: the synced pattern is in the image
 # Exit 77 when a tool or package is missing. JIT86_BOOT_TIMEOUT overrides 240 s;
 # JIT86_BOOT_ARGS adds emulator options (e.g. -accel tcg,backend=interp).
 set -u
@@ -102,8 +104,39 @@ ide-rw)
         -hda "$dir/data.img"
     expect "$dir/read.out" "JIT86-DISK-SHA256 $sum"
     ;;
+ide-kill)
+    make make-initramfs.sh "$dir/initrd.gz"
+    truncate -s 16M "$dir/data.img"
+    # shellcheck disable=SC2086
+    "$emu" $extra -nographic -m 256 -no-reboot -kernel "$kernel" -initrd "$dir/initrd.gz" \
+        -append "console=ttyS0 quiet panic=-1 jit86.boot=disk-churn" -hda "$dir/data.img" \
+        </dev/null >"$dir/out" 2>&1 &
+    pid=$!
+    n=0
+    while ! grep -qa "JIT86-DISK-SYNCED" "$dir/out" && [ $n -lt "$limit" ] &&
+        kill -0 $pid 2>/dev/null; do
+        sleep 1
+        n=$((n + 1))
+    done
+    # Kill once the guest's churn after the sync reaches the image.
+    churn() { dd if="$dir/data.img" bs=65536 skip=128 count=1 2>/dev/null | tr -d '\0' | wc -c; }
+    n=0
+    while [ "$(churn)" -eq 0 ] && [ $n -lt 60 ] && kill -0 $pid 2>/dev/null; do
+        sleep 1
+        n=$((n + 1))
+    done
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    echo "$(basename "$emu") $medium: killed after $n s" >>"$dir/status"
+    expect "$dir/out" "JIT86-DISK-SYNCED"
+    seq 1 100000 >"$dir/pattern"
+    head -c "$(wc -c <"$dir/pattern")" "$dir/data.img" | cmp -s - "$dir/pattern" ||
+        { echo "FAIL: data the guest synced is not in the image after kill -9"; exit 1; }
+    [ "$(churn)" -gt 0 ] ||
+        { echo "FAIL: the guest wrote nothing after its sync before the kill"; exit 1; }
+    ;;
 *)
-    echo "usage: run-boot.sh EMULATOR cdrom|hdd|floppy|ide-rw" >&2
+    echo "usage: run-boot.sh EMULATOR cdrom|hdd|floppy|ide-rw|ide-kill" >&2
     exit 2
     ;;
 esac
