@@ -82,6 +82,16 @@ static bool buf_reserve(struct vms_buf *b, size_t more)
     return true;
 }
 
+bool vms_buf_put(struct vms_buf *b, const void *p, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return false;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return true;
+}
+
 void vms_buf_free(struct vms_buf *b)
 {
     free(b->data);
@@ -250,8 +260,10 @@ static bool run_post_load(const struct vms_desc *d, void *base)
     return !d->post_load || d->post_load(base);
 }
 
-bool vms_load(const struct vms_desc *d, void *opaque, const uint8_t *data, size_t len, size_t *pos,
-              char *err, size_t errlen)
+/* Checks the section header at *pos: name, version, payload length. On
+ * success *version and *payload describe it and *pos points at the payload. */
+static bool parse_header(const struct vms_desc *d, const uint8_t *data, size_t len, size_t *pos,
+                         uint32_t *version, uint32_t *payload, char *err, size_t errlen)
 {
     size_t p = *pos;
     size_t name_len = strlen(d->name);
@@ -265,19 +277,44 @@ bool vms_load(const struct vms_desc *d, void *opaque, const uint8_t *data, size_
         return false;
     }
     p += 1 + name_len;
-    uint32_t version = (uint32_t)get_le(data + p, 4);
-    uint32_t payload = (uint32_t)get_le(data + p + 4, 4);
+    *version = (uint32_t)get_le(data + p, 4);
+    *payload = (uint32_t)get_le(data + p + 4, 4);
     p += 8;
-    if (version < d->min_version || version > d->version) {
-        snprintf(err, errlen, "%s: version %u not supported (%u to %u)", d->name, version,
+    if (*version < d->min_version || *version > d->version) {
+        snprintf(err, errlen, "%s: version %u not supported (%u to %u)", d->name, *version,
                  d->min_version, d->version);
         return false;
     }
-    if (payload != payload_size(d, version) || payload > len - p) {
-        snprintf(err, errlen, "%s: payload of %u bytes, expected %zu", d->name, payload,
-                 payload_size(d, version));
+    if (*payload != payload_size(d, *version) || *payload > len - p) {
+        snprintf(err, errlen, "%s: payload of %u bytes, expected %zu", d->name, *payload,
+                 payload_size(d, *version));
         return false;
     }
+    *pos = p;
+    return true;
+}
+
+bool vms_probe(const struct vms_desc *d, const uint8_t *data, size_t len, size_t *pos,
+               uint32_t *version, char *err, size_t errlen)
+{
+    size_t p = *pos;
+    uint32_t payload;
+    if (!parse_header(d, data, len, &p, version, &payload, err, errlen))
+        return false;
+    const uint8_t *in = data + p;
+    if (!validate_fields(d, *version, &in, err, errlen))
+        return false;
+    *pos = p + payload;
+    return true;
+}
+
+bool vms_load(const struct vms_desc *d, void *opaque, const uint8_t *data, size_t len, size_t *pos,
+              char *err, size_t errlen)
+{
+    size_t p = *pos;
+    uint32_t version, payload;
+    if (!parse_header(d, data, len, &p, &version, &payload, err, errlen))
+        return false;
     const uint8_t *in = data + p;
     if (!validate_fields(d, version, &in, err, errlen))
         return false;
