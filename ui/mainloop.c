@@ -324,7 +324,8 @@ static void serve_monitor_dev(struct vm *vm)
     if (vm->mon_on_mux)
         return; /* fed by serial 0's input after Ctrl-A c */
     bool had_client = vm->mon_dev.in_fd >= 0;
-    chardev_poll(&vm->mon_dev);
+    if (!chardev_poll(&vm->mon_dev) && vm->mon_dev.kind == CHARDEV_STDIO)
+        vm->mon_dev.in_fd = -1; /* stdin closed: the monitor has no more input */
     if (!had_client && vm->mon_dev.in_fd >= 0 && vm->mon_dev.kind == CHARDEV_SOCKET)
         monitor_term_banner(vm->mon);
 }

@@ -302,6 +302,27 @@ def case_hmp_log_sendkey_screendump(m):
     check("Cannot access" not in q.hmp("x /4xb 0xfffffff0"), "x at the top of memory")
 
 
+def main_thread_ticks(pid):
+    with open("/proc/%d/task/%d/stat" % (pid, pid)) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def case_hmp_stdio_pipe_then_eof(m):
+    m.proc.stdin.write(b"info status\nxp /2xb 0xffff0\n")
+    m.proc.stdin.close()
+    wait_for(lambda: b"0x00000000000ffff0: 0xea" in m.stdout_so_far()
+             or b"00000000000ffff0: 0xea 0x00" in m.stdout_so_far(), what="xp output")
+    out = m.stdout_so_far()
+    check(b"VM status: running" in out and out.startswith(b"jit86 "), repr(out))
+    t0 = main_thread_ticks(m.proc.pid)
+    time.sleep(1.0)
+    used = main_thread_ticks(m.proc.pid) - t0
+    check(used < 30, "the main thread spins after stdin's EOF (%d ticks in 1 s)" % used)
+    q = m.qmp()
+    check(q.cmd("query-status")["return"]["status"] == "running", "running after EOF")
+
+
 def make_media(d):
     for name in ("a.iso", "b.iso"):
         with open(os.path.join(d, name), "wb") as f:
@@ -345,6 +366,7 @@ def case_qmp_tcp_listens_on_loopback_only(m):
 
 
 EXTRA = {
+    "hmp_stdio_pipe_then_eof": lambda d: ["-monitor", "stdio"],
     "block_media_change_and_eject": make_media,
     "qmp_tcp_listens_on_loopback_only": lambda d: ["-qmp", "tcp::%d,server,nowait" % TCP_PORT],
     "hmp_unix_socket_monitor":
@@ -361,7 +383,7 @@ CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 def main():
     name = sys.argv[4]
     bios = KNOWN if "known_state" in name else TICKER
-    m = Machine(JIT86, bios, EXTRA.get(name, ()), stdin_pipe=name.startswith("ctrl_a"))
+    m = Machine(JIT86, bios, EXTRA.get(name, ()), stdin_pipe=name.startswith(("ctrl_a", "hmp_stdio")))
     try:
         CASES[name](m)
         check(name in SELF_ENDING or m.alive(), "jit86 died")
