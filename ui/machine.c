@@ -4,6 +4,7 @@
 
 #include "gdbstub.h"
 #include "monitor.h"
+#include "netdev.h"
 #include "qmp.h"
 #include "serial-ports.h"
 #include "vm.h"
@@ -352,32 +353,64 @@ static void qmp_event(void *opaque, const char *name, json_t *data, struct vm_ev
         qmp_server_event(vm->qmp, name, data, t);
 }
 
-/* -monitor DEV, or the Ctrl-A c side of -nographic's stdio; -qmp DEV. */
+/* QEMU's -mon chardev=ID[,mode=readline|control]: the -chardev's spec becomes
+ * the human monitor's (readline, the default) or the QMP socket's (control). */
+static bool resolve_mon(const struct ui_options *o, const char **monitor, const char **qmp,
+                        char specs[2][SERIAL_SPEC_MAX], char *err, size_t errlen)
+{
+    for (int i = 0; i < o->mon.count; i++) {
+        const char *m = o->mon.item[i];
+        char id[64], mode[16] = "readline", inner[300];
+        if (!netdev_opt(m, "chardev", id, sizeof(id))) {
+            snprintf(err, errlen, "-mon: chardev=ID is required in '%s'", m);
+            return false;
+        }
+        netdev_opt(m, "mode", mode, sizeof(mode));
+        bool control = strcmp(mode, "control") == 0;
+        if (!control && strcmp(mode, "readline") != 0) {
+            snprintf(err, errlen, "-mon: mode must be readline or control, not '%s'", mode);
+            return false;
+        }
+        if (!serial_ports_chardev_spec(o, id, specs[control], SERIAL_SPEC_MAX, inner,
+                                       sizeof(inner))) {
+            snprintf(err, errlen, "-mon: %s", inner);
+            return false;
+        }
+        *(control ? qmp : monitor) = specs[control];
+    }
+    return true;
+}
+
+/* -monitor DEV, or the Ctrl-A c side of -nographic's stdio; -qmp DEV; -mon. */
 static bool open_control(struct vm *vm, char *err, size_t errlen)
 {
     const struct ui_options *o = vm->opts;
     vm->mon_dev =
         (struct chardev){.kind = CHARDEV_NULL, .in_fd = -1, .out_fd = -1, .listen_fd = -1};
-    if (o->monitor && strcmp(o->monitor, "none") != 0) {
-        if (strcmp(o->monitor, "stdio") == 0 && vm->serial[0].kind == CHARDEV_STDIO) {
+    const char *monitor = o->monitor, *qmp = o->qmp;
+    char specs[2][SERIAL_SPEC_MAX];
+    if (!resolve_mon(o, &monitor, &qmp, specs, err, errlen))
+        return false;
+    if (monitor && strcmp(monitor, "none") != 0) {
+        if (strcmp(monitor, "stdio") == 0 && vm->serial[0].kind == CHARDEV_STDIO) {
             snprintf(err, errlen,
                      "-monitor stdio: stdio is already serial 0's (use Ctrl-A c "
                      "with -nographic)");
             return false;
         }
-        if (!chardev_open(&vm->mon_dev, "-monitor", o->monitor, err, errlen))
+        if (!chardev_open(&vm->mon_dev, "-monitor", monitor, err, errlen))
             return false;
         vm->mon_dev.input = monitor_dev_input;
         vm->mon_dev.input_opaque = vm;
         bool tty = vm->mon_dev.kind == CHARDEV_STDIO && isatty(STDIN_FILENO);
         vm->mon = monitor_term_new(vm, monitor_out, vm, tty ? STDIN_FILENO : -1);
-    } else if (!o->monitor && vm->stdio_mux) {
+    } else if (!monitor && vm->stdio_mux) {
         vm->mon_on_mux = true;
         vm->mon = monitor_term_new(vm, monitor_out, vm, -1);
     }
     vm_set_event_listener(vm, qmp_event, vm);
-    if (o->qmp) {
-        vm->qmp = qmp_server_new(vm, o->qmp, err, errlen);
+    if (qmp) {
+        vm->qmp = qmp_server_new(vm, qmp, err, errlen);
         if (!vm->qmp)
             return false;
     }

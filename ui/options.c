@@ -38,6 +38,7 @@ enum opt_id {
     OPT_QMP,
     OPT_STATS_FILE,
     OPT_CHARDEV,
+    OPT_MON,
     OPT_DEBUGCON,
     OPT_SNAPSHOT,
     OPT_D,
@@ -95,7 +96,9 @@ static const struct opt_desc {
     {"qmp", OPT_QMP, "DEV", "QMP control socket: unix:PATH,server,nowait or tcp:HOST:PORT,..."},
     {"stats-file", OPT_STATS_FILE, "PATH", "write the resource accounting as JSON at exit"},
     {"chardev", OPT_CHARDEV, "SPEC",
-     "socket,id=ID,path=PATH,server=on,wait=off (for -device isa-serial,chardev=ID)"},
+     "socket,id=ID,path=PATH,server=on,wait=off (for -device isa-serial or -mon chardev=ID)"},
+    {"mon", OPT_MON, "chardev=ID[,mode=readline|control]",
+     "human monitor (readline) or QMP (control) on a -chardev"},
     {"debugcon", OPT_DEBUGCON, "DEV", "debug console at port 0xE9"},
     {"snapshot", OPT_SNAPSHOT, NULL, "write to temporary overlays, discard on exit"},
     {"d", OPT_D, "ITEM,...", "log items (-d help lists them)"},
@@ -226,6 +229,7 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
     case OPT_QMP: o->qmp = v; break;
     case OPT_STATS_FILE: o->stats_file = v; break;
     case OPT_CHARDEV: return list_add(&o->chardev, d->name, v, err, errlen);
+    case OPT_MON: return list_add(&o->mon, d->name, v, err, errlen);
     case OPT_DEBUGCON: o->debugcon = v; break;
     case OPT_SNAPSHOT: o->snapshot = true; break;
     case OPT_D: {

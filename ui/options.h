@@ -31,7 +31,8 @@ struct ui_options {
     struct ui_list serial, device, netdev, nic, drive;
     const char *monitor, *qmp, *debugcon;
     const char *stats_file; /* -stats-file: accounting JSON at exit */
-    struct ui_list chardev; /* -chardev socket,id=...: for -device isa-serial */
+    struct ui_list chardev; /* -chardev socket,id=...: for -device isa-serial, -mon */
+    struct ui_list mon;     /* -mon chardev=ID,mode=readline|control */
     bool snapshot;
     uint32_t log_mask;
     bool log_help;

@@ -69,6 +69,17 @@ static const char *find_chardev(const struct ui_options *o, const char *id)
     return NULL;
 }
 
+bool serial_ports_chardev_spec(const struct ui_options *o, const char *id, char *out, size_t len,
+                               char *err, size_t errlen)
+{
+    const char *cd = find_chardev(o, id);
+    if (!cd) {
+        snprintf(err, errlen, "no -chardev with id=%s", id);
+        return false;
+    }
+    return chardev_to_spec(cd, out, len, err, errlen);
+}
+
 static bool add_device(const struct ui_options *o, const char *d,
                        char spec[SERIAL_PORTS][SERIAL_SPEC_MAX], int *next, char *err,
                        size_t errlen)

@@ -17,6 +17,9 @@
  * the caller's default). One line in err on a bad -chardev or -device. */
 bool serial_ports_resolve(const struct ui_options *o, char spec[SERIAL_PORTS][SERIAL_SPEC_MAX],
                           char *err, size_t errlen);
+/* The chardev.c spec of the -chardev with id=ID; false with one line in err. */
+bool serial_ports_chardev_spec(const struct ui_options *o, const char *id, char *out, size_t len,
+                               char *err, size_t errlen);
 /* True for the -device names serial_ports_resolve() handles. */
 bool serial_ports_is_device(const char *device);
 

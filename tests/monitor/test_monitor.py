@@ -323,6 +323,26 @@ def case_hmp_stdio_pipe_then_eof(m):
     check(q.cmd("query-status")["return"]["status"] == "running", "running after EOF")
 
 
+def case_mon_chardev_control_and_readline(m):
+    q = QMP(os.path.join(m.dir, "ctl.sock"))
+    check(q.cmd("qmp_capabilities") == {"return": {}}, "QMP through -mon mode=control")
+    check(q.cmd("query-status")["return"]["status"] == "running", "query-status")
+    check(not os.path.exists(m.sock), "-mon control replaces -qmp")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.path.join(m.dir, "hmp.sock"))
+    read_until(s, b"(qemu) ")
+    s.sendall(b"info status\n")
+    check(b"VM status: running" in read_until(s, b"running"), "HMP through -mon")
+    m.sock = os.path.join(m.dir, "ctl.sock")
+
+
+def mon_args(d):
+    return ["-chardev", "socket,id=ctl,path=%s,server=on,wait=off" % os.path.join(d, "ctl.sock"),
+            "-mon", "chardev=ctl,mode=control",
+            "-chardev", "socket,id=hmp,path=%s,server=on,wait=off" % os.path.join(d, "hmp.sock"),
+            "-mon", "chardev=hmp"]
+
+
 def make_media(d):
     for name in ("a.iso", "b.iso"):
         with open(os.path.join(d, name), "wb") as f:
@@ -366,6 +386,7 @@ def case_qmp_tcp_listens_on_loopback_only(m):
 
 
 EXTRA = {
+    "mon_chardev_control_and_readline": mon_args,
     "hmp_stdio_pipe_then_eof": lambda d: ["-monitor", "stdio"],
     "block_media_change_and_eject": make_media,
     "qmp_tcp_listens_on_loopback_only": lambda d: ["-qmp", "tcp::%d,server,nowait" % TCP_PORT],
