@@ -1,0 +1,160 @@
+/* Shared state of the AArch64 backend's code generator: the two code sections
+ * (hot path, then out-of-line slow paths), labels and branch fixups, and the
+ * local register allocator's view of every temp (shared/DESIGN.md "Backends").
+ * Register use follows the AAPCS64 (Arm IHI 0055, §6.1.1). */
+#ifndef JIT86_TRANSLATOR_AARCH64_INTERNAL_H
+#define JIT86_TRANSLATOR_AARCH64_INTERNAL_H
+
+#include "aarch64-emit.h"
+#include "translator.h"
+
+/* env lives in x19 (callee-saved). x16 and x17 (IP0/IP1, free to clobber
+ * between calls) are the code generator's scratch registers; x18 (platform
+ * register) is never touched. */
+#define A64_ENV_REG           19
+#define A64_TMP_REG           16
+#define A64_AUX_REG           17
+#define A64_REGS_CALLER_SAVED 0x0000ffffu /* x0..x15 */
+#define A64_REGS_CALLEE_SAVED 0x1ff00000u /* x20..x28 */
+#define A64_REGS_ALLOC        (A64_REGS_CALLER_SAVED | A64_REGS_CALLEE_SAVED)
+#define A64_NREGS             32
+
+/* The frame below the saved x19..x30: the call-site word (return address of
+ * the last call that may raise), a save area for x0..x15 around slow-path
+ * calls, then one 8-byte spill slot per possible local temp. */
+#define A64_SITE_OFF   0
+#define A64_SAVE_OFF   16
+#define A64_SLOTS_OFF  (A64_SAVE_OFF + 16 * 8)
+#define A64_LOCAL_SIZE (A64_SLOTS_OFF + 8 * IR_MAX_TEMPS)
+#define A64_SAVED_SIZE (12 * 8) /* x19..x30 */
+
+/* Exit protocol: x0 = value, x1 = block | tag (as the x86-64 backend's). */
+enum {
+    A64_EXIT_RETURN = 0,
+    A64_EXIT_GOTO_TB = 1,
+    A64_EXIT_LOOKUP = 2,
+    A64_EXIT_SLOT1 = 4,
+    A64_EXIT_TAG_MASK = 7,
+};
+
+/* goto_tb with a veneer: B at the slot, then LDR x16, literal; BR x16; the
+ * 8-byte literal (aligned); then the exit. Without: B, then the exit. */
+#define A64_VENEER_LIT  12
+#define A64_EXIT_NEAR   4
+#define A64_EXIT_VENEER 20
+
+enum a64_val { A64_VAL_DEAD, A64_VAL_REG, A64_VAL_MEM, A64_VAL_CONST };
+
+struct a64_temp {
+    uint8_t val;  /* enum a64_val */
+    uint8_t reg;  /* when A64_VAL_REG */
+    bool mem_ok;  /* the env field / spill slot holds the value too */
+    bool listed;  /* in a64_gen.clist */
+    int32_t slot; /* spill slot of a local, -1 before the first spill */
+    uint64_t imm; /* when A64_VAL_CONST */
+};
+
+enum { A64_SEC_MAIN, A64_SEC_COLD };
+
+struct a64_label {
+    int8_t sec;   /* -1 while unbound */
+    uint32_t off; /* in instructions */
+};
+
+enum a64_fix_kind { A64_FIX_B26, A64_FIX_B19 };
+
+/* A branch to resolve once the sections are placed: to a label, or to an
+ * absolute host address when label is UINT32_MAX. */
+struct a64_fixup {
+    uint8_t sec, kind;
+    uint32_t off;
+    uint32_t label;
+    uintptr_t abs;
+};
+
+struct a64_gen {
+    const struct ir_block *b;
+    const struct ir_env *env;
+    uintptr_t tb;       /* the block's struct tb, embedded in its exits */
+    uintptr_t epilogue; /* executable address of the shared epilogue */
+    bool far;           /* the code buffer spans more than a B reaches */
+    unsigned sec;
+    struct a64_buf buf[2];
+    struct a64_label *labels;
+    unsigned nlabels, labels_cap;
+    struct a64_fixup *fix;
+    unsigned nfix, fix_cap;
+    struct a64_temp *ts;
+    uint16_t *clist; /* temps made constants since the last label */
+    unsigned nclist;
+    uint16_t *slot_temp; /* the local of each spill slot */
+    int reg_temp[A64_NREGS];
+    uint32_t locked;
+    unsigned nslots;
+    bool prefer_callee_saved;
+    const struct ir_op *op;
+    bool reachable;
+    uint32_t *op_off; /* per op: hot-section offset (instructions) */
+    int8_t *site_sec; /* per op: section of its restore site, -1 none */
+    uint32_t *site_off;
+    uint32_t jmp_off[2]; /* instructions */
+    const struct ir_tlb *tlb;
+};
+
+static inline struct a64_buf *a64_cur(struct a64_gen *g)
+{
+    return &g->buf[g->sec];
+}
+static inline bool a64_is64(const struct a64_gen *g, unsigned t)
+{
+    return g->b->temp_type[t] == IR_I64;
+}
+static inline bool a64_op_dead(const struct a64_gen *g, unsigned arg)
+{
+    return (g->op->life >> arg) & 1;
+}
+
+/* aarch64-regalloc.c: the local register allocator (the x86-64 backend's
+ * policy: values stay in registers within a block, constants stay
+ * immediates until needed, spills go to env or the frame, every value is in
+ * memory at a label). */
+void a64_ra_init(struct a64_gen *g);
+bool a64_ra_const(const struct a64_gen *g, unsigned t, uint64_t *imm);
+int a64_ra_in(struct a64_gen *g, unsigned t);
+int a64_ra_alloc(struct a64_gen *g);
+int a64_ra_alloc_in(struct a64_gen *g, uint32_t allowed);
+int a64_ra_steal(struct a64_gen *g, unsigned arg);
+void a64_ra_bind(struct a64_gen *g, unsigned t, unsigned reg);
+void a64_ra_bind_const(struct a64_gen *g, unsigned t, uint64_t imm);
+void a64_ra_end_op(struct a64_gen *g);
+void a64_ra_load_into(struct a64_gen *g, unsigned reg, unsigned t);
+void a64_ra_store_value(struct a64_gen *g, unsigned t);
+void a64_ra_sync(struct a64_gen *g, unsigned t);
+void a64_ra_sync_globals(struct a64_gen *g);
+void a64_ra_forget_global(struct a64_gen *g, unsigned t);
+void a64_ra_forget_globals(struct a64_gen *g);
+void a64_ra_free_caller_saved(struct a64_gen *g, bool globals_dropped);
+void a64_ra_call_args(struct a64_gen *g, unsigned n, const int *src, const uint64_t *imm);
+void a64_ra_bb_end(struct a64_gen *g);
+void a64_ra_label(struct a64_gen *g);
+void a64_ra_free_dead_inputs(struct a64_gen *g);
+void a64_ra_free_dead_outputs(struct a64_gen *g);
+/* Load (opc A64_LDST_*) or store of 1 << size bytes at base + off, any off. */
+void a64_ldst(struct a64_gen *g, unsigned size, unsigned opc, unsigned t, unsigned base,
+              uint64_t off);
+
+/* aarch64-ops.c: code for each op. */
+bool a64_gen_op(struct a64_gen *g, const struct ir_op *op);
+void a64_gen_exit(struct a64_gen *g, unsigned tag, bool value_from_temp, uint64_t value);
+
+/* backend-aarch64.c: labels, fixups, calls. */
+unsigned a64_new_label(struct a64_gen *g);
+void a64_bind_label(struct a64_gen *g, unsigned label);
+/* B (cond < 0) or B.cond to label. */
+void a64_branch(struct a64_gen *g, int cond, unsigned label);
+/* A B.cond, CBZ or CBNZ (imm19 at bits 23:5) to label. */
+void a64_branch_insn(struct a64_gen *g, uint32_t insn, unsigned label);
+void a64_jump_abs(struct a64_gen *g, uintptr_t target);
+void a64_call_abs(struct a64_gen *g, const void *fn, bool site);
+
+#endif
