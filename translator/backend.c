@@ -9,6 +9,9 @@ static const struct tb_backend *const backends[] = {
 #if defined(__x86_64__)
     &tb_backend_x86_64,
 #endif
+#if defined(__aarch64__)
+    &tb_backend_aarch64,
+#endif
 };
 
 const struct tb_backend *translator_backend_by_name(const char *name)
@@ -26,6 +29,8 @@ const char *translator_default_backend(void)
         return env;
 #if defined(__x86_64__)
     return tb_backend_x86_64.name;
+#elif defined(__aarch64__)
+    return tb_backend_aarch64.name;
 #else
     return tb_backend_interp.name;
 #endif

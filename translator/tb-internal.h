@@ -61,6 +61,10 @@ void tb_unlink_all(struct translator *t, struct tb *tb);
 #if defined(__x86_64__)
 uintptr_t tb_x86_64_call_site(void *state);
 #endif
+/* backend-aarch64.c: the same, from the frame's call-site word. */
+#if defined(__aarch64__)
+uintptr_t tb_aarch64_call_site(void *state);
+#endif
 
 /* tb-restore.c */
 void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block *b,

@@ -88,5 +88,9 @@ uintptr_t translator_host_pc(const struct translator *t, uintptr_t return_addres
     if (!return_address && t->backend == &tb_backend_x86_64)
         return tb_x86_64_call_site(t->bstate);
 #endif
+#if defined(__aarch64__)
+    if (!return_address && t->backend == &tb_backend_aarch64)
+        return tb_aarch64_call_site(t->bstate);
+#endif
     return return_address;
 }

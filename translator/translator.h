@@ -12,8 +12,9 @@
 #include <stdio.h>
 
 /* Name of the backend that runs blocks by default: the native one where there
- * is one (x86_64 on x86-64 hosts), else interp. The JIT86_BACKEND environment
- * variable (interp, x86_64) overrides it when it names a compiled-in backend. */
+ * is one (x86_64 on x86-64 hosts, aarch64 on AArch64 hosts), else interp. The
+ * JIT86_BACKEND environment variable (interp, x86_64, aarch64) overrides it
+ * when it names a compiled-in backend. */
 const char *translator_default_backend(void);
 
 #define TB_PAGE_BITS      12
@@ -113,6 +114,9 @@ struct tb_backend {
 extern const struct tb_backend tb_backend_interp;
 #if defined(__x86_64__)
 extern const struct tb_backend tb_backend_x86_64;
+#endif
+#if defined(__aarch64__)
+extern const struct tb_backend tb_backend_aarch64;
 #endif
 /* The compiled-in backend named name, or NULL. */
 const struct tb_backend *translator_backend_by_name(const char *name);
