@@ -29,6 +29,33 @@ static bool map_dual(struct codebuf *cb, size_t size)
     return true;
 }
 
+#if defined(__aarch64__)
+/* Whether code changed through the RW view runs from the RX view after the
+ * cache maintenance (Arm ARM B2.4.4). It does on hardware; user-mode
+ * emulators that notice code changes by write-protecting the pages they
+ * translated (qemu-aarch64) miss writes through the other mapping, and
+ * patched jumps would never take effect there: use one RWX mapping then. */
+static bool dual_coherent(struct codebuf *cb)
+{
+    typedef uint32_t (*probe_fn)(void);
+    probe_fn fn = (probe_fn)(uintptr_t)cb->rx;
+    uint32_t got[2];
+    for (uint32_t i = 0; i < 2; i++) {
+        uint32_t code[2] = {0x52800000u | (i + 1) << 5, 0xd65f03c0u}; /* MOVZ w0, #i+1; RET */
+        memcpy(cb->rw, code, sizeof(code));
+        codebuf_flush_icache(cb->rx, sizeof(code));
+        got[i] = fn();
+    }
+    return got[0] == 1 && got[1] == 2;
+}
+#else
+static bool dual_coherent(struct codebuf *cb)
+{
+    (void)cb;
+    return true;
+}
+#endif
+
 static bool map_single(struct codebuf *cb, size_t size, int prot)
 {
     void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -44,9 +71,16 @@ bool codebuf_init(struct codebuf *cb, size_t size, enum codebuf_mode best)
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size = (size + page - 1) & ~(page - 1);
     cb->size = size;
-    if (best <= CODEBUF_DUAL && map_dual(cb, size))
-        cb->mode = CODEBUF_DUAL;
-    else if (best <= CODEBUF_RWX && map_single(cb, size, PROT_READ | PROT_WRITE | PROT_EXEC))
+    if (best <= CODEBUF_DUAL && map_dual(cb, size)) {
+        if (dual_coherent(cb)) {
+            cb->mode = CODEBUF_DUAL;
+            return true;
+        }
+        munmap(cb->rw, size);
+        munmap(cb->rx, size);
+        cb->rw = cb->rx = NULL;
+    }
+    if (best <= CODEBUF_RWX && map_single(cb, size, PROT_READ | PROT_WRITE | PROT_EXEC))
         cb->mode = CODEBUF_RWX;
     else if (map_single(cb, size, PROT_READ | PROT_WRITE))
         cb->mode = CODEBUF_RW;
