@@ -488,6 +488,8 @@ START_TEST(interp_is_default_backend)
     /* The native backend is the default where there is one. */
 #if defined(__x86_64__)
     const char *native = "x86_64";
+#elif defined(__aarch64__)
+    const char *native = "aarch64";
 #else
     const char *native = "interp";
 #endif
