@@ -113,8 +113,16 @@ bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_mod
 {
     struct vms_pc v;
     vms_pc_describe(&v, pc, cpu, cpu_model, cpu_features);
-    if (!vms_stream_load(&v.m, data, len, err, errlen))
+    if (!vms_stream_check(&v.m, data, len, err, errlen))
         return false;
+    if (!vms_stream_apply(&v.m, data, len, err, errlen)) {
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, "; machine reset");
+        pc_reset(pc);
+        cpu_reset(cpu);
+        vms_cpu_loaded(cpu);
+        return false;
+    }
     pc_loaded(pc, cpu);
     return true;
 }

@@ -253,11 +253,15 @@ static void set_clock(struct hw_clock *clk, int64_t now)
         clock_start(clk);
 }
 
-bool vms_stream_load(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
-                     size_t errlen)
+bool vms_stream_check(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
+                      size_t errlen)
 {
-    if (!check_envelope(data, len, err, errlen) || !check_all(m, data, len, err, errlen))
-        return false;
+    return check_envelope(data, len, err, errlen) && check_all(m, data, len, err, errlen);
+}
+
+bool vms_stream_apply(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
+                      size_t errlen)
+{
     /* Everything checked: apply in the same order. */
     struct reader r = {data, len - TRAILER_LEN, MAGIC_LEN + 4, true};
     int64_t clock_ns = 0;
@@ -274,4 +278,11 @@ bool vms_stream_load(const struct vms_machine *m, const uint8_t *data, size_t le
     for (size_t i = 0; i < m->nram; i++)
         vms_ram_parse(data, r.len, &r.pos, m->ram[i].host, m->ram[i].size, err, errlen);
     return true;
+}
+
+bool vms_stream_load(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
+                     size_t errlen)
+{
+    return vms_stream_check(m, data, len, err, errlen) &&
+           vms_stream_apply(m, data, len, err, errlen);
 }

@@ -150,6 +150,12 @@ bool vms_stream_save(const struct vms_machine *m, struct vms_buf *out);
  * rejects the loaded values (the caller then resets the machine). */
 bool vms_stream_load(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
                      size_t errlen);
+/* The two halves of vms_stream_load: check changes nothing; apply, on a
+ * checked stream, fails only when a device's post_load rejects its values. */
+bool vms_stream_check(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
+                      size_t errlen);
+bool vms_stream_apply(const struct vms_machine *m, const uint8_t *data, size_t len, char *err,
+                      size_t errlen);
 
 /* The x86 CPU (vmstate-cpu.c), over cpu_env(); after loading it call
  * vms_cpu_loaded, which resyncs the paging mode and flushes the TLB and all
@@ -173,8 +179,9 @@ void vms_pc_describe(struct vms_pc *v, struct pc_machine *pc, struct x86_cpu *cp
                      const char *cpu_model, uint64_t cpu_features);
 bool vms_pc_save(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
                  uint64_t cpu_features, struct vms_buf *out);
-/* Loads a stream vms_pc_save wrote; on failure err has one line and the
- * machine is as it was (see vms_stream_load for the one exception). */
+/* Loads a stream vms_pc_save wrote. On failure err has one line and the
+ * machine is as it was, or, when a device rejected the values it was given
+ * after the checks passed, reset to power-on state (err says so). */
 bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
                  uint64_t cpu_features, const uint8_t *data, size_t len, char *err, size_t errlen);
 

@@ -24,7 +24,7 @@ struct test_machine {
 
 static char test_bios_path[64];
 
-static void test_bios_create(void)
+static inline void test_bios_create(void)
 {
     strcpy(test_bios_path, "/tmp/jit86-mig-bios-XXXXXX");
     int fd = mkstemp(test_bios_path);
@@ -36,12 +36,12 @@ static void test_bios_create(void)
     close(fd);
 }
 
-static void test_bios_remove(void)
+static inline void test_bios_remove(void)
 {
     unlink(test_bios_path);
 }
 
-static void test_machine_new(struct test_machine *m, uint64_t ram)
+static inline void test_machine_new(struct test_machine *m, uint64_t ram)
 {
     struct pc_config cfg = {.ram_size = ram,
                             .bios_path = test_bios_path,
@@ -64,19 +64,19 @@ static void test_machine_new(struct test_machine *m, uint64_t ram)
     cpu_reset(m->cpu);
 }
 
-static void test_machine_free(struct test_machine *m)
+static inline void test_machine_free(struct test_machine *m)
 {
     cpu_free(m->cpu);
     pc_free(m->pc);
 }
 
-static void test_machine_save(struct test_machine *m, struct vms_buf *out)
+static inline void test_machine_save(struct test_machine *m, struct vms_buf *out)
 {
     out->len = 0;
     ck_assert(vms_pc_save(m->pc, m->cpu, TEST_CPU, m->features, out));
 }
 
-static bool test_machine_load(struct test_machine *m, const struct vms_buf *in, char *err,
+static inline bool test_machine_load(struct test_machine *m, const struct vms_buf *in, char *err,
                               size_t errlen)
 {
     return vms_pc_load(m->pc, m->cpu, TEST_CPU, m->features, in->data, in->len, err, errlen);
