@@ -1,11 +1,24 @@
 /* Inline IR for the most frequent SSE2 integer and move instructions on XMM registers
  * (MOVDQA/MOVAPS/MOVAPD, the bitwise PAND/PANDN/POR/PXOR and their PS/PD twins,
- * PADDB/W/D, PSUBB/W/D): 32-bit lanes on env and on aligned guest memory, exact on every
- * backend. Anything else, or CR4.OSFXSR clear, or a misaligned operand, takes the helper. */
+ * PADDB/W/D, PSUBB/W/D, PSLLD/PSRLD/PSRAD by imm8): 32-bit lanes on env and on aligned guest
+ * memory, exact on every backend. Anything else, or CR4.OSFXSR clear, or a misaligned operand,
+ * takes the helper. */
 #include "frontend/lift-internal.h"
 #include "frontend/lift-sse.h"
 
-enum inline_op { IN_NONE, IN_MOVE, IN_AND, IN_ANDN, IN_OR, IN_XOR, IN_ADD, IN_SUB };
+enum inline_op {
+    IN_NONE,
+    IN_MOVE,
+    IN_AND,
+    IN_ANDN,
+    IN_OR,
+    IN_XOR,
+    IN_ADD,
+    IN_SUB,
+    IN_SHL, /* dword shifts by imm8 (group 13 forms) */
+    IN_SHR,
+    IN_SAR
+};
 
 struct inline_row {
     uint8_t op;
@@ -90,6 +103,26 @@ static void combine(struct lift *L, const struct inline_row *r, ir_tmp d, ir_tmp
     }
 }
 
+/* Counts past 31 clear the lane, or fill it with the sign bit (PSRAD). */
+static void emit_shift_imm(struct lift *L, const struct inline_row *r, unsigned reg, uint64_t n)
+{
+    for (unsigned i = 0; i < 4; i++) {
+        ir_tmp v = ir_new_i32(L->b);
+        if (r->op != IN_SAR && n > 31) {
+            ir_movi(L->b, v, 0);
+        } else {
+            ir_ld(L->b, v, lane_off(reg, i), IR_MEMOP(IR_MO_32, 0, 0));
+            if (r->op == IN_SHL)
+                ir_shli(L->b, v, v, n);
+            else if (r->op == IN_SHR)
+                ir_shri(L->b, v, v, n);
+            else
+                ir_sari(L->b, v, v, n > 31 ? 31 : n);
+        }
+        ir_st(L->b, v, lane_off(reg, i), IR_MEMOP(IR_MO_32, 0, 0));
+    }
+}
+
 static ir_tmp load_lane(struct lift *L, const struct x86_operand *o, ir_tmp lin, unsigned i)
 {
     if (is_xmm(o)) {
@@ -124,7 +157,9 @@ bool lift_sse_inline(struct lift *L, ir_label *fallback_out)
     if (r->op == IN_NONE || in->nops != 2 || (L->hflags & (X86_HF_EM | X86_HF_TS)))
         return false;
     bool store = r->op == IN_MOVE && is_mem16(d) && is_xmm(s);
-    if (!(is_xmm(d) && (is_xmm(s) || is_mem16(s))) && !store)
+    bool shift = r->op >= IN_SHL;
+    if (shift ? !(is_xmm(d) && s->kind == X86_OPK_IMM)
+              : !(is_xmm(d) && (is_xmm(s) || is_mem16(s))) && !store)
         return false;
     ir_label fallback = ir_new_label(L->b);
     *fallback_out = fallback;
@@ -132,6 +167,10 @@ bool lift_sse_inline(struct lift *L, ir_label *fallback_out)
     ir_ld(L->b, cr4, X86_LOW32(ENV_OFF(cr[4])), IR_MEMOP(IR_MO_32, 0, 0));
     ir_andi(L->b, cr4, cr4, CR4_OSFXSR);
     ir_brcondi(L->b, IR_COND_EQ, cr4, 0, fallback);
+    if (shift) {
+        emit_shift_imm(L, r, d->reg & 7, (uint64_t)in->imm & 0xff);
+        return true;
+    }
     if (store || is_mem16(s)) {
         ir_tmp low = ir_new_i32(L->b);
         lin = store ? lift_ea_w(L, 16) : lift_ea(L, 16);
