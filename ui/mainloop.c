@@ -9,6 +9,7 @@
 #include "gdbstub.h"
 #include "monitor.h"
 #include "qmp.h"
+#include "savevm.h"
 
 #include "translator/log.h"
 
@@ -412,6 +413,11 @@ static bool start(struct vm *vm)
     pthread_cond_init(&vm->cpu_cond, &ca);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&vm->lock, NULL);
+    char err[512];
+    if (!vm_savevm_start(vm, err, sizeof(err))) { /* -incoming, -loadvm */
+        error_report("%s", err);
+        return false;
+    }
     vm->stats.start_host_ns = clock_host_ns();
     bool stopped = vm->opts->start_stopped && !vm->gdb; /* -S without gdb: QEMU's prelaunch */
     vm->state = stopped ? VM_PRELAUNCH : VM_RUNNING;
