@@ -2,6 +2,7 @@
  * spelling: stop, cont, system_reset, quit, sendkey, screendump, log ...). */
 #include "monitor.h"
 
+#include "savevm.h"
 #include "sendkey.h"
 
 #include "translator/log.h"
@@ -220,10 +221,48 @@ static bool cmd_xp(struct mon_cmd_ctx *c)
     return monitor_memory_dump(c->vm, c->args, true, c->out);
 }
 
+typedef bool savevm_fn(struct vm *vm, const char *arg, char *err, size_t errlen);
+
+/* One argument, optionally in double quotes (migrate "file:vm.state"). */
+static bool run_savevm(struct mon_cmd_ctx *c, savevm_fn *fn)
+{
+    char arg[1024], err[512];
+    snprintf(arg, sizeof(arg), "%s", c->args);
+    size_t n = strlen(arg);
+    const char *a = arg;
+    if (n >= 2 && arg[0] == '"' && arg[n - 1] == '"') {
+        arg[n - 1] = '\0';
+        a = arg + 1;
+    }
+    if (!fn(c->vm, a, err, sizeof(err))) {
+        mon_printf(c->out, "%s\n", err);
+        return false;
+    }
+    return true;
+}
+
 static bool cmd_savevm(struct mon_cmd_ctx *c)
 {
-    mon_printf(c->out, "savevm/loadvm: save and restore are not available in this build\n");
-    return false;
+    return run_savevm(c, vm_savevm);
+}
+
+static bool cmd_loadvm(struct mon_cmd_ctx *c)
+{
+    return run_savevm(c, vm_loadvm);
+}
+
+static bool cmd_delvm(struct mon_cmd_ctx *c)
+{
+    return run_savevm(c, vm_delvm);
+}
+
+/* QEMU's `migrate [-d] URI`: -d (detach) changes nothing here, the save is done
+ * when the command returns. */
+static bool cmd_migrate(struct mon_cmd_ctx *c)
+{
+    if (strncmp(c->args, "-d", 2) == 0 && (c->args[2] == ' ' || c->args[2] == '\t'))
+        c->args += 2 + strspn(c->args + 2, " \t");
+    return run_savevm(c, vm_migrate);
 }
 
 static const struct mon_cmd mon_cmds[] = {
@@ -241,8 +280,10 @@ static const struct mon_cmd mon_cmds[] = {
     {"log", NULL, "item1[,...]", "activate logging of the specified items", cmd_log},
     {"x", NULL, "/fmt addr", "virtual memory dump starting at 'addr'", cmd_x},
     {"xp", NULL, "/fmt addr", "physical memory dump starting at 'addr'", cmd_xp},
-    {"savevm", NULL, "tag", "save a VM snapshot (not available yet)", cmd_savevm},
-    {"loadvm", NULL, "tag", "restore a VM snapshot (not available yet)", cmd_savevm},
+    {"savevm", NULL, "[tag]", "save a VM snapshot (qcow2 disks)", cmd_savevm},
+    {"loadvm", NULL, "tag", "restore a VM snapshot", cmd_loadvm},
+    {"delvm", NULL, "tag", "delete a VM snapshot", cmd_delvm},
+    {"migrate", NULL, "[-d] uri", "save the machine to uri (file:PATH) and stop", cmd_migrate},
 };
 
 static const struct mon_cmd *find_cmd(const char *name, size_t len)
