@@ -4,6 +4,7 @@
 #include "monitor.h"
 #include "qmp.h"
 #include "screendump.h"
+#include "savevm.h"
 #include "stats.h"
 
 #include "block/block.h"
@@ -309,6 +310,16 @@ static json_t *cmd_query_stats(struct qmp_ctx *c)
     return qmp_ok(json_pack("[{s:s, s:o}]", "provider", "jit86", "stats", stats));
 }
 
+/* migrate {"uri": "file:PATH"}: the machine is saved and left paused when the
+ * reply comes (QEMU's MIGRATION event with status completed precedes it). */
+static json_t *cmd_migrate(struct qmp_ctx *c)
+{
+    char err[512];
+    if (!vm_migrate(c->vm, arg_str(c, "uri"), err, sizeof(err)))
+        return qmp_error("GenericError", "%s", err);
+    return qmp_ok(NULL);
+}
+
 static json_t *cmd_capabilities(struct qmp_ctx *c)
 {
     (void)c;
@@ -325,6 +336,7 @@ static const struct qmp_cmd qmp_cmds[] = {
     {"system_reset", cmd_system_reset, {{0}}},
     {"system_powerdown", cmd_system_powerdown, {{0}}},
     {"quit", cmd_quit, {{0}}},
+    {"migrate", cmd_migrate, {{"uri", 's', false}, {"detach", 'b', true}}},
     {"screendump",
      cmd_screendump,
      {{"filename", 's', false}, {"device", 's', true}, {"head", 'i', true}, {"format", 's', true}}},
