@@ -51,6 +51,7 @@ enum opt_id {
     OPT_DRIVE,
     OPT_ICOUNT,
     OPT_LOADVM,
+    OPT_INCOMING,
     OPT_RTC,
     OPT_NAME,
     OPT_NO_REBOOT,
@@ -111,6 +112,7 @@ static const struct opt_desc {
     {"drive", OPT_DRIVE, "SPEC", "disk drive, e.g. file=disk.qcow2,if=ide"},
     {"icount", OPT_ICOUNT, "N", "deterministic clock: 2^N ns per instruction"},
     {"loadvm", OPT_LOADVM, "NAME", "start from snapshot NAME"},
+    {"incoming", OPT_INCOMING, "file:PATH", "start from the machine state saved by migrate"},
     {"rtc", OPT_RTC, "SPEC", "real-time clock, e.g. base=utc or base=2000-01-01"},
     {"name", OPT_NAME, "NAME", "guest name (window title)"},
     {"no-reboot", OPT_NO_REBOOT, NULL, "exit instead of rebooting"},
@@ -253,6 +255,7 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
             v += 6;
         return parse_int(d->name, v, 0, 10, &o->icount_shift, err, errlen);
     case OPT_LOADVM: o->loadvm = v; break;
+    case OPT_INCOMING: o->incoming = v; break;
     case OPT_RTC: o->rtc = v; break;
     case OPT_NAME: o->name = v; break;
     case OPT_NO_REBOOT: o->no_reboot = true; break;

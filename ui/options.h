@@ -40,6 +40,7 @@ struct ui_options {
     const char *gdb;  /* -s is "-gdb tcp::1234" */
     int icount_shift; /* -1: real-time clock */
     const char *loadvm;
+    const char *incoming; /* -incoming file:PATH */
     const char *rtc;
     const char *name;
     bool no_reboot, no_shutdown, start_stopped;
