@@ -121,5 +121,7 @@ bool vm_incoming(struct vm *vm, const char *uri, char *err, size_t errlen)
 
 bool vm_savevm_start(struct vm *vm, char *err, size_t errlen)
 {
+    if (vm->opts->incoming && !vm_incoming(vm, vm->opts->incoming, err, errlen))
+        return false;
     return !vm->opts->loadvm || vm_loadvm(vm, vm->opts->loadvm, err, errlen);
 }
