@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
-enum kind { XI, XF, XD, MI, XS };
+enum kind { XI, XF, XD, MI, XS, XFC, XDC };
 
 struct insn_op {
     const char *name;
@@ -29,12 +29,14 @@ static const struct insn_op ops[] = {
 #define CODE     0x3000u
 #define M(a)     (uint8_t)(a), (uint8_t)((a) >> 8)
 #define PENTIUM4 (CPU_FEATURES_IMPLEMENTED | X86_FEATURE_BIT(X86_FEAT_FXSR))
-enum { CASES = 10000 }; /* 125 instructions: 1,250,000 cases */
+enum { CASES = 10000 }; /* 146 instructions: 1,460,000 cases */
 
-/* Operands at 0 and 16, result at 32, MXCSR in at 48, out at 52, the host's own at 56. */
+/* Operands at 0 and 16, result at 32, MXCSR in at 48, out at 52, the host's own at 56, EAX
+ * in and out at 60, ZF/CF/PF after the instruction at 64-66. */
 struct frame {
     uint8_t a[16], b[16], r[16];
-    uint32_t mxcsr_in, mxcsr_out, mxcsr_host, pad;
+    uint32_t mxcsr_in, mxcsr_out, mxcsr_host, eax;
+    uint8_t zf, cf, pf, pad[13];
 };
 
 static size_t put(uint8_t *p, size_t n, const uint8_t *src, size_t len)
@@ -50,12 +52,17 @@ static size_t host_code(uint8_t *p, const struct insn_op *op)
                          st[] = {0x0f, 0xae, 0x5f, 0x34, 0x0f, 0xae, 0x57, 0x38, 0xc3};
     static const uint8_t xin[] = {0xf3, 0x0f, 0x6f, 0x07, 0xf3, 0x0f, 0x6f, 0x4f, 0x10};
     static const uint8_t xout[] = {0xf3, 0x0f, 0x7f, 0x47, 0x20};
+    static const uint8_t eax_in[] = {0x8b, 0x47, 0x3c};
+    static const uint8_t eax_out[] = {0x89, 0x47, 0x3c, 0x0f, 0x94, 0x47, 0x40, 0x0f,
+                                      0x92, 0x47, 0x41, 0x0f, 0x9a, 0x47, 0x42};
     static const uint8_t min[] = {0x0f, 0x6f, 0x07, 0x0f, 0x6f, 0x4f, 0x10};
     static const uint8_t mout[] = {0x0f, 0x7f, 0x47, 0x20, 0x0f, 0x77};
     bool mmx = op->kind == MI;
     size_t n = put(p, 0, ld, sizeof(ld));
     n = mmx ? put(p, n, min, sizeof(min)) : put(p, n, xin, sizeof(xin));
+    n = put(p, n, eax_in, sizeof(eax_in));
     n = put(p, n, op->bytes, op->len);
+    n = put(p, n, eax_out, sizeof(eax_out));
     n = mmx ? put(p, n, mout, sizeof(mout)) : put(p, n, xout, sizeof(xout));
     return put(p, n, st, sizeof(st));
 }
@@ -69,10 +76,15 @@ static size_t guest_code(uint8_t *p, const struct insn_op *op)
     const uint8_t xout[] = {0xf3, 0x0f, 0x7f, 0x06, M(DATA + 32)};
     const uint8_t min[] = {0x0f, 0x6f, 0x06, M(DATA), 0x0f, 0x6f, 0x0e, M(DATA + 16)};
     const uint8_t mout[] = {0x0f, 0x7f, 0x06, M(DATA + 32), 0x0f, 0x77};
+    const uint8_t eax_in[] = {0x66, 0xa1, M(DATA + 60)};
+    const uint8_t eax_out[] = {0x66, 0xa3, M(DATA + 60), 0x0f, 0x94, 0x06, M(DATA + 64), 0x0f,
+                               0x92, 0x06, M(DATA + 65), 0x0f, 0x9a, 0x06, M(DATA + 66)};
     bool mmx = op->kind == MI;
     size_t n = put(p, 0, ld, sizeof(ld));
     n = mmx ? put(p, n, min, sizeof(min)) : put(p, n, xin, sizeof(xin));
+    n = put(p, n, eax_in, sizeof(eax_in));
     n = put(p, n, op->bytes, op->len);
+    n = put(p, n, eax_out, sizeof(eax_out));
     n = mmx ? put(p, n, mout, sizeof(mout)) : put(p, n, xout, sizeof(xout));
     return put(p, n, st, sizeof(st));
 }
@@ -93,9 +105,9 @@ static void operand(uint64_t *s, enum kind k, uint8_t *out, bool count)
 {
     uint64_t q[2];
     for (unsigned i = 0; i < 2; i++) {
-        if (k == XF)
+        if (k == XF || k == XFC)
             q[i] = sse_operand(s, 32, BIN) | sse_operand(s, 32, BIN) << 32;
-        else if (k == XD)
+        else if (k == XD || k == XDC)
             q[i] = sse_operand(s, 64, BIN);
         else
             q[i] = int_operand(s);
@@ -132,9 +144,9 @@ START_TEST(sse_instructions_match_the_host_bit_for_bit)
     uint64_t s = 12345;
     for (unsigned o = 0; o < NOPS; o++) {
         const struct insn_op *op = &ops[o];
-        uint8_t gcode[96];
+        uint8_t gcode[112];
         size_t glen = guest_code(gcode, op);
-        uint32_t addr = CODE + o * 96;
+        uint32_t addr = CODE + o * 112;
         tm_poke(&m, addr, gcode, glen);
         host_code(host, op);
         void (*run_host)(struct frame *) = (void (*)(struct frame *))(uintptr_t)host;
@@ -146,6 +158,7 @@ START_TEST(sse_instructions_match_the_host_bit_for_bit)
                               .mxcsr_host = SF_MXCSR_DEFAULT};
             operand(&s, op->kind, f.a, false);
             operand(&s, op->kind, f.b, op->kind == XS);
+            f.eax = (uint32_t)int_operand(&s);
             struct frame g = f;
             run_host(&f);
             tm_poke(&m, DATA, &g, sizeof(g));
@@ -166,12 +179,12 @@ START_TEST(sse_instructions_match_the_host_bit_for_bit)
                 memcpy(hr, f.r, 16);
                 memcpy(gr, g.r, 16);
                 printf("%s mxcsr %04x a %016llx%016llx b %016llx%016llx: host %016llx%016llx/%04x "
-                       "jit86 %016llx%016llx/%04x eip %x\n",
+                       "eax %08x zcp %u%u%u jit86 %016llx%016llx/%04x eax %08x zcp %u%u%u eip %x\n",
                        op->name, f.mxcsr_in, (unsigned long long)a[1], (unsigned long long)a[0],
                        (unsigned long long)b[1], (unsigned long long)b[0],
-                       (unsigned long long)hr[1], (unsigned long long)hr[0], f.mxcsr_out,
-                       (unsigned long long)gr[1], (unsigned long long)gr[0], g.mxcsr_out,
-                       (unsigned)m.env->eip);
+                       (unsigned long long)hr[1], (unsigned long long)hr[0], f.mxcsr_out, f.eax,
+                       f.zf, f.cf, f.pf, (unsigned long long)gr[1], (unsigned long long)gr[0],
+                       g.mxcsr_out, g.eax, g.zf, g.cf, g.pf, (unsigned)m.env->eip);
             }
         }
         bad += op_bad;
