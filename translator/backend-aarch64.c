@@ -316,7 +316,8 @@ static bool a64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
 }
 
 /* One aligned 32-bit store: a concurrent fetch sees the old or the new B
- * (Arm ARM B2.2.5, concurrent modification of B is permitted). */
+ * (Arm ARM "Concurrent modification and execution of instructions": B is one
+ * of the instructions that may be modified while other cores execute it). */
 static void set_branch(uint8_t *rw, uint32_t off, const uint8_t *rx, uintptr_t target)
 {
     int64_t rel = (int64_t)((intptr_t)target - (intptr_t)(rx + off));
@@ -352,7 +353,8 @@ static void a64_unpatch(void *state, struct tb *src, unsigned slot, uint8_t *src
 
 /* Stores through the RW view reach instruction fetch of the RX view only
  * after cleaning the data cache and invalidating the instruction cache for
- * the RX addresses (Arm ARM B2.4.4); the compiler builtin does both. */
+ * the RX addresses (Arm ARM, "Instruction cache maintenance"); the compiler
+ * builtin does both. */
 static void a64_flush_icache(void *state, const void *rx, size_t len)
 {
     (void)state;
