@@ -31,10 +31,11 @@ static bool map_dual(struct codebuf *cb, size_t size)
 
 #if defined(__aarch64__)
 /* Whether code changed through the RW view runs from the RX view after the
- * cache maintenance (Arm ARM B2.4.4). It does on hardware; user-mode
- * emulators that notice code changes by write-protecting the pages they
- * translated (qemu-aarch64) miss writes through the other mapping, and
- * patched jumps would never take effect there: use one RWX mapping then. */
+ * cache maintenance (Arm ARM, "Instruction cache maintenance"). It does on
+ * hardware; user-mode emulators that notice code changes by write-protecting
+ * the pages they translated (qemu-aarch64) miss writes through the other
+ * mapping, and patched jumps would never take effect there: use one RWX
+ * mapping then. */
 static bool dual_coherent(struct codebuf *cb)
 {
     typedef uint32_t (*probe_fn)(void);
