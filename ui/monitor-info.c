@@ -2,6 +2,7 @@
  * layout for registers, status and cpus, so scripts that parse it work). */
 #include "machine-net.h"
 #include "monitor.h"
+#include "savevm.h"
 #include "stats.h"
 #include "translate.h"
 
@@ -188,9 +189,7 @@ static bool info_block(struct vm *vm, struct mon_out *out)
 
 static bool info_snapshots(struct vm *vm, struct mon_out *out)
 {
-    (void)vm;
-    mon_printf(out, "There is no snapshot available.\n");
-    return true;
+    return vm_info_snapshots(vm, out);
 }
 
 static bool info_migrate(struct vm *vm, struct mon_out *out)
