@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Suspend to a file and resume in a new process:
+test_suspend.py JIT86 TICKER_BIOS CASE [QCOW2_TOOL]
+The ticker firmware (tests/monitor/ticker-bios.asm) prints "tick NNNN" lines
+on COM1 forever. A run is stopped mid-stream and saved (QMP migrate
+file:PATH, or savevm in a qcow2), the process exits, a new one resumes
+(-incoming file:PATH / loadvm / -loadvm): the ticks continue with no gap and
+no repeat."""
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "monitor"))
+from qmpclient import Machine  # noqa: E402
+
+JIT86, TICKER, CASE = sys.argv[1:4]
+IMG = sys.argv[4] if len(sys.argv) > 4 else None
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def wait_for(pred, timeout=20.0, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def ticks(out):
+    return [int(t, 16) for t in re.findall(rb"tick ([0-9A-Fa-f]{4})\r?\n", out)]
+
+
+def contiguous(out, what):
+    """The concatenated serial text is tick 0000, 0001, ... with nothing else."""
+    lines = out.split(b"\r\n")
+    check(lines[-1] == b"" or b"tick".startswith(lines[-1][:4]), "%s: trailing %r" % (what, lines[-1]))
+    nums = ticks(out)
+    check(nums == list(range(len(nums))), "%s: ticks not contiguous: %r" % (what, nums[:50]))
+    check(len(nums) * len(b"tick 0000\r\n") <= len(out) < (len(nums) + 1) * len(b"tick 0000\r\n"),
+          "%s: stray bytes in %r" % (what, out[-80:]))
+    return nums
+
+
+def quit_machine(m, q):
+    q.cmd("quit")
+    m.proc.wait(timeout=10)
+    m.stop()
+
+
+def case_file_suspend_resume_continues_ticks():
+    m = Machine(JIT86, TICKER)
+    state = os.path.join(m.dir, "vm.state")
+    try:
+        q = m.qmp()
+        wait_for(lambda: len(ticks(m.serial_output())) >= 3, what="first ticks")
+        r = q.cmd("migrate", uri="file:" + state)
+        check(r == {"return": {}}, "migrate: %r" % r)
+        check(q.cmd("query-status")["return"]["status"] == "paused", "source paused after migrate")
+        first = m.serial_output()
+        quit_machine(m, q)
+    finally:
+        m.stop()
+    check(os.path.getsize(state) > 0, "state file written")
+    n1 = len(ticks(first))
+    m2 = Machine(JIT86, TICKER, extra=["-incoming", "file:" + state])
+    try:
+        wait_for(lambda: len(ticks(first + m2.serial_output())) >= n1 + 3,
+                 what="ticks after resume")
+        q2 = m2.qmp()
+        q2.cmd("stop")
+        second = m2.serial_output()
+        quit_machine(m2, q2)
+    finally:
+        m2.stop()
+    nums = contiguous(first + second, "file")
+    print("suspended after %d ticks, resumed to %d" % (n1, len(nums)))
+
+
+def case_incoming_refuses_other_ram_size():
+    m = Machine(JIT86, TICKER)
+    state = os.path.join(m.dir, "vm.state")
+    try:
+        q = m.qmp()
+        wait_for(lambda: len(ticks(m.serial_output())) >= 1, what="first tick")
+        check(q.cmd("migrate", uri="file:" + state) == {"return": {}}, "migrate")
+        quit_machine(m, q)
+    finally:
+        m.stop()
+    p = subprocess.run([JIT86, "-bios", TICKER, "-nographic", "-m", "64", "-cpu", "486",
+                        "-serial", "null", "-incoming", "file:" + state],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    out = p.stdout.decode(errors="replace").strip().splitlines()
+    check(p.returncode != 0, "a 64 MiB machine loaded a 32 MiB state")
+    check(out == ["jit86: machine state has 32 MiB of ram, this machine 64 MiB"], repr(out))
+    with open(state, "r+b") as f:
+        f.truncate(os.path.getsize(state) // 2)
+    p = subprocess.run([JIT86, "-bios", TICKER, "-nographic", "-m", "32", "-cpu", "486",
+                        "-serial", "null", "-incoming", "file:" + state],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    out = p.stdout.decode(errors="replace").strip().splitlines()
+    check(p.returncode != 0 and out == ["jit86: machine state is truncated (no trailer)"], repr(out))
+
+
+def hmp(q, line):
+    r = q.cmd("human-monitor-command", **{"command-line": line})
+    check("return" in r, "%s: %r" % (line, r))
+    return r["return"]
+
+
+def case_savevm_loadvm_two_branch_tree():
+    """Snapshot A at some tick, run on, snapshot B; load A, run on, snapshot C
+    (a second branch); -loadvm B and -loadvm C in new processes both continue
+    their own tick sequence. jit86-img snapshot -l lists A, B and C."""
+    d = "/tmp/jit86-savevm-%d" % os.getpid()
+    os.makedirs(d, exist_ok=True)
+    disk = os.path.join(d, "disk.qcow2")
+    subprocess.run([IMG, "create", "-f", "qcow2", disk, "16M"], check=True,
+                   stdout=subprocess.DEVNULL)
+    hd = ["-hda", disk]
+    m = Machine(JIT86, TICKER, extra=hd)
+    try:
+        q = m.qmp()
+        wait_for(lambda: len(ticks(m.serial_output())) >= 2, what="first ticks")
+        out = hmp(q, "savevm A")
+        check(out == "", "savevm A: %r" % out)
+        at_a = m.serial_output()
+        wait_for(lambda: len(ticks(m.serial_output())) >= len(ticks(at_a)) + 2, what="ticks")
+        check(hmp(q, "savevm B") == "", "savevm B")
+        at_b = m.serial_output()
+        check(hmp(q, "loadvm A") == "", "loadvm A")
+        mark = len(m.serial_output())
+        wait_for(lambda: len(ticks(m.serial_output()[mark:])) >= 3, what="ticks after loadvm A")
+        check(hmp(q, "savevm C") == "", "savevm C")
+        after_a = m.serial_output()[mark:]
+        at_c = at_a + after_a
+        info = hmp(q, "info snapshots")
+        for tag in ("A", "B", "C"):
+            check(re.search(r"\s%s\s" % tag, info), "info snapshots lacks %s: %r" % (tag, info))
+        check(hmp(q, "delvm B") == "", "delvm B")
+        check(not re.search(r"\sB\s", hmp(q, "info snapshots")), "B deleted")
+        check(hmp(q, "savevm B") == "", "savevm B again")  # B now on branch C
+        at_b = at_c + m.serial_output()[mark + len(after_a):]
+        quit_machine(m, q)
+    finally:
+        m.stop()
+    contiguous(at_c, "branch A->C")
+    lst = subprocess.run([IMG, "snapshot", "-l", disk], stdout=subprocess.PIPE, check=True)
+    names = re.findall(rb"^\S+\s+(\S+)\s", lst.stdout, re.M)
+    check(set(names) >= {b"A", b"B", b"C"}, "jit86-img snapshot -l: %r" % lst.stdout)
+    for tag, before in (("C", at_c), ("A", at_a), ("B", at_b)):
+        m = Machine(JIT86, TICKER, extra=hd + ["-loadvm", tag])
+        try:
+            wait_for(lambda: len(ticks(before + m.serial_output())) >= len(ticks(before)) + 2,
+                     what="ticks after -loadvm " + tag)
+            q = m.qmp()
+            q.cmd("stop")
+            nums = contiguous(before + m.serial_output(), "-loadvm " + tag)
+            quit_machine(m, q)
+        finally:
+            m.stop()
+        print("-loadvm %s: ticks continue from %d to %d" % (tag, len(ticks(before)), len(nums)))
+    subprocess.run(["rm", "-rf", d])
+
+
+globals()["case_" + CASE]()
