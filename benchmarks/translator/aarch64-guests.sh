@@ -8,6 +8,8 @@
 #
 # BUILD_DIR is a build configured with cmake/toolchain-aarch64.cmake
 # (default build-aarch64); REPS runs per backend, the best counts (default 3).
+# The guest images come from a host build, GUEST_BUILD (default build): cross
+# builds build no 32-bit x86 guests.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-aarch64}
@@ -18,7 +20,13 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake >/dev/null
 fi
-cmake --build "$build" --target jit86 bench_guests -j2 >/dev/null || exit 2
+cmake --build "$build" --target jit86 -j2 >/dev/null || exit 2
+guests=${GUEST_BUILD:-$root/build}
+case $guests in /*) ;; *) guests=$root/$guests ;; esac
+if [ ! -f "$guests/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$guests" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$guests" --target bench_guests -j2 >/dev/null || exit 2
 command -v qemu-aarch64-static >/dev/null || { echo "missing qemu-aarch64-static" >&2; exit 2; }
 if [ $# -eq 0 ]; then
     for src in "$root"/benchmarks/guest/*.c; do
@@ -50,7 +58,7 @@ printf '|------------|-----------:|-----------:|--------------:|------------|\n'
 logsum=0
 n=0
 for name in "$@"; do
-    elf=$build/benchmarks/guest/$name.elf
+    elf=$guests/benchmarks/guest/$name.elf
     [ -f "$elf" ] || { echo "missing $elf" >&2; exit 2; }
     best_a=""
     best_i=""
