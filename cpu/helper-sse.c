@@ -100,12 +100,13 @@ static void write_back(struct sse *s, unsigned reg, unsigned size)
     }
 }
 
-/* Unmasked SIMD floating-point exceptions: flags set, destination unchanged, #XM (or #UD
- * when the OS has not set CR4.OSXMMEXCPT). */
+/* Unmasked SIMD floating-point exceptions: flags set (for packed forms the union over the
+ * lanes, then sf_trap_flags' rule), destination unchanged, #XM (or #UD when the OS has not
+ * set CR4.OSXMMEXCPT). */
 static void fp_exceptions(struct sse *s)
 {
     CPUX86State *env = s->env;
-    uint32_t flags = s->st.flags & SF_FLAGS;
+    uint32_t flags = sf_trap_flags(env->fpu.mxcsr, s->st.flags & SF_FLAGS);
     uint32_t unmasked = flags & ~(env->fpu.mxcsr >> SF_MASK_SHIFT);
     env->fpu.mxcsr |= flags;
     if (unmasked)

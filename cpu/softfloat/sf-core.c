@@ -111,14 +111,25 @@ uint64_t sf_round_pack(const struct sf_fmt *f, struct sf_status *st, bool sign, 
             m >>= 1;
             exp++;
         }
-        if (exp >= (int32_t)sf_exp_max(f))
+        if (exp >= (int32_t)sf_exp_max(f)) {
+            /* Unmasked: no result; PE says whether the bias-adjusted one is inexact. */
+            if (!sf_masked(st, SF_OE)) {
+                st->flags |= SF_OE | (inexact ? SF_PE : 0);
+                return sf_inf(f, sign);
+            }
             return overflow(f, st, sign);
+        }
         if (inexact)
             st->flags |= SF_PE;
         return sf_zero(f, sign) | ((uint64_t)exp << f->frac_bits) | (m & sf_frac_mask(f));
     }
     /* Tiny when the result rounded with an unbounded exponent is below 2^emin. */
-    bool tiny = exp < 0 || !(sf_round_shift(sig, shift, rc, sign, &inexact) >> (f->frac_bits + 1));
+    uint64_t full = sf_round_shift(sig, shift, rc, sign, &inexact);
+    bool tiny = exp < 0 || !(full >> (f->frac_bits + 1));
+    if (tiny && !sf_masked(st, SF_UE)) {
+        st->flags |= SF_UE | (inexact ? SF_PE : 0); /* as for overflow: bias-adjusted */
+        return sf_zero(f, sign);
+    }
     uint64_t m = sf_round_shift(sf_shr_jam(sig, (unsigned)(1 - exp)), shift, rc, sign, &inexact);
     bool ue_masked = sf_masked(st, SF_UE);
     if (tiny && ue_masked && (st->mxcsr & SF_FTZ)) {
@@ -130,4 +141,12 @@ uint64_t sf_round_pack(const struct sf_fmt *f, struct sf_status *st, bool sign, 
     if (inexact)
         st->flags |= SF_PE;
     return sf_zero(f, sign) | m;
+}
+
+uint32_t sf_trap_flags(uint32_t mxcsr, uint32_t flags)
+{
+    uint32_t unmasked = flags & ~(mxcsr >> SF_MASK_SHIFT) & SF_FLAGS;
+    if (unmasked & (SF_IE | SF_DE | SF_ZE))
+        return flags & (SF_IE | SF_DE | SF_ZE);
+    return flags;
 }

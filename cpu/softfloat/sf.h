@@ -53,6 +53,12 @@ enum sf_pred {
 /* COMISS/UCOMISS outcome as the ZF, PF, CF bits they set. */
 enum { SF_COMI_GT = 0, SF_COMI_LT = 0x01, SF_COMI_EQ = 0x40, SF_COMI_UNORD = 0x45 };
 
+/* The flags an operation leaves in MXCSR when one of them is unmasked (the #XM case, SDM
+ * Vol. 1 §11.5.2): an unmasked invalid, denormal or divide-by-zero stops it before the
+ * result, so only those are reported. (An unmasked overflow or underflow reports PE when the
+ * bias-adjusted result is inexact: the rounding core does that.) */
+uint32_t sf_trap_flags(uint32_t mxcsr, uint32_t flags);
+
 uint64_t sf_add(const struct sf_fmt *f, struct sf_status *st, uint64_t a, uint64_t b);
 uint64_t sf_sub(const struct sf_fmt *f, struct sf_status *st, uint64_t a, uint64_t b);
 uint64_t sf_mul(const struct sf_fmt *f, struct sf_status *st, uint64_t a, uint64_t b);

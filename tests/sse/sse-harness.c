@@ -95,5 +95,5 @@ void sse_jit86(const struct sse_case *c, struct sse_out *o)
     case CVT: r = sf_cvt(f, &st, c->a); break;
     }
     o->r = r;
-    o->flags = st.flags;
+    o->flags = sf_trap_flags(c->mxcsr, st.flags);
 }
