@@ -124,9 +124,69 @@ static int fmt_pic(const void *o, char *b, size_t n)
     return pic_info(o, b, n);
 }
 
-static bool info_mem(struct vm *vm, struct mon_out *out)
+/* `info mtree`: the physical address space (RAM, ROM, MMIO regions). */
+static bool info_mtree(struct vm *vm, struct mon_out *out)
 {
     print_formatted(out, fmt_regions, vm_pc(vm)->mem);
+    return true;
+}
+
+/* One run of linear pages with the same user/write permissions (QEMU's
+ * `info mem` line: start-end size and u r w letters). */
+struct mem_run {
+    uint64_t start, end;
+    unsigned prot; /* bit 0 user, bit 1 write; ~0u: no run open */
+};
+
+static void mem_run_add(struct mon_out *out, struct mem_run *r, uint64_t va, uint64_t size,
+                        unsigned prot)
+{
+    if (r->prot == prot && r->end == va) {
+        r->end = va + size;
+        return;
+    }
+    if (r->prot != ~0u)
+        mon_printf(out, "%08" PRIx64 "-%08" PRIx64 " %08" PRIx64 " %cr%c\n", r->start, r->end,
+                   r->end - r->start, r->prot & 1 ? 'u' : '-', r->prot & 2 ? 'w' : '-');
+    *r = (struct mem_run){va, va + size, prot};
+}
+
+/* `info mem`: the guest's 32-bit page tables (SDM Vol. 3A §4.3), present
+ * mappings only; PAE tables are not walked yet. */
+static bool info_mem(struct vm *vm, struct mon_out *out)
+{
+    const CPUX86State *env = cpu_env(vm_cpu(vm));
+    struct mmu_phys_space *space = vm_pc(vm)->mem;
+    if (!(env->cr[0] & (1u << 31))) {
+        mon_printf(out, "PG disabled\n");
+        return true;
+    }
+    if (env->cr[4] & (1u << 5)) {
+        mon_printf(out, "PAE paging: not shown yet\n");
+        return true;
+    }
+    bool pse = env->cr[4] & (1u << 4);
+    uint32_t pd[1024];
+    mmu_phys_read(space, env->cr[3] & ~0xFFFull, pd, sizeof(pd));
+    struct mem_run r = {0, 0, ~0u};
+    for (uint32_t i = 0; i < 1024; i++) {
+        uint32_t pde = pd[i];
+        if (!(pde & 1))
+            continue;
+        if (pse && (pde & 0x80)) {
+            mem_run_add(out, &r, (uint64_t)i << 22, 1u << 22, ((pde >> 2) & 1) | (pde & 2));
+            continue;
+        }
+        uint32_t pt[1024];
+        mmu_phys_read(space, pde & ~0xFFFu, pt, sizeof(pt));
+        for (uint32_t j = 0; j < 1024; j++) {
+            uint32_t pte = pt[j];
+            if (pte & 1)
+                mem_run_add(out, &r, ((uint64_t)i << 22) | ((uint64_t)j << 12), 4096,
+                            ((pde & pte) >> 2 & 1) | (pde & pte & 2));
+        }
+    }
+    mem_run_add(out, &r, ~0ull, 0, ~0u - 1); /* flush the last run */
     return true;
 }
 
@@ -245,7 +305,8 @@ static const struct info_cmd info_cmds[] = {
     {"status", "show the current VM status (running|paused)", info_status},
     {"registers", "show the cpu registers", info_registers},
     {"cpus", "show infos for each CPU", info_cpus},
-    {"mem", "show the physical memory map", info_mem},
+    {"mem", "show the active virtual memory mappings", info_mem},
+    {"mtree", "show the physical memory map", info_mtree},
     {"tlb", "show the TLB statistics and entries", info_tlb},
     {"jit", "show the JIT backend, code buffer and statistics", info_jit},
     {"pci", "show PCI info", info_pci},

@@ -8,7 +8,10 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mknod /dev/ttyS1 c 4 65
-stty -F /dev/ttyS1 raw -echo -echoe -echok -icrnl -onlcr -opost 115200
+# One descriptor held from before READY to the end: while nobody has the port
+# open the kernel drops what arrives, and each open resets the UART's FIFOs.
+exec 3<>/dev/ttyS1
+stty raw -echo -echoe -echok -icrnl -onlcr -opost -hupcl 115200 <&3
 echo "JIT86-CHANNEL: guest ready"
-printf 'J8\005\000READY\206' >/dev/ttyS1
-exec cat /dev/ttyS1 >/dev/ttyS1
+printf 'J8\005\000READY\206' >&3
+exec cat <&3 >&3

@@ -9,6 +9,7 @@
     on /dev/ttyS1 sends READY and echoes every frame unchanged."""
 import os
 import random
+import re
 import socket
 import stat
 import subprocess
@@ -74,6 +75,12 @@ def main():
             got = r.read()
             assert got == prefix + payload, "size %d: got %r" % (size, got[:40])
         if linux:
+            # Paging is on in Linux: `info mem` walks its page tables.
+            mem = q.hmp("info mem")
+            assert re.search(r"^c0000000-[0-9a-f]{8} [0-9a-f]{8} -rw$", mem, re.M), \
+                "info mem lacks the kernel's direct map at c0000000:\n" + mem[:2000]
+            assert re.search(r"^[0-9a-f]{8}-[0-9a-f]{8} [0-9a-f]{8} ur[w-]$", mem, re.M), \
+                "info mem lacks user mappings:\n" + mem[:2000]
             print("ok: READY from Linux, 8 frames (0-1019 bytes) echoed through /dev/ttyS1")
             ok = True
             return 0
