@@ -1,7 +1,8 @@
 /* String instructions with REP/REPE/REPNE (SDM Vol. 2, MOVS ... OUTS and REP):
  * one iteration at a time, registers updated after each so a fault leaves the
- * instruction restartable, an exit request stops between iterations. Port I/O
- * through the softmmu port space. */
+ * instruction restartable, an exit request stops between iterations; MOVS and
+ * STOS then run the rest of a page at once on host memory. Port I/O through
+ * the softmmu port space. */
 #include "cpu-internal.h"
 
 /* I/O permission (SDM Vol. 1 §18.5): CPL <= IOPL outside v86 mode, else
@@ -118,6 +119,87 @@ static void iteration(CPUX86State *env, const struct strop *s)
     }
 }
 
+/* ---- REP MOVS/STOS fast path: the elements after the first that stay in one
+ * page for each pointer, inside the segment limit and without address wrap,
+ * on TLB hits to plain RAM (code pages, MMIO and misses take the per-element
+ * path), copied element by element on host memory: the same order as the
+ * guest's, so overlapping copies replicate as they must. ---- */
+
+/* Elements from offset off on: in the limit (not expand-down), no wrap of the
+ * address size, whole elements inside the page of the first. */
+static uint32_t run_room(const CPUX86State *env, const struct strop *s, unsigned seg, uint32_t off)
+{
+    const struct x86_segment *sg = &env->segs[seg];
+    bool pm = (env->hflags & X86_HF_PE) && !(env->hflags & X86_HF_VM);
+    if (pm && (sg->flags & 0x0c00) == 0x0400)
+        return 0; /* expand-down: the careful path */
+    uint64_t last = (uint64_t)off + s->size - 1;
+    if (last > sg->limit || last > s->amask)
+        return 0;
+    uint32_t lin = (uint32_t)(sg->base + off), in_page = lin & MMU_PAGE_OFFSET;
+    if (in_page + s->size > MMU_PAGE_SIZE)
+        return 0;
+    if (s->step > 0) {
+        uint64_t lim = sg->limit < s->amask ? sg->limit : s->amask;
+        uint64_t by_lim = (lim + 1 - off) / s->size;
+        uint64_t by_page = (MMU_PAGE_SIZE - in_page) / s->size;
+        return (uint32_t)(by_lim < by_page ? by_lim : by_page);
+    }
+    uint32_t by_off = off / s->size + 1, by_page = in_page / s->size + 1;
+    return by_off < by_page ? by_off : by_page;
+}
+
+/* Host address of [lin, lin + size) when the TLB hits for access. */
+static uint8_t *run_host(CPUX86State *env, uint32_t lin, unsigned size, enum mmu_access access)
+{
+    const struct mmu_tlb_entry *e = mmu_tlb_entry(&env->tlb, cpu_mmu_index(env), lin);
+    uint64_t last = (uint64_t)lin + size - 1;
+    if ((last & MMU_TLB_PAGE_MASK) != e->tag[access])
+        return NULL;
+    return mmu_tlb_host(e, lin);
+}
+
+/* Runs up to max elements of MOVS/STOS; returns how many, registers updated. */
+static uint32_t fast_run(CPUX86State *env, const struct strop *s, uint32_t max)
+{
+    if (s->op != X86_STR_MOVS && s->op != X86_STR_STOS)
+        return 0;
+    uint32_t di = reg_off(env, s, X86_EDI), n = run_room(env, s, X86_SEG_ES, di);
+    if (n > max)
+        n = max;
+    uint8_t *dst =
+        n ? run_host(env, (uint32_t)(env->segs[X86_SEG_ES].base + di), s->size, MMU_ACCESS_WRITE)
+          : NULL;
+    if (!dst)
+        return 0;
+    const uint8_t *src = NULL;
+    uint32_t si = 0;
+    if (s->op == X86_STR_MOVS) {
+        si = reg_off(env, s, X86_ESI);
+        uint32_t m = run_room(env, s, s->seg, si);
+        n = m < n ? m : n;
+        src = n ? run_host(env, (uint32_t)(env->segs[s->seg].base + si), s->size, MMU_ACCESS_READ)
+                : NULL;
+        if (!src)
+            return 0;
+    }
+    uint32_t fill = cpu_get_reg(env, X86_EAX, s->size);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = src ? (uint32_t)mmu_host_load(src, s->size) : fill;
+        mmu_host_store(dst, v, s->size);
+        dst += s->step;
+        if (src)
+            src += s->step;
+    }
+    uint32_t moved = n * (uint32_t)s->step;
+    env->regs[X86_EDI] = ((uint32_t)env->regs[X86_EDI] & ~s->amask) | ((di + moved) & s->amask);
+    if (src)
+        env->regs[X86_ESI] = ((uint32_t)env->regs[X86_ESI] & ~s->amask) | ((si + moved) & s->amask);
+    uint32_t cnt = (uint32_t)env->regs[X86_ECX] & s->amask;
+    env->regs[X86_ECX] = ((uint32_t)env->regs[X86_ECX] & ~s->amask) | ((cnt - n) & s->amask);
+    return n;
+}
+
 /* Iterations per call: a long REP returns to the loop now and then (the
  * instruction restarts with the registers it left), so exit requests,
  * interrupts and run budgets are seen in bounded time. */
@@ -143,6 +225,10 @@ uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
             bool zf = (cpu_compute_eflags(env) & X86_ZF) != 0;
             if ((s.rep == 1 && !zf) || (s.rep == 2 && zf))
                 return 1;
+        } else {
+            /* The element just done passed the segment and page checks. */
+            uint32_t left = (uint32_t)env->regs[X86_ECX] & s.amask;
+            n += fast_run(env, &s, left < STRING_BATCH - n - 1 ? left : STRING_BATCH - n - 1);
         }
         if (env->exit_request || n + 1 >= STRING_BATCH)
             return ((uint32_t)env->regs[X86_ECX] & s.amask) == 0;
