@@ -170,4 +170,62 @@ def case_savevm_loadvm_two_branch_tree():
     subprocess.run(["rm", "-rf", d])
 
 
+LINUX_KERNEL = os.environ.get(
+    "JIT86_LINUX_KERNEL",
+    "/usr/lib/debian-installer/images/12/i386/text/debian-installer/i386/linux")
+BUSYBOX = os.environ.get("JIT86_BUSYBOX", "/bin/busybox")
+
+
+def counts(out):
+    return [int(n) for n in re.findall(rb"COUNT (\d+)\r?\n", out)]
+
+
+def case_linux_counter_suspend_resume():
+    """A Linux guest printing COUNT N is suspended to a file, the process
+    exits, a new one resumes: the count goes on with no gap and no repeat."""
+    if not os.path.exists(LINUX_KERNEL) or not os.path.exists(BUSYBOX):
+        print("SKIP: %s or %s missing" % (LINUX_KERNEL, BUSYBOX))
+        sys.exit(77)
+    d = "/tmp/jit86-linux-mig-%d" % os.getpid()
+    os.makedirs(d, exist_ok=True)
+    initrd = os.path.join(d, "initrd.gz")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "linux", "mkinitramfs.py"), initrd,
+                    BUSYBOX, os.path.join(HERE, "linux-counter-init.sh")], check=True)
+    boot = ["-m", "128", "-cpu", "max", "-kernel", LINUX_KERNEL, "-initrd", initrd,
+            "-append", "console=ttyS0 panic=-1 cryptomgr.notests"]
+    state = os.path.join(d, "vm.state")
+    m = Machine(JIT86, TICKER, extra=boot)
+    try:
+        q = m.qmp()
+        wait_for(lambda: len(counts(m.serial_output())) >= 5, timeout=300, what="COUNT 4")
+        t0 = time.time()
+        check(q.cmd("migrate", uri="file:" + state) == {"return": {}}, "migrate")
+        t_save = time.time() - t0
+        first = m.serial_output()
+        quit_machine(m, q)
+    finally:
+        m.stop()
+    n1 = counts(first)
+    t0 = time.time()
+    m2 = Machine(JIT86, TICKER, extra=boot + ["-incoming", "file:" + state])
+    try:
+        wait_for(lambda: len(counts(first + m2.serial_output())) >= len(n1) + 5, timeout=120,
+                 what="counts after resume")
+        t_resume = time.time() - t0
+        q2 = m2.qmp()
+        q2.cmd("stop")
+        second = m2.serial_output()
+        quit_machine(m2, q2)
+    finally:
+        m2.stop()
+    allc = counts(first + second)
+    check(allc == list(range(len(allc))), "count not contiguous: %r" % allc[-30:])
+    check(counts(second)[0] == n1[-1] + 1 if counts(second) else False,
+          "resumed process starts at %r after %r" % (counts(second)[:3], n1[-3:]))
+    print("Linux: suspended after COUNT %d (%d KiB state, saved in %.2f s), resumed, "
+          "5 more counts within %.2f s" % (n1[-1], os.path.getsize(state) >> 10, t_save,
+                                            t_resume))
+    subprocess.run(["rm", "-rf", d])
+
+
 globals()["case_" + CASE]()
