@@ -1,8 +1,10 @@
 /* Suspend to a state file and resume from one: `migrate file:PATH` in the
- * monitor and QMP, `-incoming file:PATH` at start (QEMU's spelling). The
+ * monitor and QMP, `-incoming file:PATH` at start (QEMU's spelling), and the
+ * same over a socket to another jit86 (migration.c). The
  * file is the machine state stream of hw/core/vmstate.h (docs/savevm.md). */
 #include "savevm.h"
 
+#include "migration.h"
 #include "vm.h"
 
 #include "hw/core/vmstate.h"
@@ -48,7 +50,8 @@ bool vm_load_stream(struct vm *vm, const uint8_t *data, size_t len, char *err, s
 static const char *file_uri(const char *uri, char *err, size_t errlen)
 {
     if (strncmp(uri, "file:", 5) != 0 || !uri[5]) {
-        snprintf(err, errlen, "migration URI '%s' not supported (use file:PATH)", uri);
+        snprintf(err, errlen,
+                 "migration URI '%s' not supported (file:PATH, tcp:HOST:PORT, unix:PATH)", uri);
         return NULL;
     }
     return uri + 5;
@@ -94,22 +97,43 @@ static bool read_file(const char *path, struct vms_buf *b, char *err, size_t err
     return ok;
 }
 
+/* The source stays paused after a migration that completed, as QEMU's does;
+ * after one that failed it runs on if it was running. */
 bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen)
 {
-    const char *path = file_uri(uri, err, errlen);
+    bool sock = migration_uri_is_socket(uri);
+    const char *path = sock ? uri : file_uri(uri, err, errlen);
     if (!path)
         return false;
+    bool was_running = vm_state(vm) == VM_RUNNING;
     vm_stop(vm);
     struct vms_buf b = {0};
-    bool ok = vm_save_stream(vm, &b, err, errlen) && write_file(path, &b, err, errlen);
+    bool ok = vm_save_stream(vm, &b, err, errlen) &&
+              (sock ? migration_send(uri, b.data, b.len, err, errlen)
+                    : write_file(path, &b, err, errlen));
     vms_buf_free(&b);
-    if (ok)
-        vm_emit_event(vm, "MIGRATION", json_pack("{s:s}", "status", "completed"));
+    vm_emit_event(vm, "MIGRATION", json_pack("{s:s}", "status", ok ? "completed" : "failed"));
+    if (!ok && was_running)
+        vm_cont(vm);
+    return ok;
+}
+
+static bool incoming_socket(struct vm *vm, const char *uri, char *err, size_t errlen)
+{
+    struct vms_buf b = {0};
+    int fd = migration_receive(uri, &b, err, errlen);
+    if (fd < 0)
+        return false;
+    bool ok = vm_load_stream(vm, b.data, b.len, err, errlen);
+    vms_buf_free(&b);
+    migration_reply(fd, ok, err);
     return ok;
 }
 
 bool vm_incoming(struct vm *vm, const char *uri, char *err, size_t errlen)
 {
+    if (migration_uri_is_socket(uri))
+        return incoming_socket(vm, uri, err, errlen);
     const char *path = file_uri(uri, err, errlen);
     struct vms_buf b = {0};
     if (!path || !read_file(path, &b, err, errlen))

@@ -12,10 +12,12 @@
 struct vm;
 struct mon_out;
 
-/* Saves the machine to uri ("file:PATH") and leaves it paused, as QEMU
- * leaves a migration source. */
+/* Saves the machine to uri ("file:PATH", or "tcp:HOST:PORT" / "unix:PATH"
+ * of a jit86 started with -incoming) and leaves it paused, as QEMU leaves a
+ * migration source; when that fails a running machine runs on. */
 bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen);
-/* Replaces the machine's state with the stream at uri ("file:PATH"). On
+/* Replaces the machine's state with the stream at uri ("file:PATH", or a
+ * listening "tcp:HOST:PORT" / "unix:PATH" that waits for one source). On
  * failure err has one line and the machine is unchanged. */
 bool vm_incoming(struct vm *vm, const char *uri, char *err, size_t errlen);
 
