@@ -170,6 +170,78 @@ def case_savevm_loadvm_two_branch_tree():
     subprocess.run(["rm", "-rf", d])
 
 
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def case_tcp_migration_continues_ticks_on_destination():
+    """migrate tcp: to a jit86 started with -incoming tcp:: the source ends
+    paused, the destination goes on with the next tick."""
+    port = free_port()
+    src = Machine(JIT86, TICKER)
+    dst = None
+    try:
+        q = src.qmp()
+        wait_for(lambda: len(ticks(src.serial_output())) >= 3, what="first ticks")
+        dst = Machine(JIT86, TICKER, extra=["-incoming", "tcp:127.0.0.1:%d" % port])
+        time.sleep(0.5)  # the destination listens
+        t0 = time.time()
+        r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        downtime = time.time() - t0
+        check(r == {"return": {}}, "migrate: %r" % r)
+        check(q.cmd("query-status")["return"]["status"] == "paused", "source paused")
+        first = src.serial_output()
+        quit_machine(src, q)
+        wait_for(lambda: len(ticks(first + dst.serial_output())) >= len(ticks(first)) + 3,
+                 what="ticks on the destination")
+        q2 = dst.qmp()
+        q2.cmd("stop")
+        second = dst.serial_output()
+        quit_machine(dst, q2)
+    finally:
+        src.stop()
+        if dst:
+            dst.stop()
+    nums = contiguous(first + second, "tcp")
+    print("tcp: %d ticks on the source, %d after; migrate took %.3f s" %
+          (len(ticks(first)), len(nums), downtime))
+
+
+def case_failed_migration_leaves_source_running():
+    """Nobody listening, then a destination with another RAM size that refuses:
+    migrate reports one line each time and the source keeps running."""
+    port = free_port()
+    src = Machine(JIT86, TICKER)
+    dst = None
+    try:
+        q = src.qmp()
+        wait_for(lambda: len(ticks(src.serial_output())) >= 1, what="first tick")
+        r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        check("error" in r and "Connection refused" in r["error"]["desc"], repr(r))
+        check(q.cmd("query-status")["return"]["status"] == "running", "running after failure")
+        dst = Machine(JIT86, TICKER, extra=["-m", "64", "-incoming",
+                                            "tcp:127.0.0.1:%d" % port])
+        time.sleep(0.5)
+        r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        check(r.get("error", {}).get("desc") == "destination refused the state: machine state "
+              "has 32 MiB of ram, this machine 64 MiB", repr(r))
+        check(q.cmd("query-status")["return"]["status"] == "running", "running after refusal")
+        n = len(ticks(src.serial_output()))
+        wait_for(lambda: len(ticks(src.serial_output())) >= n + 2, what="ticks go on")
+        dst.proc.wait(timeout=10)
+        check(dst.proc.returncode != 0, "refusing destination exits with an error")
+        quit_machine(src, q)
+    finally:
+        src.stop()
+        if dst:
+            dst.stop()
+
+
 LINUX_KERNEL = os.environ.get(
     "JIT86_LINUX_KERNEL",
     "/usr/lib/debian-installer/images/12/i386/text/debian-installer/i386/linux")
