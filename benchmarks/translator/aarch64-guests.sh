@@ -9,7 +9,9 @@
 # BUILD_DIR is a build configured with cmake/toolchain-aarch64.cmake
 # (default build-aarch64); REPS runs per backend, the best counts (default 3).
 # The guest images come from a host build, GUEST_BUILD (default build): cross
-# builds build no 32-bit x86 guests.
+# builds build no 32-bit x86 guests. SIZE=smoke runs the small images
+# (NAME-smoke.elf): the timed size takes minutes per run under user-mode
+# emulation on the interpreter.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-aarch64}
@@ -58,7 +60,7 @@ printf '|------------|-----------:|-----------:|--------------:|------------|\n'
 logsum=0
 n=0
 for name in "$@"; do
-    elf=$guests/benchmarks/guest/$name.elf
+    elf=$guests/benchmarks/guest/$name${SIZE:+-$SIZE}.elf
     [ -f "$elf" ] || { echo "missing $elf" >&2; exit 2; }
     best_a=""
     best_i=""
