@@ -210,9 +210,12 @@ static bool check_section(const struct vms_section *s, struct reader *r, char *e
     const uint8_t *schema = take(r, schema_len);
     size_t at = r->pos;
     uint32_t version;
-    if (!schema || !vms_probe(s->desc, r->d, r->len, &at, &version, err, errlen))
-        return schema ? false : (snprintf(err, errlen, "%s: truncated schema", s->id), false);
-    if (!vms_schema_match(s->desc, version, schema, schema_len, err, errlen))
+    if (!schema) {
+        snprintf(err, errlen, "%s: truncated schema", s->id);
+        return false;
+    }
+    if (!vms_probe(s->desc, r->d, r->len, &at, &version, err, errlen) ||
+        !vms_schema_match(s->desc, version, schema, schema_len, err, errlen))
         return false;
     r->pos = at;
     return true;
