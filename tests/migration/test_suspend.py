@@ -115,6 +115,18 @@ def hmp(q, line):
     return r["return"]
 
 
+def case_savevm_without_qcow2_disk_is_refused():
+    m = Machine(JIT86, TICKER)
+    try:
+        q = m.qmp()
+        out = hmp(q, "savevm X")
+        check(out.strip() == "No block device can accept snapshots", repr(out))
+        check(q.cmd("query-status")["return"]["status"] == "running", "still running")
+        quit_machine(m, q)
+    finally:
+        m.stop()
+
+
 def case_savevm_loadvm_two_branch_tree():
     """Snapshot A at some tick, run on, snapshot B; load A, run on, snapshot C
     (a second branch); -loadvm B and -loadvm C in new processes both continue
@@ -129,6 +141,11 @@ def case_savevm_loadvm_two_branch_tree():
     try:
         q = m.qmp()
         wait_for(lambda: len(ticks(m.serial_output())) >= 2, what="first ticks")
+        out = hmp(q, "loadvm nosuch")
+        check(out == "Device 'ide0-hd0' does not have the requested snapshot 'nosuch'\r\n"
+              or out == "Device 'ide0-hd0' does not have the requested snapshot 'nosuch'\n",
+              "loadvm of a missing tag: %r" % out)
+        check(q.cmd("query-status")["return"]["status"] == "running", "still running")
         out = hmp(q, "savevm A")
         check(out == "", "savevm A: %r" % out)
         at_a = m.serial_output()
