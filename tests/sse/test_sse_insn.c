@@ -301,6 +301,40 @@ START_TEST(maskmovq_stores_only_bytes_with_the_mask_top_bit)
 }
 END_TEST
 
+START_TEST(memory_forms_store_only_their_width)
+{
+    struct tmachine m;
+    init(&m, PENTIUM4, CR4_SSE);
+    for (unsigned i = 0; i < 64; i += 8)
+        poke64(&m, DATA + i, 0xeeeeeeeeeeeeeeeeull);
+    m.env->xmm[1] = (struct x86_xmm){{0x1111111122222222ull, 0x3333333344444444ull}};
+    m.env->fpu.r[2].sig = 0x5555555566666666ull;
+    m.env->regs[X86_EAX] = 0x77777777u;
+    m.env->regs[X86_EDI] = DATA + 48;
+    /* movnti [D],eax; movd [D+4],xmm1; movq [D+8],mm2; movss [D+16],xmm1;
+     * movhps [D+24],xmm1; stmxcsr [D+32]; movlps xmm3,[D+8]; maskmovdqu xmm1,xmm1 */
+    RUN(&m, 0x0f, 0xc3, 0x06, M(DATA), 0x66, 0x0f, 0x7e, 0x0e, M(DATA + 4), 0x0f, 0x7f, 0x16,
+        M(DATA + 8), 0xf3, 0x0f, 0x11, 0x0e, M(DATA + 16), 0x0f, 0x17, 0x0e, M(DATA + 24), 0x0f,
+        0xae, 0x1e, M(DATA + 32), 0x0f, 0x12, 0x1e, M(DATA + 8), 0x66, 0x0f, 0xf7, 0xc9);
+    ck_assert_uint_eq(peek64(&m, DATA), 0x2222222277777777ull);
+    ck_assert_uint_eq(peek64(&m, DATA + 8), 0x5555555566666666ull);
+    ck_assert_uint_eq(peek64(&m, DATA + 16), 0xeeeeeeee22222222ull);
+    ck_assert_uint_eq(peek64(&m, DATA + 24), 0x3333333344444444ull);
+    ck_assert_uint_eq(peek64(&m, DATA + 32), 0xeeeeeeee00001f80ull);
+    ck_assert_uint_eq(m.env->xmm[3].q[0], 0x5555555566666666ull);
+    ck_assert_uint_eq(m.env->fpu.top, 0);
+    /* MASKMOVDQU with xmm1 as its own mask: bytes 11h, 22h have bit 7 clear, 33h, 44h too. */
+    ck_assert_uint_eq(peek64(&m, DATA + 48), 0xeeeeeeeeeeeeeeeeull);
+    m.env->xmm[1] = (struct x86_xmm){{0x80ff00017f800001ull, 0xffull << 56}};
+    m.env->eip = TM_CODE + 37; /* the maskmovdqu again */
+    m.env->halted = false;
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(peek64(&m, DATA + 48), 0x80ffeeeeee80eeeeull);
+    ck_assert_uint_eq(peek64(&m, DATA + 56), 0xffeeeeeeeeeeeeeeull);
+    tm_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("sse_insn");
@@ -318,6 +352,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, fxsave_stores_xmm_registers_at_160_and_fxrstor_loads_them);
     tcase_add_test(tc, pentium3_minus_sse_makes_addps_ud_and_pentium3_lacks_sse2);
     tcase_add_test(tc, maskmovq_stores_only_bytes_with_the_mask_top_bit);
+    tcase_add_test(tc, memory_forms_store_only_their_width);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,7 +10,7 @@ kernel=${JIT86_LINUX_KERNEL:-/usr/lib/debian-installer/images/12/i386/text/debia
 [ -f "$kernel" ] || { echo "SKIP: $kernel missing (package debian-installer-12-netboot-i386)"; exit 77; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$init" >"$dir/host" || { echo "FAIL: $init does not run on the host"; exit 1; }
+"$init" >"$dir/host" || { echo "FAIL: $init does not run on the host (build target sse2_init)"; exit 1; }
 python3 "$here/mkcpio.py" "$dir/initrd.gz" "$init" || { echo "FAIL: mkcpio.py"; exit 1; }
 "$jit86" -nographic -m 128 -kernel "$kernel" -initrd "$dir/initrd.gz" \
     -append "console=ttyS0 panic=-1 quiet" -no-reboot </dev/null >"$dir/out" 2>&1
