@@ -11,8 +11,8 @@
 #   disk-churn        disk-write, then keep writing other data 8 MiB further
 #                     on until the host kills the emulator
 # The pattern is `seq 1 100000`: deterministic, no two sectors alike.
-/bin/busybox --install -s /bin
-export PATH=/bin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev

@@ -28,7 +28,7 @@ SAY SYSLINUX: loading the kernel from the disk
 LABEL linux
     KERNEL vmlinuz
     INITRD initrd.gz
-    APPEND console=ttyS0 quiet panic=-1
+    APPEND console=ttyS0 quiet panic=-1 cryptomgr.notests
 CFG
 
 # The partition first, as its own file: hidden sectors = its start, so the
