@@ -22,6 +22,7 @@
     X(LOG_GUEST_ERRORS, "guest_errors", "show invalid guest programming")                          \
     X(LOG_UNIMP, "unimp", "show use of unimplemented functionality")                               \
     X(LOG_IOPORT, "ioport", "show port I/O accesses")                                              \
+    X(LOG_NET, "net", "show network frames in and out of each NIC (length, ethertype)")            \
     X(LOG_CHAIN, "chain", "show each goto_tb slot as it is chained to its successor")              \
     X(LOG_TB_FLUSH, "tb_flush", "show translation cache flushes and SMC invalidations")            \
     X(LOG_HOTBLOCKS, "hotblocks", "at exit, show the 20 most executed blocks (disables chaining)")
