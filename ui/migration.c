@@ -120,11 +120,61 @@ bool migration_send(const char *uri, const uint8_t *data, size_t len, char *err,
         close(fd);
         return false;
     }
+    ok = migration_wait_reply(fd, uri, err, errlen);
+    close(fd);
+    return ok;
+}
+
+int migration_accept(const char *uri, char *err, size_t errlen)
+{
+    int lfd = open_socket(uri, true, err, errlen);
+    if (lfd < 0)
+        return -1;
+    int fd = accept(lfd, NULL, NULL);
+    close(lfd);
+    if (fd < 0)
+        snprintf(err, errlen, "%s: accept: %s", uri, strerror(errno));
+    return fd;
+}
+
+int migration_connect(const char *uri, char *err, size_t errlen)
+{
+    return open_socket(uri, false, err, errlen);
+}
+
+bool migration_write(int fd, const void *p, size_t n)
+{
+    return write_all(fd, p, n);
+}
+
+bool migration_read(int fd, void *p, size_t n)
+{
+    return read_all(fd, p, n);
+}
+
+bool migration_read_stream(int fd, uint64_t len, struct vms_buf *out, char *err, size_t errlen)
+{
+    if (len > MAX_STREAM) {
+        snprintf(err, errlen, "announced state of %llu bytes is too large",
+                 (unsigned long long)len);
+        return false;
+    }
+    out->data = malloc(len ? (size_t)len : 1);
+    out->len = out->cap = (size_t)len;
+    if (!out->data || !read_all(fd, out->data, out->len)) {
+        snprintf(err, errlen, "the source went away before the end of the state");
+        vms_buf_free(out);
+        return false;
+    }
+    return true;
+}
+
+bool migration_wait_reply(int fd, const char *uri, char *err, size_t errlen)
+{
     shutdown(fd, SHUT_WR);
     struct pollfd p = {fd, POLLIN, 0};
     char reply[512] = "";
     ssize_t r = poll(&p, 1, REPLY_TIMEOUT_MS) == 1 ? recv(fd, reply, sizeof(reply) - 1, 0) : -1;
-    close(fd);
     if (r >= 1 && reply[0] == 'Y')
         return true;
     if (r > 1)
@@ -134,43 +184,31 @@ bool migration_send(const char *uri, const uint8_t *data, size_t len, char *err,
     return false;
 }
 
-int migration_receive(const char *uri, struct vms_buf *out, char *err, size_t errlen)
-{
-    int lfd = open_socket(uri, true, err, errlen);
-    if (lfd < 0)
-        return -1;
-    int fd = accept(lfd, NULL, NULL);
-    close(lfd);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: accept: %s", uri, strerror(errno));
-        return -1;
-    }
-    uint8_t hdr[8];
-    uint64_t len = 0;
-    bool ok = read_all(fd, hdr, 8);
-    for (int i = 0; ok && i < 8; i++)
-        len |= (uint64_t)hdr[i] << (8 * i);
-    if (ok && len > MAX_STREAM) {
-        snprintf(err, errlen, "%s: announced state of %llu bytes is too large", uri,
-                 (unsigned long long)len);
-        migration_reply(fd, false, err);
-        return -1;
-    }
-    out->data = ok ? malloc(len ? (size_t)len : 1) : NULL;
-    out->len = out->cap = (size_t)len;
-    if (!out->data || !read_all(fd, out->data, out->len)) {
-        snprintf(err, errlen, "%s: the source went away before the end of the state", uri);
-        vms_buf_free(out);
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 void migration_reply(int fd, bool ok, const char *why)
 {
     char msg[600];
     int n = snprintf(msg, sizeof(msg), "%c%s", ok ? 'Y' : 'N', ok ? "" : why);
     write_all(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
     close(fd);
+}
+
+void migration_refuse_and_drain(int fd, const char *why)
+{
+    char msg[600];
+    int n = snprintf(msg, sizeof(msg), "N%s", why);
+    write_all(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    shutdown(fd, SHUT_WR);
+    /* Read what the source still sends until it notices and closes, so it
+     * gets the reason rather than a reset connection. */
+    char sink[65536];
+    struct pollfd p = {fd, POLLIN, 0};
+    while (poll(&p, 1, 10000) == 1 && recv(fd, sink, sizeof(sink), 0) > 0)
+        ;
+    close(fd);
+}
+
+bool migration_peer_spoke(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, 0) == 1;
 }

@@ -47,6 +47,26 @@ bool vm_load_stream(struct vm *vm, const uint8_t *data, size_t len, char *err, s
     return vms_pc_load(vm->pc, vm->cpu, model, features, data, len, err, errlen);
 }
 
+bool vm_save_devices(struct vm *vm, struct vms_buf *out, char *err, size_t errlen)
+{
+    const char *model;
+    uint64_t features;
+    cpu_identity(vm, &model, &features);
+    if (!vms_pc_save_devices(vm->pc, vm->cpu, model, features, out)) {
+        snprintf(err, errlen, "out of memory saving the machine state");
+        return false;
+    }
+    return true;
+}
+
+bool vm_load_devices(struct vm *vm, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    const char *model;
+    uint64_t features;
+    cpu_identity(vm, &model, &features);
+    return vms_pc_load_devices(vm->pc, vm->cpu, model, features, data, len, err, errlen);
+}
+
 static const char *file_uri(const char *uri, char *err, size_t errlen)
 {
     if (strncmp(uri, "file:", 5) != 0 || !uri[5]) {
@@ -105,6 +125,8 @@ bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen)
     const char *path = sock ? uri : file_uri(uri, err, errlen);
     if (!path)
         return false;
+    if (sock && vm_state(vm) == VM_RUNNING)
+        return migration_live_send(vm, uri, err, errlen);
     bool was_running = vm_state(vm) == VM_RUNNING;
     vm_stop(vm);
     struct vms_buf b = {0};
@@ -120,11 +142,23 @@ bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen)
 
 static bool incoming_socket(struct vm *vm, const char *uri, char *err, size_t errlen)
 {
-    struct vms_buf b = {0};
-    int fd = migration_receive(uri, &b, err, errlen);
+    int fd = migration_accept(uri, err, errlen);
+    uint8_t first[8];
     if (fd < 0)
         return false;
-    bool ok = vm_load_stream(vm, b.data, b.len, err, errlen);
+    if (!migration_read(fd, first, 8)) {
+        snprintf(err, errlen, "%s: the source went away", uri);
+        close(fd);
+        return false;
+    }
+    if (memcmp(first, MIGRATION_LIVE_MAGIC, 8) == 0)
+        return migration_live_receive(vm, fd, err, errlen);
+    uint64_t len = 0;
+    for (int i = 0; i < 8; i++)
+        len |= (uint64_t)first[i] << (8 * i);
+    struct vms_buf b = {0};
+    bool ok = migration_read_stream(fd, len, &b, err, errlen) &&
+              vm_load_stream(vm, b.data, b.len, err, errlen);
     vms_buf_free(&b);
     migration_reply(fd, ok, err);
     return ok;

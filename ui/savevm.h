@@ -33,6 +33,9 @@ bool vm_info_snapshots(struct vm *vm, struct mon_out *out);
 struct vms_buf;
 bool vm_save_stream(struct vm *vm, struct vms_buf *out, char *err, size_t errlen);
 bool vm_load_stream(struct vm *vm, const uint8_t *data, size_t len, char *err, size_t errlen);
+/* Without RAM (live migration sent it before). */
+bool vm_save_devices(struct vm *vm, struct vms_buf *out, char *err, size_t errlen);
+bool vm_load_devices(struct vm *vm, const uint8_t *data, size_t len, char *err, size_t errlen);
 
 /* At start, after the machine is built: -incoming, then -loadvm. */
 bool vm_savevm_start(struct vm *vm, char *err, size_t errlen);

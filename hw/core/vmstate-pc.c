@@ -89,12 +89,26 @@ void vms_pc_describe(struct vms_pc *v, struct pc_machine *pc, struct x86_cpu *cp
         v->ram[v->m.nram++] = (struct vms_ram){"vram", pc->vga->vram, VGA_VRAM_SIZE};
 }
 
-bool vms_pc_save(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
-                 uint64_t cpu_features, struct vms_buf *out)
+static bool save(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                 uint64_t cpu_features, bool with_ram, struct vms_buf *out)
 {
     struct vms_pc v;
     vms_pc_describe(&v, pc, cpu, cpu_model, cpu_features);
+    if (!with_ram)
+        v.m.nram = 0;
     return vms_stream_save(&v.m, out);
+}
+
+bool vms_pc_save(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                 uint64_t cpu_features, struct vms_buf *out)
+{
+    return save(pc, cpu, cpu_model, cpu_features, true, out);
+}
+
+bool vms_pc_save_devices(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                         uint64_t cpu_features, struct vms_buf *out)
+{
+    return save(pc, cpu, cpu_model, cpu_features, false, out);
 }
 
 /* State that follows from what was loaded. */
@@ -108,11 +122,14 @@ static void pc_loaded(struct pc_machine *pc, struct x86_cpu *cpu)
     vms_cpu_loaded(cpu);
 }
 
-bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
-                 uint64_t cpu_features, const uint8_t *data, size_t len, char *err, size_t errlen)
+static bool load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                 uint64_t cpu_features, bool with_ram, const uint8_t *data, size_t len, char *err,
+                 size_t errlen)
 {
     struct vms_pc v;
     vms_pc_describe(&v, pc, cpu, cpu_model, cpu_features);
+    if (!with_ram)
+        v.m.nram = 0;
     if (!vms_stream_check(&v.m, data, len, err, errlen))
         return false;
     if (!vms_stream_apply(&v.m, data, len, err, errlen)) {
@@ -125,4 +142,17 @@ bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_mod
     }
     pc_loaded(pc, cpu);
     return true;
+}
+
+bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                 uint64_t cpu_features, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    return load(pc, cpu, cpu_model, cpu_features, true, data, len, err, errlen);
+}
+
+bool vms_pc_load_devices(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                         uint64_t cpu_features, const uint8_t *data, size_t len, char *err,
+                         size_t errlen)
+{
+    return load(pc, cpu, cpu_model, cpu_features, false, data, len, err, errlen);
 }

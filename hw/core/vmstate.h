@@ -184,5 +184,12 @@ bool vms_pc_save(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_mod
  * after the checks passed, reset to power-on state (err says so). */
 bool vms_pc_load(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
                  uint64_t cpu_features, const uint8_t *data, size_t len, char *err, size_t errlen);
+/* The same without the memory blocks (live migration sends RAM page by
+ * page before; the stream still names the CPU and the sections). */
+bool vms_pc_save_devices(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                         uint64_t cpu_features, struct vms_buf *out);
+bool vms_pc_load_devices(struct pc_machine *pc, struct x86_cpu *cpu, const char *cpu_model,
+                         uint64_t cpu_features, const uint8_t *data, size_t len, char *err,
+                         size_t errlen);
 
 #endif
