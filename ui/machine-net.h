@@ -14,6 +14,7 @@ struct vm_net {
     int nic_nd[PC_MAX_NIC]; /* index into nd of each card's backend; -1 none */
     struct net_hub hubs[4];
     int nhubs;
+    bool direct_boot; /* -kernel: no firmware routes the PCI cards' IRQs */
 };
 
 /* True for the -device names this file handles. */
@@ -26,5 +27,8 @@ void vm_net_attach(struct vm_net *n, struct pc_machine *pc);
 int vm_net_poll_fds(struct vm_net *n, struct pollfd *fds, int max);
 void vm_net_poll(struct vm_net *n);
 void vm_net_free(struct vm_net *n);
+/* info network: the i-th card's line (empty when slot i has no card); false
+ * past the last slot. */
+bool vm_net_nic_info(const struct pc_machine *pc, int i, char *buf, size_t len);
 
 #endif

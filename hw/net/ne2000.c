@@ -130,6 +130,16 @@ static bool accept(const struct ne2000 *s, const uint8_t *dst)
     return !memcmp(dst, s->par, 6);
 }
 
+/* -d net: one line per frame at the card's boundary. */
+static void log_frame(const struct ne2000 *s, const char *dir, const uint8_t *buf, size_t len,
+                      const char *verdict)
+{
+    if (!log_enabled(LOG_NET))
+        return;
+    unsigned type = len >= 14 ? (unsigned)(buf[12] << 8 | buf[13]) : 0;
+    log_printf("net: %s %s %zu bytes type 0x%04x%s\n", s->name, dir, len, type, verdict);
+}
+
 static void count_missed(struct ne2000 *s)
 {
     s->stats.rx_dropped++;
@@ -160,10 +170,13 @@ void ne2000_receive(struct ne2000 *s, const uint8_t *buf, size_t len)
 {
     if ((s->cr & NE2000_CR_STP) || !ring_valid(s) || len < 6 || len > NET_ETH_MAX_FRAME) {
         s->stats.rx_dropped++;
+        log_frame(s, "rx", buf, len, " dropped (card stopped, bad ring or length)");
         return;
     }
-    if (!accept(s, buf))
+    if (!accept(s, buf)) {
+        log_frame(s, "rx", buf, len, " filtered");
         return;
+    }
     uint8_t padded[NET_ETH_MIN_FRAME];
     if (len < NET_ETH_MIN_FRAME) {
         /* Backends hand over frames without padding; the wire has 60 bytes. */
@@ -175,6 +188,7 @@ void ne2000_receive(struct ne2000 *s, const uint8_t *buf, size_t len)
     if (pages_for(len) >= ring_free_pages(s)) {
         s->isr |= NE2000_ISR_OVW;
         count_missed(s);
+        log_frame(s, "rx", buf, len, " dropped (ring full)");
         update_irq(s);
         return;
     }
@@ -182,6 +196,7 @@ void ne2000_receive(struct ne2000 *s, const uint8_t *buf, size_t len)
     store_frame(s, buf, len, rsr);
     s->stats.rx_frames++;
     s->stats.rx_bytes += len;
+    log_frame(s, "rx", buf, len, "");
     update_irq(s);
 }
 
@@ -193,6 +208,7 @@ static void transmit(struct ne2000 *s)
     if (len == 0 || len > NET_ETH_MAX_FRAME) {
         /* Nothing sensible goes on the wire: the transmit aborts. */
         s->stats.tx_dropped++;
+        log_mask_printf(LOG_NET, "net: %s tx %zu bytes aborted (length)\n", s->name, len);
         s->tsr = TSR_ABT;
         s->isr |= NE2000_ISR_TXE;
         update_irq(s);
@@ -205,6 +221,7 @@ static void transmit(struct ne2000 *s)
     s->isr |= NE2000_ISR_PTX;
     s->stats.tx_frames++;
     s->stats.tx_bytes += len;
+    log_frame(s, "tx", frame, len, (s->tcr & TCR_LB) ? " (loopback)" : "");
     if (s->tcr & TCR_LB)
         ne2000_receive(s, frame, len);
     else if (s->backend.send)
@@ -353,10 +370,20 @@ static void dma_step(struct ne2000 *s)
         s->isr |= NE2000_ISR_RDC;
 }
 
+/* Bytes one data-port access moves: the access width, but at least a word
+ * in word-wide mode (DCR.WTS), where every DMA transfer is 16 bits. Linux's
+ * ne2k-pci reads the PROM with byte reads in word mode and expects each one
+ * to step over a doubled PROM byte. */
+static unsigned dma_unit(const struct ne2000 *s, unsigned size)
+{
+    return (s->dcr & DCR_WTS) && size < 2 ? 2 : size;
+}
+
 static uint64_t data_read(struct ne2000 *s, unsigned size)
 {
     uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++) {
+    unsigned n = dma_unit(s, size);
+    for (unsigned i = 0; i < n; i++) {
         if (s->rbcr == 0) {
             v |= (uint64_t)0xFF << (8 * i); /* no transfer running */
             continue;
@@ -365,13 +392,14 @@ static uint64_t data_read(struct ne2000 *s, unsigned size)
         dma_step(s);
     }
     update_irq(s);
-    return v;
+    return size < 8 ? v & ((UINT64_C(1) << (8 * size)) - 1) : v;
 }
 
 static void data_write(struct ne2000 *s, uint64_t v, unsigned size)
 {
-    for (unsigned i = 0; i < size && s->rbcr > 0; i++) {
-        mem_write(s, s->rsar, (uint8_t)(v >> (8 * i)));
+    unsigned n = dma_unit(s, size);
+    for (unsigned i = 0; i < n && s->rbcr > 0; i++) {
+        mem_write(s, s->rsar, i < size ? (uint8_t)(v >> (8 * i)) : 0);
         dma_step(s);
     }
     update_irq(s);
