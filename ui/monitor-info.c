@@ -239,6 +239,9 @@ static bool info_network(struct vm *vm, struct mon_out *out)
                    nd->id, nd->kind, s->tx_frames, s->tx_bytes, s->rx_frames, s->rx_bytes,
                    s->rx_dropped, s->tx_dropped);
     }
+    char line[256];
+    for (int i = 0; vm_net_nic_info(vm_pc(vm), i, line, sizeof(line)); i++)
+        mon_printf(out, "%s", line);
     return true;
 }
 
