@@ -189,6 +189,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
     CPUX86State *env = &cpu->env;
     struct tb *prev = NULL;
     unsigned prev_slot = 0;
+    uint64_t prev_flushes = 0; /* the cache generation prev belongs to */
     for (;;) {
         if (env->exc_vector >= 0) {
             /* Counted too: a fault that repeats before any block runs (a
@@ -230,6 +231,10 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         bool count_runs = log_enabled(LOG_HOTBLOCKS);
         if (count_runs)
             tb->exec_count++;
+        /* A flush since prev ran (a full code buffer while translating tb,
+         * or a helper's flush) has freed prev: nothing is left to patch. */
+        if (prev && translator_stats(cpu->tr)->flushes != prev_flushes)
+            prev = NULL;
         if (prev && !cpu->no_chaining && !count_runs)
             tb_link(cpu->tr, prev, prev_slot, tb);
         if (log_enabled(LOG_CPU))
@@ -243,6 +248,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         bool rf = (env->eflags & X86_RF) != 0;
         cpu->blocks++;
         cpu->in_block = true;
+        prev_flushes = translator_stats(cpu->tr)->flushes;
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
         cpu->single_insn = false;
