@@ -317,4 +317,57 @@ def case_linux_counter_suspend_resume():
     subprocess.run(["rm", "-rf", d])
 
 
+def case_linux_live_migration_dirtying_memory():
+    """Live migration of a 256 MiB Linux guest that rewrites 64 MiB over and
+    over between two jit86 processes on loopback: the pass counter and the
+    checksums go on on the destination; downtime under 300 ms."""
+    import hashlib
+    if not os.path.exists(LINUX_KERNEL) or not os.path.exists(BUSYBOX):
+        print("SKIP: %s or %s missing" % (LINUX_KERNEL, BUSYBOX))
+        sys.exit(77)
+    mib = int(os.environ.get("JIT86_DIRTY_MIB", "64"))
+    d = "/tmp/jit86-linux-live-%d" % os.getpid()
+    os.makedirs(d, exist_ok=True)
+    initrd = os.path.join(d, "initrd.gz")
+    subprocess.run([sys.executable, os.path.join(HERE, "..", "linux", "mkinitramfs.py"), initrd,
+                    BUSYBOX, os.path.join(HERE, "linux-dirty-init.sh")], check=True)
+    boot = ["-m", "256", "-cpu", "max", "-kernel", LINUX_KERNEL, "-initrd", initrd,
+            "-append", "console=ttyS0 panic=-1 cryptomgr.notests jit86.mib=%d" % mib]
+    passes = lambda out: re.findall(rb"PASS (\d+) ([0-9a-f]{64})\r?\n", out)  # noqa: E731
+    port = free_port()
+    src = Machine(JIT86, TICKER, extra=boot)
+    dst = None
+    try:
+        q = src.qmp()
+        wait_for(lambda: len(passes(src.serial_output())) >= 1, timeout=400, what="PASS 0")
+        dst = Machine(JIT86, TICKER, extra=boot + ["-incoming", "tcp:127.0.0.1:%d" % port])
+        time.sleep(1.0)
+        r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        check(r == {"return": {}}, "migrate: %r" % r)
+        ev = q.wait_event("MIGRATION")["data"]
+        first = src.serial_output()
+        quit_machine(src, q)
+        n1 = len(passes(first))
+        wait_for(lambda: len(passes(first + dst.serial_output())) >= n1 + 2, timeout=400,
+                 what="passes on the destination")
+        q2 = dst.qmp()
+        q2.cmd("stop")
+        second = dst.serial_output()
+        quit_machine(dst, q2)
+    finally:
+        src.stop()
+        if dst:
+            dst.stop()
+    allp = passes(first + second)
+    check([int(n) for n, _ in allp] == list(range(len(allp))), "passes: %r" % allp)
+    for n, h in allp:
+        want = hashlib.sha256(((b"pass %s\n" % n) * (mib * 1048576 // (len(n) + 6) + 1))
+                              [:mib * 1048576]).hexdigest().encode()
+        check(h == want, "pass %s checksum %s, want %s" % (n, h, want))
+    print("live: %r; passes %d on the source, %d in all" % (ev, n1, len(allp)))
+    check(ev["status"] == "completed", repr(ev))
+    check(ev["downtime"] < 300, "downtime %d ms" % ev["downtime"])
+    subprocess.run(["rm", "-rf", d])
+
+
 globals()["case_" + CASE]()
