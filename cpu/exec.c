@@ -122,9 +122,10 @@ static struct tb *find_block(struct x86_cpu *cpu)
 }
 
 /* ir_env.lookup_code, at goto_ptr (RET, indirect JMP/CALL): the next block
- * straight from the jump cache when the loop has nothing to do between the
- * two blocks (what run() checks before and after each block); counted in
- * cpu->blocks like a block the loop runs, so the TSC does not depend on it. */
+ * straight from the jump cache and the TLB when the loop has nothing to do
+ * between the two blocks (what run() checks before and after each block);
+ * counted in cpu->blocks like a block the loop runs, so the TSC does not
+ * depend on it. */
 const void *cpu_exec_lookup_code(void *opaque)
 {
     CPUX86State *env = opaque;
@@ -138,6 +139,14 @@ const void *cpu_exec_lookup_code(void *opaque)
     uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
     struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, env->hflags & KEY_FLAGS);
     if (!tb)
+        return NULL;
+    /* The block's physical page must be the one the TLB maps pc to now, as
+     * in the loop's lookup: a PAM or A20 switch flushes the TLB, not the jump
+     * cache. A TLB miss goes back to the loop. */
+    unsigned idx = cpu_mmu_index(env), slot = ((uint32_t)pc >> MMU_PAGE_BITS) & (MMU_TLB_SIZE - 1);
+    uint64_t tag = env->tlb.table[idx][slot].tag[MMU_ACCESS_EXEC];
+    if ((tag & MMU_TLB_INVALID) || (tag & MMU_TLB_PAGE_MASK) != (pc & MMU_TLB_PAGE_MASK) ||
+        env->tlb.info[idx][slot].paddr != (tb->key.phys_pc & MMU_TLB_PAGE_MASK))
         return NULL;
     cpu->blocks++;
     return tb->tc_ptr;
