@@ -2,6 +2,7 @@
  * monitor and control socket; mainloop.c runs it. */
 #include "machine.h"
 
+#include "drive.h"
 #include "gdbstub.h"
 #include "monitor.h"
 #include "netdev.h"
@@ -451,7 +452,9 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
                                    .cdrom = o->cdrom,
                                    .fd = {o->fd[0], o->fd[1]},
                                    .snapshot = o->snapshot};
-    if (!pc_open_drives(&cfg, &files, err, errlen))
+    struct ui_drive_names drive_names; /* the images are open before it goes */
+    if (!ui_drives_apply(&o->drive, &files, &drive_names, err, errlen) ||
+        !pc_open_drives(&cfg, &files, err, errlen))
         return false;
     vm->pc = pc_new(&cfg, err, errlen);
     if (!vm->pc) {

@@ -395,9 +395,11 @@ static const char *boot_letters(const char *boot, char *buf, size_t len)
     return buf;
 }
 
-static struct blk *open_image(const char *path, bool ro, bool snapshot, char *err, size_t errlen)
+static struct blk *open_image(const char *path, const char *format, bool ro, bool snapshot,
+                              char *err, size_t errlen)
 {
-    struct blk_open_opts o = {.flags = (ro ? BLK_OPEN_READ_ONLY : 0u) |
+    struct blk_open_opts o = {.format = format,
+                              .flags = (ro ? BLK_OPEN_READ_ONLY : 0u) |
                                        (snapshot ? BLK_OPEN_SNAPSHOT : 0u)};
     struct blk_error e;
     struct blk *b = blk_open(path, &o, &e);
@@ -414,21 +416,27 @@ bool pc_open_drives(struct pc_config *cfg, const struct pc_drive_files *files, c
         return false;
     }
     for (int i = 0; i < PC_MAX_IDE; i++) {
+        const struct pc_drive_opts *d = &files->hd_opts[i];
         const char *path = i == 2 && files->cdrom ? files->cdrom : files->hd[i];
-        bool cd = i == 2 && files->cdrom;
-        if (!path)
+        bool cd = (i == 2 && files->cdrom) || d->cdrom;
+        if (!path && !d->cdrom)
             continue;
         cfg->ide[i].kind = cd ? IDE_CDROM : IDE_DISK;
-        cfg->ide[i].blk = open_image(path, cd, files->snapshot && !cd, err, errlen);
+        if (!path)
+            continue; /* a CD-ROM drive with its tray empty */
+        cfg->ide[i].blk = open_image(path, d->format, cd || d->readonly,
+                                     (files->snapshot || d->snapshot) && !cd, err, errlen);
         if (!cfg->ide[i].blk) {
             pc_close_drives(cfg);
             return false;
         }
     }
     for (int i = 0; i < PC_MAX_FLOPPY; i++) {
+        const struct pc_drive_opts *d = &files->fd_opts[i];
         if (!files->fd[i])
             continue;
-        cfg->floppy[i] = open_image(files->fd[i], false, files->snapshot, err, errlen);
+        cfg->floppy[i] = open_image(files->fd[i], d->format, d->readonly,
+                                    files->snapshot || d->snapshot, err, errlen);
         if (!cfg->floppy[i]) {
             pc_close_drives(cfg);
             return false;

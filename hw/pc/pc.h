@@ -71,12 +71,22 @@ struct pc_config {
     struct pc_nic nic[PC_MAX_NIC];
 };
 
+/* What -drive says of a drive beyond its file; all zero: -hda/-fda's defaults. */
+struct pc_drive_opts {
+    const char *format; /* "raw", "qcow2", ...; NULL probes the file */
+    bool cdrom;         /* IDE: an ATAPI CD-ROM (read-only; no file: empty tray) */
+    bool readonly;
+    bool snapshot; /* this drive's writes go to a temporary overlay */
+};
+
 /* Image files named on the command line. */
 struct pc_drive_files {
     const char *hd[PC_MAX_IDE]; /* -hda..-hdd */
     const char *cdrom;          /* -cdrom: secondary master, read-only */
     const char *fd[PC_MAX_FLOPPY];
     bool snapshot; /* -snapshot: writes go to a temporary overlay */
+    struct pc_drive_opts hd_opts[PC_MAX_IDE];
+    struct pc_drive_opts fd_opts[PC_MAX_FLOPPY];
 };
 
 struct pc_machine {

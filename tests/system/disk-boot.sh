@@ -1,7 +1,8 @@
 #!/bin/sh
-# disk-boot.sh EMULATOR IMAGE: SeaBIOS boots IMAGE as -hda; the boot sector
-# must print its lines and exit with status 67, on jit86 and on QEMU.
-emu=$1 image=$2
+# disk-boot.sh EMULATOR IMAGE [hda|drive]: SeaBIOS boots IMAGE as -hda (or as
+# -drive file=...,format=raw,if=ide,index=0); the boot sector must print its
+# lines and exit with status 67, on jit86 and on QEMU.
+emu=$1 image=$2 spelling=${3:-hda}
 command -v "$emu" >/dev/null 2>&1 || [ -x "$emu" ] || {
     echo "SKIP: $emu is not installed (cmake/setup-deps.sh installs it)"
     exit 77
@@ -11,8 +12,10 @@ case "$(basename "$emu")" in qemu-system-*) extra="-accel tcg -vga none" ;; esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cp "$image" "$dir/disk.img"
+disk="-hda $dir/disk.img"
+[ "$spelling" = drive ] && disk="-drive file=$dir/disk.img,format=raw,if=ide,index=0,media=disk"
 # shellcheck disable=SC2086
-timeout 30 "$emu" $extra -hda "$dir/disk.img" \
+timeout 30 "$emu" $extra $disk \
     -nographic -m 64 -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot \
     </dev/null >"$dir/out" 2>&1
 status=$?
