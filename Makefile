@@ -48,7 +48,7 @@ run: build
 # Debian installer's prompt) run with `make check SLOW=1`; the variants skip
 # every Linux and media boot (their gcc run covers the guest side).
 SLOW ?= 0
-SLOW_LABELS := linux-interp|linux-installer
+SLOW_LABELS := linux-interp|linux-installer|linux-live
 VARIANT_SKIP := linux|boot
 CTEST_ARGS ?= $(if $(filter 1,$(SLOW)),,-LE "$(SLOW_LABELS)")
 
