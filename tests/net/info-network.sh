@@ -34,7 +34,10 @@ check "-d net ICMP out" "net: ne2k_isa tx 98 bytes type 0x0800" "$tmp/log"
 check "-d net ICMP in" "net: ne2k_isa rx 98 bytes type 0x0800" "$tmp/log"
 tx=$(grep -c "^net: ne2k_isa tx" "$tmp/log")
 rx=$(grep -c "^net: ne2k_isa rx [0-9]* bytes type 0x[0-9a-f]*$" "$tmp/log")
-[ "$tx" = 4 ] && [ "$rx" = 4 ] || { echo "FAIL: -d net logged $tx tx and $rx rx frames, want 4 and 4"; fail=1; }
+if [ "$tx" != 4 ] || [ "$rx" != 4 ]; then
+    echo "FAIL: -d net logged $tx tx and $rx rx frames, want 4 and 4"
+    fail=1
+fi
 if [ $fail != 0 ]; then
     echo "--- monitor:"; cat "$tmp/mon"; echo "--- log:"; cat "$tmp/log"
     exit 1

@@ -11,6 +11,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 echo "JIT86-NET-INIT"
 mib=64
+# shellcheck disable=SC2013 # the command line is words
 for arg in $(cat /proc/cmdline); do
     case "$arg" in jit86.mib=*) mib=${arg#jit86.mib=} ;; esac
 done

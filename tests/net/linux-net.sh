@@ -66,6 +66,7 @@ result=$(python3 "$here/net-recv.py" 127.0.0.1 $port "$limit") || fail "no trans
 wait $pid
 rc=$?
 pid=
+# shellcheck disable=SC2086 # four words: bytes seconds MB/s sha256
 set -- $result
 # The guest's data (linux-init.sh), made here with the host's tools.
 seq 1 200000 | head -c 1048576 >"$dir/block"
