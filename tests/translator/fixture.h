@@ -18,6 +18,15 @@ struct test_state {
 
 enum { G_EAX, G_ECX, G_EDX, G_EBX, G_RA, G_RB, G_RC, G_RD, G_COUNT };
 
+/* This host's native backend, for the tests that run on either (test_native*.c). */
+#if defined(__x86_64__)
+#define NATIVE_BACKEND tb_backend_x86_64
+#define NATIVE_NAME    "x86_64"
+#elif defined(__aarch64__)
+#define NATIVE_BACKEND tb_backend_aarch64
+#define NATIVE_NAME    "aarch64"
+#endif
+
 static const struct ir_global test_globals[G_COUNT] = {
     {"eax", offsetof(struct test_state, eax), IR_I32},
     {"ecx", offsetof(struct test_state, ecx), IR_I32},

@@ -1,18 +1,19 @@
-/* The AArch64 backend must compute exactly what the interpreter computes
- * (test_x86_64_diff.c's scenarios, on the other native backend):
+/* The native backend of this host (x86-64 or AArch64) must compute exactly
+ * what the interpreter computes:
  * seeded random blocks (every op kind, branches, counted loops, helpers with
  * and without global effects, env accesses over globals, guest memory through
  * the callbacks and through the inline TLB fast path of a fake TLB, register
  * pressure) run on both from the same state must leave identical state,
  * memory and exit, and every callback must see the same synced globals and
- * restore data. AArch64 hosts only (qemu-aarch64-static in the cross build). */
+ * restore data. x86-64 and AArch64 hosts (qemu-aarch64-static in the cross
+ * build); other hosts skip. */
 #include "fixture.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#if defined(__aarch64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 
 /* ---- env with a fake TLB (layout of softmmu/tlb.h, smaller) ---- */
 
@@ -553,7 +554,7 @@ static void dump(uint64_t seed, bool optimize, const char *why)
     for (unsigned i = 0; i < RAM_SIZE + 9; i++)
         rnd();
     gen_block(translator_block(t), 30 + pick(40));
-    FILE *f = fopen("aarch64-diff-failure.txt", "w");
+    FILE *f = fopen("native-diff-failure.txt", "w");
     if (f) {
         fprintf(f, "seed %llu optimize %d: %s\n", (unsigned long long)seed, optimize, why);
         ir_print(translator_block(t), f);
@@ -581,7 +582,7 @@ static bool same_event(const struct event *a, const struct event *b)
            a->rfound == b->rfound && a->rdata[0] == b->rdata[0] && a->rdata[1] == b->rdata[1];
 }
 
-/* The AArch64 run's events are the interpreter's minus the TLB hits. */
+/* The native run's events are the interpreter's minus the TLB hits. */
 static bool same_events(const struct world *interp, const struct world *native, bool tlb)
 {
     unsigned j = 0;
@@ -611,7 +612,7 @@ static void teardown(void)
     free(w_tlb);
 }
 
-START_TEST(aarch64_matches_interpreter_on_random_blocks)
+START_TEST(native_matches_interpreter_on_random_blocks)
 {
     unsigned events = 0, tlb_events = 0, restores = 0;
     /* JIT86_DIFF_BLOCKS=n runs more blocks (a soak by hand). */
@@ -622,8 +623,8 @@ START_TEST(aarch64_matches_interpreter_on_random_blocks)
         bool optimize = i % 4 != 0;
         struct tb_exit ei, en, et;
         run_world(w_interp, seed, &tb_backend_interp, false, optimize, &ei);
-        run_world(w_native, seed, &tb_backend_aarch64, false, optimize, &en);
-        run_world(w_tlb, seed, &tb_backend_aarch64, true, optimize, &et);
+        run_world(w_native, seed, &NATIVE_BACKEND, false, optimize, &en);
+        run_world(w_tlb, seed, &NATIVE_BACKEND, true, optimize, &et);
         const char *why = !same_state(w_interp, w_native)           ? "state (callbacks)"
                           : !same_state(w_interp, w_tlb)            ? "state (inline TLB)"
                           : !same_events(w_interp, w_native, false) ? "events (callbacks)"
@@ -652,14 +653,14 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    Suite *s = suite_create("translator_aarch64_diff");
+    Suite *s = suite_create("translator_native_diff");
     TCase *tc = tcase_create("diff");
-#if defined(__aarch64__)
+#if defined(__x86_64__) || defined(__aarch64__)
     tcase_set_timeout(tc, 280);
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, aarch64_matches_interpreter_on_random_blocks);
+    tcase_add_test(tc, native_matches_interpreter_on_random_blocks);
 #else
-    fprintf(stderr, "translator_aarch64_diff: SKIPPED, not an AArch64 host\n");
+    fprintf(stderr, "translator_native_diff: SKIPPED, no native backend on this host\n");
 #endif
     suite_add_tcase(s, tc);
     return s;

@@ -1,12 +1,14 @@
-/* x86-64 backend: the interpreter's scenarios (test_interp.c) run as native
- * code, with helpers called per the System V ABI, guest memory through the
- * callbacks, chaining through the real patcher and restore records at the
- * return addresses of raising calls. x86-64 hosts only. */
+/* The native backend of this host: the interpreter's scenarios (test_interp.c)
+ * run as native code, with helpers called per the host ABI (System V on
+ * x86-64, AAPCS64 on AArch64), guest memory through the callbacks, chaining
+ * through the real patcher and restore records at the return addresses of
+ * raising calls. x86-64 and AArch64 hosts (qemu-aarch64-static in the cross
+ * build); other hosts skip. */
 #include "fixture.h"
 #include "translator/log.h"
 
 #include <check.h>
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -78,8 +80,7 @@ static void setup(void)
     memset(&mem, 0, sizeof(mem));
     memset(&st, 0, sizeof(st));
     env = test_env(helpers, HCOUNT, &mem);
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = translator_new(&cfg);
     ck_assert_ptr_nonnull(t);
     cur_t = t;
@@ -118,7 +119,7 @@ static void build_factorial(struct ir_block *b)
     ir_exit_tb(b, 7);
 }
 
-START_TEST(x86_64_factorial_loop_with_brcond)
+START_TEST(native_factorial_loop_with_brcond)
 {
     build_factorial(translator_block(t));
     st.ecx = 10;
@@ -130,11 +131,11 @@ START_TEST(x86_64_factorial_loop_with_brcond)
 }
 END_TEST
 
-START_TEST(x86_64_factorial_unoptimized_gives_same_result)
+START_TEST(native_factorial_unoptimized_gives_same_result)
 {
     translator_free(t);
     struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20, .no_optimize = true};
+        .env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20, .no_optimize = true};
     t = translator_new(&cfg);
     build_factorial(translator_block(t));
     st.ecx = 12;
@@ -143,7 +144,7 @@ START_TEST(x86_64_factorial_unoptimized_gives_same_result)
 }
 END_TEST
 
-START_TEST(x86_64_factorial_i64_wraps_modulo_2_64)
+START_TEST(native_factorial_i64_wraps_modulo_2_64)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp ra = ir_global(b, G_RA), rb = ir_global(b, G_RB);
@@ -162,7 +163,7 @@ START_TEST(x86_64_factorial_i64_wraps_modulo_2_64)
 }
 END_TEST
 
-START_TEST(x86_64_mulu2_and_muls2_give_double_width_products)
+START_TEST(native_mulu2_and_muls2_give_double_width_products)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp ra = ir_global(b, G_RA), rb = ir_global(b, G_RB);
@@ -189,7 +190,7 @@ START_TEST(x86_64_mulu2_and_muls2_give_double_width_products)
 }
 END_TEST
 
-START_TEST(x86_64_mulu2_mixed_halves)
+START_TEST(native_mulu2_mixed_halves)
 {
     struct ir_block *b = translator_block(t);
     ir_mulu2(b, ir_global(b, G_RC), ir_global(b, G_RD), ir_global(b, G_RA), ir_global(b, G_RB));
@@ -203,7 +204,7 @@ START_TEST(x86_64_mulu2_mixed_halves)
 }
 END_TEST
 
-START_TEST(x86_64_rotates_wrap_count_modulo_width)
+START_TEST(native_rotates_wrap_count_modulo_width)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
@@ -225,7 +226,7 @@ START_TEST(x86_64_rotates_wrap_count_modulo_width)
 }
 END_TEST
 
-START_TEST(x86_64_rotate_by_register_count)
+START_TEST(native_rotate_by_register_count)
 {
     /* Counts from registers, so nothing is folded at translation time. */
     struct ir_block *b = translator_block(t);
@@ -241,7 +242,7 @@ START_TEST(x86_64_rotate_by_register_count)
 }
 END_TEST
 
-START_TEST(x86_64_extract_and_deposit_partial_registers)
+START_TEST(native_extract_and_deposit_partial_registers)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
@@ -261,7 +262,7 @@ START_TEST(x86_64_extract_and_deposit_partial_registers)
 }
 END_TEST
 
-START_TEST(x86_64_extensions_and_width_conversions)
+START_TEST(native_extensions_and_width_conversions)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX);
@@ -283,7 +284,7 @@ START_TEST(x86_64_extensions_and_width_conversions)
 }
 END_TEST
 
-START_TEST(x86_64_setcond_movcond_signed_and_unsigned)
+START_TEST(native_setcond_movcond_signed_and_unsigned)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
@@ -300,7 +301,7 @@ START_TEST(x86_64_setcond_movcond_signed_and_unsigned)
 }
 END_TEST
 
-START_TEST(x86_64_helpers_with_0_to_6_mixed_width_args)
+START_TEST(native_helpers_with_0_to_6_mixed_width_args)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp a32 = ir_const_i32(b, 0x89abcdefu);
@@ -329,7 +330,7 @@ START_TEST(x86_64_helpers_with_0_to_6_mixed_width_args)
 }
 END_TEST
 
-START_TEST(x86_64_guest_memory_ops_use_memop_and_mmu_index)
+START_TEST(native_guest_memory_ops_use_memop_and_mmu_index)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
@@ -358,7 +359,7 @@ START_TEST(x86_64_guest_memory_ops_use_memop_and_mmu_index)
 }
 END_TEST
 
-START_TEST(x86_64_env_ld_st_with_sign)
+START_TEST(native_env_ld_st_with_sign)
 {
     struct ir_block *b = translator_block(t);
     ir_ld(b, ir_global(b, G_EAX), offsetof(struct test_state, scratch), IR_MEMOP(IR_MO_8, 1, 0));
@@ -375,7 +376,7 @@ START_TEST(x86_64_env_ld_st_with_sign)
 }
 END_TEST
 
-START_TEST(x86_64_exits_report_code_slot_and_lookup)
+START_TEST(native_exits_report_code_slot_and_lookup)
 {
     struct ir_block *b = translator_block(t);
     ir_exit_tb(b, 0x1234);
@@ -393,7 +394,28 @@ START_TEST(x86_64_exits_report_code_slot_and_lookup)
 }
 END_TEST
 
-START_TEST(x86_64_follows_chained_slots_through_the_patched_jump)
+/* Where the goto_tb patch site jumps when linked; NULL when it falls through
+ * to its own exit. x86-64: a jmp rel32 whose rel32 is 4-byte aligned;
+ * AArch64: an aligned B (imm26, in words), B +4 when unlinked. */
+static const void *patched_target(const uint8_t *jmp)
+{
+#if defined(__x86_64__)
+    ck_assert_uint_eq(jmp[0], 0xe9);
+    ck_assert_uint_eq(((uintptr_t)jmp + 1) & 3, 0);
+    int32_t rel;
+    memcpy(&rel, jmp + 1, 4);
+    return rel == 0 ? NULL : jmp + 5 + rel;
+#else
+    uint32_t insn;
+    memcpy(&insn, jmp, 4);
+    ck_assert_uint_eq((uintptr_t)jmp & 3, 0);
+    ck_assert_uint_eq(insn >> 26, 0x05);
+    int32_t rel = (int32_t)(insn << 6) >> 4;
+    return rel == 4 ? NULL : jmp + rel;
+#endif
+}
+
+START_TEST(native_follows_chained_slots_through_the_patched_jump)
 {
     struct ir_block *b = translator_block(t);
     ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 1);
@@ -408,14 +430,10 @@ START_TEST(x86_64_follows_chained_slots_through_the_patched_jump)
     ck_assert_int_eq(e.kind, TB_EXIT_GOTO_TB);
     ck_assert_uint_eq(e.slot, 0);
     ck_assert_ptr_eq(e.last, a);
-    /* The patch site is a jmp rel32 whose rel32 is 4-byte aligned. */
     const uint8_t *jmp = (const uint8_t *)a->tc_ptr + a->jmp[0].patch_offset;
-    ck_assert_uint_eq(jmp[0], 0xe9);
-    ck_assert_uint_eq(((uintptr_t)jmp + 1) & 3, 0);
+    ck_assert_ptr_eq(patched_target(jmp), NULL);
     tb_link(t, a, 0, bb);
-    int32_t rel;
-    memcpy(&rel, jmp + 1, 4);
-    ck_assert_ptr_eq(jmp + 5 + rel, bb->tc_ptr);
+    ck_assert_ptr_eq(patched_target(jmp), bb->tc_ptr);
     e = translator_exec(t, a, &st);
     ck_assert_int_eq(e.kind, TB_EXIT_RETURN);
     ck_assert_uint_eq(e.value, 5);
@@ -423,8 +441,7 @@ START_TEST(x86_64_follows_chained_slots_through_the_patched_jump)
     ck_assert_uint_eq(st.eax, 12);
     /* Invalidating the target unpatches the jump: a exits through slot 0 again. */
     tb_invalidate(t, bb);
-    memcpy(&rel, jmp + 1, 4);
-    ck_assert_int_eq(rel, 0);
+    ck_assert_ptr_eq(patched_target(jmp), NULL);
     e = translator_exec(t, a, &st);
     ck_assert_int_eq(e.kind, TB_EXIT_GOTO_TB);
     ck_assert_ptr_eq(e.last, a);
@@ -432,7 +449,55 @@ START_TEST(x86_64_follows_chained_slots_through_the_patched_jump)
 }
 END_TEST
 
-START_TEST(x86_64_chained_loop_of_two_blocks_runs_until_exit)
+#if defined(__aarch64__)
+/* A code buffer beyond B's +-128 MiB gives every goto_tb a veneer (LDR x16,
+ * literal; BR x16); JIT86_AARCH64_VENEER=1 forces it and chains through it. */
+START_TEST(native_chains_through_the_veneer_when_b_cannot_reach)
+{
+    translator_free(t);
+    setenv("JIT86_AARCH64_VENEER", "1", 1);
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
+    t = cur_t = translator_new(&cfg);
+    unsetenv("JIT86_AARCH64_VENEER");
+    struct ir_block *b = translator_block(t);
+    ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 1);
+    ir_goto_tb(b, 0);
+    struct tb_key ka = key_at(0x100), kb = key_at(0x200);
+    struct tb *a = translator_commit(t, 0x100, &ka, 4, TB_NO_PAGE);
+    b = translator_block(t);
+    ir_addi(b, ir_global(b, G_EAX), ir_global(b, G_EAX), 10);
+    ir_exit_tb(b, 5);
+    struct tb *bb = translator_commit(t, 0x200, &kb, 4, TB_NO_PAGE);
+    const uint8_t *jmp = (const uint8_t *)a->tc_ptr + a->jmp[0].patch_offset;
+    uint32_t insn;
+    memcpy(&insn, jmp, 4);
+    ck_assert_uint_eq(insn, 0x14000005); /* B over the veneer and literal to the exit */
+    ck_assert_uint_eq((uintptr_t)(jmp + 12) & 7, 0);
+    struct tb_exit e = translator_exec(t, a, &st);
+    ck_assert_int_eq(e.kind, TB_EXIT_GOTO_TB);
+    ck_assert_uint_eq(st.eax, 1);
+    tb_link(t, a, 0, bb);
+    memcpy(&insn, jmp, 4);
+    ck_assert_uint_eq(insn, 0x14000001); /* into the veneer */
+    uint64_t lit;
+    memcpy(&lit, jmp + 12, 8);
+    ck_assert_uint_eq(lit, (uintptr_t)bb->tc_ptr);
+    e = translator_exec(t, a, &st);
+    ck_assert_int_eq(e.kind, TB_EXIT_RETURN);
+    ck_assert_uint_eq(e.value, 5);
+    ck_assert_ptr_eq(e.last, bb);
+    ck_assert_uint_eq(st.eax, 12);
+    tb_invalidate(t, bb);
+    memcpy(&insn, jmp, 4);
+    ck_assert_uint_eq(insn, 0x14000005);
+    e = translator_exec(t, a, &st);
+    ck_assert_int_eq(e.kind, TB_EXIT_GOTO_TB);
+    ck_assert_uint_eq(st.eax, 13);
+}
+END_TEST
+#endif
+
+START_TEST(native_chained_loop_of_two_blocks_runs_until_exit)
 {
     /* a: eax++ ; if eax == 1000 exit 9 else goto_tb 0 (-> b) ; b: ecx += 2 ; goto_tb 1 (-> a) */
     struct ir_block *b = translator_block(t);
@@ -476,12 +541,11 @@ static uint64_t probing_load(void *opaque, void *envp, uint64_t addr, unsigned m
     return test_mem_load(opaque, envp, addr, memop);
 }
 
-START_TEST(x86_64_restore_records_give_insn_data_at_raising_sites)
+START_TEST(native_restore_records_give_insn_data_at_raising_sites)
 {
     translator_free(t);
     env.mem.load = probing_load;
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_insn_start(b, 0x1000, 5);
@@ -544,7 +608,7 @@ static void slow_store(void *opaque, void *envp, uint64_t addr, uint64_t val, un
         tlb_ram[(addr + i) % sizeof(tlb_ram)] = (uint8_t)(val >> (8 * i));
 }
 
-START_TEST(x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
+START_TEST(native_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
 {
     translator_free(t);
     static struct tlb_state ts;
@@ -566,8 +630,7 @@ START_TEST(x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
                               .read_tag = 0,
                               .write_tag = 8,
                               .addend = 24};
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX), edx = ir_global(b, G_EDX);
@@ -605,10 +668,10 @@ START_TEST(x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them)
 }
 END_TEST
 
-START_TEST(x86_64_blocks_run_after_the_code_buffer_flushes)
+START_TEST(native_blocks_run_after_the_code_buffer_flushes)
 {
     translator_free(t);
-    struct translator_config cfg = {.env = &env, .backend = &tb_backend_x86_64, .code_size = 16384};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 16384};
     t = cur_t = translator_new(&cfg);
     struct tb *last = NULL;
     unsigned i = 0;
@@ -630,7 +693,7 @@ START_TEST(x86_64_blocks_run_after_the_code_buffer_flushes)
 }
 END_TEST
 
-START_TEST(x86_64_forty_live_locals_spill_and_come_back)
+START_TEST(native_forty_live_locals_spill_and_come_back)
 {
     struct ir_block *b = translator_block(t);
     ir_tmp v[40];
@@ -657,8 +720,9 @@ START_TEST(x86_64_forty_live_locals_spill_and_come_back)
 }
 END_TEST
 
-/* psABI §3.2.2: rsp + 8 is a multiple of 16 at function entry, so the
- * frame pointer of a callee is 16-byte aligned. */
+/* x86-64 psABI §3.2.2 (rsp + 8 a multiple of 16 at function entry) and
+ * AAPCS64 §6.4.5.1 (sp a multiple of 16 at every public interface): the frame
+ * address of a callee is 16-byte aligned. */
 static unsigned misaligned;
 __attribute__((noinline)) static uint64_t h_check_stack(uint64_t x)
 {
@@ -672,7 +736,7 @@ __attribute__((noinline)) static uint64_t aligned_load(void *opaque, void *envp,
     return test_mem_load(opaque, envp, addr, memop);
 }
 
-START_TEST(x86_64_helpers_and_callbacks_get_an_aligned_stack)
+START_TEST(native_helpers_and_callbacks_get_an_aligned_stack)
 {
     static const struct ir_helper check = {
         "check_stack", FN(h_check_stack), IR_HT_I64, 1, {IR_HT_I64}, 0};
@@ -680,8 +744,7 @@ START_TEST(x86_64_helpers_and_callbacks_get_an_aligned_stack)
     env.helpers = &check;
     env.nhelpers = 1;
     env.mem.load = aligned_load;
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_call(b, 0, ir_global(b, G_RA), 1, (ir_tmp[]){ir_global(b, G_RA)});
@@ -708,12 +771,11 @@ static const void *lookup_next(void *envp)
     return next_code;
 }
 
-START_TEST(x86_64_goto_ptr_continues_where_lookup_code_points)
+START_TEST(native_goto_ptr_continues_where_lookup_code_points)
 {
     translator_free(t);
     env.lookup_code = lookup_next;
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_movi(b, ir_global(b, G_ECX), 0x77);
@@ -761,7 +823,7 @@ __attribute__((noinline)) static uint64_t deep_load(void *opaque, void *envp, ui
     return test_mem_load(opaque, envp, addr, memop);
 }
 
-START_TEST(x86_64_restore_state_found_without_the_return_address)
+START_TEST(native_restore_state_found_without_the_return_address)
 {
     static const struct ir_helper deep = {"deep", FN(h_deep), IR_HT_VOID,
                                           0,      {0},        IR_CALL_MAY_RAISE};
@@ -769,8 +831,7 @@ START_TEST(x86_64_restore_state_found_without_the_return_address)
     env.helpers = &deep;
     env.nhelpers = 1;
     env.mem.load = deep_load;
-    struct translator_config cfg = {
-        .env = &env, .backend = &tb_backend_x86_64, .code_size = 1 << 20};
+    struct translator_config cfg = {.env = &env, .backend = &NATIVE_BACKEND, .code_size = 1 << 20};
     t = cur_t = translator_new(&cfg);
     struct ir_block *b = translator_block(t);
     ir_insn_start(b, 0x2000, 11);
@@ -797,7 +858,7 @@ END_TEST
 
 /* A local live at a label that only a branch reaches, while the path falling
  * towards it (ending in an exit) lets it die first. */
-START_TEST(x86_64_local_live_at_a_branch_target_survives_its_death_on_the_other_path)
+START_TEST(native_local_live_at_a_branch_target_survives_its_death_on_the_other_path)
 {
     for (unsigned taken = 0; taken < 2; taken++) {
         struct ir_block *b = translator_block(t);
@@ -846,26 +907,34 @@ START_TEST(commit_logs_op_op_opt_and_out_asm)
     ck_assert_ptr_nonnull(strstr(buf, "OP 0x4000:\n movi_i32 t0, $0x0\n add_i32 eax, eax, t0\n"
                                       " exit_tb $0x3\n"));
     ck_assert_ptr_nonnull(strstr(buf, "OP after optimization 0x4000:\n exit_tb $0x3\n"));
-    ck_assert_ptr_nonnull(strstr(buf, "OUT 0x4000:\nx86_64 code at "));
-    /* The op first, then the host code it became. */
+    ck_assert_ptr_nonnull(strstr(buf, "OUT 0x4000:\n" NATIVE_NAME " code at "));
+#if defined(__x86_64__)
+    /* The op first, then the host code it became: exit_tb 3 is rax = 3,
+     * rdx = the block, jump to the epilogue (Capstone's text). */
     ck_assert_ptr_nonnull(strstr(buf, " bytes\n exit_tb $0x3\n  0x0000:  mov      eax, 3\n"));
-    /* exit_tb 3: rax = 3, rdx = the block, jump to the epilogue (Capstone's text). */
-    ck_assert_ptr_nonnull(strstr(buf, "mov      eax, 3\n"));
     ck_assert_ptr_nonnull(strstr(buf, "movabs   rdx, 0x"));
     ck_assert_ptr_nonnull(strstr(buf, "jmp      0x"));
+#else
+    /* The op first, then the host code it became: exit_tb 3 is x0 = 3,
+     * x1 = the block (MOVZ/MOVK), B to the epilogue (Capstone's text). */
+    ck_assert_ptr_nonnull(strstr(buf, " bytes\n exit_tb $0x3\n  0x0000:  movz     x0, #0x3\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "  0x0004:  movz     x1, #0x"));
+    ck_assert_ptr_nonnull(strstr(buf, "movk     x1, #0x"));
+    ck_assert_ptr_nonnull(strstr(buf, ":  b        #0x"));
+#endif
 }
 END_TEST
 
-START_TEST(x86_64_is_default_backend_and_interp_stays_selectable)
+START_TEST(native_is_default_backend_and_interp_stays_selectable)
 {
     if (!getenv("JIT86_BACKEND"))
-        ck_assert_str_eq(translator_default_backend(), "x86_64");
-    ck_assert_ptr_eq(translator_backend_by_name("x86_64"), &tb_backend_x86_64);
+        ck_assert_str_eq(translator_default_backend(), NATIVE_NAME);
+    ck_assert_ptr_eq(translator_backend_by_name(NATIVE_NAME), &NATIVE_BACKEND);
     ck_assert_ptr_eq(translator_backend_by_name("interp"), &tb_backend_interp);
     setenv("JIT86_BACKEND", "interp", 1);
     ck_assert_str_eq(translator_default_backend(), "interp");
     setenv("JIT86_BACKEND", "nonesuch", 1);
-    ck_assert_str_eq(translator_default_backend(), "x86_64");
+    ck_assert_str_eq(translator_default_backend(), NATIVE_NAME);
     unsetenv("JIT86_BACKEND");
 }
 END_TEST
@@ -874,38 +943,41 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    Suite *s = suite_create("translator_x86_64");
-    TCase *tc = tcase_create("x86_64");
-#if defined(__x86_64__)
+    Suite *s = suite_create("translator_native");
+    TCase *tc = tcase_create("native");
+#if defined(__x86_64__) || defined(__aarch64__)
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, x86_64_factorial_loop_with_brcond);
-    tcase_add_test(tc, x86_64_factorial_unoptimized_gives_same_result);
-    tcase_add_test(tc, x86_64_factorial_i64_wraps_modulo_2_64);
-    tcase_add_test(tc, x86_64_mulu2_and_muls2_give_double_width_products);
-    tcase_add_test(tc, x86_64_mulu2_mixed_halves);
-    tcase_add_test(tc, x86_64_rotates_wrap_count_modulo_width);
-    tcase_add_test(tc, x86_64_rotate_by_register_count);
-    tcase_add_test(tc, x86_64_extract_and_deposit_partial_registers);
-    tcase_add_test(tc, x86_64_extensions_and_width_conversions);
-    tcase_add_test(tc, x86_64_setcond_movcond_signed_and_unsigned);
-    tcase_add_test(tc, x86_64_helpers_with_0_to_6_mixed_width_args);
-    tcase_add_test(tc, x86_64_guest_memory_ops_use_memop_and_mmu_index);
-    tcase_add_test(tc, x86_64_env_ld_st_with_sign);
-    tcase_add_test(tc, x86_64_exits_report_code_slot_and_lookup);
-    tcase_add_test(tc, x86_64_follows_chained_slots_through_the_patched_jump);
-    tcase_add_test(tc, x86_64_chained_loop_of_two_blocks_runs_until_exit);
-    tcase_add_test(tc, x86_64_restore_records_give_insn_data_at_raising_sites);
-    tcase_add_test(tc, x86_64_inline_tlb_hits_skip_the_callbacks_and_misses_take_them);
-    tcase_add_test(tc, x86_64_blocks_run_after_the_code_buffer_flushes);
-    tcase_add_test(tc, x86_64_forty_live_locals_spill_and_come_back);
-    tcase_add_test(tc, x86_64_helpers_and_callbacks_get_an_aligned_stack);
-    tcase_add_test(tc, x86_64_goto_ptr_continues_where_lookup_code_points);
-    tcase_add_test(tc, x86_64_restore_state_found_without_the_return_address);
-    tcase_add_test(tc, x86_64_local_live_at_a_branch_target_survives_its_death_on_the_other_path);
+    tcase_add_test(tc, native_factorial_loop_with_brcond);
+    tcase_add_test(tc, native_factorial_unoptimized_gives_same_result);
+    tcase_add_test(tc, native_factorial_i64_wraps_modulo_2_64);
+    tcase_add_test(tc, native_mulu2_and_muls2_give_double_width_products);
+    tcase_add_test(tc, native_mulu2_mixed_halves);
+    tcase_add_test(tc, native_rotates_wrap_count_modulo_width);
+    tcase_add_test(tc, native_rotate_by_register_count);
+    tcase_add_test(tc, native_extract_and_deposit_partial_registers);
+    tcase_add_test(tc, native_extensions_and_width_conversions);
+    tcase_add_test(tc, native_setcond_movcond_signed_and_unsigned);
+    tcase_add_test(tc, native_helpers_with_0_to_6_mixed_width_args);
+    tcase_add_test(tc, native_guest_memory_ops_use_memop_and_mmu_index);
+    tcase_add_test(tc, native_env_ld_st_with_sign);
+    tcase_add_test(tc, native_exits_report_code_slot_and_lookup);
+    tcase_add_test(tc, native_follows_chained_slots_through_the_patched_jump);
+#if defined(__aarch64__)
+    tcase_add_test(tc, native_chains_through_the_veneer_when_b_cannot_reach);
+#endif
+    tcase_add_test(tc, native_chained_loop_of_two_blocks_runs_until_exit);
+    tcase_add_test(tc, native_restore_records_give_insn_data_at_raising_sites);
+    tcase_add_test(tc, native_inline_tlb_hits_skip_the_callbacks_and_misses_take_them);
+    tcase_add_test(tc, native_blocks_run_after_the_code_buffer_flushes);
+    tcase_add_test(tc, native_forty_live_locals_spill_and_come_back);
+    tcase_add_test(tc, native_helpers_and_callbacks_get_an_aligned_stack);
+    tcase_add_test(tc, native_goto_ptr_continues_where_lookup_code_points);
+    tcase_add_test(tc, native_restore_state_found_without_the_return_address);
+    tcase_add_test(tc, native_local_live_at_a_branch_target_survives_its_death_on_the_other_path);
     tcase_add_test(tc, commit_logs_op_op_opt_and_out_asm);
-    tcase_add_test(tc, x86_64_is_default_backend_and_interp_stays_selectable);
+    tcase_add_test(tc, native_is_default_backend_and_interp_stays_selectable);
 #else
-    fprintf(stderr, "translator_x86_64: SKIPPED, not an x86-64 host\n");
+    fprintf(stderr, "translator_native: SKIPPED, no native backend on this host\n");
 #endif
     suite_add_tcase(s, tc);
     return s;
