@@ -198,7 +198,6 @@ bool vm_net_configure(struct vm_net *n, const struct ui_options *o, struct pc_co
 {
     for (int i = 0; i < PC_MAX_NIC; i++)
         n->nic_nd[i] = -1;
-    n->direct_boot = o->kernel != NULL;
     for (int i = 0; i < o->netdev.count; i++)
         if (!open_backend(n, o->netdev.item[i], err, errlen))
             return false;
@@ -215,28 +214,11 @@ bool vm_net_configure(struct vm_net *n, const struct ui_options *o, struct pc_co
     return true;
 }
 
-/* What SeaBIOS does for a PCI card before an OS runs, for a -kernel boot
- * where no firmware runs: route the card's PIRQ on the PIIX3 to the ISA IRQ
- * SeaBIOS picks (PIRQA-D: 10, 10, 11, 11) and write it to the card's
- * interrupt line register, which is where Linux without a $PIR table or ACPI
- * takes the IRQ from. */
-static void route_pci_irq(struct pc_machine *pc, struct ne2000 *s)
-{
-    static const uint8_t seabios_irq[PCI_NUM_PIRQ] = {10, 10, 11, 11};
-    int pirq = pci_pirq_of(s->pci.devfn, 1);
-    uint8_t irq = seabios_irq[pirq];
-    pci_config_write(&pc->pci, pc->isa.dev.devfn, PIIX3_PIRQRC + (uint32_t)pirq, irq, 1);
-    pci_config_write(&pc->pci, s->pci.devfn, PCI_INTERRUPT_LINE, irq, 1);
-}
-
 void vm_net_attach(struct vm_net *n, struct pc_machine *pc)
 {
-    for (int i = 0; i < PC_MAX_NIC; i++) {
+    for (int i = 0; i < PC_MAX_NIC; i++)
         if (n->nic_nd[i] >= 0 && pc->nic[i])
             netdev_attach(n->nd[n->nic_nd[i]], ne2000_client(pc->nic[i]));
-        if (n->direct_boot && pc->nic[i] && pc->nic[i]->is_pci)
-            route_pci_irq(pc, pc->nic[i]);
-    }
 }
 
 int vm_net_poll_fds(struct vm_net *n, struct pollfd *fds, int max)

@@ -14,7 +14,6 @@ struct vm_net {
     int nic_nd[PC_MAX_NIC]; /* index into nd of each card's backend; -1 none */
     struct net_hub hubs[4];
     int nhubs;
-    bool direct_boot; /* -kernel: no firmware routes the PCI cards' IRQs */
 };
 
 /* True for the -device names this file handles. */

@@ -408,6 +408,26 @@ static struct blk *open_image(const char *path, const char *format, bool ro, boo
     return b;
 }
 
+/* What SeaBIOS does for each PCI function with an interrupt pin before an OS
+ * runs (needed by -kernel boots, where no firmware runs): route its PIRQ on
+ * the PIIX3 to the ISA IRQ SeaBIOS picks (PIRQA-D: 10, 10, 11, 11) and write
+ * that IRQ to the function's interrupt line register, where Linux without a
+ * $PIR table or ACPI takes it from. */
+void pc_route_pci_irqs(struct pc_machine *pc)
+{
+    static const uint8_t seabios_irq[PCI_NUM_PIRQ] = {10, 10, 11, 11};
+    for (int devfn = 0; devfn < 256; devfn++) {
+        struct pci_device *d = pc->pci.devs[devfn];
+        uint8_t pin = d ? d->config[PCI_INTERRUPT_PIN] : 0;
+        if (pin < 1 || pin > 4)
+            continue;
+        int pirq = pci_pirq_of((uint8_t)devfn, pin);
+        uint8_t irq = seabios_irq[pirq];
+        pci_config_write(&pc->pci, pc->isa.dev.devfn, PIIX3_PIRQRC + (uint32_t)pirq, irq, 1);
+        pci_config_write(&pc->pci, (uint8_t)devfn, PCI_INTERRUPT_LINE, irq, 1);
+    }
+}
+
 bool pc_open_drives(struct pc_config *cfg, const struct pc_drive_files *files, char *err,
                     size_t errlen)
 {

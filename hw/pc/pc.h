@@ -128,6 +128,9 @@ bool pc_open_drives(struct pc_config *cfg, const struct pc_drive_files *files, c
                     size_t errlen);
 /* Closes images pc_open_drives opened, when pc_new failed. */
 void pc_close_drives(struct pc_config *cfg);
+/* Routes every PCI interrupt pin as SeaBIOS would (PIIX3 PIRQ registers and
+ * each function's interrupt line): for boots without firmware (-kernel). */
+void pc_route_pci_irqs(struct pc_machine *pc);
 /* Machine reset: devices to power-on state, A20 on, PAM to ROM. */
 void pc_reset(struct pc_machine *pc);
 /* CPU interrupt acknowledge cycle: the vector of the pending interrupt. */

@@ -219,6 +219,30 @@ START_TEST(pc_info_mtree_lists_the_memory_map)
 }
 END_TEST
 
+/* -kernel boots: every PCI pin is routed as SeaBIOS would (PIRQA-D to IRQ
+ * 10, 10, 11, 11), in the PIIX3 and in the function's interrupt line; the
+ * VGA (no pin) keeps its line. INTA of slots 3 and 4 is PIRQD and PIRQA. */
+START_TEST(pc_route_pci_irqs_as_seabios_for_direct_boots)
+{
+    pc_free(pc);
+    struct pc_config cfg = config(128 << 20);
+    cfg.vga = true;
+    cfg.nic[0].model = PC_NIC_NE2K_PCI;
+    cfg.nic[1].model = PC_NIC_NE2K_PCI;
+    char err[256];
+    pc = pc_new(&cfg, err, sizeof(err));
+    ck_assert_msg(pc != NULL, "%s", err);
+    pc_route_pci_irqs(pc);
+    uint8_t isa = pc->isa.dev.devfn;
+    ck_assert_uint_eq(pci_config_read(&pc->pci, isa, PIIX3_PIRQRC + 3, 1), 11);
+    ck_assert_uint_eq(pci_config_read(&pc->pci, isa, PIIX3_PIRQRC + 0, 1), 10);
+    ck_assert_uint_eq(pci_config_read(&pc->pci, 3 << 3, PCI_INTERRUPT_LINE, 1), 11);
+    ck_assert_uint_eq(pci_config_read(&pc->pci, 4 << 3, PCI_INTERRUPT_LINE, 1), 10);
+    ck_assert_uint_eq(pci_config_read(&pc->pci, 2 << 3, PCI_INTERRUPT_LINE, 1), 0);
+    ck_assert_uint_eq(pci_config_read(&pc->pci, isa, PIIX3_PIRQRC + 2, 1), 0x80);
+}
+END_TEST
+
 START_TEST(pc_bad_configurations_are_one_line_errors)
 {
     char err[256];
@@ -294,6 +318,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, pc_serial_and_debug_exit);
     tcase_add_test(tc, pc_a20_lines_and_reset_requests);
     tcase_add_test(tc, pc_info_mtree_lists_the_memory_map);
+    tcase_add_test(tc, pc_route_pci_irqs_as_seabios_for_direct_boots);
     tcase_add_test(tc, pc_bad_configurations_are_one_line_errors);
     tcase_add_test(tc, pc_random_guest_programming_is_safe);
     suite_add_tcase(s, tc);
