@@ -28,6 +28,8 @@ bool phys_page_write_watched(const struct mmu_phys_space *s, uint64_t paddr)
     if (mmu_phys_is_code_page(s, paddr))
         return true;
     const struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
+    if (r && r->kind == PHYS_RAM)
+        return phys_ram_page_clean(s, r, paddr);
     return r && r->kind == PHYS_DEVRAM && !page_dirty(r, (paddr - r->base) >> MMU_PAGE_BITS);
 }
 

@@ -76,7 +76,7 @@ static bool region_store(struct mmu_phys_space *s, const struct mmu_region *r, u
     case PHYS_MMIO: mmu_io_dispatch_write(r->ops, r->opaque, off, value, size); return false;
     case PHYS_ROM: return false;
     case PHYS_DEVRAM: phys_devram_mark(r, paddr, size); break;
-    case PHYS_RAM: break;
+    case PHYS_RAM: phys_ram_mark(s, r, paddr, size); break;
     }
     bool modified = smc_check(s, paddr, size);
     phys_host_store(r->host + off, value, size);
@@ -181,6 +181,8 @@ bool mmu_phys_write(struct mmu_phys_space *s, uint64_t paddr, const void *buf, s
             modified |= smc_check(s, paddr, chunk);
             if (r->kind == PHYS_DEVRAM)
                 phys_devram_mark(r, paddr, chunk);
+            else
+                phys_ram_mark(s, r, paddr, chunk);
             memcpy(r->host + (paddr - r->base), in, chunk);
         } else {
             for (size_t i = 0; i < chunk; i++)

@@ -61,6 +61,7 @@ struct mmu_phys_space {
     mmu_smc_fn smc;
     void *smc_opaque;
     struct mmu_tlb *tlbs; /* attached TLBs, linked through mmu_tlb.space_next */
+    uint64_t *ram_dirty;  /* migration dirty log: a bit per RAM page, NULL when off */
     struct mmu_phys_stats stats;
 };
 
@@ -74,10 +75,19 @@ struct mmu_region *phys_region_at(const struct mmu_phys_space *space, uint64_t p
 uint8_t *phys_page_host(const struct mmu_phys_space *space, uint64_t paddr, enum phys_dir dir);
 
 /* Writes to the page need the slow path: it holds translated code, or it is
- * a device-RAM page whose dirty bit is clear (the first write sets it). */
+ * a device-RAM page whose dirty bit is clear, or a RAM page still clean in the
+ * migration dirty log (the first write sets the bit). */
 bool phys_page_write_watched(const struct mmu_phys_space *space, uint64_t paddr);
 /* Sets the dirty bits of the device-RAM pages of [paddr, paddr+len) of r. */
 void phys_devram_mark(const struct mmu_region *r, uint64_t paddr, uint64_t len);
+
+/* Dirty log (dirty-log.c): sets the bits of the RAM pages of [paddr,
+ * paddr+len) of the RAM region r while the log is on; whether the page of r at
+ * paddr is clean in an active log (its writes must take the slow path). */
+void phys_ram_mark(struct mmu_phys_space *space, const struct mmu_region *r, uint64_t paddr,
+                   uint64_t len);
+bool phys_ram_page_clean(const struct mmu_phys_space *space, const struct mmu_region *r,
+                         uint64_t paddr);
 
 /* Little-endian host memory accesses of 1, 2, 4 or 8 bytes at any alignment. */
 uint64_t phys_host_load(const uint8_t *p, unsigned size);

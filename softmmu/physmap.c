@@ -48,6 +48,7 @@ void mmu_phys_free(struct mmu_phys_space *s)
         free(s->regions[i]);
     }
     free(s->regions);
+    free(s->ram_dirty);
     if (s->ram)
         munmap(s->ram, (size_t)s->ram_size);
     free(s);

@@ -100,6 +100,18 @@ uint64_t mmu_region_dirty_get_and_clear(struct mmu_region *region, uint64_t offs
                                         uint64_t *bitmap);
 /* Marks pages dirty, for writes the device makes to its own buffer. */
 void mmu_region_set_dirty(struct mmu_region *region, uint64_t offset, uint64_t len);
+/* Migration dirty log of guest RAM: while on, a bit per 4 KiB page of RAM (by
+ * RAM offset) is set by every write — CPU stores (the first store to a clean
+ * page takes the slow path once; the TLB fast path stays inline), DMA and
+ * device writes through mmu_phys_store/mmu_phys_write. Off, it costs nothing.
+ * start returns false when the bitmap cannot be allocated; all pages start
+ * clean. take copies the bits into bitmap (ram_size / 4096 bits in 64-bit
+ * words), clears them, makes writes to those pages go slow once again and
+ * returns how many were set. Call them where the CPU thread is not running. */
+bool mmu_phys_dirty_log_start(struct mmu_phys_space *space);
+void mmu_phys_dirty_log_stop(struct mmu_phys_space *space);
+bool mmu_phys_dirty_log_active(const struct mmu_phys_space *space);
+uint64_t mmu_phys_dirty_log_take(struct mmu_phys_space *space, uint64_t *bitmap);
 void mmu_region_set_access(struct mmu_region *region, bool read, bool write);
 /* Moves a region (PCI BAR reprogramming). Returns false, leaving it in place, on
  * a bad range. */
