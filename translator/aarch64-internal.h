@@ -1,12 +1,15 @@
 /* Shared state of the AArch64 backend's code generator: the two code sections
  * (hot path, then out-of-line slow paths), labels and branch fixups, and the
- * local register allocator's view of every temp (shared/DESIGN.md "Backends").
+ * shared register allocator's state (shared/DESIGN.md "Backends").
  * Register use follows the AAPCS64 (Arm IHI 0055, §6.1.1). */
 #ifndef JIT86_TRANSLATOR_AARCH64_INTERNAL_H
 #define JIT86_TRANSLATOR_AARCH64_INTERNAL_H
 
 #include "aarch64-emit.h"
+#include "regalloc.h"
 #include "translator.h"
+
+#include <stddef.h>
 
 /* env lives in x19 (callee-saved). x16 and x17 (IP0/IP1, free to clobber
  * between calls) are the code generator's scratch registers; x18 (platform
@@ -43,17 +46,6 @@ enum {
 #define A64_EXIT_NEAR   4
 #define A64_EXIT_VENEER 20
 
-enum a64_val { A64_VAL_DEAD, A64_VAL_REG, A64_VAL_MEM, A64_VAL_CONST };
-
-struct a64_temp {
-    uint8_t val;  /* enum a64_val */
-    uint8_t reg;  /* when A64_VAL_REG */
-    bool mem_ok;  /* the env field / spill slot holds the value too */
-    bool listed;  /* in a64_gen.clist */
-    int32_t slot; /* spill slot of a local, -1 before the first spill */
-    uint64_t imm; /* when A64_VAL_CONST */
-};
-
 enum { A64_SEC_MAIN, A64_SEC_COLD };
 
 struct a64_label {
@@ -73,8 +65,7 @@ struct a64_fixup {
 };
 
 struct a64_gen {
-    const struct ir_block *b;
-    const struct ir_env *env;
+    struct ra_state ra; /* values of the temps; also the block, env and op */
     uintptr_t tb;       /* the block's struct tb, embedded in its exits */
     uintptr_t epilogue; /* executable address of the shared epilogue */
     bool far;           /* the code buffer spans more than a B reaches */
@@ -84,15 +75,6 @@ struct a64_gen {
     unsigned nlabels, labels_cap;
     struct a64_fixup *fix;
     unsigned nfix, fix_cap;
-    struct a64_temp *ts;
-    uint16_t *clist; /* temps made constants since the last label */
-    unsigned nclist;
-    uint16_t *slot_temp; /* the local of each spill slot */
-    int reg_temp[A64_NREGS];
-    uint32_t locked;
-    unsigned nslots;
-    bool prefer_callee_saved;
-    const struct ir_op *op;
     bool reachable;
     uint32_t *op_off; /* per op: hot-section offset (instructions) */
     int8_t *site_sec; /* per op: section of its restore site, -1 none */
@@ -105,40 +87,13 @@ static inline struct a64_buf *a64_cur(struct a64_gen *g)
 {
     return &g->buf[g->sec];
 }
-static inline bool a64_is64(const struct a64_gen *g, unsigned t)
+static inline struct a64_gen *a64_gen_of(struct ra_state *ra)
 {
-    return g->b->temp_type[t] == IR_I64;
-}
-static inline bool a64_op_dead(const struct a64_gen *g, unsigned arg)
-{
-    return (g->op->life >> arg) & 1;
+    return (struct a64_gen *)(void *)((char *)ra - offsetof(struct a64_gen, ra));
 }
 
-/* aarch64-regalloc.c: the local register allocator (the x86-64 backend's
- * policy: values stay in registers within a block, constants stay
- * immediates until needed, spills go to env or the frame, every value is in
- * memory at a label). */
-void a64_ra_init(struct a64_gen *g);
-bool a64_ra_const(const struct a64_gen *g, unsigned t, uint64_t *imm);
-int a64_ra_in(struct a64_gen *g, unsigned t);
-int a64_ra_alloc(struct a64_gen *g);
-int a64_ra_alloc_in(struct a64_gen *g, uint32_t allowed);
-int a64_ra_steal(struct a64_gen *g, unsigned arg);
-void a64_ra_bind(struct a64_gen *g, unsigned t, unsigned reg);
-void a64_ra_bind_const(struct a64_gen *g, unsigned t, uint64_t imm);
-void a64_ra_end_op(struct a64_gen *g);
-void a64_ra_load_into(struct a64_gen *g, unsigned reg, unsigned t);
-void a64_ra_store_value(struct a64_gen *g, unsigned t);
-void a64_ra_sync(struct a64_gen *g, unsigned t);
-void a64_ra_sync_globals(struct a64_gen *g);
-void a64_ra_forget_global(struct a64_gen *g, unsigned t);
-void a64_ra_forget_globals(struct a64_gen *g);
-void a64_ra_free_caller_saved(struct a64_gen *g, bool globals_dropped);
-void a64_ra_call_args(struct a64_gen *g, unsigned n, const int *src, const uint64_t *imm);
-void a64_ra_bb_end(struct a64_gen *g);
-void a64_ra_label(struct a64_gen *g);
-void a64_ra_free_dead_inputs(struct a64_gen *g);
-void a64_ra_free_dead_outputs(struct a64_gen *g);
+/* aarch64-regalloc.c: registers and moves for the shared allocator. */
+extern const struct ra_target a64_ra_target;
 /* Load (opc A64_LDST_*) or store of 1 << size bytes at base + off, any off. */
 void a64_ldst(struct a64_gen *g, unsigned size, unsigned opc, unsigned t, unsigned base,
               uint64_t off);

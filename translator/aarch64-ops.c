@@ -10,29 +10,50 @@ static unsigned in_t(const struct ir_op *op, unsigned i)
     return ir_op_in(op, i);
 }
 
+#define ALLOC A64_REGS_ALLOC
+
+/* Helper arguments: x0..x7 (AAPCS64 §6.8.2). */
+static const uint8_t abi_args[IR_HELPER_MAX_ARGS + 2] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+static int new_reg(struct a64_gen *g)
+{
+    return ra_alloc(&g->ra, ALLOC);
+}
+
+/* The register of input args[arg] when it dies here and is no other input
+ * of the op: it becomes the op's output register. -1 otherwise. */
+static int steal(struct a64_gen *g, unsigned arg)
+{
+    const struct ir_op *op = g->ra.op;
+    for (unsigned k = op->nout; k < ir_op_ntemps(op); k++)
+        if (k != arg && op->args[k] == op->args[arg])
+            return -1;
+    return ra_steal(&g->ra, arg, ALLOC);
+}
+
 static unsigned reg_of(struct a64_gen *g, unsigned arg)
 {
-    return (unsigned)a64_ra_in(g, g->op->args[arg]);
+    return (unsigned)ra_in(&g->ra, g->ra.op->args[arg], ALLOC);
 }
 
 /* The output register: a dying input's (one instruction reads its inputs
  * before writing), else a fresh one. Call after the inputs are in registers. */
 static unsigned out_reg(struct a64_gen *g)
 {
-    const struct ir_op *op = g->op;
+    const struct ir_op *op = g->ra.op;
     for (unsigned k = op->nout; k < ir_op_ntemps(op); k++) {
-        int r = a64_ra_steal(g, k);
+        int r = steal(g, k);
         if (r >= 0)
             return (unsigned)r;
     }
-    return (unsigned)a64_ra_alloc(g);
+    return (unsigned)new_reg(g);
 }
 
 static void finish_reg(struct a64_gen *g, unsigned t, unsigned reg)
 {
-    a64_ra_free_dead_inputs(g);
-    a64_ra_bind(g, t, reg);
-    a64_ra_free_dead_outputs(g);
+    ra_free_dead_inputs(&g->ra);
+    ra_bind(&g->ra, t, reg);
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* Pure op on constant inputs: computed now, with the interpreter's code. */
@@ -42,22 +63,22 @@ static bool fold(struct a64_gen *g, const struct ir_op *op)
         return false;
     uint64_t in[4] = {0}, out[2];
     for (unsigned i = 0; i < op->nin; i++)
-        if (!a64_ra_const(g, in_t(op, i), &in[i]))
+        if (!ra_const(&g->ra, in_t(op, i), &in[i]))
             return false;
     ir_eval_pure(op, in, out);
-    a64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     for (unsigned o = 0; o < op->nout; o++)
-        a64_ra_bind_const(g, op->args[o], out[o]);
-    a64_ra_free_dead_outputs(g);
+        ra_bind_const(&g->ra, op->args[o], out[o]);
+    ra_free_dead_outputs(&g->ra);
     return true;
 }
 
 static void gen_mov(struct a64_gen *g, const struct ir_op *op)
 {
     unsigned s = reg_of(g, 1);
-    int r = a64_ra_steal(g, 1);
+    int r = steal(g, 1);
     if (r < 0) {
-        r = a64_ra_alloc(g);
+        r = new_reg(g);
         a64_mov(a64_cur(g), true, (unsigned)r, s);
     }
     finish_reg(g, op->args[0], (unsigned)r);
@@ -65,8 +86,8 @@ static void gen_mov(struct a64_gen *g, const struct ir_op *op)
 
 static void gen_movi(struct a64_gen *g, const struct ir_op *op)
 {
-    a64_ra_bind_const(g, op->args[0], ir_canon((enum ir_type)op->type, op->cargs[0]));
-    a64_ra_free_dead_outputs(g);
+    ra_bind_const(&g->ra, op->args[0], ir_canon((enum ir_type)op->type, op->cargs[0]));
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* ---- arithmetic and logic ---- */
@@ -87,7 +108,7 @@ static bool alu_imm(struct a64_gen *g, const struct ir_op *op, unsigned y, uint3
 {
     bool w = op->type == IR_I64;
     uint64_t v;
-    if (!a64_ra_const(g, y, &v))
+    if (!ra_const(&g->ra, y, &v))
         return false;
     if (op->opc == IR_OP_add || op->opc == IR_OP_sub) {
         uint64_t neg = w ? -v : (uint32_t)-v;
@@ -117,8 +138,8 @@ static void gen_alu(struct a64_gen *g, const struct ir_op *op)
     bool w = op->type == IR_I64;
     unsigned ax = 1, ay = 2;
     uint64_t c;
-    if (op->opc != IR_OP_sub && a64_ra_const(g, op->args[1], &c) &&
-        !a64_ra_const(g, op->args[2], &c)) {
+    if (op->opc != IR_OP_sub && ra_const(&g->ra, op->args[1], &c) &&
+        !ra_const(&g->ra, op->args[2], &c)) {
         ax = 2; /* commutative: the constant goes second */
         ay = 1;
     }
@@ -182,7 +203,7 @@ static void gen_shift(struct a64_gen *g, const struct ir_op *op)
     bool w = op->type == IR_I64;
     uint64_t n;
     struct a64_buf *b = a64_cur(g);
-    if (a64_ra_const(g, op->args[2], &n)) {
+    if (ra_const(&g->ra, op->args[2], &n)) {
         unsigned s = reg_of(g, 1), r = out_reg(g);
         shift_imm(b, op->opc, w, r, s, (unsigned)n & (w ? 63 : 31));
         finish_reg(g, op->args[0], r);
@@ -234,10 +255,10 @@ static void gen_deposit(struct a64_gen *g, const struct ir_op *op)
         return;
     }
     unsigned rb = reg_of(g, 1);
-    int r = a64_ra_steal(g, 1);
+    int r = steal(g, 1);
     struct a64_buf *b = a64_cur(g);
     if (r < 0) {
-        r = a64_ra_alloc(g);
+        r = new_reg(g);
         a64_mov(b, true, (unsigned)r, rb);
     }
     a64_bfm(b, A64_BFM, w, (unsigned)r, rv, (width - pos) % width, len - 1);
@@ -264,7 +285,7 @@ static void gen_mul2(struct a64_gen *g, const struct ir_op *op)
     bool sign = op->opc == IR_OP_muls2;
     struct a64_buf *b = a64_cur(g);
     unsigned x = reg_of(g, 2), y = reg_of(g, 3);
-    unsigned lo = (unsigned)a64_ra_alloc(g), hi = (unsigned)a64_ra_alloc(g);
+    unsigned lo = (unsigned)new_reg(g), hi = (unsigned)new_reg(g);
     if (op->type == IR_I64) {
         a64_rrrr(b, sign ? A64_SMULH : A64_UMULH, false, hi, x, y, A64_ZR);
         a64_rrrr(b, A64_MADD, true, lo, x, y, A64_ZR);
@@ -273,10 +294,10 @@ static void gen_mul2(struct a64_gen *g, const struct ir_op *op)
         a64_mov(b, false, lo, hi);
         a64_bfm(b, A64_UBFM, true, hi, hi, 32, 63);
     }
-    a64_ra_free_dead_inputs(g);
-    a64_ra_bind(g, op->args[0], lo);
-    a64_ra_bind(g, op->args[1], hi);
-    a64_ra_free_dead_outputs(g);
+    ra_free_dead_inputs(&g->ra);
+    ra_bind(&g->ra, op->args[0], lo);
+    ra_bind(&g->ra, op->args[1], hi);
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* ---- comparisons ---- */
@@ -302,16 +323,16 @@ static const uint8_t cond_swapped[IR_COND_COUNT] = {
 static unsigned emit_cmp(struct a64_gen *g, bool w, enum ir_cond c, unsigned x, unsigned y)
 {
     uint64_t v;
-    if (a64_ra_const(g, x, &v) && !a64_ra_const(g, y, &v)) {
+    if (ra_const(&g->ra, x, &v) && !ra_const(&g->ra, y, &v)) {
         unsigned s = x;
         x = y;
         y = s;
         c = (enum ir_cond)cond_swapped[c];
     }
     bool test = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
-    unsigned rx = (unsigned)a64_ra_in(g, x);
+    unsigned rx = (unsigned)ra_in(&g->ra, x, ALLOC);
     struct a64_buf *b = a64_cur(g);
-    if (a64_ra_const(g, y, &v)) {
+    if (ra_const(&g->ra, y, &v)) {
         uint32_t fields;
         uint64_t neg = w ? -v : (uint32_t)-v;
         if (test && a64_logic_imm(v, w, &fields)) {
@@ -327,7 +348,7 @@ static unsigned emit_cmp(struct a64_gen *g, bool w, enum ir_cond c, unsigned x, 
             return cc_of[c];
         }
     }
-    unsigned ry = (unsigned)a64_ra_in(g, y);
+    unsigned ry = (unsigned)ra_in(&g->ra, y, ALLOC);
     a64_rrr(a64_cur(g), test ? A64_ANDS_R : A64_SUBS_R, w, A64_ZR, rx, ry);
     return cc_of[c];
 }
@@ -336,9 +357,9 @@ static void gen_setcond(struct a64_gen *g, const struct ir_op *op)
 {
     enum ir_cond c = (enum ir_cond)op->cargs[0];
     if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
-        a64_ra_free_dead_inputs(g);
-        a64_ra_bind_const(g, op->args[0], c == IR_COND_ALWAYS);
-        a64_ra_free_dead_outputs(g);
+        ra_free_dead_inputs(&g->ra);
+        ra_bind_const(&g->ra, op->args[0], c == IR_COND_ALWAYS);
+        ra_free_dead_outputs(&g->ra);
         return;
     }
     unsigned cc = emit_cmp(g, op->type == IR_I64, c, op->args[1], op->args[2]);
@@ -369,7 +390,7 @@ static void gen_movcond(struct a64_gen *g, const struct ir_op *op)
 
 static void gen_br(struct a64_gen *g, const struct ir_op *op)
 {
-    a64_ra_bb_end(g);
+    ra_bb_end(&g->ra);
     a64_branch(g, -1, (unsigned)op->cargs[0]);
 }
 
@@ -378,49 +399,49 @@ static void gen_brcond(struct a64_gen *g, const struct ir_op *op)
     enum ir_cond c = (enum ir_cond)op->cargs[0];
     uint64_t a, bv;
     unsigned x = op->args[0], y = op->args[1];
-    if (a64_ra_const(g, x, &a) && a64_ra_const(g, y, &bv))
+    if (ra_const(&g->ra, x, &a) && ra_const(&g->ra, y, &bv))
         c = ir_eval_cond(c, (enum ir_type)op->type, a, bv) ? IR_COND_ALWAYS : IR_COND_NEVER;
     if (c == IR_COND_NEVER) {
-        a64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
         return;
     }
     if (c == IR_COND_ALWAYS) {
-        a64_ra_bb_end(g);
+        ra_bb_end(&g->ra);
         a64_branch(g, -1, (unsigned)op->cargs[1]);
-        a64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
         return;
     }
     /* Operands into registers first, then the syncs (which only store),
      * then the compare right before the branch. */
-    a64_ra_in(g, x);
+    ra_in(&g->ra, x, ALLOC);
     uint64_t v;
-    if (!a64_ra_const(g, y, &v))
-        a64_ra_in(g, y);
-    a64_ra_bb_end(g);
+    if (!ra_const(&g->ra, y, &v))
+        ra_in(&g->ra, y, ALLOC);
+    ra_bb_end(&g->ra);
     unsigned cc = emit_cmp(g, op->type == IR_I64, c, x, y);
     a64_branch(g, (int)cc, (unsigned)op->cargs[1]);
-    a64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
 }
 
 static void gen_set_label(struct a64_gen *g, const struct ir_op *op)
 {
     if (g->reachable)
-        a64_ra_bb_end(g);
+        ra_bb_end(&g->ra);
     a64_bind_label(g, (unsigned)op->cargs[0]);
-    a64_ra_label(g);
+    ra_label(&g->ra);
 }
 
 /* ---- env fields ---- */
 
 static void env_overlap(struct a64_gen *g, uint64_t off, unsigned size, bool store)
 {
-    for (unsigned t = 0; t < g->env->nglobals; t++) {
-        if (!ir_global_overlaps(g->env, t, off, size))
+    for (unsigned t = 0; t < g->ra.env->nglobals; t++) {
+        if (!ir_global_overlaps(g->ra.env, t, off, size))
             continue;
         if (store)
-            a64_ra_forget_global(g, t);
+            ra_forget_global(&g->ra, t);
         else
-            a64_ra_sync(g, t);
+            ra_sync(&g->ra, t);
     }
 }
 
@@ -452,7 +473,7 @@ static void gen_ld(struct a64_gen *g, const struct ir_op *op)
 {
     unsigned memop = (unsigned)op->cargs[1], size;
     env_overlap(g, op->cargs[0], 1u << ir_memop_size(memop), false);
-    unsigned r = (unsigned)a64_ra_alloc(g);
+    unsigned r = (unsigned)new_reg(g);
     unsigned opc = load_opc((enum ir_type)op->type, memop, &size);
     a64_ldst(g, size, opc, r, A64_ENV_REG, op->cargs[0]);
     finish_reg(g, op->args[0], r);
@@ -462,46 +483,46 @@ static void gen_st(struct a64_gen *g, const struct ir_op *op)
 {
     unsigned size = ir_memop_size((unsigned)op->cargs[1]);
     uint64_t v;
-    unsigned r = a64_ra_const(g, op->args[0], &v) && v == 0 ? A64_ZR : reg_of(g, 0);
+    unsigned r = ra_const(&g->ra, op->args[0], &v) && v == 0 ? A64_ZR : reg_of(g, 0);
     env_overlap(g, op->cargs[0], 1u << size, false);
     a64_ldst(g, size, A64_LDST_STR, r, A64_ENV_REG, op->cargs[0]);
     env_overlap(g, op->cargs[0], 1u << size, true);
-    a64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
 }
 
 /* ---- calls ---- */
 
 static void record_site(struct a64_gen *g)
 {
-    unsigned i = (unsigned)(g->op - g->b->ops);
+    unsigned i = (unsigned)(g->ra.op - g->ra.b->ops);
     g->site_sec[i] = (int8_t)g->sec;
     g->site_off[i] = (uint32_t)a64_cur(g)->len;
 }
 
 static void gen_call(struct a64_gen *g, const struct ir_op *op)
 {
-    const struct ir_helper *h = &g->env->helpers[op->cargs[0]];
-    bool raise = ir_op_may_raise(g->b, op), writes = ir_op_writes_globals(g->b, op);
-    if (raise || writes || ir_op_reads_globals(g->b, op))
-        a64_ra_sync_globals(g);
-    a64_ra_free_caller_saved(g, writes);
+    const struct ir_helper *h = &g->ra.env->helpers[op->cargs[0]];
+    bool raise = ir_op_may_raise(g->ra.b, op), writes = ir_op_writes_globals(g->ra.b, op);
+    if (raise || writes || ir_op_reads_globals(g->ra.b, op))
+        ra_sync_globals(&g->ra);
+    ra_free_caller_saved(&g->ra, writes);
     int src[IR_HELPER_MAX_ARGS];
     for (unsigned i = 0; i < op->nin; i++)
         src[i] = (int)in_t(op, i);
-    a64_ra_call_args(g, op->nin, src, NULL);
+    ra_call_args(&g->ra, op->nin, abi_args, src, NULL);
     a64_call_abs(g, (const void *)h->fn, raise);
     if (raise)
         record_site(g);
     /* The inputs dying here were in clobbered registers. */
-    a64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     if (writes)
-        a64_ra_forget_globals(g);
+        ra_forget_globals(&g->ra);
     if (!op->nout)
         return;
     /* AAPCS64 leaves bits 63:32 of a 32-bit result unspecified. */
     if (h->ret == IR_HT_I32 || op->type == IR_I32)
         a64_mov(a64_cur(g), false, 0, 0);
-    g->locked |= 1u;
+    g->ra.locked |= 1u;
     finish_reg(g, op->args[0], 0);
 }
 
@@ -511,20 +532,20 @@ static void gen_guest_call(struct a64_gen *g, const struct ir_op *op)
 {
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0];
-    const struct ir_mem_ops *mem = &g->env->mem;
-    a64_ra_sync_globals(g);
-    a64_ra_free_caller_saved(g, false);
-    int env_t = (int)g->env->nglobals;
+    const struct ir_mem_ops *mem = &g->ra.env->mem;
+    ra_sync_globals(&g->ra);
+    ra_free_caller_saved(&g->ra, false);
+    int env_t = (int)g->ra.env->nglobals;
     int src[5] = {-1, env_t, op->args[1], load ? -1 : op->args[0], -1};
     uint64_t imm[5] = {(uintptr_t)mem->opaque, 0, 0, load ? memop : 0, memop};
-    a64_ra_call_args(g, load ? 4 : 5, src, imm);
+    ra_call_args(&g->ra, load ? 4 : 5, abi_args, src, imm);
     a64_call_abs(g, load ? (const void *)mem->load : (const void *)mem->store, true);
     record_site(g);
-    a64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     if (!load)
         return;
     extend_loaded(a64_cur(g), (enum ir_type)op->type, memop, 0);
-    g->locked |= 1u;
+    g->ra.locked |= 1u;
     finish_reg(g, op->args[0], 0);
 }
 
@@ -535,7 +556,7 @@ static uint32_t live_caller_saved(const struct a64_gen *g, int except)
 {
     uint32_t m = 0;
     for (unsigned r = 0; r < 16; r++)
-        if ((int)r != except && (g->reg_temp[r] >= 0 || (g->locked >> r & 1)))
+        if ((int)r != except && (g->ra.reg_temp[r] >= 0 || (g->ra.locked >> r & 1)))
             m |= 1u << r;
     return m;
 }
@@ -562,13 +583,13 @@ static void emit_slow_path(struct a64_gen *g, const struct ir_op *op, unsigned r
 {
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0];
-    const struct ir_mem_ops *mem = &g->env->mem;
+    const struct ir_mem_ops *mem = &g->ra.env->mem;
     g->sec = A64_SEC_COLD;
     struct a64_buf *b = a64_cur(g);
     a64_bind_label(g, entry);
-    for (unsigned t = 0; t < g->env->nglobals; t++)
-        if (!g->ts[t].mem_ok)
-            a64_ra_store_value(g, t);
+    for (unsigned t = 0; t < g->ra.env->nglobals; t++)
+        if (!g->ra.ts[t].mem_ok)
+            ra_store_value(&g->ra, t);
     uint32_t saved = live_caller_saved(g, rd);
     save_regs(g, saved, false);
     slow_arg(g, 2, ra, saved);
@@ -597,9 +618,9 @@ static void gen_guest_tlb(struct a64_gen *g, const struct ir_op *op)
     uint64_t ofs = tlb->offset + (uint64_t)ir_memop_mmu(memop) * tlb->table_stride;
     unsigned ra = reg_of(g, 1);
     uint64_t v;
-    unsigned rv = load ? 0 : a64_ra_const(g, op->args[0], &v) && v == 0 ? A64_ZR : reg_of(g, 0);
-    int rd = load ? a64_ra_alloc(g) : -1;
-    unsigned t0 = (unsigned)a64_ra_alloc(g), t1 = A64_TMP_REG, t2 = A64_AUX_REG;
+    unsigned rv = load ? 0 : ra_const(&g->ra, op->args[0], &v) && v == 0 ? A64_ZR : reg_of(g, 0);
+    int rd = load ? new_reg(g) : -1;
+    unsigned t0 = (unsigned)new_reg(g), t1 = A64_TMP_REG, t2 = A64_AUX_REG;
     unsigned slow = a64_new_label(g), done = a64_new_label(g);
     struct a64_buf *b = a64_cur(g);
     /* t0 = env + ofs + (index << entry_bits) */
@@ -633,7 +654,7 @@ static void gen_guest_tlb(struct a64_gen *g, const struct ir_op *op)
     if (load)
         finish_reg(g, op->args[0], (unsigned)rd);
     else
-        a64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
 }
 
 static void gen_guest(struct a64_gen *g, const struct ir_op *op)
@@ -650,9 +671,9 @@ static void gen_guest(struct a64_gen *g, const struct ir_op *op)
 void a64_gen_exit(struct a64_gen *g, unsigned tag, bool value_from_temp, uint64_t value)
 {
     struct a64_buf *b = a64_cur(g);
-    a64_ra_sync_globals(g);
+    ra_sync_globals(&g->ra);
     if (value_from_temp)
-        a64_ra_load_into(g, 0, (unsigned)value);
+        ra_load_into(&g->ra, 0, (unsigned)value);
     else
         a64_movi(b, true, 0, value);
     a64_movi(b, true, 1, g->tb | tag);
@@ -669,14 +690,14 @@ static void gen_exit_tb(struct a64_gen *g, const struct ir_op *op)
  * keeps the value across the call. */
 static void gen_goto_ptr(struct a64_gen *g, const struct ir_op *op)
 {
-    const void *(*lookup)(void *) = g->env->lookup_code;
+    const void *(*lookup)(void *) = g->ra.env->lookup_code;
     if (!lookup) {
         a64_gen_exit(g, A64_EXIT_LOOKUP, true, op->args[0]);
         return;
     }
     struct a64_buf *b = a64_cur(g);
-    a64_ra_sync_globals(g);
-    a64_ra_load_into(g, 20, op->args[0]);
+    ra_sync_globals(&g->ra);
+    ra_load_into(&g->ra, 20, op->args[0]);
     a64_mov(b, true, 0, A64_ENV_REG);
     a64_call_abs(g, (const void *)lookup, false);
     unsigned miss = a64_new_label(g);
@@ -694,7 +715,7 @@ static void gen_goto_tb(struct a64_gen *g, const struct ir_op *op)
 {
     unsigned slot = (unsigned)op->cargs[0] & 1;
     struct a64_buf *b = a64_cur(g);
-    a64_ra_sync_globals(g);
+    ra_sync_globals(&g->ra);
     if (g->far && (b->len & 1) == 0)
         a64_put(b, A64_NOP); /* the literal at slot + 12 bytes must be 8-aligned */
     g->jmp_off[slot] = (uint32_t)b->len;
@@ -768,11 +789,11 @@ static const gen_fn gen_table[IR_OP_COUNT] = {
 
 bool a64_gen_op(struct a64_gen *g, const struct ir_op *op)
 {
-    g->op = op;
+    g->ra.op = op;
     if (op->opc >= IR_OP_COUNT || !gen_table[op->opc])
         return false;
     if (!fold(g, op))
         gen_table[op->opc](g, op);
-    a64_ra_end_op(g);
+    ra_end_op(&g->ra);
     return true;
 }

@@ -114,7 +114,8 @@ static void *x64_create(const struct ir_env *env)
     if (!be)
         return NULL;
     be->env = env;
-    be->g.env = env;
+    be->g.ra.env = env;
+    be->g.ra.tgt = &x64_ra_target;
     be->g.tlb = env->tlb.index_bits ? &env->tlb : NULL;
     be->cs_ok = cs_open(CS_ARCH_X86, CS_MODE_64, &be->cs) == CS_ERR_OK;
     ir_block_init(&be->last, env);
@@ -129,12 +130,10 @@ static void x64_destroy(void *state)
         free(g->buf[s].p);
     free(g->labels);
     free(g->fix);
-    free(g->ts);
+    ra_destroy(&g->ra);
     free(g->site_sec);
     free(g->site_off);
     free(g->op_off);
-    free(g->clist);
-    free(g->slot_temp);
     free(be->last_off);
     ir_block_destroy(&be->last);
     if (be->cs_ok)
@@ -177,32 +176,27 @@ static size_t x64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t r
 
 static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
 {
-    g->b = b;
     g->sec = X64_SEC_MAIN;
     g->buf[0].len = g->buf[1].len = 0;
     g->buf[0].oom = g->buf[1].oom = false;
     g->nfix = 0;
     g->nlabels = 0;
-    g->ts = realloc(g->ts, (b->ntemps ? b->ntemps : 1) * sizeof(*g->ts));
     g->site_sec = realloc(g->site_sec, (b->nops ? b->nops : 1) * sizeof(*g->site_sec));
     g->site_off = realloc(g->site_off, (b->nops ? b->nops : 1) * sizeof(*g->site_off));
     g->op_off = realloc(g->op_off, (b->nops ? b->nops : 1) * sizeof(*g->op_off));
-    g->clist = realloc(g->clist, (b->ntemps ? b->ntemps : 1) * sizeof(*g->clist));
-    g->slot_temp = realloc(g->slot_temp, (b->ntemps ? b->ntemps : 1) * sizeof(*g->slot_temp));
-    if (!g->ts || !g->site_sec || !g->site_off || !g->op_off || !g->clist || !g->slot_temp)
+    if (!ra_prepare(&g->ra, b) || !g->site_sec || !g->site_off || !g->op_off)
         return false;
     for (unsigned i = 0; i < b->nlabels; i++)
         x64_new_label(g);
-    g->prefer_callee_saved = false;
+    g->ra.prefer_callee_saved = false;
     for (unsigned i = 0; i < b->nops; i++) {
         unsigned opc = b->ops[i].opc;
         g->site_sec[i] = -1;
         g->site_off[i] = 0;
         if (opc == IR_OP_call || ((opc == IR_OP_guest_ld || opc == IR_OP_guest_st) && !g->tlb))
-            g->prefer_callee_saved = true;
+            g->ra.prefer_callee_saved = true;
     }
     g->jmp_off[0] = g->jmp_off[1] = 0;
-    x64_ra_init(g);
     return true;
 }
 
@@ -219,7 +213,7 @@ static bool gen_block(struct x64_gen *g, const struct ir_block *b)
         g->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
     }
     if (g->reachable) {
-        g->op = &(struct ir_op){.opc = IR_OP_exit_tb};
+        g->ra.op = &(struct ir_op){.opc = IR_OP_exit_tb};
         x64_gen_exit(g, X64_EXIT_RETURN, false, 0);
     }
     return !g->buf[0].oom && !g->buf[1].oom;
@@ -248,7 +242,7 @@ static bool place(struct x64_gen *g, struct tb_emit *e)
         uint32_t v = (uint32_t)(int32_t)rel;
         memcpy(e->rw + at, &v, 4);
     }
-    for (unsigned i = 0; i < g->b->nops; i++)
+    for (unsigned i = 0; i < g->ra.b->nops; i++)
         e->op_site[i] = g->site_sec[i] < 0 ? 0 : (uint32_t)(base[g->site_sec[i]] + g->site_off[i]);
     e->size = total;
     e->jmp_offset[0] = g->jmp_off[0];

@@ -4,8 +4,11 @@
 #ifndef JIT86_TRANSLATOR_X86_64_INTERNAL_H
 #define JIT86_TRANSLATOR_X86_64_INTERNAL_H
 
+#include "regalloc.h"
 #include "translator.h"
 #include "x86_64-emit.h"
+
+#include <stddef.h>
 
 /* Frame of the generated code below the six callee-saved registers pushed by
  * the prologue: a save area for the caller-saved registers around slow-path
@@ -34,18 +37,6 @@ enum {
     X64_EXIT_TAG_MASK = 7,
 };
 
-/* Where a temp's value is. */
-enum x64_val { X64_VAL_DEAD, X64_VAL_REG, X64_VAL_MEM, X64_VAL_CONST };
-
-struct x64_temp {
-    uint8_t val;  /* enum x64_val */
-    uint8_t reg;  /* when X64_VAL_REG */
-    bool mem_ok;  /* the env field / spill slot holds the value too */
-    bool listed;  /* in x64_gen.clist */
-    int32_t slot; /* spill slot of a local, -1 before the first spill */
-    uint64_t imm; /* when X64_VAL_CONST */
-};
-
 enum { X64_SEC_MAIN, X64_SEC_COLD };
 
 struct x64_label {
@@ -63,8 +54,7 @@ struct x64_fixup {
 };
 
 struct x64_gen {
-    const struct ir_block *b;
-    const struct ir_env *env;
+    struct ra_state ra; /* values of the temps; also the block, env and op */
     uintptr_t tb;       /* the block's struct tb, embedded in its exits */
     uintptr_t epilogue; /* executable address of the shared epilogue */
     unsigned sec;       /* section being written */
@@ -73,18 +63,9 @@ struct x64_gen {
     unsigned nlabels, labels_cap;
     struct x64_fixup *fix;
     unsigned nfix, fix_cap;
-    struct x64_temp *ts;
-    uint16_t *clist; /* temps made constants since the last label (some no longer are) */
-    unsigned nclist;
-    uint16_t *slot_temp; /* the local of each spill slot */
-    int reg_temp[16];    /* temp held by each host register, -1 when none */
-    uint32_t locked;     /* registers the current op still needs */
-    unsigned nslots;
-    bool prefer_callee_saved; /* the block calls helpers */
-    const struct ir_op *op;   /* op being emitted */
-    bool reachable;           /* false after an exit or br, until a label */
-    uint32_t *op_off;         /* per op: hot-section offset of its code (-d out_asm) */
-    int8_t *site_sec;         /* per op: section of its restore site, -1 none */
+    bool reachable;    /* false after an exit or br, until a label */
+    uint32_t *op_off;  /* per op: hot-section offset of its code (-d out_asm) */
+    int8_t *site_sec;  /* per op: section of its restore site, -1 none */
     uint32_t *site_off;
     uint32_t jmp_off[2];
     const struct ir_tlb *tlb; /* NULL: guest memory always through callbacks */
@@ -94,39 +75,21 @@ static inline struct x64_buf *x64_cur(struct x64_gen *g)
 {
     return &g->buf[g->sec];
 }
+static inline struct x64_gen *x64_gen_of(struct ra_state *ra)
+{
+    return (struct x64_gen *)(void *)((char *)ra - offsetof(struct x64_gen, ra));
+}
 static inline bool x64_is64(const struct x64_gen *g, unsigned t)
 {
-    return g->b->temp_type[t] == IR_I64;
+    return ra_is64(&g->ra, t);
 }
 static inline bool x64_op_dead(const struct x64_gen *g, unsigned arg)
 {
-    return (g->op->life >> arg) & 1;
+    return ra_op_dead(&g->ra, arg);
 }
 
-/* x86_64-regalloc.c: the local register allocator. */
-void x64_ra_init(struct x64_gen *g);
-bool x64_ra_const(const struct x64_gen *g, unsigned t, uint64_t *imm);
-int x64_ra_in(struct x64_gen *g, unsigned t, uint32_t allowed);
-int x64_ra_operand(struct x64_gen *g, unsigned t, uint32_t allowed);
-int x64_ra_alloc(struct x64_gen *g, uint32_t allowed);
-int x64_ra_steal(struct x64_gen *g, unsigned t, unsigned arg, uint32_t allowed);
-void x64_ra_claim(struct x64_gen *g, unsigned reg);
-void x64_ra_bind(struct x64_gen *g, unsigned t, unsigned reg);
-void x64_ra_bind_const(struct x64_gen *g, unsigned t, uint64_t imm);
-void x64_ra_end_op(struct x64_gen *g);
-void x64_ra_load_into(struct x64_gen *g, unsigned reg, unsigned t);
-void x64_ra_store_value(struct x64_gen *g, unsigned t);
-void x64_ra_sync(struct x64_gen *g, unsigned t);
-void x64_ra_sync_globals(struct x64_gen *g);
-void x64_ra_forget_global(struct x64_gen *g, unsigned t);
-void x64_ra_forget_globals(struct x64_gen *g);
-void x64_ra_free_caller_saved(struct x64_gen *g, bool globals_dropped);
-void x64_ra_call_args(struct x64_gen *g, unsigned n, const uint8_t *dst, const int *src,
-                      const uint64_t *imm);
-void x64_ra_bb_end(struct x64_gen *g);
-void x64_ra_label(struct x64_gen *g);
-void x64_ra_free_dead_inputs(struct x64_gen *g);
-void x64_ra_free_dead_outputs(struct x64_gen *g);
+/* x86_64-regalloc.c: registers and moves for the shared allocator. */
+extern const struct ra_target x64_ra_target;
 
 /* x86_64-ops.c: code for each op. */
 bool x64_gen_op(struct x64_gen *g, const struct ir_op *op);

@@ -18,21 +18,21 @@ static unsigned in_t(const struct ir_op *op, unsigned i)
 /* Ends an op whose single output t is now in reg. */
 static void finish_reg(struct x64_gen *g, unsigned t, unsigned reg)
 {
-    x64_ra_free_dead_inputs(g);
-    x64_ra_bind(g, t, reg);
-    x64_ra_free_dead_outputs(g);
+    ra_free_dead_inputs(&g->ra);
+    ra_bind(&g->ra, t, reg);
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* A register to compute the output in, initialised with input args[arg]:
  * that input's own register when it dies here, else a copy. */
 static int copy_or_steal(struct x64_gen *g, unsigned arg, uint32_t allowed)
 {
-    unsigned t = g->op->args[arg];
-    int r = x64_ra_steal(g, t, arg, allowed);
+    unsigned t = g->ra.op->args[arg];
+    int r = ra_steal(&g->ra, arg, allowed);
     if (r >= 0)
         return r;
-    r = x64_ra_alloc(g, allowed);
-    x64_ra_load_into(g, (unsigned)r, t);
+    r = ra_alloc(&g->ra, allowed);
+    ra_load_into(&g->ra, (unsigned)r, t);
     return r;
 }
 
@@ -43,13 +43,13 @@ static bool fold(struct x64_gen *g, const struct ir_op *op)
         return false;
     uint64_t in[4] = {0}, out[2];
     for (unsigned i = 0; i < op->nin; i++)
-        if (!x64_ra_const(g, in_t(op, i), &in[i]))
+        if (!ra_const(&g->ra, in_t(op, i), &in[i]))
             return false;
     ir_eval_pure(op, in, out);
-    x64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     for (unsigned o = 0; o < op->nout; o++)
-        x64_ra_bind_const(g, op->args[o], out[o]);
-    x64_ra_free_dead_outputs(g);
+        ra_bind_const(&g->ra, op->args[o], out[o]);
+    ra_free_dead_outputs(&g->ra);
     return true;
 }
 
@@ -60,15 +60,15 @@ static void gen_mov(struct x64_gen *g, const struct ir_op *op)
 
 static void gen_movi(struct x64_gen *g, const struct ir_op *op)
 {
-    x64_ra_bind_const(g, op->args[0], ir_canon((enum ir_type)op->type, op->cargs[0]));
-    x64_ra_free_dead_outputs(g);
+    ra_bind_const(&g->ra, op->args[0], ir_canon((enum ir_type)op->type, op->cargs[0]));
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* An immediate usable as the second operand of a w-bit ALU op. */
 static bool imm_operand(struct x64_gen *g, unsigned t, bool w, int64_t *imm)
 {
     uint64_t v;
-    if (!x64_ra_const(g, t, &v))
+    if (!ra_const(&g->ra, t, &v))
         return false;
     *imm = w ? (int64_t)v : (int32_t)v;
     return !w || x64_fits_s32((int64_t)v);
@@ -84,22 +84,22 @@ static void gen_alu(struct x64_gen *g, const struct ir_op *op)
     bool w = op->type == IR_I64;
     unsigned ax = 1, ay = 2;
     uint64_t c;
-    if (op->opc != IR_OP_sub && x64_ra_const(g, op->args[1], &c) &&
-        !x64_ra_const(g, op->args[2], &c)) {
+    if (op->opc != IR_OP_sub && ra_const(&g->ra, op->args[1], &c) &&
+        !ra_const(&g->ra, op->args[2], &c)) {
         ax = 2; /* commutative: the constant goes second */
         ay = 1;
     }
     unsigned x = op->args[ax], y = op->args[ay];
     int64_t imm;
     bool is_imm = imm_operand(g, y, w, &imm);
-    int ry = is_imm ? -1 : x64_ra_operand(g, y, ALLOC);
+    int ry = is_imm ? -1 : ra_operand(&g->ra, y, ALLOC);
     struct x64_buf *b = x64_cur(g);
-    struct x64_temp *tx = &g->ts[x];
-    bool x_stays = x == g->env->nglobals || (tx->val == X64_VAL_REG && !x64_op_dead(g, ax));
+    struct ra_temp *tx = &g->ra.ts[x];
+    bool x_stays = x == g->ra.env->nglobals || (tx->val == RA_VAL_REG && !x64_op_dead(g, ax));
     if (op->opc == IR_OP_add && x_stays) {
         /* Three-operand add: lea leaves x in place. */
-        int rx = x64_ra_in(g, x, ALLOC);
-        int r = x64_ra_alloc(g, ALLOC);
+        int rx = ra_in(&g->ra, x, ALLOC);
+        int r = ra_alloc(&g->ra, ALLOC);
         x64_rm_sib(b, X64_OPC_LEA | x64_w(w), (unsigned)r, (unsigned)rx,
                    is_imm ? X64_NOREG : (unsigned)ry, 0, is_imm ? (int32_t)imm : 0);
         finish_reg(g, op->args[0], (unsigned)r);
@@ -118,13 +118,13 @@ static void gen_mul(struct x64_gen *g, const struct ir_op *op)
     bool w = op->type == IR_I64;
     unsigned ax = 1, ay = 2;
     uint64_t c;
-    if (x64_ra_const(g, op->args[1], &c) && !x64_ra_const(g, op->args[2], &c)) {
+    if (ra_const(&g->ra, op->args[1], &c) && !ra_const(&g->ra, op->args[2], &c)) {
         ax = 2;
         ay = 1;
     }
     int64_t imm;
     bool is_imm = imm_operand(g, op->args[ay], w, &imm);
-    int ry = is_imm ? -1 : x64_ra_operand(g, op->args[ay], ALLOC);
+    int ry = is_imm ? -1 : ra_operand(&g->ra, op->args[ay], ALLOC);
     int r = copy_or_steal(g, ax, ALLOC);
     struct x64_buf *b = x64_cur(g);
     if (is_imm && x64_fits_s8(imm)) {
@@ -163,7 +163,7 @@ static void gen_shift(struct x64_gen *g, const struct ir_op *op)
     unsigned kind = shift_of[op->opc];
     uint64_t n;
     struct x64_buf *b = x64_cur(g);
-    if (x64_ra_const(g, op->args[2], &n)) {
+    if (ra_const(&g->ra, op->args[2], &n)) {
         int r = copy_or_steal(g, 1, ALLOC);
         n &= w ? 63 : 31;
         if (n)
@@ -171,7 +171,7 @@ static void gen_shift(struct x64_gen *g, const struct ir_op *op)
         finish_reg(g, op->args[0], (unsigned)r);
         return;
     }
-    x64_ra_in(g, op->args[2], 1u << X64_RCX);
+    ra_in(&g->ra, op->args[2], 1u << X64_RCX);
     int r = copy_or_steal(g, 1, ALLOC & ~(1u << X64_RCX));
     x64_rr(b, X64_OPC_SHIFT_CL | x64_w(w), kind, (unsigned)r);
     finish_reg(g, op->args[0], (unsigned)r);
@@ -213,7 +213,7 @@ static void gen_deposit(struct x64_gen *g, const struct ir_op *op)
     if (op->args[2] == op->args[1])
         x64_mov_rr(b, true, X64_TMP_REG, u);
     else
-        x64_ra_load_into(g, X64_TMP_REG, op->args[2]);
+        ra_load_into(&g->ra, X64_TMP_REG, op->args[2]);
     if (len >= width) {
         x64_mov_rr(b, w, u, X64_TMP_REG);
     } else if (pos == 0 && len == 8) {
@@ -267,9 +267,9 @@ static void gen_mul2(struct x64_gen *g, const struct ir_op *op)
     struct x64_buf *b = x64_cur(g);
     unsigned lo = op->args[0], hi = op->args[1];
     if (op->type == IR_I32) {
-        unsigned r = (unsigned)x64_ra_alloc(g, ALLOC), rl = (unsigned)x64_ra_alloc(g, ALLOC);
-        x64_ra_load_into(g, r, op->args[2]);
-        x64_ra_load_into(g, X64_TMP_REG, op->args[3]);
+        unsigned r = (unsigned)ra_alloc(&g->ra, ALLOC), rl = (unsigned)ra_alloc(&g->ra, ALLOC);
+        ra_load_into(&g->ra, r, op->args[2]);
+        ra_load_into(&g->ra, X64_TMP_REG, op->args[3]);
         if (sign) {
             x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, r, r);
             x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, X64_TMP_REG, X64_TMP_REG);
@@ -277,21 +277,21 @@ static void gen_mul2(struct x64_gen *g, const struct ir_op *op)
         x64_rr(b, X64_OPC_IMUL_GvEv | X64_P_W, r, X64_TMP_REG);
         x64_mov_rr(b, false, rl, r);
         x64_shift_ri(b, true, X64_SHR, r, 32);
-        x64_ra_free_dead_inputs(g);
-        x64_ra_bind(g, lo, rl);
-        x64_ra_bind(g, hi, r);
-        x64_ra_free_dead_outputs(g);
+        ra_free_dead_inputs(&g->ra);
+        ra_bind(&g->ra, lo, rl);
+        ra_bind(&g->ra, hi, r);
+        ra_free_dead_outputs(&g->ra);
         return;
     }
-    x64_ra_claim(g, X64_RAX);
-    x64_ra_claim(g, X64_RDX);
-    int ry = x64_ra_operand(g, op->args[3], ALLOC & ~(1u << X64_RAX | 1u << X64_RDX));
-    x64_ra_load_into(g, X64_RAX, op->args[2]);
+    ra_claim(&g->ra, X64_RAX);
+    ra_claim(&g->ra, X64_RDX);
+    int ry = ra_operand(&g->ra, op->args[3], ALLOC & ~(1u << X64_RAX | 1u << X64_RDX));
+    ra_load_into(&g->ra, X64_RAX, op->args[2]);
     x64_rr(b, X64_OPC_GRP3 | X64_P_W, sign ? 5 : 4, (unsigned)ry);
-    x64_ra_free_dead_inputs(g);
-    x64_ra_bind(g, lo, X64_RAX);
-    x64_ra_bind(g, hi, X64_RDX);
-    x64_ra_free_dead_outputs(g);
+    ra_free_dead_inputs(&g->ra);
+    ra_bind(&g->ra, lo, X64_RAX);
+    ra_bind(&g->ra, hi, X64_RDX);
+    ra_free_dead_outputs(&g->ra);
 }
 
 /* ---- comparisons ---- */
@@ -324,7 +324,7 @@ struct cmp_plan {
 static struct cmp_plan plan_cmp(struct x64_gen *g, bool w, enum ir_cond c, unsigned x, unsigned y)
 {
     uint64_t v;
-    if (x64_ra_const(g, x, &v) && !x64_ra_const(g, y, &v)) {
+    if (ra_const(&g->ra, x, &v) && !ra_const(&g->ra, y, &v)) {
         unsigned s = x;
         x = y;
         y = s;
@@ -333,9 +333,9 @@ static struct cmp_plan plan_cmp(struct x64_gen *g, bool w, enum ir_cond c, unsig
     struct cmp_plan p = {.w = w, .test = c == IR_COND_TSTEQ || c == IR_COND_TSTNE, .ry = -1};
     p.cc = cc_of[c];
     p.is_imm = imm_operand(g, y, w, &p.imm);
-    p.rx = x64_ra_operand(g, x, ALLOC);
+    p.rx = ra_operand(&g->ra, x, ALLOC);
     if (!p.is_imm)
-        p.ry = x64_ra_operand(g, y, ALLOC);
+        p.ry = ra_operand(&g->ra, y, ALLOC);
     return p;
 }
 
@@ -362,13 +362,13 @@ static void gen_setcond(struct x64_gen *g, const struct ir_op *op)
 {
     enum ir_cond c = (enum ir_cond)op->cargs[0];
     if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
-        x64_ra_free_dead_inputs(g);
-        x64_ra_bind_const(g, op->args[0], c == IR_COND_ALWAYS);
-        x64_ra_free_dead_outputs(g);
+        ra_free_dead_inputs(&g->ra);
+        ra_bind_const(&g->ra, op->args[0], c == IR_COND_ALWAYS);
+        ra_free_dead_outputs(&g->ra);
         return;
     }
     struct cmp_plan p = plan_cmp(g, op->type == IR_I64, c, op->args[1], op->args[2]);
-    int r = x64_ra_alloc(g, ALLOC);
+    int r = ra_alloc(&g->ra, ALLOC);
     struct x64_buf *b = x64_cur(g);
     emit_cmp(g, &p);
     x64_rr(b, (X64_OPC_SETCC + p.cc) | X64_P_BYTE, 0, (unsigned)r);
@@ -385,7 +385,7 @@ static void gen_movcond(struct x64_gen *g, const struct ir_op *op)
         return;
     }
     bool w = op->type == IR_I64;
-    int rt = x64_ra_operand(g, op->args[3], ALLOC);
+    int rt = ra_operand(&g->ra, op->args[3], ALLOC);
     struct cmp_plan p = plan_cmp(g, w, c, op->args[1], op->args[2]);
     int r = copy_or_steal(g, 4, ALLOC);
     emit_cmp(g, &p);
@@ -397,7 +397,7 @@ static void gen_movcond(struct x64_gen *g, const struct ir_op *op)
 
 static void gen_br(struct x64_gen *g, const struct ir_op *op)
 {
-    x64_ra_bb_end(g);
+    ra_bb_end(&g->ra);
     x64_jump(g, -1, (unsigned)op->cargs[0]);
 }
 
@@ -406,31 +406,31 @@ static void gen_brcond(struct x64_gen *g, const struct ir_op *op)
     enum ir_cond c = (enum ir_cond)op->cargs[0];
     uint64_t a, bv;
     unsigned x = op->args[0], y = op->args[1];
-    if (x64_ra_const(g, x, &a) && x64_ra_const(g, y, &bv))
+    if (ra_const(&g->ra, x, &a) && ra_const(&g->ra, y, &bv))
         c = ir_eval_cond(c, (enum ir_type)op->type, a, bv) ? IR_COND_ALWAYS : IR_COND_NEVER;
     if (c == IR_COND_NEVER) {
-        x64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
         return;
     }
     if (c == IR_COND_ALWAYS) {
-        x64_ra_bb_end(g);
+        ra_bb_end(&g->ra);
         x64_jump(g, -1, (unsigned)op->cargs[1]);
-        x64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
         return;
     }
     struct cmp_plan p = plan_cmp(g, op->type == IR_I64, c, x, y);
-    x64_ra_bb_end(g);
+    ra_bb_end(&g->ra);
     emit_cmp(g, &p);
     x64_jump(g, (int)p.cc, (unsigned)op->cargs[1]);
-    x64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
 }
 
 static void gen_set_label(struct x64_gen *g, const struct ir_op *op)
 {
     if (g->reachable)
-        x64_ra_bb_end(g);
+        ra_bb_end(&g->ra);
     x64_bind_label(g, (unsigned)op->cargs[0]);
-    x64_ra_label(g);
+    ra_label(&g->ra);
 }
 
 /* ---- env fields ---- */
@@ -439,13 +439,13 @@ static void gen_set_label(struct x64_gen *g, const struct ir_op *op)
  * dropped from registers after a store. */
 static void env_overlap(struct x64_gen *g, uint64_t off, unsigned size, bool store)
 {
-    for (unsigned t = 0; t < g->env->nglobals; t++) {
-        if (!ir_global_overlaps(g->env, t, off, size))
+    for (unsigned t = 0; t < g->ra.env->nglobals; t++) {
+        if (!ir_global_overlaps(g->ra.env, t, off, size))
             continue;
         if (store)
-            x64_ra_forget_global(g, t);
+            ra_forget_global(&g->ra, t);
         else
-            x64_ra_sync(g, t);
+            ra_sync(&g->ra, t);
     }
 }
 
@@ -479,7 +479,7 @@ static void gen_ld(struct x64_gen *g, const struct ir_op *op)
 {
     unsigned memop = (unsigned)op->cargs[1];
     env_overlap(g, op->cargs[0], 1u << ir_memop_size(memop), false);
-    int r = x64_ra_alloc(g, ALLOC);
+    int r = ra_alloc(&g->ra, ALLOC);
     emit_load_ext(x64_cur(g), (enum ir_type)op->type, memop, (unsigned)r, 0, X64_ENV_REG,
                   (int32_t)op->cargs[0]);
     finish_reg(g, op->args[0], (unsigned)r);
@@ -489,18 +489,18 @@ static void gen_st(struct x64_gen *g, const struct ir_op *op)
 {
     unsigned size = ir_memop_size((unsigned)op->cargs[1]);
     int32_t off = (int32_t)op->cargs[0];
-    int r = x64_ra_operand(g, op->args[0], ALLOC);
+    int r = ra_operand(&g->ra, op->args[0], ALLOC);
     env_overlap(g, op->cargs[0], 1u << size, false);
     emit_store(x64_cur(g), size, (unsigned)r, X64_ENV_REG, off);
     env_overlap(g, op->cargs[0], 1u << size, true);
-    x64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
 }
 
 /* ---- calls ---- */
 
 static void record_site(struct x64_gen *g)
 {
-    unsigned i = (unsigned)(g->op - g->b->ops);
+    unsigned i = (unsigned)(g->ra.op - g->ra.b->ops);
     g->site_sec[i] = (int8_t)g->sec;
     g->site_off[i] = (uint32_t)x64_cur(g)->len;
 }
@@ -510,32 +510,32 @@ static void bind_result(struct x64_gen *g, const struct ir_op *op, bool ret32)
 {
     if (ret32 || op->type == IR_I32)
         x64_mov_rr(x64_cur(g), false, X64_RAX, X64_RAX);
-    x64_ra_claim(g, X64_RAX);
+    ra_claim(&g->ra, X64_RAX);
     finish_reg(g, op->args[0], X64_RAX);
 }
 
 static void gen_call(struct x64_gen *g, const struct ir_op *op)
 {
-    const struct ir_helper *h = &g->env->helpers[op->cargs[0]];
-    bool raise = ir_op_may_raise(g->b, op), writes = ir_op_writes_globals(g->b, op);
-    if (raise || writes || ir_op_reads_globals(g->b, op))
-        x64_ra_sync_globals(g);
-    x64_ra_free_caller_saved(g, writes);
+    const struct ir_helper *h = &g->ra.env->helpers[op->cargs[0]];
+    bool raise = ir_op_may_raise(g->ra.b, op), writes = ir_op_writes_globals(g->ra.b, op);
+    if (raise || writes || ir_op_reads_globals(g->ra.b, op))
+        ra_sync_globals(&g->ra);
+    ra_free_caller_saved(&g->ra, writes);
     int src[IR_HELPER_MAX_ARGS];
     for (unsigned i = 0; i < op->nin; i++)
         src[i] = (int)in_t(op, i);
-    x64_ra_call_args(g, op->nin, abi_args, src, NULL);
+    ra_call_args(&g->ra, op->nin, abi_args, src, NULL);
     x64_call_abs(g, (const void *)h->fn);
     if (raise)
         record_site(g);
     /* The inputs dying here were in clobbered registers. */
-    x64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     if (writes)
-        x64_ra_forget_globals(g);
+        ra_forget_globals(&g->ra);
     if (op->nout)
         bind_result(g, op, h->ret == IR_HT_I32);
     else
-        x64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
 }
 
 /* Guest memory through the registered callbacks: load(opaque, env, addr,
@@ -544,20 +544,20 @@ static void gen_guest_call(struct x64_gen *g, const struct ir_op *op)
 {
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0];
-    const struct ir_mem_ops *mem = &g->env->mem;
-    x64_ra_sync_globals(g);
-    x64_ra_free_caller_saved(g, false);
-    int env_t = (int)g->env->nglobals;
+    const struct ir_mem_ops *mem = &g->ra.env->mem;
+    ra_sync_globals(&g->ra);
+    ra_free_caller_saved(&g->ra, false);
+    int env_t = (int)g->ra.env->nglobals;
     int src[5] = {-1, env_t, op->args[1], load ? -1 : op->args[0], -1};
     uint64_t imm[5] = {(uintptr_t)mem->opaque, 0, 0, load ? memop : 0, memop};
-    x64_ra_call_args(g, load ? 4 : 5, abi_args, src, imm);
+    ra_call_args(&g->ra, load ? 4 : 5, abi_args, src, imm);
     x64_call_abs(g, load ? (const void *)mem->load : (const void *)mem->store);
     record_site(g);
-    x64_ra_free_dead_inputs(g);
+    ra_free_dead_inputs(&g->ra);
     if (!load)
         return;
     emit_load_ext(x64_cur(g), (enum ir_type)op->type, memop, X64_RAX, X64_RAX, X64_NOREG, 0);
-    x64_ra_claim(g, X64_RAX);
+    ra_claim(&g->ra, X64_RAX);
     finish_reg(g, op->args[0], X64_RAX);
 }
 
@@ -572,7 +572,7 @@ static uint32_t live_caller_saved(const struct x64_gen *g, int except)
     uint32_t m = 0;
     for (unsigned i = 0; i < 8; i++) {
         unsigned r = caller_saved_list[i];
-        if ((int)r != except && (g->reg_temp[r] >= 0 || (g->locked >> r & 1)))
+        if ((int)r != except && (g->ra.reg_temp[r] >= 0 || (g->ra.locked >> r & 1)))
             m |= 1u << i;
     }
     return m;
@@ -605,13 +605,13 @@ static void emit_slow_path(struct x64_gen *g, const struct ir_op *op, unsigned r
 {
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0];
-    const struct ir_mem_ops *mem = &g->env->mem;
+    const struct ir_mem_ops *mem = &g->ra.env->mem;
     g->sec = X64_SEC_COLD;
     struct x64_buf *b = x64_cur(g);
     x64_bind_label(g, entry);
-    for (unsigned t = 0; t < g->env->nglobals; t++)
-        if (!g->ts[t].mem_ok)
-            x64_ra_store_value(g, t);
+    for (unsigned t = 0; t < g->ra.env->nglobals; t++)
+        if (!g->ra.ts[t].mem_ok)
+            ra_store_value(&g->ra, t);
     uint32_t saved = live_caller_saved(g, rd);
     save_regs(b, saved, false);
     slow_arg(b, X64_RDX, ra, saved);
@@ -635,10 +635,10 @@ static void gen_guest_tlb(struct x64_gen *g, const struct ir_op *op)
     bool load = op->opc == IR_OP_guest_ld;
     unsigned memop = (unsigned)op->cargs[0], size = ir_memop_size(memop);
     int32_t ofs = (int32_t)(tlb->offset + ir_memop_mmu(memop) * tlb->table_stride);
-    unsigned ra = (unsigned)x64_ra_operand(g, op->args[1], ALLOC);
-    unsigned rv = load ? 0 : (unsigned)x64_ra_operand(g, op->args[0], ALLOC);
-    int rd = load ? x64_ra_alloc(g, ALLOC) : -1;
-    unsigned t0 = (unsigned)x64_ra_alloc(g, ALLOC), t1 = X64_TMP_REG;
+    unsigned ra = (unsigned)ra_operand(&g->ra, op->args[1], ALLOC);
+    unsigned rv = load ? 0 : (unsigned)ra_operand(&g->ra, op->args[0], ALLOC);
+    int rd = load ? ra_alloc(&g->ra, ALLOC) : -1;
+    unsigned t0 = (unsigned)ra_alloc(&g->ra, ALLOC), t1 = X64_TMP_REG;
     unsigned slow = x64_new_label(g), done = x64_new_label(g);
     struct x64_buf *b = x64_cur(g);
     x64_mov_rr(b, true, t0, ra);
@@ -661,7 +661,7 @@ static void gen_guest_tlb(struct x64_gen *g, const struct ir_op *op)
     if (load)
         finish_reg(g, op->args[0], (unsigned)rd);
     else
-        x64_ra_free_dead_inputs(g);
+        ra_free_dead_inputs(&g->ra);
 }
 
 static void gen_guest(struct x64_gen *g, const struct ir_op *op)
@@ -678,9 +678,9 @@ static void gen_guest(struct x64_gen *g, const struct ir_op *op)
 void x64_gen_exit(struct x64_gen *g, unsigned tag, bool value_from_temp, uint64_t value)
 {
     struct x64_buf *b = x64_cur(g);
-    x64_ra_sync_globals(g);
+    ra_sync_globals(&g->ra);
     if (value_from_temp)
-        x64_ra_load_into(g, X64_RAX, (unsigned)value);
+        ra_load_into(&g->ra, X64_RAX, (unsigned)value);
     else
         x64_mov_ri(b, true, X64_RAX, value);
     x64_mov_ri(b, true, X64_RDX, g->tb | tag);
@@ -697,14 +697,14 @@ static void gen_exit_tb(struct x64_gen *g, const struct ir_op *op)
  * keep the value across the call. */
 static void gen_goto_ptr(struct x64_gen *g, const struct ir_op *op)
 {
-    const void *(*lookup)(void *) = g->env->lookup_code;
+    const void *(*lookup)(void *) = g->ra.env->lookup_code;
     if (!lookup) {
         x64_gen_exit(g, X64_EXIT_LOOKUP, true, op->args[0]);
         return;
     }
     struct x64_buf *b = x64_cur(g);
-    x64_ra_sync_globals(g);
-    x64_ra_load_into(g, X64_RBX, op->args[0]);
+    ra_sync_globals(&g->ra);
+    ra_load_into(&g->ra, X64_RBX, op->args[0]);
     x64_mov_rr(b, true, X64_RDI, X64_ENV_REG);
     x64_call_abs(g, (const void *)lookup);
     x64_rr(b, X64_OPC_TEST_EvGv | X64_P_W, X64_RAX, X64_RAX);
@@ -723,7 +723,7 @@ static void gen_goto_tb(struct x64_gen *g, const struct ir_op *op)
 {
     unsigned slot = (unsigned)op->cargs[0] & 1;
     struct x64_buf *b = x64_cur(g);
-    x64_ra_sync_globals(g);
+    ra_sync_globals(&g->ra);
     x64_nops(b, (unsigned)(3 - (b->len & 3)));
     g->jmp_off[slot] = (uint32_t)b->len;
     x64_byte(b, 0xe9);
@@ -789,11 +789,11 @@ static const gen_fn gen_table[IR_OP_COUNT] = {
 
 bool x64_gen_op(struct x64_gen *g, const struct ir_op *op)
 {
-    g->op = op;
+    g->ra.op = op;
     if (op->opc >= IR_OP_COUNT || !gen_table[op->opc])
         return false;
     if (!fold(g, op))
         gen_table[op->opc](g, op);
-    x64_ra_end_op(g);
+    ra_end_op(&g->ra);
     return true;
 }

@@ -1,0 +1,475 @@
+/* Local register allocator of the native backends (translator/README.md
+ * "Effects"): temps and globals stay in host registers within a block,
+ * constants stay immediates until an op needs them in a register, values
+ * spill to env (globals) or the frame (locals) under pressure, globals are
+ * written back before exits, raising ops and helpers that read them, and at
+ * a label every live value is in memory. Encodings come from ra->tgt. */
+#include "regalloc.h"
+
+#include <stdlib.h>
+
+static bool is_env(const struct ra_state *ra, unsigned t)
+{
+    return t == ra->env->nglobals;
+}
+static bool is_global(const struct ra_state *ra, unsigned t)
+{
+    return t < ra->env->nglobals;
+}
+
+bool ra_prepare(struct ra_state *ra, const struct ir_block *b)
+{
+    size_t nt = b->ntemps ? b->ntemps : 1;
+    ra->b = b;
+    ra->ts = realloc(ra->ts, nt * sizeof(*ra->ts));
+    ra->clist = realloc(ra->clist, nt * sizeof(*ra->clist));
+    ra->slot_temp = realloc(ra->slot_temp, nt * sizeof(*ra->slot_temp));
+    if (!ra->ts || !ra->clist || !ra->slot_temp)
+        return false;
+    for (unsigned t = 0; t < b->ntemps; t++) {
+        bool global = is_global(ra, t);
+        ra->ts[t] = (struct ra_temp){
+            .val = global ? RA_VAL_MEM : RA_VAL_DEAD, .mem_ok = global, .slot = -1};
+    }
+    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+        ra->reg_temp[r] = -1;
+    ra->locked = 0;
+    ra->nslots = 0;
+    ra->nclist = 0;
+    return true;
+}
+
+void ra_destroy(struct ra_state *ra)
+{
+    free(ra->ts);
+    free(ra->clist);
+    free(ra->slot_temp);
+}
+
+bool ra_const(const struct ra_state *ra, unsigned t, uint64_t *imm)
+{
+    if (is_env(ra, t) || ra->ts[t].val != RA_VAL_CONST)
+        return false;
+    *imm = ra->ts[t].imm;
+    return true;
+}
+
+/* The memory home of a temp: its env field, or a frame slot for a local. */
+static void home(struct ra_state *ra, unsigned t, unsigned *base, int32_t *off)
+{
+    if (is_global(ra, t)) {
+        *base = ra->tgt->env_reg;
+        *off = (int32_t)ra->env->globals[t].offset;
+        return;
+    }
+    if (ra->ts[t].slot < 0) {
+        ra->slot_temp[ra->nslots] = (uint16_t)t;
+        ra->ts[t].slot = (int32_t)ra->nslots++;
+    }
+    *base = ra->tgt->frame_reg;
+    *off = ra->tgt->slots_off + 8 * ra->ts[t].slot;
+}
+
+void ra_store_value(struct ra_state *ra, unsigned t)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    unsigned base;
+    int32_t off;
+    home(ra, t, &base, &off);
+    if (ts->val == RA_VAL_REG)
+        ra->tgt->store(ra, ra_is64(ra, t), ts->reg, base, off);
+    else if (ts->val == RA_VAL_CONST)
+        ra->tgt->store_imm(ra, ra_is64(ra, t), ts->imm, base, off);
+}
+
+void ra_load_into(struct ra_state *ra, unsigned reg, unsigned t)
+{
+    if (is_env(ra, t)) {
+        ra->tgt->move(ra, reg, ra->tgt->env_reg);
+        return;
+    }
+    struct ra_temp *ts = &ra->ts[t];
+    unsigned base;
+    int32_t off;
+    switch (ts->val) {
+    case RA_VAL_REG:
+        if (ts->reg != reg)
+            ra->tgt->move(ra, reg, ts->reg);
+        break;
+    case RA_VAL_CONST: ra->tgt->movi(ra, reg, ts->imm); break;
+    case RA_VAL_MEM:
+        home(ra, t, &base, &off);
+        ra->tgt->load(ra, ra_is64(ra, t), reg, base, off);
+        break;
+    default: break; /* a dead value: any register contents will do */
+    }
+}
+
+void ra_sync(struct ra_state *ra, unsigned t)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (is_env(ra, t) || ts->mem_ok || ts->val == RA_VAL_DEAD)
+        return;
+    if (ts->val == RA_VAL_REG || ts->val == RA_VAL_CONST)
+        ra_store_value(ra, t);
+    ts->mem_ok = true;
+}
+
+/* Drops t's register; the value stays reachable in memory. */
+static void spill(struct ra_state *ra, unsigned t)
+{
+    ra_sync(ra, t);
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG)
+        ra->reg_temp[ts->reg] = -1;
+    ts->val = RA_VAL_MEM;
+}
+
+/* t's value is no longer needed (dead): a local is gone, a global's env copy
+ * may be stale until the op that the liveness saw redefine it. */
+static void kill(struct ra_state *ra, unsigned t)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (is_env(ra, t))
+        return;
+    if (ts->val == RA_VAL_REG)
+        ra->reg_temp[ts->reg] = -1;
+    ts->val = is_global(ra, t) ? RA_VAL_MEM : RA_VAL_DEAD;
+    ts->mem_ok = is_global(ra, t);
+}
+
+static const uint8_t *alloc_order(const struct ra_state *ra)
+{
+    return ra->prefer_callee_saved ? ra->tgt->order_callee : ra->tgt->order_caller;
+}
+
+static int find_free(const struct ra_state *ra, uint32_t allowed)
+{
+    const uint8_t *order = alloc_order(ra);
+    for (unsigned i = 0; i < ra->tgt->norder; i++) {
+        unsigned r = order[i];
+        if ((allowed >> r & 1) && ra->reg_temp[r] < 0 && !(ra->locked >> r & 1))
+            return (int)r;
+    }
+    return -1;
+}
+
+/* The register to evict: one whose value is in memory already, else the
+ * first unlocked one. Ops lock at most eight registers and every backend
+ * has more, so one exists. */
+static int victim(const struct ra_state *ra, uint32_t allowed)
+{
+    const uint8_t *order = alloc_order(ra);
+    for (unsigned pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < ra->tgt->norder; i++) {
+            unsigned c = order[i];
+            if (!(allowed >> c & 1) || (ra->locked >> c & 1))
+                continue;
+            if (pass == 1 || ra->ts[ra->reg_temp[c]].mem_ok)
+                return (int)c;
+        }
+    return ra->tgt->last_resort;
+}
+
+int ra_alloc(struct ra_state *ra, uint32_t allowed)
+{
+    allowed &= ra->tgt->regs_alloc;
+    int r = find_free(ra, allowed);
+    if (r < 0) {
+        r = victim(ra, allowed);
+        spill(ra, (unsigned)ra->reg_temp[r]);
+    }
+    ra->locked |= 1u << r;
+    return r;
+}
+
+static void bind_reg(struct ra_state *ra, unsigned t, unsigned reg, bool mem_ok)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG && ts->reg != reg)
+        ra->reg_temp[ts->reg] = -1;
+    ts->val = RA_VAL_REG;
+    ts->reg = (uint8_t)reg;
+    ts->mem_ok = mem_ok;
+    ra->reg_temp[reg] = (int)t;
+}
+
+int ra_in(struct ra_state *ra, unsigned t, uint32_t allowed)
+{
+    if (is_env(ra, t))
+        return ra->tgt->env_reg;
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG && (allowed >> ts->reg & 1)) {
+        ra->locked |= 1u << ts->reg;
+        return ts->reg;
+    }
+    int r = ra_alloc(ra, allowed);
+    ra_load_into(ra, (unsigned)r, t);
+    /* A constant keeps its clist entry: ra_bb_end syncs it if needed. */
+    bind_reg(ra, t, (unsigned)r, ts->val == RA_VAL_DEAD ? false : ts->mem_ok);
+    return r;
+}
+
+int ra_operand(struct ra_state *ra, unsigned t, uint32_t allowed)
+{
+    uint64_t imm;
+    if (!ra_const(ra, t, &imm))
+        return ra_in(ra, t, allowed);
+    int r = ra_alloc(ra, allowed);
+    ra->tgt->movi(ra, (unsigned)r, imm);
+    return r;
+}
+
+int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed)
+{
+    unsigned t = ra->op->args[arg];
+    struct ra_temp *ts = &ra->ts[t];
+    if (is_env(ra, t) || !ra_op_dead(ra, arg) || ts->val != RA_VAL_REG ||
+        !(allowed >> ts->reg & 1))
+        return -1;
+    int r = ts->reg;
+    kill(ra, t);
+    ra->locked |= 1u << r;
+    return r;
+}
+
+void ra_claim(struct ra_state *ra, unsigned reg)
+{
+    int t = ra->reg_temp[reg];
+    if (t >= 0) {
+        bool was_locked = ra->locked >> reg & 1;
+        ra->locked |= 1u << reg;
+        int r = find_free(ra, ra->tgt->regs_alloc);
+        if (r >= 0) {
+            ra->tgt->move(ra, (unsigned)r, reg);
+            bind_reg(ra, (unsigned)t, (unsigned)r, ra->ts[t].mem_ok);
+            if (was_locked)
+                ra->locked |= 1u << r;
+        } else {
+            spill(ra, (unsigned)t);
+        }
+    }
+    ra->locked |= 1u << reg;
+}
+
+void ra_bind(struct ra_state *ra, unsigned t, unsigned reg)
+{
+    bind_reg(ra, t, reg, false);
+    ra->locked |= 1u << reg;
+}
+
+void ra_bind_const(struct ra_state *ra, unsigned t, uint64_t imm)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG)
+        ra->reg_temp[ts->reg] = -1;
+    ts->val = RA_VAL_CONST;
+    ts->imm = imm;
+    ts->mem_ok = false;
+    if (!ts->listed) {
+        ts->listed = true;
+        ra->clist[ra->nclist++] = (uint16_t)t;
+    }
+}
+
+void ra_end_op(struct ra_state *ra)
+{
+    ra->locked = 0;
+}
+
+void ra_sync_globals(struct ra_state *ra)
+{
+    for (unsigned t = 0; t < ra->env->nglobals; t++)
+        ra_sync(ra, t);
+}
+
+void ra_forget_global(struct ra_state *ra, unsigned t)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG)
+        ra->reg_temp[ts->reg] = -1;
+    ts->val = RA_VAL_MEM;
+    ts->mem_ok = true;
+}
+
+void ra_forget_globals(struct ra_state *ra)
+{
+    for (unsigned t = 0; t < ra->env->nglobals; t++)
+        ra_forget_global(ra, t);
+}
+
+static bool dies_here(const struct ra_state *ra, unsigned t)
+{
+    const struct ir_op *op = ra->op;
+    for (unsigned k = op->nout; k < ir_op_ntemps(op); k++)
+        if (op->args[k] == t && ra_op_dead(ra, k))
+            return true;
+    return false;
+}
+
+/* Values needed after the call move to free callee-saved registers, or to
+ * memory. Inputs dying at the call stay where they are for ra_call_args, and
+ * so do globals when the call writes globals (they are in env already and
+ * dropped after it). */
+void ra_free_caller_saved(struct ra_state *ra, bool globals_dropped)
+{
+    for (unsigned r = 0; r < RA_MAX_REGS; r++) {
+        int t = ra->reg_temp[r];
+        if (t < 0 || !(ra->tgt->regs_caller_saved >> r & 1) || dies_here(ra, (unsigned)t) ||
+            (globals_dropped && is_global(ra, (unsigned)t)))
+            continue;
+        int to = find_free(ra, ra->tgt->regs_callee_saved);
+        if (to >= 0) {
+            ra->tgt->move(ra, (unsigned)to, r);
+            bind_reg(ra, (unsigned)t, (unsigned)to, ra->ts[t].mem_ok);
+        } else {
+            spill(ra, (unsigned)t);
+        }
+    }
+}
+
+/* Values not in memory are in registers or constants: only those, and the
+ * globals, need looking at where blocks of code meet. */
+static void bb_sync(struct ra_state *ra, unsigned t)
+{
+    if (is_global(ra, t) || !dies_here(ra, t))
+        ra_sync(ra, t);
+}
+
+/* End of a basic block: every value a label may need goes to memory. */
+void ra_bb_end(struct ra_state *ra)
+{
+    ra_sync_globals(ra);
+    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+        if (ra->reg_temp[r] >= 0)
+            bb_sync(ra, (unsigned)ra->reg_temp[r]);
+    unsigned n = 0;
+    for (unsigned i = 0; i < ra->nclist; i++) {
+        unsigned t = ra->clist[i];
+        if (ra->ts[t].val != RA_VAL_CONST) {
+            ra->ts[t].listed = false;
+            continue;
+        }
+        bb_sync(ra, t);
+        ra->clist[n++] = (uint16_t)t;
+    }
+    ra->nclist = n;
+}
+
+/* A value leaving a register or constant at a label: a global to env, a
+ * local to its slot if it has one. */
+static void to_memory(struct ra_state *ra, unsigned t)
+{
+    struct ra_temp *ts = &ra->ts[t];
+    if (ts->val == RA_VAL_REG)
+        ra->reg_temp[ts->reg] = -1;
+    bool in_mem = is_global(ra, t) || ts->slot >= 0;
+    ts->val = in_mem ? RA_VAL_MEM : RA_VAL_DEAD;
+    ts->mem_ok = in_mem;
+}
+
+/* At a label: values are in memory, registers empty. */
+void ra_label(struct ra_state *ra)
+{
+    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+        if (ra->reg_temp[r] >= 0)
+            to_memory(ra, (unsigned)ra->reg_temp[r]);
+    for (unsigned i = 0; i < ra->nclist; i++) {
+        unsigned t = ra->clist[i];
+        ra->ts[t].listed = false;
+        if (ra->ts[t].val == RA_VAL_CONST)
+            to_memory(ra, t);
+    }
+    ra->nclist = 0;
+    for (unsigned t = 0; t < ra->env->nglobals; t++)
+        to_memory(ra, t);
+    /* Also the locals that died on the path falling in: another path may
+     * bring them here live (in their slot). */
+    for (unsigned s = 0; s < ra->nslots; s++)
+        to_memory(ra, ra->slot_temp[s]);
+}
+
+void ra_free_dead_inputs(struct ra_state *ra)
+{
+    const struct ir_op *op = ra->op;
+    for (unsigned k = op->nout; k < ir_op_ntemps(op); k++)
+        if (ra_op_dead(ra, k))
+            kill(ra, op->args[k]);
+}
+
+void ra_free_dead_outputs(struct ra_state *ra)
+{
+    const struct ir_op *op = ra->op;
+    for (unsigned k = 0; k < op->nout; k++) {
+        bool live_twin = false; /* mulu2 lo, hi naming one temp: the liveness marks one */
+        for (unsigned j = 0; j < op->nout; j++)
+            live_twin |= j != k && op->args[j] == op->args[k] && !ra_op_dead(ra, j);
+        if (ra_op_dead(ra, k) && !live_twin)
+            kill(ra, op->args[k]);
+    }
+}
+
+/* Which register each argument already sits in, -1 for the others. */
+static void arg_sources(const struct ra_state *ra, unsigned n, const int *src, int *from)
+{
+    for (unsigned i = 0; i < n; i++) {
+        from[i] = -1;
+        if (src[i] >= 0 && is_env(ra, (unsigned)src[i]))
+            from[i] = ra->tgt->env_reg;
+        else if (src[i] >= 0 && ra->ts[src[i]].val == RA_VAL_REG)
+            from[i] = ra->ts[src[i]].reg;
+    }
+}
+
+/* One round of the parallel move: every register argument whose target no
+ * other pending one still reads. False when nothing is left to move. */
+static bool move_round(struct ra_state *ra, unsigned n, const uint8_t *dst, int *from,
+                       bool *progress)
+{
+    bool left = false;
+    *progress = false;
+    for (unsigned i = 0; i < n; i++) {
+        if (from[i] < 0)
+            continue;
+        bool blocked = false;
+        for (unsigned j = 0; j < n; j++)
+            blocked |= j != i && from[j] == dst[i];
+        if (from[i] == dst[i] || !blocked) {
+            if (from[i] != dst[i])
+                ra->tgt->move(ra, dst[i], (unsigned)from[i]);
+            from[i] = -1;
+            *progress = true;
+        } else {
+            left = true;
+        }
+    }
+    return left;
+}
+
+/* A parallel move of the arguments held in registers (cycles broken through
+ * tmp_reg), then the constants and memory values. */
+void ra_call_args(struct ra_state *ra, unsigned n, const uint8_t *dst, const int *src,
+                  const uint64_t *imm)
+{
+    int from[IR_HELPER_MAX_ARGS + 2];
+    bool progress;
+    arg_sources(ra, n, src, from);
+    while (move_round(ra, n, dst, from, &progress)) {
+        if (progress)
+            continue;
+        /* A cycle: park one target's current value in the scratch register. */
+        unsigned i = 0;
+        while (from[i] < 0)
+            i++;
+        ra->tgt->move(ra, ra->tgt->tmp_reg, dst[i]);
+        for (unsigned j = 0; j < n; j++)
+            if (from[j] == dst[i])
+                from[j] = ra->tgt->tmp_reg;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (src[i] < 0)
+            ra->tgt->movi(ra, dst[i], imm[i]);
+        else if (!is_env(ra, (unsigned)src[i]) && ra->ts[src[i]].val != RA_VAL_REG)
+            ra_load_into(ra, dst[i], (unsigned)src[i]);
+    }
+}
