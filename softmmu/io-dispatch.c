@@ -2,7 +2,8 @@
  * bus does: split into naturally aligned pieces the device accepts, little-endian
  * (lowest address = low bits); an access narrower than anything the device takes
  * becomes one aligned access of its smallest width (PCI-style byte enables that
- * the device ignores: on writes the other bytes are zero). */
+ * the device ignores: on writes the other bytes are zero). Each access bumps the
+ * counts of its port range or region (info stats). */
 #include "io-dispatch.h"
 
 static uint64_t byte_mask(unsigned n)
@@ -31,9 +32,11 @@ static unsigned smallest_width(unsigned widths)
     return widths & -widths;
 }
 
-uint64_t mmu_io_dispatch_read(const struct mmu_io_ops *ops, void *opaque, uint64_t offset,
-                              unsigned size)
+uint64_t mmu_io_dispatch_read(const struct mmu_io_ops *ops, void *opaque,
+                              struct mmu_io_counts *counts, uint64_t offset, unsigned size)
 {
+    counts->reads++;
+    counts->read_bytes += size;
     unsigned widths = effective_widths(ops);
     uint64_t value = 0;
     unsigned done = 0;
@@ -57,9 +60,12 @@ uint64_t mmu_io_dispatch_read(const struct mmu_io_ops *ops, void *opaque, uint64
     return value;
 }
 
-void mmu_io_dispatch_write(const struct mmu_io_ops *ops, void *opaque, uint64_t offset,
-                           uint64_t value, unsigned size)
+void mmu_io_dispatch_write(const struct mmu_io_ops *ops, void *opaque,
+                           struct mmu_io_counts *counts, uint64_t offset, uint64_t value,
+                           unsigned size)
 {
+    counts->writes++;
+    counts->write_bytes += size;
     unsigned widths = effective_widths(ops);
     unsigned done = 0;
     while (done < size) {

@@ -8,11 +8,14 @@
 #define IO_PORTS        0x10000u
 #define IO_MAX_HANDLERS 0xfffe
 
+/* ops NULL: a free slot; its opaque and counts stay until another device
+ * takes the slot, so a range moved by its device keeps counting on. */
 struct io_handler {
     uint16_t base;
     uint32_t len;
     const struct mmu_io_ops *ops;
     void *opaque;
+    struct mmu_io_counts counts;
 };
 
 struct mmu_io_space {
@@ -52,6 +55,22 @@ static void log_unimp(struct mmu_io_space *io, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A free slot the same device used before (its counts go on), else the first
+ * free one, else io->count (append). */
+static uint32_t free_slot(const struct mmu_io_space *io, const void *opaque)
+{
+    uint32_t first = io->count;
+    for (uint32_t i = 0; i < io->count; i++) {
+        if (io->handlers[i].ops)
+            continue;
+        if (io->handlers[i].opaque == opaque)
+            return i;
+        if (first == io->count)
+            first = i;
+    }
+    return first;
+}
+
 bool mmu_io_register(struct mmu_io_space *io, uint16_t base, uint32_t len,
                      const struct mmu_io_ops *ops, void *opaque)
 {
@@ -61,9 +80,7 @@ bool mmu_io_register(struct mmu_io_space *io, uint16_t base, uint32_t len,
         if (io->owner[p])
             return false;
     }
-    uint32_t slot = 0;
-    while (slot < io->count && io->handlers[slot].ops)
-        slot++;
+    uint32_t slot = free_slot(io, opaque);
     if (slot >= IO_MAX_HANDLERS)
         return false;
     if (slot == io->count) {
@@ -72,8 +89,12 @@ bool mmu_io_register(struct mmu_io_space *io, uint16_t base, uint32_t len,
             return false;
         io->handlers = grown;
         io->count++;
+        grown[slot] = (struct io_handler){0};
     }
-    io->handlers[slot] = (struct io_handler){base, len, ops, opaque};
+    struct io_handler *h = &io->handlers[slot];
+    if (h->opaque != opaque)
+        h->counts = (struct mmu_io_counts){0};
+    *h = (struct io_handler){base, len, ops, opaque, h->counts};
     for (uint32_t p = base; p < base + len; p++)
         io->owner[p] = (uint16_t)(slot + 1);
     return true;
@@ -92,7 +113,7 @@ void mmu_io_unregister(struct mmu_io_space *io, uint16_t base)
 
 /* The handler serving all of [port, port+size), or NULL when the access is
  * unassigned, spans handlers or wraps past 0xffff. */
-static const struct io_handler *whole(const struct mmu_io_space *io, uint16_t port, unsigned size)
+static struct io_handler *whole(struct mmu_io_space *io, uint16_t port, unsigned size)
 {
     uint16_t id = io->owner[port];
     if (!id || (uint32_t)port + size > IO_PORTS || io->owner[port + size - 1] != id)
@@ -107,17 +128,17 @@ static uint8_t read_byte(struct mmu_io_space *io, uint16_t port, bool *unassigne
         *unassigned = true;
         return 0xff;
     }
-    const struct io_handler *h = &io->handlers[id - 1];
-    return (uint8_t)mmu_io_dispatch_read(h->ops, h->opaque, port - h->base, 1);
+    struct io_handler *h = &io->handlers[id - 1];
+    return (uint8_t)mmu_io_dispatch_read(h->ops, h->opaque, &h->counts, port - h->base, 1);
 }
 
 uint64_t mmu_io_read(struct mmu_io_space *io, uint16_t port, unsigned size)
 {
     if (size == 0 || size > 8)
         return ~(uint64_t)0;
-    const struct io_handler *h = whole(io, port, size);
+    struct io_handler *h = whole(io, port, size);
     if (h)
-        return mmu_io_dispatch_read(h->ops, h->opaque, port - h->base, size);
+        return mmu_io_dispatch_read(h->ops, h->opaque, &h->counts, port - h->base, size);
     uint64_t v = 0;
     bool unassigned = false;
     for (unsigned i = 0; i < size; i++)
@@ -131,9 +152,9 @@ void mmu_io_write(struct mmu_io_space *io, uint16_t port, uint64_t value, unsign
 {
     if (size == 0 || size > 8)
         return;
-    const struct io_handler *h = whole(io, port, size);
+    struct io_handler *h = whole(io, port, size);
     if (h) {
-        mmu_io_dispatch_write(h->ops, h->opaque, port - h->base, value, size);
+        mmu_io_dispatch_write(h->ops, h->opaque, &h->counts, port - h->base, value, size);
         return;
     }
     bool unassigned = false;
@@ -144,10 +165,20 @@ void mmu_io_write(struct mmu_io_space *io, uint16_t port, uint64_t value, unsign
             unassigned = true;
             continue;
         }
-        const struct io_handler *b = &io->handlers[id - 1];
-        mmu_io_dispatch_write(b->ops, b->opaque, p - b->base, (value >> (8 * i)) & 0xff, 1);
+        struct io_handler *b = &io->handlers[id - 1];
+        mmu_io_dispatch_write(b->ops, b->opaque, &b->counts, p - b->base,
+                              (value >> (8 * i)) & 0xff, 1);
     }
     if (unassigned)
         log_unimp(io, "unassigned port write 0x%04x, size %u, value 0x%llx\n", port, size,
                   (unsigned long long)value);
+}
+
+void mmu_io_foreach_counts(const struct mmu_io_space *io, mmu_io_count_fn *fn, void *ctx)
+{
+    for (uint32_t i = 0; i < io->count; i++) {
+        const struct io_handler *h = &io->handlers[i];
+        if (h->ops || h->counts.reads || h->counts.writes)
+            fn(ctx, h->opaque, h->base, h->len, &h->counts);
+    }
 }

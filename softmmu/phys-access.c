@@ -60,20 +60,22 @@ static bool fits(const struct mmu_region *r, uint64_t paddr, uint64_t len)
     return paddr - r->base <= r->size && len <= r->size - (paddr - r->base);
 }
 
-static uint64_t region_load(const struct mmu_region *r, uint64_t paddr, unsigned size)
+static uint64_t region_load(struct mmu_region *r, uint64_t paddr, unsigned size)
 {
     uint64_t off = paddr - r->base;
     if (r->kind == PHYS_MMIO)
-        return mmu_io_dispatch_read(r->ops, r->opaque, off, size);
+        return mmu_io_dispatch_read(r->ops, r->opaque, &r->counts, off, size);
     return phys_host_load(r->host + off, size);
 }
 
-static bool region_store(struct mmu_phys_space *s, const struct mmu_region *r, uint64_t paddr,
+static bool region_store(struct mmu_phys_space *s, struct mmu_region *r, uint64_t paddr,
                          uint64_t value, unsigned size)
 {
     uint64_t off = paddr - r->base;
     switch (r->kind) {
-    case PHYS_MMIO: mmu_io_dispatch_write(r->ops, r->opaque, off, value, size); return false;
+    case PHYS_MMIO:
+        mmu_io_dispatch_write(r->ops, r->opaque, &r->counts, off, value, size);
+        return false;
     case PHYS_ROM: return false;
     case PHYS_DEVRAM: phys_devram_mark(r, paddr, size); break;
     case PHYS_RAM: phys_ram_mark(s, r, paddr, size); break;
@@ -90,7 +92,7 @@ static uint64_t load_bytes(struct mmu_phys_space *s, uint64_t paddr, unsigned si
     bool unassigned = false;
     for (unsigned i = 0; i < size; i++) {
         /* No wrap at 2^64: past the top everything is unassigned. */
-        const struct mmu_region *r =
+        struct mmu_region *r =
             paddr + i < paddr ? NULL : phys_region_at(s, paddr + i, PHYS_READ);
         uint64_t b = 0xff;
         if (r)
@@ -111,7 +113,7 @@ static bool store_bytes(struct mmu_phys_space *s, uint64_t paddr, uint64_t value
 {
     bool modified = false, unassigned = false;
     for (unsigned i = 0; i < size; i++) {
-        const struct mmu_region *r =
+        struct mmu_region *r =
             paddr + i < paddr ? NULL : phys_region_at(s, paddr + i, PHYS_WRITE);
         if (r)
             modified |= region_store(s, r, paddr + i, (value >> (8 * i)) & 0xff, 1);
@@ -130,7 +132,7 @@ uint64_t mmu_phys_load(struct mmu_phys_space *s, uint64_t paddr, unsigned size)
 {
     if (size == 0 || size > 8)
         return ~(uint64_t)0;
-    const struct mmu_region *r = phys_region_at(s, paddr, PHYS_READ);
+    struct mmu_region *r = phys_region_at(s, paddr, PHYS_READ);
     if (r && fits(r, paddr, size))
         return region_load(r, paddr, size);
     return load_bytes(s, paddr, size);
@@ -140,7 +142,7 @@ bool mmu_phys_store(struct mmu_phys_space *s, uint64_t paddr, uint64_t value, un
 {
     if (size == 0 || size > 8)
         return false;
-    const struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
+    struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
     if (r && fits(r, paddr, size))
         return region_store(s, r, paddr, value, size);
     return store_bytes(s, paddr, value, size);
@@ -155,7 +157,7 @@ void mmu_phys_read(struct mmu_phys_space *s, uint64_t paddr, void *buf, size_t l
         size_t chunk = MMU_PAGE_SIZE - (paddr & MMU_PAGE_OFFSET);
         if (chunk > len)
             chunk = len;
-        const struct mmu_region *r = phys_region_at(s, paddr, PHYS_READ);
+        struct mmu_region *r = phys_region_at(s, paddr, PHYS_READ);
         if (r && r->kind != PHYS_MMIO && fits(r, paddr, chunk)) {
             memcpy(out, r->host + (paddr - r->base), chunk);
         } else {
@@ -176,7 +178,7 @@ bool mmu_phys_write(struct mmu_phys_space *s, uint64_t paddr, const void *buf, s
         size_t chunk = MMU_PAGE_SIZE - (paddr & MMU_PAGE_OFFSET);
         if (chunk > len)
             chunk = len;
-        const struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
+        struct mmu_region *r = phys_region_at(s, paddr, PHYS_WRITE);
         if (r && (r->kind == PHYS_RAM || r->kind == PHYS_DEVRAM) && fits(r, paddr, chunk)) {
             modified |= smc_check(s, paddr, chunk);
             if (r->kind == PHYS_DEVRAM)

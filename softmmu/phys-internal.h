@@ -39,6 +39,7 @@ struct mmu_region {
     const struct mmu_io_ops *ops;
     void *opaque;
     uint64_t *dirty; /* PHYS_DEVRAM: one bit per page, set by writes */
+    struct mmu_io_counts counts; /* PHYS_MMIO: accesses delivered */
 };
 
 struct phys_leaf {

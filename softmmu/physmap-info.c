@@ -1,5 +1,6 @@
 /* `info mtree`: the regions of a physical address space as text, sorted by
- * address, then by the priority that decides overlaps (highest first). */
+ * address, then by the priority that decides overlaps (highest first); the
+ * access counts of the MMIO regions for `info stats`. */
 #include "phys-internal.h"
 
 #include <stdarg.h>
@@ -54,4 +55,13 @@ int mmu_phys_format_regions(const struct mmu_phys_space *s, char *buf, size_t le
     }
     free(list);
     return (int)pos;
+}
+
+void mmu_phys_foreach_mmio_counts(const struct mmu_phys_space *s, mmu_io_count_fn *fn, void *ctx)
+{
+    for (uint32_t i = 1; i < s->region_cap; i++) {
+        const struct mmu_region *r = s->regions[i];
+        if (r && r->kind == PHYS_MMIO)
+            fn(ctx, r->opaque, r->base, r->size, &r->counts);
+    }
 }

@@ -37,6 +37,19 @@ struct mmu_io_ops {
     unsigned widths;
 };
 
+/* Accounting of device accesses (info stats): counted where the access is
+ * handed to the device, on the slow path every port and MMIO access takes
+ * anyway. An access the bus splits between devices or widens counts once per
+ * piece delivered, with the piece's size. */
+struct mmu_io_counts {
+    uint64_t reads, writes;
+    uint64_t read_bytes, write_bytes;
+};
+/* Receives each port range or MMIO region: the device's opaque (how the board
+ * names it), where it is mapped and its counts. */
+typedef void mmu_io_count_fn(void *ctx, const void *opaque, uint64_t base, uint64_t len,
+                             const struct mmu_io_counts *counts);
+
 /* Receives "-d unimp" lines (unassigned accesses). The machine wires it to
  * log_mask_printf(LOG_UNIMP, ...); softmmu has no module dependencies. */
 typedef void (*mmu_log_fn)(void *opaque, const char *fmt, va_list ap);
@@ -122,6 +135,10 @@ void mmu_region_unmap(struct mmu_region *region);
  * directions), sorted by address; returns the length it needed, as snprintf. */
 int mmu_phys_format_regions(const struct mmu_phys_space *space, char *buf, size_t len);
 
+/* The counts of every MMIO region mapped now. */
+void mmu_phys_foreach_mmio_counts(const struct mmu_phys_space *space, mmu_io_count_fn *fn,
+                                  void *ctx);
+
 /* A20 gate (port 0x92, 8042): when disabled, CPU accesses see address bit 20 as
  * zero (1 MiB wraparound). Device DMA is not affected. Changing it flushes the
  * TLBs. */
@@ -153,5 +170,8 @@ bool mmu_io_register(struct mmu_io_space *io, uint16_t base, uint32_t len,
 void mmu_io_unregister(struct mmu_io_space *io, uint16_t base);
 uint64_t mmu_io_read(struct mmu_io_space *io, uint16_t port, unsigned size);
 void mmu_io_write(struct mmu_io_space *io, uint16_t port, uint64_t value, unsigned size);
+/* The counts of every registered port range; a range unregistered (a PCI BAR
+ * moved) hands its counts to the next range registered for the same opaque. */
+void mmu_io_foreach_counts(const struct mmu_io_space *io, mmu_io_count_fn *fn, void *ctx);
 
 #endif
