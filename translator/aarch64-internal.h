@@ -6,7 +6,7 @@
 #define JIT86_TRANSLATOR_AARCH64_INTERNAL_H
 
 #include "aarch64-emit.h"
-#include "regalloc.h"
+#include "backend-native.h"
 #include "translator.h"
 
 #include <stddef.h>
@@ -31,14 +31,7 @@
 #define A64_LOCAL_SIZE (A64_SLOTS_OFF + 8 * IR_MAX_TEMPS)
 #define A64_SAVED_SIZE (12 * 8) /* x19..x30 */
 
-/* Exit protocol: x0 = value, x1 = block | tag (as the x86-64 backend's). */
-enum {
-    A64_EXIT_RETURN = 0,
-    A64_EXIT_GOTO_TB = 1,
-    A64_EXIT_LOOKUP = 2,
-    A64_EXIT_SLOT1 = 4,
-    A64_EXIT_TAG_MASK = 7,
-};
+/* Exits leave the value in x0, the block | NATIVE_EXIT_* tag in x1. */
 
 /* goto_tb with a veneer: B at the slot, then LDR x16, literal; BR x16; the
  * 8-byte literal (aligned); then the exit. Without: B, then the exit. */
@@ -76,10 +69,7 @@ struct a64_gen {
     struct a64_fixup *fix;
     unsigned nfix, fix_cap;
     bool reachable;
-    uint32_t *op_off; /* per op: hot-section offset (instructions) */
-    int8_t *site_sec; /* per op: section of its restore site, -1 none */
-    uint32_t *site_off;
-    uint32_t jmp_off[2]; /* instructions */
+    struct native_block nb; /* per op: code offsets (instructions), restore sites */
     const struct ir_tlb *tlb;
 };
 

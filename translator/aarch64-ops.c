@@ -495,8 +495,8 @@ static void gen_st(struct a64_gen *g, const struct ir_op *op)
 static void record_site(struct a64_gen *g)
 {
     unsigned i = (unsigned)(g->ra.op - g->ra.b->ops);
-    g->site_sec[i] = (int8_t)g->sec;
-    g->site_off[i] = (uint32_t)a64_cur(g)->len;
+    g->nb.site_sec[i] = (int8_t)g->sec;
+    g->nb.site_off[i] = (uint32_t)a64_cur(g)->len;
 }
 
 static void gen_call(struct a64_gen *g, const struct ir_op *op)
@@ -682,7 +682,7 @@ void a64_gen_exit(struct a64_gen *g, unsigned tag, bool value_from_temp, uint64_
 
 static void gen_exit_tb(struct a64_gen *g, const struct ir_op *op)
 {
-    a64_gen_exit(g, A64_EXIT_RETURN, false, op->cargs[0]);
+    a64_gen_exit(g, NATIVE_EXIT_RETURN, false, op->cargs[0]);
 }
 
 /* With a lookup_code hook: branch straight to the block it finds, else
@@ -692,7 +692,7 @@ static void gen_goto_ptr(struct a64_gen *g, const struct ir_op *op)
 {
     const void *(*lookup)(void *) = g->ra.env->lookup_code;
     if (!lookup) {
-        a64_gen_exit(g, A64_EXIT_LOOKUP, true, op->args[0]);
+        a64_gen_exit(g, NATIVE_EXIT_LOOKUP, true, op->args[0]);
         return;
     }
     struct a64_buf *b = a64_cur(g);
@@ -705,7 +705,7 @@ static void gen_goto_ptr(struct a64_gen *g, const struct ir_op *op)
     a64_put(b, A64_BR | 0u << 5);
     a64_bind_label(g, miss);
     a64_mov(b, true, 0, 20);
-    a64_movi(b, true, 1, g->tb | A64_EXIT_LOOKUP);
+    a64_movi(b, true, 1, g->tb | NATIVE_EXIT_LOOKUP);
     a64_jump_abs(g, g->epilogue);
 }
 
@@ -718,7 +718,7 @@ static void gen_goto_tb(struct a64_gen *g, const struct ir_op *op)
     ra_sync_globals(&g->ra);
     if (g->far && (b->len & 1) == 0)
         a64_put(b, A64_NOP); /* the literal at slot + 12 bytes must be 8-aligned */
-    g->jmp_off[slot] = (uint32_t)b->len;
+    g->nb.jmp_off[slot] = (uint32_t)b->len;
     if (g->far) {
         a64_put(b, a64_b_insn(A64_EXIT_VENEER));
         a64_put(b, A64_LDR_LIT64 | (8 / 4) << 5 | A64_TMP_REG);
@@ -728,7 +728,7 @@ static void gen_goto_tb(struct a64_gen *g, const struct ir_op *op)
     } else {
         a64_put(b, a64_b_insn(A64_EXIT_NEAR));
     }
-    a64_movi(b, true, 1, g->tb | A64_EXIT_GOTO_TB | (slot ? A64_EXIT_SLOT1 : 0));
+    a64_movi(b, true, 1, g->tb | NATIVE_EXIT_GOTO_TB | (slot ? NATIVE_EXIT_SLOT1 : 0));
     a64_jump_abs(g, g->epilogue);
 }
 

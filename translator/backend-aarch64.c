@@ -21,10 +21,7 @@ struct a64_backend {
     struct a64_gen g;
     csh cs;
     bool cs_ok;
-    const struct tb *last_tb; /* -d out_asm: last block, its ops, their offsets */
-    struct ir_block last;
-    uint32_t *last_off;
-    uint32_t last_main;
+    struct native_listing listing;
     /* sp of the running blocks' frame: the call-site word is at its bottom. */
     uintptr_t jit_sp;
 };
@@ -32,29 +29,15 @@ struct a64_backend {
 /* Returned in x0:x1 (AAPCS64 §6.9: a 16-byte composite of two integers). */
 struct a64_ret {
     uint64_t value;
-    uintptr_t info; /* struct tb * | A64_EXIT_* tag */
+    uintptr_t info; /* struct tb * | NATIVE_EXIT_* tag */
 };
 typedef struct a64_ret (*a64_entry_fn)(void *env, const void *code);
 
 /* ---- labels and fixups ---- */
 
-static void *grow(void *p, unsigned *cap, unsigned need, size_t elem)
-{
-    if (need <= *cap)
-        return p;
-    unsigned n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(p, (size_t)n * elem);
-    if (!q)
-        return NULL;
-    *cap = n;
-    return q;
-}
-
 unsigned a64_new_label(struct a64_gen *g)
 {
-    struct a64_label *l = grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
+    struct a64_label *l = native_grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
     if (!l) {
         g->buf[0].oom = true;
         return 0;
@@ -72,7 +55,7 @@ void a64_bind_label(struct a64_gen *g, unsigned label)
 static void add_fixup(struct a64_gen *g, uint32_t insn, unsigned kind, uint32_t label,
                       uintptr_t abs)
 {
-    struct a64_fixup *f = grow(g->fix, &g->fix_cap, g->nfix + 1, sizeof(*f));
+    struct a64_fixup *f = native_grow(g->fix, &g->fix_cap, g->nfix + 1, sizeof(*f));
     if (!f) {
         g->buf[0].oom = true;
         return;
@@ -134,7 +117,7 @@ static void *a64_create(const struct ir_env *env)
     const char *v = getenv("JIT86_AARCH64_VENEER");
     be->force_veneer = v && *v == '1';
     be->cs_ok = cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &be->cs) == CS_ERR_OK;
-    ir_block_init(&be->last, env);
+    native_listing_init(&be->listing, env);
     return be;
 }
 
@@ -147,11 +130,8 @@ static void a64_destroy(void *state)
     free(g->labels);
     free(g->fix);
     ra_destroy(&g->ra);
-    free(g->site_sec);
-    free(g->site_off);
-    free(g->op_off);
-    free(be->last_off);
-    ir_block_destroy(&be->last);
+    native_block_destroy(&g->nb);
+    native_listing_destroy(&be->listing);
     if (be->cs_ok)
         cs_close(&be->cs);
     free(be);
@@ -194,28 +174,15 @@ static size_t a64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t r
 
 static bool gen_prepare(struct a64_gen *g, const struct ir_block *b)
 {
-    size_t no = b->nops ? b->nops : 1;
     g->sec = A64_SEC_MAIN;
     g->buf[0].len = g->buf[1].len = 0;
     g->buf[0].oom = g->buf[1].oom = false;
     g->nfix = 0;
     g->nlabels = 0;
-    g->site_sec = realloc(g->site_sec, no * sizeof(*g->site_sec));
-    g->site_off = realloc(g->site_off, no * sizeof(*g->site_off));
-    g->op_off = realloc(g->op_off, no * sizeof(*g->op_off));
-    if (!ra_prepare(&g->ra, b) || !g->site_sec || !g->site_off || !g->op_off)
+    if (!native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL))
         return false;
     for (unsigned i = 0; i < b->nlabels; i++)
         a64_new_label(g);
-    g->ra.prefer_callee_saved = false;
-    for (unsigned i = 0; i < b->nops; i++) {
-        unsigned opc = b->ops[i].opc;
-        g->site_sec[i] = -1;
-        g->site_off[i] = 0;
-        if (opc == IR_OP_call || ((opc == IR_OP_guest_ld || opc == IR_OP_guest_st) && !g->tlb))
-            g->ra.prefer_callee_saved = true;
-    }
-    g->jmp_off[0] = g->jmp_off[1] = 0;
     return true;
 }
 
@@ -224,7 +191,7 @@ static bool gen_block(struct a64_gen *g, const struct ir_block *b)
     g->reachable = true;
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
-        g->op_off[i] = (uint32_t)g->buf[0].len;
+        g->nb.op_off[i] = (uint32_t)g->buf[0].len;
         if (!g->reachable && op->opc != IR_OP_set_label)
             continue; /* never runs: the interpreter never reaches it either */
         if (!a64_gen_op(g, op))
@@ -233,7 +200,7 @@ static bool gen_block(struct a64_gen *g, const struct ir_block *b)
     }
     if (g->reachable) {
         g->ra.op = &(struct ir_op){.opc = IR_OP_exit_tb};
-        a64_gen_exit(g, A64_EXIT_RETURN, false, 0);
+        a64_gen_exit(g, NATIVE_EXIT_RETURN, false, 0);
     }
     return !g->buf[0].oom && !g->buf[1].oom;
 }
@@ -276,12 +243,8 @@ static bool place(struct a64_gen *g, struct tb_emit *e)
             return false;
         memcpy(e->rw + at, &insn, 4);
     }
-    for (unsigned i = 0; i < g->ra.b->nops; i++)
-        e->op_site[i] =
-            g->site_sec[i] < 0 ? 0 : (uint32_t)(base[g->site_sec[i]] + 4 * g->site_off[i]);
+    native_block_place(&g->nb, g->ra.b, base, 4, e);
     e->size = total;
-    e->jmp_offset[0] = 4 * g->jmp_off[0];
-    e->jmp_offset[1] = 4 * g->jmp_off[1];
     return true;
 }
 
@@ -294,18 +257,7 @@ static bool a64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
     g->far = be->far;
     if (!gen_prepare(g, b) || !gen_block(g, b) || !place(g, e))
         return false;
-    be->last_tb = NULL;
-    if (log_enabled(LOG_OUT_ASM)) {
-        uint32_t *off = realloc(be->last_off, (b->nops ? b->nops : 1) * sizeof(*off));
-        if (off) {
-            be->last_off = off;
-            for (unsigned i = 0; i < b->nops; i++)
-                off[i] = 4 * g->op_off[i];
-            ir_block_copy(&be->last, b);
-            be->last_tb = e->tb;
-            be->last_main = (uint32_t)(4 * g->buf[0].len);
-        }
-    }
+    native_listing_record(&be->listing, e->tb, b, &g->nb, 4, (uint32_t)(4 * g->buf[0].len));
     return true;
 }
 
@@ -355,9 +307,9 @@ static void a64_flush_icache(void *state, const void *rx, size_t len)
     codebuf_flush_icache(rx, len);
 }
 
-static void disasm(struct a64_backend *be, const struct tb *tb, uint32_t start, uint32_t end,
-                   FILE *f)
+static void disasm(void *state, const struct tb *tb, uint32_t start, uint32_t end, FILE *f)
 {
+    struct a64_backend *be = state;
     const uint8_t *code = tb->tc_ptr;
     for (uint32_t at = start; at < end; at += 4) {
         cs_insn *insn = NULL;
@@ -373,33 +325,10 @@ static void disasm(struct a64_backend *be, const struct tb *tb, uint32_t start, 
     }
 }
 
-static void describe_interleaved(struct a64_backend *be, const struct tb *tb, FILE *f)
-{
-    const struct ir_block *b = &be->last;
-    unsigned start = 0;
-    for (unsigned i = 0; i <= b->nops; i++) {
-        if (i < b->nops && (b->ops[i].opc != IR_OP_insn_start || i == start))
-            continue;
-        for (unsigned k = start; k < i; k++)
-            ir_print_op(b, &b->ops[k], f);
-        uint32_t end = i < b->nops ? be->last_off[i] : be->last_main;
-        disasm(be, tb, be->last_off[start], end, f);
-        start = i;
-    }
-    if (be->last_main < tb->tc_size) {
-        fprintf(f, " -- slow paths\n");
-        disasm(be, tb, be->last_main, tb->tc_size, f);
-    }
-}
-
 static void a64_describe(void *state, const struct tb *tb, FILE *f)
 {
     struct a64_backend *be = state;
-    fprintf(f, "aarch64 code at %p, %u bytes\n", tb->tc_ptr, tb->tc_size);
-    if (tb == be->last_tb && be->last.nops)
-        describe_interleaved(be, tb, f);
-    else
-        disasm(be, tb, 0, tb->tc_size, f);
+    native_listing_describe(&be->listing, "aarch64", tb, disasm, be, f);
 }
 
 static struct tb_exit a64_exec(void *state, struct translator *t, struct tb *tb, void *env)
@@ -410,15 +339,7 @@ static struct tb_exit a64_exec(void *state, struct translator *t, struct tb *tb,
     uintptr_t outer = be->jit_sp; /* a helper may run blocks itself */
     struct a64_ret r = entry(env, tb->tc_ptr);
     be->jit_sp = outer;
-    unsigned tag = (unsigned)(r.info & A64_EXIT_TAG_MASK);
-    struct tb_exit e = {.value = r.value, .last = (struct tb *)(r.info & ~(uintptr_t)7)};
-    e.kind = (tag & 3) == A64_EXIT_GOTO_TB  ? TB_EXIT_GOTO_TB
-             : (tag & 3) == A64_EXIT_LOOKUP ? TB_EXIT_LOOKUP
-                                            : TB_EXIT_RETURN;
-    e.slot = (tag & A64_EXIT_SLOT1) ? 1 : 0;
-    if (e.kind != TB_EXIT_RETURN && e.kind != TB_EXIT_LOOKUP)
-        e.value = 0;
-    return e;
+    return native_exit(r.value, r.info);
 }
 
 /* Calls that may raise store their return address in the frame's call-site

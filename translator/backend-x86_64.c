@@ -16,12 +16,7 @@ struct x64_backend {
     struct x64_gen g;   /* buffers reused from block to block */
     csh cs;
     bool cs_ok;
-    /* The last block emitted while -d out_asm was on: its ops and where the
-     * code of each starts, to print them side by side. */
-    const struct tb *last_tb;
-    struct ir_block last;
-    uint32_t *last_off;
-    uint32_t last_main;
+    struct native_listing listing;
     /* rsp of the running blocks' frame, stored by the prologue: a helper
      * called by a block finds its call site's return address just below. */
     uintptr_t jit_rsp;
@@ -30,29 +25,15 @@ struct x64_backend {
 /* Returned in rax:rdx (psABI §3.2.3, a 16-byte INTEGER struct). */
 struct x64_ret {
     uint64_t value;
-    uintptr_t info; /* struct tb * | X64_EXIT_* tag */
+    uintptr_t info; /* struct tb * | NATIVE_EXIT_* tag */
 };
 typedef struct x64_ret (*x64_entry_fn)(void *env, const void *code);
 
 /* ---- labels and fixups ---- */
 
-static void *grow(void *p, unsigned *cap, unsigned need, size_t elem)
-{
-    if (need <= *cap)
-        return p;
-    unsigned n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(p, (size_t)n * elem);
-    if (!q)
-        return NULL;
-    *cap = n;
-    return q;
-}
-
 unsigned x64_new_label(struct x64_gen *g)
 {
-    struct x64_label *l = grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
+    struct x64_label *l = native_grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
     if (!l) {
         g->buf[0].oom = true;
         return 0;
@@ -69,7 +50,7 @@ void x64_bind_label(struct x64_gen *g, unsigned label)
 
 static void add_fixup(struct x64_gen *g, uint32_t label, uintptr_t abs)
 {
-    struct x64_fixup *f = grow(g->fix, &g->fix_cap, g->nfix + 1, sizeof(*f));
+    struct x64_fixup *f = native_grow(g->fix, &g->fix_cap, g->nfix + 1, sizeof(*f));
     if (!f) {
         g->buf[0].oom = true;
         return;
@@ -118,7 +99,7 @@ static void *x64_create(const struct ir_env *env)
     be->g.ra.tgt = &x64_ra_target;
     be->g.tlb = env->tlb.index_bits ? &env->tlb : NULL;
     be->cs_ok = cs_open(CS_ARCH_X86, CS_MODE_64, &be->cs) == CS_ERR_OK;
-    ir_block_init(&be->last, env);
+    native_listing_init(&be->listing, env);
     return be;
 }
 
@@ -131,11 +112,8 @@ static void x64_destroy(void *state)
     free(g->labels);
     free(g->fix);
     ra_destroy(&g->ra);
-    free(g->site_sec);
-    free(g->site_off);
-    free(g->op_off);
-    free(be->last_off);
-    ir_block_destroy(&be->last);
+    native_block_destroy(&g->nb);
+    native_listing_destroy(&be->listing);
     if (be->cs_ok)
         cs_close(&be->cs);
     free(be);
@@ -181,22 +159,10 @@ static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
     g->buf[0].oom = g->buf[1].oom = false;
     g->nfix = 0;
     g->nlabels = 0;
-    g->site_sec = realloc(g->site_sec, (b->nops ? b->nops : 1) * sizeof(*g->site_sec));
-    g->site_off = realloc(g->site_off, (b->nops ? b->nops : 1) * sizeof(*g->site_off));
-    g->op_off = realloc(g->op_off, (b->nops ? b->nops : 1) * sizeof(*g->op_off));
-    if (!ra_prepare(&g->ra, b) || !g->site_sec || !g->site_off || !g->op_off)
+    if (!native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL))
         return false;
     for (unsigned i = 0; i < b->nlabels; i++)
         x64_new_label(g);
-    g->ra.prefer_callee_saved = false;
-    for (unsigned i = 0; i < b->nops; i++) {
-        unsigned opc = b->ops[i].opc;
-        g->site_sec[i] = -1;
-        g->site_off[i] = 0;
-        if (opc == IR_OP_call || ((opc == IR_OP_guest_ld || opc == IR_OP_guest_st) && !g->tlb))
-            g->ra.prefer_callee_saved = true;
-    }
-    g->jmp_off[0] = g->jmp_off[1] = 0;
     return true;
 }
 
@@ -205,7 +171,7 @@ static bool gen_block(struct x64_gen *g, const struct ir_block *b)
     g->reachable = true;
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
-        g->op_off[i] = (uint32_t)g->buf[0].len;
+        g->nb.op_off[i] = (uint32_t)g->buf[0].len;
         if (!g->reachable && op->opc != IR_OP_set_label)
             continue; /* never runs: the interpreter never reaches it either */
         if (!x64_gen_op(g, op))
@@ -214,7 +180,7 @@ static bool gen_block(struct x64_gen *g, const struct ir_block *b)
     }
     if (g->reachable) {
         g->ra.op = &(struct ir_op){.opc = IR_OP_exit_tb};
-        x64_gen_exit(g, X64_EXIT_RETURN, false, 0);
+        x64_gen_exit(g, NATIVE_EXIT_RETURN, false, 0);
     }
     return !g->buf[0].oom && !g->buf[1].oom;
 }
@@ -242,11 +208,8 @@ static bool place(struct x64_gen *g, struct tb_emit *e)
         uint32_t v = (uint32_t)(int32_t)rel;
         memcpy(e->rw + at, &v, 4);
     }
-    for (unsigned i = 0; i < g->ra.b->nops; i++)
-        e->op_site[i] = g->site_sec[i] < 0 ? 0 : (uint32_t)(base[g->site_sec[i]] + g->site_off[i]);
+    native_block_place(&g->nb, g->ra.b, base, 1, e);
     e->size = total;
-    e->jmp_offset[0] = g->jmp_off[0];
-    e->jmp_offset[1] = g->jmp_off[1];
     return true;
 }
 
@@ -258,17 +221,7 @@ static bool x64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
     g->epilogue = be->epilogue;
     if (!gen_prepare(g, b) || !gen_block(g, b) || !place(g, e))
         return false;
-    be->last_tb = NULL;
-    if (log_enabled(LOG_OUT_ASM)) {
-        uint32_t *off = realloc(be->last_off, (b->nops ? b->nops : 1) * sizeof(*off));
-        if (off) {
-            be->last_off = off;
-            memcpy(off, g->op_off, b->nops * sizeof(*off));
-            ir_block_copy(&be->last, b);
-            be->last_tb = e->tb;
-            be->last_main = (uint32_t)g->buf[0].len;
-        }
-    }
+    native_listing_record(&be->listing, e->tb, b, &g->nb, 1, (uint32_t)g->buf[0].len);
     return true;
 }
 
@@ -302,9 +255,9 @@ static void x64_flush_icache(void *state, const void *rx, size_t len)
 }
 
 /* Host code of tb in [start, end) as Capstone reads it. */
-static void disasm(struct x64_backend *be, const struct tb *tb, uint32_t start, uint32_t end,
-                   FILE *f)
+static void disasm(void *state, const struct tb *tb, uint32_t start, uint32_t end, FILE *f)
 {
+    struct x64_backend *be = state;
     const uint8_t *code = tb->tc_ptr;
     cs_insn *insn = NULL;
     size_t n = be->cs_ok && end > start
@@ -322,34 +275,10 @@ static void disasm(struct x64_backend *be, const struct tb *tb, uint32_t start, 
         fprintf(f, "  0x%04x:  .byte 0x%02x\n", done, code[done]);
 }
 
-/* The ops of each guest instruction, then the host code they became. */
-static void describe_interleaved(struct x64_backend *be, const struct tb *tb, FILE *f)
-{
-    const struct ir_block *b = &be->last;
-    unsigned start = 0;
-    for (unsigned i = 0; i <= b->nops; i++) {
-        if (i < b->nops && (b->ops[i].opc != IR_OP_insn_start || i == start))
-            continue;
-        for (unsigned k = start; k < i; k++)
-            ir_print_op(b, &b->ops[k], f);
-        uint32_t end = i < b->nops ? be->last_off[i] : be->last_main;
-        disasm(be, tb, be->last_off[start], end, f);
-        start = i;
-    }
-    if (be->last_main < tb->tc_size) {
-        fprintf(f, " -- slow paths\n");
-        disasm(be, tb, be->last_main, tb->tc_size, f);
-    }
-}
-
 static void x64_describe(void *state, const struct tb *tb, FILE *f)
 {
     struct x64_backend *be = state;
-    fprintf(f, "x86_64 code at %p, %u bytes\n", tb->tc_ptr, tb->tc_size);
-    if (tb == be->last_tb && be->last.nops)
-        describe_interleaved(be, tb, f);
-    else
-        disasm(be, tb, 0, tb->tc_size, f);
+    native_listing_describe(&be->listing, "x86_64", tb, disasm, be, f);
 }
 
 static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb, void *env)
@@ -360,15 +289,7 @@ static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb,
     uintptr_t outer = be->jit_rsp; /* a helper may run blocks itself */
     struct x64_ret r = entry(env, tb->tc_ptr);
     be->jit_rsp = outer;
-    unsigned tag = (unsigned)(r.info & X64_EXIT_TAG_MASK);
-    struct tb_exit e = {.value = r.value, .last = (struct tb *)(r.info & ~(uintptr_t)7)};
-    e.kind = (tag & 3) == X64_EXIT_GOTO_TB  ? TB_EXIT_GOTO_TB
-             : (tag & 3) == X64_EXIT_LOOKUP ? TB_EXIT_LOOKUP
-                                            : TB_EXIT_RETURN;
-    e.slot = (tag & X64_EXIT_SLOT1) ? 1 : 0;
-    if (e.kind != TB_EXIT_RETURN && e.kind != TB_EXIT_LOOKUP)
-        e.value = 0;
-    return e;
+    return native_exit(r.value, r.info);
 }
 
 /* Every call a block makes leaves its return address at the bottom of the

@@ -4,7 +4,7 @@
 #ifndef JIT86_TRANSLATOR_X86_64_INTERNAL_H
 #define JIT86_TRANSLATOR_X86_64_INTERNAL_H
 
-#include "regalloc.h"
+#include "backend-native.h"
 #include "translator.h"
 #include "x86_64-emit.h"
 
@@ -28,15 +28,7 @@
     (1u << X64_RBX | 1u << X64_R12 | 1u << X64_R13 | 1u << X64_R14 | 1u << X64_R15)
 #define X64_REGS_ALLOC (X64_REGS_CALLER_SAVED | X64_REGS_CALLEE_SAVED)
 
-/* Exit protocol of the generated code: rax = value, rdx = block | tag. */
-enum {
-    X64_EXIT_RETURN = 0,
-    X64_EXIT_GOTO_TB = 1,
-    X64_EXIT_LOOKUP = 2,
-    X64_EXIT_SLOT1 = 4,
-    X64_EXIT_TAG_MASK = 7,
-};
-
+/* Exits leave the value in rax, the block | NATIVE_EXIT_* tag in rdx. */
 enum { X64_SEC_MAIN, X64_SEC_COLD };
 
 struct x64_label {
@@ -63,11 +55,8 @@ struct x64_gen {
     unsigned nlabels, labels_cap;
     struct x64_fixup *fix;
     unsigned nfix, fix_cap;
-    bool reachable;    /* false after an exit or br, until a label */
-    uint32_t *op_off;  /* per op: hot-section offset of its code (-d out_asm) */
-    int8_t *site_sec;  /* per op: section of its restore site, -1 none */
-    uint32_t *site_off;
-    uint32_t jmp_off[2];
+    bool reachable;         /* false after an exit or br, until a label */
+    struct native_block nb; /* per op: code offsets (bytes), restore sites */
     const struct ir_tlb *tlb; /* NULL: guest memory always through callbacks */
 };
 

@@ -501,8 +501,8 @@ static void gen_st(struct x64_gen *g, const struct ir_op *op)
 static void record_site(struct x64_gen *g)
 {
     unsigned i = (unsigned)(g->ra.op - g->ra.b->ops);
-    g->site_sec[i] = (int8_t)g->sec;
-    g->site_off[i] = (uint32_t)x64_cur(g)->len;
+    g->nb.site_sec[i] = (int8_t)g->sec;
+    g->nb.site_off[i] = (uint32_t)x64_cur(g)->len;
 }
 
 /* rax (a call's result) into the output: canonical for its type. */
@@ -689,7 +689,7 @@ void x64_gen_exit(struct x64_gen *g, unsigned tag, bool value_from_temp, uint64_
 
 static void gen_exit_tb(struct x64_gen *g, const struct ir_op *op)
 {
-    x64_gen_exit(g, X64_EXIT_RETURN, false, op->cargs[0]);
+    x64_gen_exit(g, NATIVE_EXIT_RETURN, false, op->cargs[0]);
 }
 
 /* With a lookup_code hook: jump straight to the block it finds, else return.
@@ -699,7 +699,7 @@ static void gen_goto_ptr(struct x64_gen *g, const struct ir_op *op)
 {
     const void *(*lookup)(void *) = g->ra.env->lookup_code;
     if (!lookup) {
-        x64_gen_exit(g, X64_EXIT_LOOKUP, true, op->args[0]);
+        x64_gen_exit(g, NATIVE_EXIT_LOOKUP, true, op->args[0]);
         return;
     }
     struct x64_buf *b = x64_cur(g);
@@ -713,7 +713,7 @@ static void gen_goto_ptr(struct x64_gen *g, const struct ir_op *op)
     x64_rr(b, X64_OPC_GRP5, 4, X64_RAX);
     x64_bind_label(g, miss);
     x64_mov_rr(b, true, X64_RAX, X64_RBX);
-    x64_mov_ri(b, true, X64_RDX, g->tb | X64_EXIT_LOOKUP);
+    x64_mov_ri(b, true, X64_RDX, g->tb | NATIVE_EXIT_LOOKUP);
     x64_jump_abs(g, g->epilogue);
 }
 
@@ -725,10 +725,10 @@ static void gen_goto_tb(struct x64_gen *g, const struct ir_op *op)
     struct x64_buf *b = x64_cur(g);
     ra_sync_globals(&g->ra);
     x64_nops(b, (unsigned)(3 - (b->len & 3)));
-    g->jmp_off[slot] = (uint32_t)b->len;
+    g->nb.jmp_off[slot] = (uint32_t)b->len;
     x64_byte(b, 0xe9);
     x64_u32(b, 0);
-    x64_mov_ri(b, true, X64_RDX, g->tb | X64_EXIT_GOTO_TB | (slot ? X64_EXIT_SLOT1 : 0));
+    x64_mov_ri(b, true, X64_RDX, g->tb | NATIVE_EXIT_GOTO_TB | (slot ? NATIVE_EXIT_SLOT1 : 0));
     x64_jump_abs(g, g->epilogue);
 }
 
