@@ -79,6 +79,7 @@ struct blk {
     char backing_fmt[32];
     char *temp_path; /* -snapshot overlay file, removed at close */
     char io_error[256];
+    struct blk_stats stats; /* requests through blk_read/blk_write/blk_flush */
     /* (dev, ino) of this file and its chain, for loop detection */
     dev_t dev;
     ino_t ino;

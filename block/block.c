@@ -244,13 +244,25 @@ struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, str
     return bs;
 }
 
+static int flush_node(struct blk *bs)
+{
+    if (bs->read_only) {
+        return 0;
+    }
+    if (bs->drv->flush) {
+        return bs->drv->flush(bs);
+    }
+    int ret = blk_file_flush(&bs->file);
+    return ret < 0 ? blk_io_fail(bs, ret, "flush failed: %s", strerror(-ret)) : 0;
+}
+
 int blk_close(struct blk *bs)
 {
     int ret = 0;
     while (bs) {
         struct blk *next = bs->backing;
         if (!bs->read_only) {
-            ret = ret ? ret : blk_flush(bs);
+            ret = ret ? ret : flush_node(bs);
         }
         if (bs->temp_path) {
             unlink(bs->temp_path);
@@ -278,7 +290,12 @@ int blk_read(struct blk *bs, uint64_t offset, void *buf, size_t len)
     if (ret < 0 || len == 0) {
         return ret;
     }
-    return bs->drv->read(bs, offset, buf, len);
+    ret = bs->drv->read(bs, offset, buf, len);
+    if (ret >= 0) {
+        bs->stats.rd_operations++;
+        bs->stats.rd_bytes += len;
+    }
+    return ret;
 }
 
 static int check_write(struct blk *bs, uint64_t off, uint64_t len)
@@ -295,7 +312,12 @@ int blk_write(struct blk *bs, uint64_t offset, const void *buf, size_t len)
     if (ret < 0 || len == 0) {
         return ret;
     }
-    return bs->drv->write(bs, offset, buf, len);
+    ret = bs->drv->write(bs, offset, buf, len);
+    if (ret >= 0) {
+        bs->stats.wr_operations++;
+        bs->stats.wr_bytes += len;
+    }
+    return ret;
 }
 
 int blk_write_zeroes(struct blk *bs, uint64_t offset, uint64_t len)
@@ -347,14 +369,16 @@ int blk_discard(struct blk *bs, uint64_t offset, uint64_t len)
 
 int blk_flush(struct blk *bs)
 {
-    if (bs->read_only) {
-        return 0;
+    int ret = flush_node(bs);
+    if (ret >= 0) {
+        bs->stats.flush_operations++;
     }
-    if (bs->drv->flush) {
-        return bs->drv->flush(bs);
-    }
-    int ret = blk_file_flush(&bs->file);
-    return ret < 0 ? blk_io_fail(bs, ret, "flush failed: %s", strerror(-ret)) : 0;
+    return ret;
+}
+
+const struct blk_stats *blk_stats(const struct blk *bs)
+{
+    return &bs->stats;
 }
 
 int blk_read_backing(struct blk *bs, uint64_t off, void *buf, size_t len)
@@ -604,7 +628,7 @@ int blk_make_empty(struct blk *bs, struct blk_error *err)
     }
     int ret = bs->drv->make_empty(bs);
     if (ret == 0) {
-        ret = blk_flush(bs);
+        ret = flush_node(bs);
     }
     if (ret < 0) {
         blk_error_set(err, "%s", bs->io_error);

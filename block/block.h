@@ -46,6 +46,16 @@ int blk_discard(struct blk *bs, uint64_t offset, uint64_t len);
 int blk_flush(struct blk *bs);
 const char *blk_io_error(const struct blk *bs);
 
+/* Accounting (QEMU's query-blockstats fields): successful blk_read, blk_write
+ * and blk_flush calls on this image and the bytes they moved. A device's
+ * request is one call, so operations count what the device asked for (an IDE
+ * PIO block, a bus-master PRD region, a floppy sector). */
+struct blk_stats {
+    uint64_t rd_bytes, wr_bytes;
+    uint64_t rd_operations, wr_operations, flush_operations;
+};
+const struct blk_stats *blk_stats(const struct blk *bs);
+
 uint64_t blk_length(const struct blk *bs);
 bool blk_is_read_only(const struct blk *bs);
 const char *blk_format_name(const struct blk *bs);

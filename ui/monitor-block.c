@@ -30,6 +30,15 @@ static struct blk *drive_blk(struct pc_machine *pc, int i)
                            : pc->ide.bus[i / 2].drive[i % 2].blk;
 }
 
+const char *monitor_block_drive(struct vm *vm, int i, char *name, size_t len, struct blk **blk)
+{
+    struct pc_machine *pc = vm_pc(vm);
+    if (i < 0 || i >= PC_MAX_IDE + PC_MAX_FLOPPY || !drive_name(pc, i, name, len))
+        return NULL;
+    *blk = drive_blk(pc, i);
+    return name;
+}
+
 static bool drive_removable(struct pc_machine *pc, int i)
 {
     return i < PC_MAX_IDE && pc->ide.bus[i / 2].drive[i % 2].kind == IDE_CDROM;

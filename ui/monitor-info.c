@@ -250,6 +250,14 @@ static bool info_block(struct vm *vm, struct mon_out *out)
     return monitor_block_info(vm, out);
 }
 
+static bool info_blockstats(struct vm *vm, struct mon_out *out)
+{
+    struct vm_stats_snapshot s;
+    vm_stats_collect(vm, &s);
+    vm_blockstats_print(&s, out);
+    return true;
+}
+
 static bool info_snapshots(struct vm *vm, struct mon_out *out)
 {
     return vm_info_snapshots(vm, out);
@@ -317,6 +325,7 @@ static const struct info_cmd info_cmds[] = {
     {"pic", "show PIC state", info_pic},
     {"network", "show the network state", info_network},
     {"block", "show the block devices", info_block},
+    {"blockstats", "show block device statistics", info_blockstats},
     {"snapshots", "show the currently saved VM snapshots", info_snapshots},
     {"migrate", "show migration status", info_migrate},
     {"stats", "show resource accounting", info_stats},

@@ -36,6 +36,10 @@ bool monitor_block_info(struct vm *vm, struct mon_out *out);
 bool monitor_block_change(struct vm *vm, const char *device, const char *file, const char *format,
                           char *err, size_t errlen);
 bool monitor_block_eject(struct vm *vm, const char *device, bool force, char *err, size_t errlen);
+/* Drive i (0-3 IDE, 4-5 floppy): its name in name and its image in *blk
+ * (NULL: empty tray); NULL when there is no such drive. */
+struct blk;
+const char *monitor_block_drive(struct vm *vm, int i, char *name, size_t len, struct blk **blk);
 
 /* A monitor on a character device (monitor-term.c): assembles lines from
  * input bytes, prints the "(jit86) " prompt, uses libedit on a terminal. */

@@ -310,6 +310,13 @@ static json_t *cmd_query_stats(struct qmp_ctx *c)
     return qmp_ok(json_pack("[{s:s, s:o}]", "provider", "jit86", "stats", stats));
 }
 
+static json_t *cmd_query_blockstats(struct qmp_ctx *c)
+{
+    struct vm_stats_snapshot s;
+    vm_stats_collect(c->vm, &s);
+    return qmp_ok(vm_blockstats_json(&s));
+}
+
 /* migrate {"uri": "file:PATH"}: the machine is saved and left paused when the
  * reply comes (QEMU's MIGRATION event with status completed precedes it). */
 static json_t *cmd_migrate(struct qmp_ctx *c)
@@ -351,6 +358,7 @@ static const struct qmp_cmd qmp_cmds[] = {
       {"force", 'b', true},
       {"read-only-mode", 's', true}}},
     {"eject", cmd_eject, {{"device", 's', true}, {"id", 's', true}, {"force", 'b', true}}},
+    {"query-blockstats", cmd_query_blockstats, {{"query-nodes", 'b', true}}},
     {"query-stats",
      cmd_query_stats,
      {{"target", 's', true}, {"providers", 'a', true}, {"vcpus", 'a', true}}},

@@ -71,6 +71,19 @@ static void collect_net(struct vm *vm, struct vm_stats_snapshot *s)
     }
 }
 
+static void collect_drives(struct vm *vm, struct vm_stats_snapshot *s)
+{
+    for (int i = 0; i < STATS_MAX_DRIVES; i++) {
+        struct blk *b = NULL;
+        char *name = s->drive[s->ndrive].device;
+        if (!monitor_block_drive(vm, i, name, sizeof(s->drive[0].device), &b))
+            continue;
+        if (b)
+            s->drive[s->ndrive].st = *blk_stats(b);
+        s->ndrive++;
+    }
+}
+
 void vm_stats_collect(struct vm *vm, struct vm_stats_snapshot *s)
 {
     memset(s, 0, sizeof(*s));
@@ -101,6 +114,8 @@ void vm_stats_collect(struct vm *vm, struct vm_stats_snapshot *s)
     collect_tlb(&cpu_env(vm_cpu(vm))->tlb, s);
     s->smc_invalidations = mmu_phys_stats(pc->mem)->smc_invalidations;
     collect_net(vm, s);
+    collect_drives(vm, s);
+    s->nio = pc_io_accounting(pc, s->io, STATS_MAX_IO);
     s->ram_bytes = mmu_phys_ram_size(pc->mem);
     s->ram_touched_bytes = ram_touched(pc->mem);
 }
@@ -150,9 +165,37 @@ void vm_stats_print(const struct vm_stats_snapshot *s, struct mon_out *o)
                    " bytes\n",
                    s->net[i].id, s->net[i].tx_frames, s->net[i].tx_bytes, s->net[i].rx_frames,
                    s->net[i].rx_bytes);
+    for (int i = 0; i < s->nio; i++) {
+        const struct mmu_io_counts *c = &s->io[i].counts;
+        if (c->reads + c->writes == 0)
+            continue; /* idle devices: only in the JSON */
+        mon_printf(o,
+                   "%s %s: %" PRIu64 " reads (%" PRIu64 " bytes), %" PRIu64 " writes (%" PRIu64
+                   " bytes)\n",
+                   s->io[i].mmio ? "mmio" : "port I/O", s->io[i].name, c->reads, c->read_bytes,
+                   c->writes, c->write_bytes);
+    }
+    vm_blockstats_print(s, o);
     mon_printf(o, "ram: %" PRIu64 " KiB touched of %" PRIu64 " KiB\n", s->ram_touched_bytes >> 10,
                s->ram_bytes >> 10);
     mon_printf(o, "resets: %" PRIu64 "\n", s->resets);
+}
+
+/* [{"device", "reads", "writes", "read-bytes", "write-bytes"}] of one space. */
+static json_t *io_json(const struct vm_stats_snapshot *s, bool mmio)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < s->nio; i++) {
+        const struct mmu_io_counts *c = &s->io[i].counts;
+        if (s->io[i].mmio != mmio)
+            continue;
+        json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:I}", "device", s->io[i].name,
+                                           "reads", (json_int_t)c->reads, "writes",
+                                           (json_int_t)c->writes, "read-bytes",
+                                           (json_int_t)c->read_bytes, "write-bytes",
+                                           (json_int_t)c->write_bytes));
+    }
+    return a;
 }
 
 json_t *vm_stats_json(const struct vm_stats_snapshot *s)
@@ -186,10 +229,42 @@ json_t *vm_stats_json(const struct vm_stats_snapshot *s)
         o, "serial-tx-bytes",
         json_pack("[I, I]", (json_int_t)s->serial_tx_bytes[0], (json_int_t)s->serial_tx_bytes[1]));
     json_object_set_new(o, "net", net);
+    json_object_set_new(o, "port-io", io_json(s, false));
+    json_object_set_new(o, "mmio", io_json(s, true));
+    json_object_set_new(o, "block", vm_blockstats_json(s));
     json_object_set_new(o, "ram-bytes", json_integer((json_int_t)s->ram_bytes));
     json_object_set_new(o, "ram-touched-bytes", json_integer((json_int_t)s->ram_touched_bytes));
     json_object_set_new(o, "resets", json_integer((json_int_t)s->resets));
     return o;
+}
+
+/* QEMU's `info blockstats` line (the fields jit86 keeps). */
+void vm_blockstats_print(const struct vm_stats_snapshot *s, struct mon_out *o)
+{
+    for (int i = 0; i < s->ndrive; i++) {
+        const struct blk_stats *b = &s->drive[i].st;
+        mon_printf(o,
+                   "%s: rd_bytes=%" PRIu64 " wr_bytes=%" PRIu64 " rd_operations=%" PRIu64
+                   " wr_operations=%" PRIu64 " flush_operations=%" PRIu64 "\n",
+                   s->drive[i].device, b->rd_bytes, b->wr_bytes, b->rd_operations,
+                   b->wr_operations, b->flush_operations);
+    }
+}
+
+/* QEMU's BlockStats: [{"device", "stats": {"rd_bytes", ...}}]. */
+json_t *vm_blockstats_json(const struct vm_stats_snapshot *s)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < s->ndrive; i++) {
+        const struct blk_stats *b = &s->drive[i].st;
+        json_array_append_new(
+            a, json_pack("{s:s, s:{s:I, s:I, s:I, s:I, s:I}}", "device", s->drive[i].device,
+                         "stats", "rd_bytes", (json_int_t)b->rd_bytes, "wr_bytes",
+                         (json_int_t)b->wr_bytes, "rd_operations", (json_int_t)b->rd_operations,
+                         "wr_operations", (json_int_t)b->wr_operations, "flush_operations",
+                         (json_int_t)b->flush_operations));
+    }
+    return a;
 }
 
 bool vm_stats_write_file(struct vm *vm, const char *path, char *err, size_t errlen)

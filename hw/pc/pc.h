@@ -131,6 +131,17 @@ void pc_close_drives(struct pc_config *cfg);
 /* Routes every PCI interrupt pin as SeaBIOS would (PIIX3 PIRQ registers and
  * each function's interrupt line): for boots without firmware (-kernel). */
 void pc_route_pci_irqs(struct pc_machine *pc);
+/* Port I/O and MMIO access counts per device (info stats), merged by name
+ * (QEMU-like device names: "serial0", "ide0", "pic", ...; a range no device
+ * claims is "ports-XXXX" / "mmio-XXXXXXXX" after its base). Fills at most
+ * max entries, ports first, then MMIO, and returns how many. */
+#define PC_ACCT_NAME 24
+struct pc_io_account {
+    char name[PC_ACCT_NAME];
+    bool mmio;
+    struct mmu_io_counts counts;
+};
+int pc_io_accounting(const struct pc_machine *pc, struct pc_io_account *out, int max);
 /* Machine reset: devices to power-on state, A20 on, PAM to ROM. */
 void pc_reset(struct pc_machine *pc);
 /* CPU interrupt acknowledge cycle: the vector of the pending interrupt. */
