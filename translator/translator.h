@@ -115,11 +115,14 @@ extern const struct tb_backend tb_backend_interp;
 #if defined(__x86_64__)
 extern const struct tb_backend tb_backend_x86_64;
 #endif
-#if defined(__aarch64__)
+/* Built on every host so that jit86-translate can show its code; it runs
+ * (exec) only on AArch64 hosts. */
 extern const struct tb_backend tb_backend_aarch64;
-#endif
-/* The compiled-in backend named name, or NULL. */
+/* The compiled-in backend named name that runs on this host, or NULL. */
 const struct tb_backend *translator_backend_by_name(const char *name);
+/* Also the backends this host only emits code for, never runs (the AArch64
+ * one elsewhere than on AArch64): for listing their code. NULL if unknown. */
+const struct tb_backend *translator_backend_for_listing(const char *name);
 
 struct translator_stats {
     uint64_t blocks_translated;
