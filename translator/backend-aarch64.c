@@ -2,9 +2,9 @@
  * block emission in two sections (hot code, then out-of-line slow paths),
  * goto_tb chaining by patching one aligned B (with a literal veneer when the
  * code buffer exceeds B's +-128 MiB), icache maintenance, -d out_asm through
- * Capstone's ARM64 mode. Calls follow the AAPCS64 (Arm IHI 0055). */
-#if defined(__aarch64__)
-
+ * Capstone's ARM64 mode. Calls follow the AAPCS64 (Arm IHI 0055). Built on
+ * every host: elsewhere than on AArch64 it only emits code, for
+ * jit86-translate to show, and has no exec. */
 #include "aarch64-internal.h"
 #include "log.h"
 #include "tb-internal.h"
@@ -331,6 +331,7 @@ static void a64_describe(void *state, const struct tb *tb, FILE *f)
     native_listing_describe(&be->listing, "aarch64", tb, disasm, be, f);
 }
 
+#if defined(__aarch64__)
 static struct tb_exit a64_exec(void *state, struct translator *t, struct tb *tb, void *env)
 {
     struct a64_backend *be = state;
@@ -349,6 +350,7 @@ uintptr_t tb_aarch64_call_site(void *state)
     struct a64_backend *be = state;
     return be->jit_sp ? *(const uintptr_t *)(be->jit_sp + A64_SITE_OFF) : 0;
 }
+#endif
 
 const struct tb_backend tb_backend_aarch64 = {
     .name = "aarch64",
@@ -360,7 +362,7 @@ const struct tb_backend tb_backend_aarch64 = {
     .unpatch = a64_unpatch,
     .flush_icache = a64_flush_icache,
     .describe = a64_describe,
+#if defined(__aarch64__)
     .exec = a64_exec,
-};
-
 #endif
+};
