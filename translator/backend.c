@@ -22,6 +22,13 @@ const struct tb_backend *translator_backend_by_name(const char *name)
     return NULL;
 }
 
+const struct tb_backend *translator_backend_for_listing(const char *name)
+{
+    if (strcmp(name, tb_backend_aarch64.name) == 0)
+        return &tb_backend_aarch64;
+    return translator_backend_by_name(name);
+}
+
 const char *translator_default_backend(void)
 {
     const char *env = getenv("JIT86_BACKEND");
