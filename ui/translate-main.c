@@ -31,8 +31,8 @@ static void usage(FILE *f)
                "                    paging off, CPL 0\n"
                "  --addr ADDR       guest address of the first byte (default 0x1000)\n"
                "  --cs-base BASE    CS base (real mode: segment * 16); EIP = ADDR - BASE\n"
-               "  --backend NAME    x86_64 or interp (default: the host's JIT); aarch64 is\n"
-               "                    not implemented yet\n"
+               "  --backend NAME    x86_64, aarch64 or interp (default: the host's JIT);\n"
+               "                    code is only emitted, so aarch64 works on any host\n"
                "  --format FMT      text (default), json or html\n");
 }
 
@@ -217,11 +217,6 @@ int main(int argc, char **argv)
     char err[256];
     if (!parse_args(&c, argc, argv, err, sizeof(err))) {
         error_report("jit86-translate: %s", err);
-        return 2;
-    }
-    if (strcmp(c.opt.backend, "aarch64") == 0) {
-        error_report("jit86-translate: the AArch64 backend does not exist yet "
-                     "(use --backend x86_64 or interp)");
         return 2;
     }
     if (strcmp(c.format, "text") && strcmp(c.format, "json") && strcmp(c.format, "html")) {

@@ -40,7 +40,7 @@ struct xl_options {
     unsigned mode;       /* 16 or 32 */
     uint32_t addr;       /* linear (= physical) address of the first byte */
     uint32_t cs_base;    /* CS base (real mode: a multiple of 16); EIP = addr - cs_base */
-    const char *backend; /* x86_64 or interp */
+    const char *backend; /* x86_64, aarch64 or interp */
     const uint8_t *code;
     size_t len;
 };

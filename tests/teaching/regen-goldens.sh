@@ -8,7 +8,7 @@ build=${1:?usage: regen-goldens.sh BUILD_DIR}
 srcdir=$(cd "$(dirname "$0")" && pwd)
 tool=$(cd "$build" && pwd)/jit86-translate
 for snippet in "$srcdir"/snippets/*.asm; do
-    for backend in x86_64 interp; do
+    for backend in x86_64 aarch64 interp; do
         UPDATE=1 "$srcdir/translate-golden.sh" "$tool" "$snippet" "$backend"
     done
 done
