@@ -439,6 +439,7 @@ int vm_loop_run(struct vm *vm)
     main_loop(vm);
     pthread_cond_broadcast(&vm->cpu_cond);
     pthread_join(vm->cpu_thread, NULL);
+    vm_migration_end(vm);
     if (vm->gdb)
         gdbstub_guest_exited(vm->gdb, vm->status);
     deliver_events(vm); /* SHUTDOWN reaches the control socket before it closes */

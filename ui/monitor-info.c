@@ -1,6 +1,7 @@
 /* `info WHAT` of the human monitor: machine state as text (QEMU HMP's
  * layout for registers, status and cpus, so scripts that parse it work). */
 #include "machine-net.h"
+#include "migration.h"
 #include "monitor.h"
 #include "savevm.h"
 #include "stats.h"
@@ -265,8 +266,7 @@ static bool info_snapshots(struct vm *vm, struct mon_out *out)
 
 static bool info_migrate(struct vm *vm, struct mon_out *out)
 {
-    (void)vm;
-    mon_printf(out, "Migration status: none\n");
+    migration_info_print(vm_migration(vm), out);
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* The human monitor's command table and the simple commands (QEMU HMP
  * spelling: stop, cont, system_reset, quit, sendkey, screendump, log ...). */
+#include "migration.h"
 #include "monitor.h"
 
 #include "savevm.h"
@@ -256,13 +257,30 @@ static bool cmd_delvm(struct mon_cmd_ctx *c)
     return run_savevm(c, vm_delvm);
 }
 
-/* QEMU's `migrate [-d] URI`: -d (detach) changes nothing here, the save is done
- * when the command returns. */
+/* QEMU's `migrate [-d] URI`: without -d the command returns when a live
+ * migration has ended, with -d once it runs (follow it with info migrate). */
 static bool cmd_migrate(struct mon_cmd_ctx *c)
 {
-    if (strncmp(c->args, "-d", 2) == 0 && (c->args[2] == ' ' || c->args[2] == '\t'))
+    if (strncmp(c->args, "-d", 2) == 0 && (c->args[2] == ' ' || c->args[2] == '\t')) {
         c->args += 2 + strspn(c->args + 2, " \t");
-    return run_savevm(c, vm_migrate);
+        return run_savevm(c, vm_migrate);
+    }
+    return run_savevm(c, vm_migrate_wait);
+}
+
+/* migrate_set_parameter NAME VALUE (docs/savevm.md). */
+static bool cmd_migrate_set_parameter(struct mon_cmd_ctx *c)
+{
+    char name[64], value[64], err[256];
+    if (sscanf(c->args, "%63s %63s", name, value) != 2) {
+        mon_printf(c->out, "migrate_set_parameter: usage: migrate_set_parameter name value\n");
+        return false;
+    }
+    if (!migration_set_parameter(vm_migration(c->vm), name, value, err, sizeof(err))) {
+        mon_printf(c->out, "%s\n", err);
+        return false;
+    }
+    return true;
 }
 
 static const struct mon_cmd mon_cmds[] = {
@@ -283,7 +301,11 @@ static const struct mon_cmd mon_cmds[] = {
     {"savevm", NULL, "[tag]", "save a VM snapshot (qcow2 disks)", cmd_savevm},
     {"loadvm", NULL, "tag", "restore a VM snapshot", cmd_loadvm},
     {"delvm", NULL, "tag", "delete a VM snapshot", cmd_delvm},
-    {"migrate", NULL, "[-d] uri", "save the machine to uri (file:PATH) and stop", cmd_migrate},
+    {"migrate", NULL, "[-d] uri", "migrate to uri (file:, exec:, tcp:, unix:) and stop",
+     cmd_migrate},
+    {"migrate_set_parameter", NULL, "parameter value",
+     "set a migration parameter (downtime-limit ms, max-bandwidth bytes/s)",
+     cmd_migrate_set_parameter},
 };
 
 static const struct mon_cmd *find_cmd(const char *name, size_t len)

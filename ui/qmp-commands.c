@@ -1,6 +1,7 @@
 /* QMP commands with QEMU's names, arguments and reply shapes (QEMU's
  * QAPI schema, qapi/ folder): argument checking, capabilities negotiation and the
  * command table. Errors are {"error": {"class": ..., "desc": ...}}. */
+#include "migration.h"
 #include "monitor.h"
 #include "qmp.h"
 #include "screendump.h"
@@ -318,13 +319,33 @@ static json_t *cmd_query_blockstats(struct qmp_ctx *c)
 }
 
 /* migrate {"uri": "file:PATH"}: the machine is saved and left paused when the
- * reply comes (QEMU's MIGRATION event with status completed precedes it). */
+ * reply comes (QEMU's MIGRATION event with status completed precedes it). A
+ * running machine migrating to tcp:/unix: goes live: the reply comes once
+ * the migration runs; query-migrate and the MIGRATION event follow it. */
 static json_t *cmd_migrate(struct qmp_ctx *c)
 {
     char err[512];
     if (!vm_migrate(c->vm, arg_str(c, "uri"), err, sizeof(err)))
         return qmp_error("GenericError", "%s", err);
     return qmp_ok(NULL);
+}
+
+static json_t *cmd_query_migrate(struct qmp_ctx *c)
+{
+    return qmp_ok(migration_info_json(vm_migration(c->vm)));
+}
+
+static json_t *cmd_migrate_set_parameters(struct qmp_ctx *c)
+{
+    char err[256];
+    if (!migration_set_parameters_json(vm_migration(c->vm), c->args, err, sizeof(err)))
+        return qmp_error("GenericError", "%s", err);
+    return qmp_ok(NULL);
+}
+
+static json_t *cmd_query_migrate_parameters(struct qmp_ctx *c)
+{
+    return qmp_ok(migration_parameters_json(vm_migration(c->vm)));
 }
 
 static json_t *cmd_capabilities(struct qmp_ctx *c)
@@ -344,6 +365,11 @@ static const struct qmp_cmd qmp_cmds[] = {
     {"system_powerdown", cmd_system_powerdown, {{0}}},
     {"quit", cmd_quit, {{0}}},
     {"migrate", cmd_migrate, {{"uri", 's', false}, {"detach", 'b', true}}},
+    {"query-migrate", cmd_query_migrate, {{0}}},
+    {"migrate-set-parameters",
+     cmd_migrate_set_parameters,
+     {{"downtime-limit", 'i', true}, {"max-bandwidth", 'i', true}}},
+    {"query-migrate-parameters", cmd_query_migrate_parameters, {{0}}},
     {"screendump",
      cmd_screendump,
      {{"filename", 's', false}, {"device", 's', true}, {"head", 'i', true}, {"format", 's', true}}},

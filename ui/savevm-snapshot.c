@@ -89,6 +89,8 @@ static bool write_snapshots(struct vm *vm, const struct disk *d, int n, const ch
 bool vm_savevm(struct vm *vm, const char *name, char *err, size_t errlen)
 {
     struct disk d[MAX_DISKS];
+    if (vm_migration_busy(vm, err, errlen))
+        return false;
     int n = writable_disks(vm, d, err, errlen);
     if (!n)
         return false;
@@ -131,6 +133,8 @@ static bool read_vmstate(const struct disk *d, uint64_t size, struct vms_buf *b,
 bool vm_loadvm(struct vm *vm, const char *name, char *err, size_t errlen)
 {
     struct disk d[MAX_DISKS];
+    if (vm_migration_busy(vm, err, errlen))
+        return false;
     int n = writable_disks(vm, d, err, errlen);
     if (!n)
         return false;

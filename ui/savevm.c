@@ -1,6 +1,7 @@
 /* Suspend to a state file and resume from one: `migrate file:PATH` in the
- * monitor and QMP, `-incoming file:PATH` at start (QEMU's spelling), and the
- * same over a socket to another jit86 (migration.c). The
+ * monitor and QMP, `-incoming file:PATH` at start (QEMU's spelling), the
+ * same through a shell command (`exec:CMD`: its stdin / its stdout) and over
+ * a socket to another jit86 (migration.c, live: migration-live.c). The
  * file is the machine state stream of hw/core/vmstate.h (docs/savevm.md). */
 #include "savevm.h"
 
@@ -10,10 +11,13 @@
 #include "hw/core/vmstate.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The CPU the stream is for: -cpu's model and feature mask, as cpu_new got them. */
@@ -71,10 +75,79 @@ static const char *file_uri(const char *uri, char *err, size_t errlen)
 {
     if (strncmp(uri, "file:", 5) != 0 || !uri[5]) {
         snprintf(err, errlen,
-                 "migration URI '%s' not supported (file:PATH, tcp:HOST:PORT, unix:PATH)", uri);
+                 "migration URI '%s' not supported (file:PATH, exec:CMD, tcp:HOST:PORT, "
+                 "unix:PATH)",
+                 uri);
         return NULL;
     }
     return uri + 5;
+}
+
+/* exec:CMD, as QEMU: the stream goes to the stdin of `/bin/sh -c CMD`, or
+ * comes from its stdout. */
+static const char *exec_cmd(const char *uri)
+{
+    return strncmp(uri, "exec:", 5) == 0 && uri[5] ? uri + 5 : NULL;
+}
+
+static bool exec_status(FILE *p, const char *cmd, char *err, size_t errlen)
+{
+    int st = pclose(p);
+    if (st == 0)
+        return true;
+    if (st != -1 && WIFEXITED(st))
+        snprintf(err, errlen, "exec:%s: the command exited with status %d", cmd, WEXITSTATUS(st));
+    else
+        snprintf(err, errlen, "exec:%s: the command failed", cmd);
+    return false;
+}
+
+/* A command that exits before reading everything must fail the migration,
+ * not kill jit86 with SIGPIPE: the signal is blocked in this thread while
+ * writing and a pending one is taken back. */
+static bool write_exec(const char *cmd, const struct vms_buf *b, char *err, size_t errlen)
+{
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    FILE *p = popen(cmd, "w");
+    if (!p) {
+        snprintf(err, errlen, "exec:%s: %s", cmd, strerror(errno));
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return false;
+    }
+    bool wrote = fwrite(b->data, 1, b->len, p) == b->len && fflush(p) == 0;
+    bool ok = exec_status(p, cmd, err, errlen);
+    if (ok && !wrote) {
+        snprintf(err, errlen, "exec:%s: the command did not read the whole state", cmd);
+        ok = false;
+    }
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+        ;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+static bool read_exec(const char *cmd, struct vms_buf *b, char *err, size_t errlen)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p) {
+        snprintf(err, errlen, "exec:%s: %s", cmd, strerror(errno));
+        return false;
+    }
+    uint8_t chunk[65536];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        ok = vms_buf_put(b, chunk, n);
+    ok = exec_status(p, cmd, err, errlen) && ok;
+    if (!ok && !err[0])
+        snprintf(err, errlen, "exec:%s: out of memory reading the state", cmd);
+    if (!ok)
+        vms_buf_free(b);
+    return ok;
 }
 
 /* Written beside the target and renamed, so a crash never leaves half a file
@@ -117,27 +190,88 @@ static bool read_file(const char *path, struct vms_buf *b, char *err, size_t err
     return ok;
 }
 
-/* The source stays paused after a migration that completed, as QEMU's does;
- * after one that failed it runs on if it was running. */
-bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen)
+static int64_t now_ms(void)
 {
-    bool sock = migration_uri_is_socket(uri);
-    const char *path = sock ? uri : file_uri(uri, err, errlen);
-    if (!path)
-        return false;
-    if (sock && vm_state(vm) == VM_RUNNING)
-        return migration_live_send(vm, uri, err, errlen);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool send_stream(const char *uri, const struct vms_buf *b, char *err, size_t errlen)
+{
+    if (migration_uri_is_socket(uri))
+        return migration_send(uri, b->data, b->len, err, errlen);
+    if (exec_cmd(uri))
+        return write_exec(exec_cmd(uri), b, err, errlen);
+    return write_file(uri + 5, b, err, errlen);
+}
+
+/* Stop and copy: the whole stream at once, the guest paused meanwhile. */
+static bool migrate_stopped(struct vm *vm, const char *uri, char *err, size_t errlen)
+{
+    struct migration_info *m = &vm->migration;
+    int64_t t0 = now_ms();
     bool was_running = vm_state(vm) == VM_RUNNING;
     vm_stop(vm);
     struct vms_buf b = {0};
-    bool ok = vm_save_stream(vm, &b, err, errlen) &&
-              (sock ? migration_send(uri, b.data, b.len, err, errlen)
-                    : write_file(path, &b, err, errlen));
+    bool ok = vm_save_stream(vm, &b, err, errlen) && send_stream(uri, &b, err, errlen);
+    *m = (struct migration_info){.downtime_limit_ms = m->downtime_limit_ms,
+                                 .max_bandwidth = m->max_bandwidth,
+                                 .thread = m->thread,
+                                 .thread_started = m->thread_started,
+                                 .status = ok ? MIGRATION_COMPLETED : MIGRATION_FAILED,
+                                 .transferred = b.len,
+                                 .total_bytes = mmu_phys_ram_size(vm->pc->mem)};
+    m->total_ms = m->downtime_ms = now_ms() - t0;
+    if (!ok)
+        snprintf(m->error, sizeof(m->error), "%s", err);
     vms_buf_free(&b);
     vm_emit_event(vm, "MIGRATION", json_pack("{s:s}", "status", ok ? "completed" : "failed"));
     if (!ok && was_running)
         vm_cont(vm);
     return ok;
+}
+
+/* The source stays paused after a migration that completed, as QEMU's does;
+ * after one that failed it runs on if it was running. A running machine
+ * migrates live to a socket: this returns once the migration thread runs. */
+bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen)
+{
+    enum migration_status st = vm->migration.status;
+    if (st == MIGRATION_SETUP || st == MIGRATION_ACTIVE) {
+        snprintf(err, errlen, "There's a migration process in progress");
+        return false;
+    }
+    bool sock = migration_uri_is_socket(uri);
+    if (!sock && !exec_cmd(uri) && !file_uri(uri, err, errlen))
+        return false;
+    if (sock && vm_state(vm) == VM_RUNNING)
+        return migration_live_start(vm, uri, err, errlen);
+    return migrate_stopped(vm, uri, err, errlen);
+}
+
+bool vm_migrate_wait(struct vm *vm, const char *uri, char *err, size_t errlen)
+{
+    return vm_migrate(vm, uri, err, errlen) && migration_live_wait(vm, err, errlen);
+}
+
+bool vm_migration_busy(const struct vm *vm, char *err, size_t errlen)
+{
+    enum migration_status st = vm->migration.status;
+    if (st != MIGRATION_SETUP && st != MIGRATION_ACTIVE)
+        return false;
+    snprintf(err, errlen, "There's a migration process in progress");
+    return true;
+}
+
+struct migration_info *vm_migration(struct vm *vm)
+{
+    return &vm->migration;
+}
+
+void vm_migration_end(struct vm *vm)
+{
+    migration_live_join(vm);
 }
 
 static bool incoming_socket(struct vm *vm, const char *uri, char *err, size_t errlen)
@@ -168,10 +302,15 @@ bool vm_incoming(struct vm *vm, const char *uri, char *err, size_t errlen)
 {
     if (migration_uri_is_socket(uri))
         return incoming_socket(vm, uri, err, errlen);
-    const char *path = file_uri(uri, err, errlen);
     struct vms_buf b = {0};
-    if (!path || !read_file(path, &b, err, errlen))
-        return false;
+    if (exec_cmd(uri)) {
+        if (!read_exec(exec_cmd(uri), &b, err, errlen))
+            return false;
+    } else {
+        const char *path = file_uri(uri, err, errlen);
+        if (!path || !read_file(path, &b, err, errlen))
+            return false;
+    }
     bool ok = vm_load_stream(vm, b.data, b.len, err, errlen);
     vms_buf_free(&b);
     return ok;

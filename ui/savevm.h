@@ -12,11 +12,23 @@
 struct vm;
 struct mon_out;
 
-/* Saves the machine to uri ("file:PATH", or "tcp:HOST:PORT" / "unix:PATH"
- * of a jit86 started with -incoming) and leaves it paused, as QEMU leaves a
- * migration source; when that fails a running machine runs on. */
+/* Saves the machine to uri ("file:PATH", "exec:CMD", or "tcp:HOST:PORT" /
+ * "unix:PATH" of a jit86 started with -incoming) and leaves it paused, as
+ * QEMU leaves a migration source; when that fails a running machine runs on.
+ * A running machine migrates to a socket live, in the migration thread: this
+ * returns once it started (QMP migrate), vm_migrate_wait when it ended (HMP
+ * migrate without -d). */
 bool vm_migrate(struct vm *vm, const char *uri, char *err, size_t errlen);
-/* Replaces the machine's state with the stream at uri ("file:PATH", or a
+bool vm_migrate_wait(struct vm *vm, const char *uri, char *err, size_t errlen);
+/* A migration is running: true with one line (commands that would change the
+ * machine under it refuse). */
+bool vm_migration_busy(const struct vm *vm, char *err, size_t errlen);
+/* The machine's migration parameters and progress (migration.h). */
+struct migration_info *vm_migration(struct vm *vm);
+/* At exit (machine lock not held): ends and joins a running migration. */
+void vm_migration_end(struct vm *vm);
+/* Replaces the machine's state with the stream at uri ("file:PATH",
+ * "exec:CMD" reading the command's stdout, or a
  * listening "tcp:HOST:PORT" / "unix:PATH" that waits for one source). On
  * failure err has one line and the machine is unchanged. */
 bool vm_incoming(struct vm *vm, const char *uri, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include "chardev.h"
 #include "display-ui.h"
 #include "machine-net.h"
+#include "migration.h"
 #include "stats.h"
 #include "vmctl.h"
 
@@ -68,6 +69,7 @@ struct vm {
     vm_event_fn *event_fn;
     void *event_opaque;
     struct vm_stats stats;
+    struct migration_info migration; /* parameters and progress (migration-info.c) */
 };
 
 /* mainloop.c: runs the machine until it ends; returns the exit status. */

@@ -49,6 +49,16 @@ def contiguous(out, what):
     return nums
 
 
+def migration_end(q, timeout=60.0):
+    """QMP migrate of a running machine returns at once (QEMU); the MIGRATION
+    event with status completed or failed says when it has ended."""
+    deadline = time.time() + timeout
+    while True:
+        ev = q.wait_event("MIGRATION", timeout=max(0.1, deadline - time.time()))["data"]
+        if ev["status"] in ("completed", "failed"):
+            return ev
+
+
 def quit_machine(m, q):
     q.cmd("quit")
     m.proc.wait(timeout=10)
@@ -112,7 +122,7 @@ def case_incoming_refuses_other_ram_size():
 def hmp(q, line):
     r = q.cmd("human-monitor-command", **{"command-line": line})
     check("return" in r, "%s: %r" % (line, r))
-    return r["return"]
+    return r["return"].replace("\r\n", "\n")
 
 
 def case_savevm_without_qcow2_disk_is_refused():
@@ -209,9 +219,15 @@ def case_tcp_migration_continues_ticks_on_destination():
         time.sleep(0.5)  # the destination listens
         t0 = time.time()
         r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
-        downtime = time.time() - t0
         check(r == {"return": {}}, "migrate: %r" % r)
+        ev = migration_end(q)
+        downtime = time.time() - t0
+        check(ev["status"] == "completed", repr(ev))
         check(q.cmd("query-status")["return"]["status"] == "paused", "source paused")
+        info = q.cmd("query-migrate")["return"]
+        check(info["status"] == "completed" and info["ram"]["total"] == (32 + 16) << 20 and
+              info["ram"]["remaining"] == 0 and info["downtime"] >= 0 and
+              info["ram"]["transferred"] > 0, repr(info))
         first = src.serial_output()
         quit_machine(src, q)
         wait_for(lambda: len(ticks(first + dst.serial_output())) >= len(ticks(first)) + 3,
@@ -245,8 +261,12 @@ def case_failed_migration_leaves_source_running():
                                             "tcp:127.0.0.1:%d" % port])
         time.sleep(0.5)
         r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
-        check(r.get("error", {}).get("desc") == "destination refused the state: machine state "
-              "has 32 MiB of ram, this machine 64 MiB", repr(r))
+        check(r == {"return": {}}, repr(r))
+        ev = migration_end(q)
+        want = "destination refused the state: machine state has 32 MiB of ram, this machine 64 MiB"
+        check(ev == {"status": "failed", "error-desc": want}, repr(ev))
+        info = q.cmd("query-migrate")["return"]
+        check(info["status"] == "failed" and info["error-desc"] == want, repr(info))
         check(q.cmd("query-status")["return"]["status"] == "running", "running after refusal")
         n = len(ticks(src.serial_output()))
         wait_for(lambda: len(ticks(src.serial_output())) >= n + 2, what="ticks go on")
@@ -257,6 +277,112 @@ def case_failed_migration_leaves_source_running():
         src.stop()
         if dst:
             dst.stop()
+
+
+def case_live_migration_progress_and_parameters():
+    """migrate-set-parameters / migrate_set_parameter, query-migrate and info
+    migrate while a bandwidth-limited live migration runs; lifting the limit
+    lets it complete; the destination goes on ticking."""
+    port = free_port()
+    src = Machine(JIT86, TICKER)
+    dst = None
+    try:
+        q = src.qmp()
+        wait_for(lambda: len(ticks(src.serial_output())) >= 2, what="first ticks")
+        check(q.cmd("query-migrate")["return"] == {}, "query-migrate before any migration")
+        check(hmp(q, "info migrate") == "Migration status: none\n", "info migrate: none")
+        bad = q.cmd("migrate-set-parameters", **{"downtime-limit": -1})
+        check("error" in bad, repr(bad))
+        r = hmp(q, "migrate_set_parameter downtime-limit x")
+        check("expects an integer" in r, repr(r))
+        hmp(q, "migrate_set_parameter downtime-limit 50")
+        check(q.cmd("query-migrate-parameters")["return"]["downtime-limit"] == 50, "hmp param")
+        r = q.cmd("migrate-set-parameters", **{"downtime-limit": 100, "max-bandwidth": 32768})
+        check(r == {"return": {}}, repr(r))
+        check(q.cmd("query-migrate-parameters")["return"] ==
+              {"downtime-limit": 100, "max-bandwidth": 32768}, "qmp params")
+        dst = Machine(JIT86, TICKER, extra=["-incoming", "tcp:127.0.0.1:%d" % port])
+        time.sleep(0.5)
+        check(q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port) == {"return": {}}, "migrate")
+        again = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
+        check("in progress" in again.get("error", {}).get("desc", ""), repr(again))
+        seen = []
+        for _ in range(3):
+            time.sleep(0.7)
+            info = q.cmd("query-migrate")["return"]
+            check(info["status"] == "active" and "expected-downtime" in info and
+                  info["ram"]["total"] == (32 + 16) << 20, repr(info))
+            seen.append(info["ram"]["transferred"])
+        check(seen[0] < seen[1] < seen[2], "transferred grows: %r" % seen)
+        text = hmp(q, "info migrate")
+        check(text.startswith("Migration status: active\n") and "transferred ram:" in text and
+              "expected downtime:" in text, repr(text))
+        check(q.cmd("query-status")["return"]["status"] == "running", "running while migrating")
+        hmp(q, "migrate_set_parameter max-bandwidth 0")
+        ev = migration_end(q)
+        check(ev["status"] == "completed", repr(ev))
+        info = q.cmd("query-migrate")["return"]
+        check(info["status"] == "completed" and info["ram"]["remaining"] == 0 and
+              info["total-time"] >= 2000 and "downtime" in info, repr(info))
+        text = hmp(q, "info migrate")
+        check(text.startswith("Migration status: completed\n") and "downtime:" in text,
+              repr(text))
+        first = src.serial_output()
+        quit_machine(src, q)
+        wait_for(lambda: len(ticks(first + dst.serial_output())) >= len(ticks(first)) + 3,
+                 what="ticks on the destination")
+        q2 = dst.qmp()
+        q2.cmd("stop")
+        second = dst.serial_output()
+        quit_machine(dst, q2)
+    finally:
+        src.stop()
+        if dst:
+            dst.stop()
+    contiguous(first + second, "progress")
+    print("progress: transferred %r while limited; %r" % (seen, info))
+
+
+def case_exec_migration_through_gzip():
+    """migrate "exec:gzip -c > F" and -incoming "exec:gzip -dc F": the ticks go
+    on; a command that fails is one error line and the source runs on."""
+    m = Machine(JIT86, TICKER)
+    gz = os.path.join(m.dir, "vm.gz")
+    try:
+        q = m.qmp()
+        wait_for(lambda: len(ticks(m.serial_output())) >= 3, what="first ticks")
+        r = q.cmd("migrate", uri="exec:exit 3")
+        check(r.get("error", {}).get("desc") == "exec:exit 3: the command exited with status 3",
+              repr(r))
+        check(q.cmd("query-status")["return"]["status"] == "running", "running after failure")
+        r = hmp(q, 'migrate "exec:gzip -c > %s"' % gz)
+        check(r == "", repr(r))
+        check(q.cmd("query-status")["return"]["status"] == "paused", "source paused")
+        first = m.serial_output()
+        quit_machine(m, q)
+    finally:
+        m.stop()
+    with open(gz, "rb") as f:
+        check(f.read(2) == b"\x1f\x8b", "gzip file")
+    n1 = len(ticks(first))
+    m2 = Machine(JIT86, TICKER, extra=["-incoming", "exec:gzip -dc %s" % gz])
+    try:
+        wait_for(lambda: len(ticks(first + m2.serial_output())) >= n1 + 3,
+                 what="ticks after resume")
+        q2 = m2.qmp()
+        q2.cmd("stop")
+        second = m2.serial_output()
+        quit_machine(m2, q2)
+    finally:
+        m2.stop()
+    nums = contiguous(first + second, "exec")
+    p = subprocess.run([JIT86, "-bios", TICKER, "-nographic", "-m", "32", "-cpu", "486",
+                        "-serial", "null", "-incoming", "exec:gzip -dc /nonexistent.gz"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    out = p.stdout.decode(errors="replace").strip().splitlines()
+    check(p.returncode != 0 and out[-1] == "jit86: exec:gzip -dc /nonexistent.gz: the command "
+          "exited with status 1", repr(out))
+    print("exec: %d KiB gzip state, %d ticks in all" % (os.path.getsize(gz) >> 10, len(nums)))
 
 
 LINUX_KERNEL = os.environ.get(
@@ -344,7 +470,15 @@ def case_linux_live_migration_dirtying_memory():
         time.sleep(1.0)
         r = q.cmd("migrate", uri="tcp:127.0.0.1:%d" % port)
         check(r == {"return": {}}, "migrate: %r" % r)
-        ev = q.wait_event("MIGRATION")["data"]
+        progress = []
+        while True:
+            info = q.cmd("query-migrate")["return"]
+            if info["status"] != "active":
+                break
+            progress.append((info["ram"]["transferred"], info["ram"]["remaining"],
+                             info["ram"]["dirty-sync-count"], info["expected-downtime"]))
+            time.sleep(0.2)
+        ev = migration_end(q)
         first = src.serial_output()
         quit_machine(src, q)
         n1 = len(passes(first))
@@ -365,6 +499,9 @@ def case_linux_live_migration_dirtying_memory():
                               [:mib * 1048576]).hexdigest().encode()
         check(h == want, "pass %s checksum %s, want %s" % (n, h, want))
     print("live: %r; passes %d on the source, %d in all" % (ev, n1, len(allp)))
+    print("live: query-migrate while active (transferred, remaining, dirty syncs, expected "
+          "downtime): %r" % progress)
+    print("live: query-migrate at the end: %r" % info)
     check(ev["status"] == "completed", repr(ev))
     check(ev["downtime"] < 300, "downtime %d ms" % ev["downtime"])
     subprocess.run(["rm", "-rf", d])
