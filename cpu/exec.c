@@ -13,6 +13,29 @@
     (X86_HF_CS32 | X86_HF_SS32 | X86_HF_PE | X86_HF_VM | X86_HF_CPL_MASK | X86_HF_PG | X86_HF_EM | \
      X86_HF_TS | X86_HF_TF | X86_HF_BP | X86_HF_INHIBIT)
 
+/* X86_HF_FLAT32: protected mode (not virtual-8086) with ES, SS and DS flat.
+ * Derived here at each lookup rather than kept in env->hflags, so no code
+ * that writes a segment cache has to remember it; the lifter ends a block
+ * after every instruction that may change it (lift_exit_lookup). */
+static uint32_t flat_bit(const CPUX86State *env)
+{
+    static const unsigned segs[3] = {X86_SEG_ES, X86_SEG_SS, X86_SEG_DS};
+    if ((env->hflags & (X86_HF_PE | X86_HF_VM)) != X86_HF_PE)
+        return 0;
+    for (unsigned i = 0; i < 3; i++) {
+        const struct x86_segment *s = &env->segs[segs[i]];
+        if (s->base != 0 || s->limit != 0xffffffffu ||
+            (s->flags & X86_FLAT_FLAGS_MASK) != X86_FLAT_FLAGS_VALUE)
+            return 0;
+    }
+    return X86_HF_FLAT32;
+}
+
+static uint32_t key_flags(const CPUX86State *env)
+{
+    return (env->hflags & KEY_FLAGS) | flat_bit(env);
+}
+
 static void log_cpu_state(CPUX86State *env)
 {
     static const char names[8][4] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
@@ -70,7 +93,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .features = cpu->features,
         .cs_base = env->segs[X86_SEG_CS].base,
         .eip = (uint32_t)env->eip,
-        .hflags = env->hflags,
+        .hflags = env->hflags | (key->flags & X86_HF_FLAT32),
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
         /* Single-step: one instruction per block, the loop raises #DB after it. */
@@ -113,8 +136,7 @@ static struct tb *find_block(struct x86_cpu *cpu)
     }
     /* Debugger stepping reuses the breakpoint bit of the key: both mean one
      * instruction per block, so the two kinds of block never mix. */
-    uint32_t key_flags = (env->hflags & KEY_FLAGS) | (cpu->debug_step ? X86_HF_BP : 0);
-    struct tb_key key = {phys, cs_base, key_flags};
+    struct tb_key key = {phys, cs_base, key_flags(env) | (cpu->debug_step ? X86_HF_BP : 0)};
     struct tb *tb = tb_lookup(cpu->tr, &cpu->jc, pc, &key);
     if (!tb)
         tb = translate(cpu, pc, &key);
@@ -137,7 +159,7 @@ const void *cpu_exec_lookup_code(void *opaque)
         return NULL;
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
     uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
-    struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, env->hflags & KEY_FLAGS);
+    struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, key_flags(env));
     if (!tb)
         return NULL;
     /* The block's physical page must be the one the TLB maps pc to now, as

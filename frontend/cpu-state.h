@@ -114,6 +114,14 @@ struct x86_dtable {
 #define X86_HF_EM        0x0200u /* CR0.EM: x87 instructions raise #NM */
 #define X86_HF_TS        0x0400u /* CR0.TS */
 #define X86_HF_BP        0x0800u /* an instruction breakpoint is enabled in DR7 */
+/* Block key only, never in env->hflags (the loop derives it from the segment
+ * caches at each lookup): protected mode with ES, SS and DS all flat, i.e.
+ * base 0, limit 4 GiB, present, writable expand-up data. The lifter then
+ * drops their per-access type and limit checks. */
+#define X86_HF_FLAT32 0x1000u
+/* Segment flags of a flat segment: P, S, data (not code), expand-up, W. */
+#define X86_FLAT_FLAGS_MASK  0x9e00u
+#define X86_FLAT_FLAGS_VALUE 0x9200u
 
 /* Segment cache of the real-mode reset state and of every real-mode load:
  * present, writable data, 64 KiB (the limit survives for big real mode). */

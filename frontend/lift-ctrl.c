@@ -32,6 +32,17 @@ void lift_exit_after_helper(struct lift *L)
     L->end = true;
 }
 
+/* Falls through to eip, looking the next block up afresh: an instruction
+ * that may change a segment behind X86_HF_FLAT32 cannot be chained to a
+ * block translated under the old key. */
+void lift_exit_lookup(struct lift *L, uint32_t eip)
+{
+    ir_tmp g = ir_global(L->b, X86_G_EIP);
+    ir_movi(L->b, g, eip);
+    ir_goto_ptr(L->b, g);
+    L->end = true;
+}
+
 static uint32_t eip_mask(const struct lift *L)
 {
     return L->in->osize == 2 ? 0xffffu : 0xffffffffu;

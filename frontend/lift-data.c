@@ -13,9 +13,12 @@ static void load_seg(struct lift *L, unsigned seg, ir_tmp sel)
 {
     ir_tmp a[3] = {lift_env(L), lift_const(L, seg), sel};
     lift_call(L, X86_HELPER_load_seg, a[0], 3, a);
-    /* SS: new stack size and the interrupt shadow; CS never comes here. */
+    /* SS: new stack size and the interrupt shadow; CS never comes here.
+     * ES, SS, DS in protected mode: X86_HF_FLAT32 may change. */
     if (seg == X86_SEG_SS || (L->hflags & X86_HF_PE))
         L->stop = true;
+    if ((L->hflags & X86_HF_PE) && (seg == X86_SEG_ES || seg == X86_SEG_SS || seg == X86_SEG_DS))
+        L->relookup = true;
 }
 
 void lift_mov_seg(struct lift *L)

@@ -17,6 +17,7 @@ struct lift {
     enum x86_cc_op cc_op; /* known statically, or X86_CC_DYNAMIC */
     bool end;             /* the block ends after this instruction (EIP stored, exit emitted) */
     bool stop;            /* end the block after this instruction with a plain fall-through */
+    bool relookup;        /* ... through goto_ptr: the block key may have changed */
     /* The memory operand's address, computed once per instruction. */
     bool ea_done;
     ir_tmp ea_off;
@@ -77,6 +78,7 @@ void lift_exit_jump(struct lift *L, unsigned slot, uint32_t target);
 void lift_exit_indirect(struct lift *L, ir_tmp eip);
 void lift_exit_code(struct lift *L, uint32_t eip, unsigned code);
 void lift_exit_after_helper(struct lift *L);
+void lift_exit_lookup(struct lift *L, uint32_t eip);
 
 /* Handlers, by file. */
 void lift_alu(struct lift *L);

@@ -102,11 +102,27 @@ static void access_check(struct lift *L, unsigned seg, ir_tmp off, unsigned size
     ir_set_label(L->b, normal);
 }
 
+/* X86_HF_FLAT32 in the block key: ES, SS and DS have base 0, a 4 GiB limit
+ * and are present writable data, so no access through them can fail its
+ * type or limit check. An access whose last byte would pass 2^32 wraps in
+ * the linear space, as on QEMU (the reference), which checks no limits in
+ * 32-bit protected mode. */
+static bool flat_seg(const struct lift *L, unsigned seg)
+{
+    return (L->hflags & X86_HF_FLAT32) &&
+           (seg == X86_SEG_ES || seg == X86_SEG_SS || seg == X86_SEG_DS);
+}
+
 /* Limit check then base addition; in protected mode the access rights first.
  * In real mode every overrun is #GP(0) (Intel 80386 PRM, real-mode exceptions
  * of each instruction: "interrupt 13"). */
 static ir_tmp linear(struct lift *L, unsigned seg, ir_tmp off, unsigned size, bool write)
 {
+    if (flat_seg(L, seg)) {
+        ir_tmp lin = ir_new_i32(L->b);
+        ir_mov(L->b, lin, off);
+        return lin;
+    }
     ir_tmp limit = ir_new_i32(L->b), last = ir_new_i32(L->b);
     ir_label ok = ir_new_label(L->b);
     bool pm = (L->hflags & X86_HF_PE) && !(L->hflags & X86_HF_VM);

@@ -25,6 +25,8 @@ void lift_mov_cr(struct lift *L)
         ir_tmp a[3] = {lift_env(L), lift_const(L, c->reg), lift_get_reg(L, g->reg, 4)};
         lift_call(L, dr ? X86_HELPER_write_dr : X86_HELPER_write_cr, a[0], 3, a);
         L->stop = true;
+        /* CR0.PE is part of X86_HF_FLAT32, which is not in env->hflags. */
+        L->relookup = !dr && c->reg == 0;
         return;
     }
     ir_tmp a[2] = {lift_env(L), lift_const(L, c->reg)};
@@ -103,6 +105,7 @@ void lift_lmsw(struct lift *L)
     ir_tmp a[2] = {lift_env(L), lift_trunc(L, lift_read_op(L, 0), 2)};
     lift_call(L, X86_HELPER_lmsw, a[0], 2, a);
     L->stop = true;
+    L->relookup = true; /* may set CR0.PE, part of X86_HF_FLAT32 */
 }
 
 void lift_invlpg(struct lift *L)

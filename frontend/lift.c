@@ -414,6 +414,7 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
             L.next_eip &= 0xffff;
         L.ea_done = false;
         L.stop = false;
+        L.relookup = false;
         ir_insn_start(b, L.eip, L.cc_op);
         if (st != X86_DECODE_OK)
             lift_decode_error(&L, st);
@@ -426,6 +427,10 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
             return;
         uint64_t next = (cfg->cs_base + L.next_eip) & 0xffffffffu;
         bool new_page = (next >> 12) != (start >> 12) || (res->last_byte >> 12) != (start >> 12);
+        if (L.relookup) {
+            lift_exit_lookup(&L, L.next_eip);
+            return;
+        }
         if (L.stop || new_page || res->ninsns >= max || b->nops > 2000 || next != lin + in.len) {
             lift_exit_jump(&L, 0, L.next_eip);
             return;

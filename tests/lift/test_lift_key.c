@@ -1,0 +1,150 @@
+/* What the block key lets the lifter leave out: with X86_HF_FLAT32 (ES, SS
+ * and DS flat in protected mode) no segment type or limit check is lifted for
+ * those three; FS/GS and every segment without the bit keep them; a segment
+ * load that may change the bit ends its block with a fresh lookup. */
+#include "frontend/lift.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PM32 (X86_HF_PE | X86_HF_CS32 | X86_HF_SS32)
+
+struct code {
+    const uint8_t *bytes;
+    size_t len;
+    uint64_t base;
+};
+
+static int fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
+{
+    const struct code *c = opaque;
+    if (addr < c->base || addr >= c->base + c->len)
+        return -1;
+    unsigned n = (unsigned)(c->base + c->len - addr);
+    n = n < max ? n : max;
+    memcpy(buf, c->bytes + (addr - c->base), n);
+    return (int)n;
+}
+
+struct lifted {
+    struct ir_env env;
+    struct ir_helper helpers[X86_HELPER_COUNT];
+    struct ir_block b;
+    struct x86_lift_result res;
+    char *text;
+};
+
+static void lift(struct lifted *l, const uint8_t *bytes, size_t len, uint32_t hflags)
+{
+    struct code c = {bytes, len, 0x1000};
+    memset(l, 0, sizeof(*l));
+    for (unsigned i = 0; i < X86_HELPER_COUNT; i++)
+        l->helpers[i] = *x86_helper_signature((enum x86_helper)i);
+    l->env.globals = x86_lift_globals(&l->env.nglobals);
+    l->env.helpers = l->helpers;
+    l->env.nhelpers = X86_HELPER_COUNT;
+    ir_block_init(&l->b, &l->env);
+    struct x86_lift_config cfg = {.fetch = fetch,
+                                  .opaque = &c,
+                                  .features = X86_FEATURES_ALL,
+                                  .eip = 0x1000,
+                                  .hflags = hflags,
+                                  .mmu_idx = 0};
+    x86_lift_block(&l->b, &cfg, &l->res);
+    char err[128];
+    ck_assert_msg(ir_validate(&l->b, err, sizeof(err)), "%s", err);
+    l->text = ir_print_str(&l->b);
+}
+
+static void done(struct lifted *l)
+{
+    free(l->text);
+    ir_block_destroy(&l->b);
+}
+
+static unsigned count(const char *text, const char *what)
+{
+    unsigned n = 0;
+    for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
+/* mov eax,[ebx]; mov [ecx],eax; push eax; hlt */
+static const uint8_t ds_ss_code[] = {0x8b, 0x03, 0x89, 0x01, 0x50, 0xf4};
+
+START_TEST(flat_key_drops_ds_and_ss_checks)
+{
+    struct lifted l;
+    lift(&l, ds_ss_code, sizeof(ds_ss_code), PM32 | X86_HF_FLAT32);
+    ck_assert_msg(count(l.text, "raise_exception") == 0, "%s", l.text);
+    ck_assert_msg(count(l.text, "check_expdown") == 0, "%s", l.text);
+    ck_assert_uint_eq(count(l.text, "guest_ld_i32"), 1);
+    ck_assert_uint_eq(count(l.text, "guest_st_i32"), 2);
+    done(&l);
+}
+END_TEST
+
+START_TEST(without_flat_key_every_access_is_checked)
+{
+    struct lifted l;
+    lift(&l, ds_ss_code, sizeof(ds_ss_code), PM32);
+    /* A type check and a limit check per access, each raising. */
+    ck_assert_msg(count(l.text, "raise_exception") == 6, "%s", l.text);
+    ck_assert_uint_eq(count(l.text, "check_expdown"), 3);
+    done(&l);
+}
+END_TEST
+
+START_TEST(flat_key_keeps_fs_and_cs_checks)
+{
+    struct lifted l;
+    /* mov eax,fs:[ebx]; mov eax,cs:[ebx]; hlt */
+    static const uint8_t code[] = {0x64, 0x8b, 0x03, 0x2e, 0x8b, 0x03, 0xf4};
+    lift(&l, code, sizeof(code), PM32 | X86_HF_FLAT32);
+    ck_assert_msg(count(l.text, "raise_exception") == 4, "%s", l.text);
+    done(&l);
+}
+END_TEST
+
+START_TEST(data_segment_load_ends_the_block_with_a_lookup)
+{
+    static const uint8_t loads[][3] = {
+        {0x8e, 0xd8, 0x90}, /* mov ds,ax */
+        {0x8e, 0xc0, 0x90}, /* mov es,ax */
+        {0x1f, 0x90, 0x90}, /* pop ds */
+        {0x0f, 0x22, 0xc0}, /* mov cr0,eax */
+    };
+    for (unsigned i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+        struct lifted l;
+        lift(&l, loads[i], sizeof(loads[i]), PM32 | X86_HF_FLAT32);
+        ck_assert_msg(count(l.text, "goto_ptr") == 1 && count(l.text, "goto_tb") == 0, "%u: %s", i,
+                      l.text);
+        done(&l);
+    }
+}
+END_TEST
+
+START_TEST(fs_load_still_chains)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x8e, 0xe0, 0x90}; /* mov fs,ax; nop */
+    lift(&l, code, sizeof(code), PM32 | X86_HF_FLAT32);
+    ck_assert_msg(count(l.text, "goto_tb 0") == 1 && count(l.text, "goto_ptr") == 0, "%s", l.text);
+    done(&l);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("lift_key");
+    TCase *tc = tcase_create("flat");
+    tcase_add_test(tc, flat_key_drops_ds_and_ss_checks);
+    tcase_add_test(tc, without_flat_key_every_access_is_checked);
+    tcase_add_test(tc, flat_key_keeps_fs_and_cs_checks);
+    tcase_add_test(tc, data_segment_load_ends_the_block_with_a_lookup);
+    tcase_add_test(tc, fs_load_still_chains);
+    suite_add_tcase(s, tc);
+    return s;
+}
