@@ -1,5 +1,6 @@
 /* Command-line parsing with QEMU's option names, one table row per option. */
 #include "options.h"
+#include "config-file.h"
 
 #include "translator/log.h"
 
@@ -58,6 +59,8 @@ enum opt_id {
     OPT_NO_SHUTDOWN,
     OPT_START_STOPPED,
     OPT_SMP,
+    OPT_READCONFIG,
+    OPT_WRITECONFIG,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -120,6 +123,9 @@ static const struct opt_desc {
     {"no-shutdown", OPT_NO_SHUTDOWN, NULL, "stop instead of exiting at guest power-off"},
     {"S", OPT_START_STOPPED, NULL, "start with the CPU stopped (cont starts it)"},
     {"smp", OPT_SMP, "N", "number of CPUs (1)"},
+    {"readconfig", OPT_READCONFIG, "FILE", "read the VM definition (QEMU's INI form) from FILE"},
+    {"writeconfig", OPT_WRITECONFIG, "FILE",
+     "write the VM definition of the options to FILE ('-': stdout)"},
     {"h", OPT_HELP, NULL, "show this help"},
     {"help", OPT_HELP, NULL, "show this help"},
     {"version", OPT_VERSION, NULL, "print the version"},
@@ -189,6 +195,8 @@ static bool list_add(struct ui_list *l, const char *opt, const char *v, char *er
     l->item[l->count++] = v;
     return true;
 }
+
+static bool read_config(struct ui_options *o, const char *path, char *err, size_t errlen);
 
 static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v, char *err,
                   size_t errlen)
@@ -263,10 +271,61 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
     case OPT_NO_SHUTDOWN: o->no_shutdown = true; break;
     case OPT_START_STOPPED: o->start_stopped = true; break;
     case OPT_SMP: return parse_int(d->name, v, 1, 1, &o->smp, err, errlen);
+    case OPT_READCONFIG: return read_config(o, v, err, errlen);
+    case OPT_WRITECONFIG: o->writeconfig = v; break;
     case OPT_HELP: o->help = true; break;
     case OPT_VERSION: o->version = true; break;
     }
     return true;
+}
+
+/* What a VM definition may hold: the options config-file.c maps sections to.
+ * Anything else from a file (-readconfig inside a file) is refused. */
+static bool definition_option(enum opt_id id)
+{
+    switch (id) {
+    case OPT_M: case OPT_BOOT: case OPT_KERNEL: case OPT_INITRD: case OPT_APPEND:
+    case OPT_BIOS: case OPT_CPU: case OPT_MACHINE: case OPT_ACCEL: case OPT_VGA:
+    case OPT_CHARDEV: case OPT_NETDEV: case OPT_NIC: case OPT_DEVICE: case OPT_DRIVE:
+    case OPT_ICOUNT: case OPT_RTC: case OPT_NAME: case OPT_SMP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool ui_apply_option(struct ui_options *o, const char *name, const char *value, char *err,
+                     size_t errlen)
+{
+    const struct opt_desc *d = NULL;
+    for (size_t i = 0; i < N_OPTS && !d; i++) {
+        if (strcmp(opt_table[i].name, name) == 0)
+            d = &opt_table[i];
+    }
+    if (!d || !definition_option(d->id) || !d->arg) {
+        snprintf(err, errlen, "-%s cannot come from a config file", name);
+        return false;
+    }
+    size_t n = strlen(value) + 1;
+    if (n > sizeof(o->config_store) - o->config_used) {
+        snprintf(err, errlen, "config files hold more than %u KiB of values",
+                 UI_CONFIG_STORE >> 10);
+        return false;
+    }
+    char *copy = memcpy(o->config_store + o->config_used, value, n);
+    o->config_used += n;
+    return apply(o, d, copy, err, errlen);
+}
+
+static bool config_option(void *opaque, const char *opt, const char *value, char *err,
+                          size_t errlen)
+{
+    return ui_apply_option(opaque, opt, value, err, errlen);
+}
+
+static bool read_config(struct ui_options *o, const char *path, char *err, size_t errlen)
+{
+    return ui_config_read_file(path, config_option, o, err, errlen);
 }
 
 bool ui_parse_options(int argc, char **argv, struct ui_options *o, char *err, size_t errlen)
@@ -298,7 +357,7 @@ bool ui_parse_options(int argc, char **argv, struct ui_options *o, char *err, si
         if (!apply(o, d, v, err, errlen))
             return false;
     }
-    return true;
+    return !o->writeconfig || ui_config_write_file(o, o->writeconfig, err, errlen);
 }
 
 void ui_print_help(void *stream)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define UI_MAX_LIST 8 /* repeatable options: -serial, -device, -netdev, -nic */
+#define UI_CONFIG_STORE (64u << 10) /* option values read from -readconfig files */
 
 struct ui_list {
     int count;
@@ -46,11 +47,21 @@ struct ui_options {
     bool no_reboot, no_shutdown, start_stopped;
     int smp;
     bool help, version;
+    const char *writeconfig; /* -writeconfig FILE: written once all options are read */
+    /* Values of options read from -readconfig files live here, as argv's do. */
+    char config_store[UI_CONFIG_STORE];
+    size_t config_used;
 };
 
-/* Fills opts from argv. On a usage error returns false with one line in err;
- * the caller prints it and exits with status 2. */
+/* Fills opts from argv; -readconfig FILE applies the file's options at its
+ * place, -writeconfig FILE writes the VM definition of all options (config-
+ * file.h). On a usage error returns false with one line in err; the caller
+ * prints it and exits with status 2. */
 bool ui_parse_options(int argc, char **argv, struct ui_options *opts, char *err, size_t errlen);
 void ui_print_help(void *stream);
+/* Applies one option by name without '-' ("drive") and value (NULL for a
+ * flag), copying the value into opts->config_store: -readconfig's way in. */
+bool ui_apply_option(struct ui_options *opts, const char *name, const char *value, char *err,
+                     size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -383,6 +384,50 @@ def case_exec_migration_through_gzip():
     check(p.returncode != 0 and out[-1] == "jit86: exec:gzip -dc /nonexistent.gz: the command "
           "exited with status 1", repr(out))
     print("exec: %d KiB gzip state, %d ticks in all" % (os.path.getsize(gz) >> 10, len(nums)))
+
+
+def case_config_file_vm_equals_command_line_vm():
+    """-writeconfig of a command line, then a machine from -readconfig of that
+    file: its saved state (paused at power-on) is byte for byte the state of
+    the machine from the command line; writing the read config again gives
+    the same file; a bad file is one line and exit status 2."""
+    definition = ["-m", "48", "-cpu", "pentium3", "-rtc", "base=2000-01-01",
+                  "-device", "isa-debug-exit,iobase=0xf4", "-boot", "c"]
+    d = tempfile.mkdtemp(prefix="jit86-cfg-")
+    cfg, cfg2 = os.path.join(d, "vm.cfg"), os.path.join(d, "vm2.cfg")
+    subprocess.run([JIT86, "-bios", TICKER] + definition + ["-serial", "null",
+                   "-writeconfig", cfg, "-version"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([JIT86, "-readconfig", cfg, "-writeconfig", cfg2, "-version"], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(cfg) as f1, open(cfg2) as f2:
+        text = f1.read()
+        check(text == f2.read(), "write, read, write: the files differ")
+    check('[memory]\n  size = "48M"\n' in text and 'firmware = "%s"' % TICKER in text, text)
+    states = []
+    for extra in (definition, ["-readconfig", cfg]):
+        m = Machine(JIT86, TICKER, extra=extra + ["-S"])
+        state = os.path.join(d, "state%d" % len(states))
+        try:
+            q = m.qmp()
+            check(q.cmd("migrate", uri="file:" + state) == {"return": {}}, "migrate")
+            quit_machine(m, q)
+        finally:
+            m.stop()
+        with open(state, "rb") as f:
+            states.append(f.read())
+    check(len(states[0]) > 0 and states[0] == states[1],
+          "the machine from the config file differs (%d and %d bytes)" %
+          (len(states[0]), len(states[1])))
+    with open(os.path.join(d, "bad.cfg"), "w") as f:
+        f.write("[machine]\n  type = \"pc\"\n[memory]\n  size = 48M\n")
+    p = subprocess.run([JIT86, "-readconfig", os.path.join(d, "bad.cfg")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+    out = p.stdout.decode(errors="replace").strip().splitlines()
+    check(p.returncode == 2 and out == ["jit86: %s:4: size: the value must be in double quotes"
+                                        % os.path.join(d, "bad.cfg")], repr((p.returncode, out)))
+    subprocess.run(["rm", "-rf", d])
+    print("config: %d-byte state identical from the command line and from %d-byte vm.cfg" %
+          (len(states[0]), len(text)))
 
 
 LINUX_KERNEL = os.environ.get(
