@@ -7,6 +7,7 @@
 #include <capstone/capstone.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* hflags bits that change how code is translated. */
 #define KEY_FLAGS                                                                                  \
@@ -19,16 +20,26 @@
  * after every instruction that may change it (lift_exit_lookup). */
 static uint32_t flat_bit(const CPUX86State *env)
 {
-    static const unsigned segs[3] = {X86_SEG_ES, X86_SEG_SS, X86_SEG_DS};
-    if ((env->hflags & (X86_HF_PE | X86_HF_VM)) != X86_HF_PE)
-        return 0;
-    for (unsigned i = 0; i < 3; i++) {
-        const struct x86_segment *s = &env->segs[segs[i]];
-        if (s->base != 0 || s->limit != 0xffffffffu ||
-            (s->flags & X86_FLAT_FLAGS_MASK) != X86_FLAT_FLAGS_VALUE)
-            return 0;
-    }
-    return X86_HF_FLAT32;
+    const struct x86_segment *es = &env->segs[X86_SEG_ES], *ss = &env->segs[X86_SEG_SS],
+                             *ds = &env->segs[X86_SEG_DS];
+    /* Bitwise, not short-circuit: this runs at every goto_ptr. */
+    uint64_t base = es->base | ss->base | ds->base;
+    uint32_t limit = es->limit & ss->limit & ds->limit;
+    uint32_t type = ((es->flags & X86_FLAT_FLAGS_MASK) ^ X86_FLAT_FLAGS_VALUE) |
+                    ((ss->flags & X86_FLAT_FLAGS_MASK) ^ X86_FLAT_FLAGS_VALUE) |
+                    ((ds->flags & X86_FLAT_FLAGS_MASK) ^ X86_FLAT_FLAGS_VALUE);
+    bool pm = (env->hflags & (X86_HF_PE | X86_HF_VM)) == X86_HF_PE;
+    return pm && (base | type) == 0 && limit == 0xffffffffu ? X86_HF_FLAT32 : 0;
+}
+
+/* EIP as the block just stored it: a 32-bit load, because a 64-bit one
+ * cannot be forwarded from the 32-bit store still in flight (a stall of
+ * some dozen cycles at every goto_ptr). */
+static inline uint32_t guest_eip(const CPUX86State *env)
+{
+    uint32_t v;
+    memcpy(&v, (const uint8_t *)env + X86_LOW32(offsetof(CPUX86State, eip)), sizeof(v));
+    return v;
 }
 
 static uint32_t key_flags(const CPUX86State *env)
@@ -126,7 +137,7 @@ static struct tb *find_block(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
-    uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
+    uint64_t pc = (uint32_t)(cs_base + guest_eip(env));
     uint64_t phys;
     struct mmu_fault f;
     if (!mmu_tlb_translate(&env->tlb, cpu_mmu_index(env), (uint32_t)pc, MMU_ACCESS_EXEC, &phys,
@@ -158,7 +169,7 @@ const void *cpu_exec_lookup_code(void *opaque)
         log_enabled(LOG_HOTBLOCKS | LOG_CPU | LOG_EXEC))
         return NULL;
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
-    uint64_t pc = (cs_base + env->eip) & 0xffffffffu;
+    uint64_t pc = (uint32_t)(cs_base + guest_eip(env));
     struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, key_flags(env));
     if (!tb)
         return NULL;
