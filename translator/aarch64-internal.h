@@ -41,11 +41,6 @@
 
 enum { A64_SEC_MAIN, A64_SEC_COLD };
 
-struct a64_label {
-    int8_t sec;   /* -1 while unbound */
-    uint32_t off; /* in instructions */
-};
-
 enum a64_fix_kind { A64_FIX_B26, A64_FIX_B19 };
 
 /* A branch to resolve once the sections are placed: to a label, or to an
@@ -64,11 +59,8 @@ struct a64_gen {
     bool far;           /* the code buffer spans more than a B reaches */
     unsigned sec;
     struct a64_buf buf[2];
-    struct a64_label *labels;
-    unsigned nlabels, labels_cap;
     struct a64_fixup *fix;
     unsigned nfix, fix_cap;
-    bool reachable;
     struct native_block nb; /* per op: code offsets (instructions), restore sites */
     const struct ir_tlb *tlb;
 };

@@ -425,7 +425,7 @@ static void gen_brcond(struct a64_gen *g, const struct ir_op *op)
 
 static void gen_set_label(struct a64_gen *g, const struct ir_op *op)
 {
-    if (g->reachable)
+    if (g->nb.reachable)
         ra_bb_end(&g->ra);
     a64_bind_label(g, (unsigned)op->cargs[0]);
     ra_label(&g->ra);

@@ -37,19 +37,15 @@ typedef struct a64_ret (*a64_entry_fn)(void *env, const void *code);
 
 unsigned a64_new_label(struct a64_gen *g)
 {
-    struct a64_label *l = native_grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
-    if (!l) {
+    unsigned label = 0;
+    if (!native_new_label(&g->nb, &label))
         g->buf[0].oom = true;
-        return 0;
-    }
-    g->labels = l;
-    l[g->nlabels] = (struct a64_label){-1, 0};
-    return g->nlabels++;
+    return label;
 }
 
 void a64_bind_label(struct a64_gen *g, unsigned label)
 {
-    g->labels[label] = (struct a64_label){(int8_t)g->sec, (uint32_t)a64_cur(g)->len};
+    g->nb.labels[label] = (struct native_label){(int8_t)g->sec, (uint32_t)a64_cur(g)->len};
 }
 
 static void add_fixup(struct a64_gen *g, uint32_t insn, unsigned kind, uint32_t label,
@@ -127,7 +123,6 @@ static void a64_destroy(void *state)
     struct a64_gen *g = &be->g;
     for (unsigned s = 0; s < 2; s++)
         free(g->buf[s].p);
-    free(g->labels);
     free(g->fix);
     ra_destroy(&g->ra);
     native_block_destroy(&g->nb);
@@ -172,37 +167,20 @@ static size_t a64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t r
     return n;
 }
 
-static bool gen_prepare(struct a64_gen *g, const struct ir_block *b)
+static bool gen_op(void *g, const struct ir_op *op)
+{
+    return a64_gen_op(g, op);
+}
+
+static bool gen_block(struct a64_gen *g, const struct ir_block *b)
 {
     g->sec = A64_SEC_MAIN;
     g->buf[0].len = g->buf[1].len = 0;
     g->buf[0].oom = g->buf[1].oom = false;
     g->nfix = 0;
-    g->nlabels = 0;
-    if (!native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL))
-        return false;
-    for (unsigned i = 0; i < b->nlabels; i++)
-        a64_new_label(g);
-    return true;
-}
-
-static bool gen_block(struct a64_gen *g, const struct ir_block *b)
-{
-    g->reachable = true;
-    for (unsigned i = 0; i < b->nops; i++) {
-        const struct ir_op *op = &b->ops[i];
-        g->nb.op_off[i] = (uint32_t)g->buf[0].len;
-        if (!g->reachable && op->opc != IR_OP_set_label)
-            continue; /* never runs: the interpreter never reaches it either */
-        if (!a64_gen_op(g, op))
-            return false;
-        g->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
-    }
-    if (g->reachable) {
-        g->ra.op = &(struct ir_op){.opc = IR_OP_exit_tb};
-        a64_gen_exit(g, NATIVE_EXIT_RETURN, false, 0);
-    }
-    return !g->buf[0].oom && !g->buf[1].oom;
+    return native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL) &&
+           native_emit_ops(g, gen_op, &g->buf[0].len, &g->nb, b) && !g->buf[0].oom &&
+           !g->buf[1].oom;
 }
 
 /* Resolves one branch: false when out of its range. */
@@ -235,8 +213,8 @@ static bool place(struct a64_gen *g, struct tb_emit *e)
         size_t at = base[f->sec] + 4 * (size_t)f->off;
         intptr_t target = f->label == UINT32_MAX
                               ? (intptr_t)f->abs
-                              : (intptr_t)(e->rx + base[g->labels[f->label].sec] +
-                                           4 * (size_t)g->labels[f->label].off);
+                              : (intptr_t)(e->rx + base[g->nb.labels[f->label].sec] +
+                                           4 * (size_t)g->nb.labels[f->label].off);
         uint32_t insn;
         memcpy(&insn, e->rw + at, 4);
         if (!resolve(&insn, f->kind, (int64_t)(target - (intptr_t)(e->rx + at))))
@@ -255,7 +233,7 @@ static bool a64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
     g->tb = (uintptr_t)e->tb;
     g->epilogue = be->epilogue;
     g->far = be->far;
-    if (!gen_prepare(g, b) || !gen_block(g, b) || !place(g, e))
+    if (!gen_block(g, b) || !place(g, e))
         return false;
     native_listing_record(&be->listing, e->tb, b, &g->nb, 4, (uint32_t)(4 * g->buf[0].len));
     return true;

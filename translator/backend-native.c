@@ -43,6 +43,10 @@ bool native_block_prepare(struct native_block *nb, struct ra_state *ra, const st
     nb->op_off = realloc(nb->op_off, no * sizeof(*nb->op_off));
     if (!ra_prepare(ra, b) || !nb->site_sec || !nb->site_off || !nb->op_off)
         return false;
+    nb->nlabels = 0;
+    for (unsigned i = 0; i < b->nlabels; i++)
+        if (!native_new_label(nb, &(unsigned){0}))
+            return false;
     ra->prefer_callee_saved = false;
     for (unsigned i = 0; i < b->nops; i++) {
         unsigned opc = b->ops[i].opc;
@@ -60,6 +64,35 @@ void native_block_destroy(struct native_block *nb)
     free(nb->site_sec);
     free(nb->site_off);
     free(nb->op_off);
+    free(nb->labels);
+}
+
+bool native_new_label(struct native_block *nb, unsigned *label)
+{
+    struct native_label *l = native_grow(nb->labels, &nb->labels_cap, nb->nlabels + 1, sizeof(*l));
+    if (!l)
+        return false;
+    nb->labels = l;
+    l[nb->nlabels] = (struct native_label){-1, 0};
+    *label = nb->nlabels++;
+    return true;
+}
+
+bool native_emit_ops(void *g, native_gen_op_fn *gen_op, const size_t *hot_len,
+                     struct native_block *nb, const struct ir_block *b)
+{
+    static const struct ir_op exit_op = {.opc = IR_OP_exit_tb};
+    nb->reachable = true;
+    for (unsigned i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        nb->op_off[i] = (uint32_t)*hot_len;
+        if (!nb->reachable && op->opc != IR_OP_set_label)
+            continue;
+        if (!gen_op(g, op))
+            return false;
+        nb->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
+    }
+    return !nb->reachable || gen_op(g, &exit_op);
 }
 
 void native_block_place(const struct native_block *nb, const struct ir_block *b,

@@ -24,12 +24,23 @@ struct tb_exit native_exit(uint64_t value, uintptr_t info);
  * (p is still valid then). */
 void *native_grow(void *p, unsigned *cap, unsigned need, size_t elem);
 
-/* Per op of the block being emitted, in the backend's code units. */
+/* A position in the code being emitted: section and offset in the
+ * backend's code units. */
+struct native_label {
+    int8_t sec; /* -1 while unbound */
+    uint32_t off;
+};
+
+/* The block being emitted: per op, in the backend's code units, and its
+ * labels (the IR's first, then the code generator's own). */
 struct native_block {
     uint32_t *op_off;   /* hot-section offset of its code (-d out_asm) */
     int8_t *site_sec;   /* section of its restore site, -1 none */
     uint32_t *site_off; /* offset of the restore site in that section */
     uint32_t jmp_off[2];
+    bool reachable; /* false after an exit or br, until a label */
+    struct native_label *labels;
+    unsigned nlabels, labels_cap;
 };
 /* Sizes the arrays for b and prepares ra for it; blocks that call out
  * (helpers, or guest memory without an inline TLB) allocate callee-saved
@@ -37,14 +48,24 @@ struct native_block {
 bool native_block_prepare(struct native_block *nb, struct ra_state *ra, const struct ir_block *b,
                           bool inline_tlb);
 void native_block_destroy(struct native_block *nb);
+/* A new unbound label in *label; false when out of memory. */
+bool native_new_label(struct native_block *nb, unsigned *label);
+
+/* A backend's code for one op (g is its code generator); false when the op
+ * has none. */
+typedef bool native_gen_op_fn(void *g, const struct ir_op *op);
+/* Every reachable op of b in order (the interpreter never runs the others
+ * either), then an exit_tb 0 if the last one falls through. hot_len is the
+ * length of the hot section in code units, read before each op. */
+bool native_emit_ops(void *g, native_gen_op_fn *gen_op, const size_t *hot_len,
+                     struct native_block *nb, const struct ir_block *b);
 /* Fills e's restore sites and goto_tb offsets: section s starts base[s]
  * bytes into the block, a code unit is unit bytes. */
 void native_block_place(const struct native_block *nb, const struct ir_block *b,
                         const size_t base[2], unsigned unit, struct tb_emit *e);
 
 /* Host code of tb in [start, end) (byte offsets), one instruction a line. */
-typedef void native_disasm_fn(void *be, const struct tb *tb, uint32_t start, uint32_t end,
-                              FILE *f);
+typedef void native_disasm_fn(void *be, const struct tb *tb, uint32_t start, uint32_t end, FILE *f);
 
 /* The last block emitted while -d out_asm was on: its ops and the offset of
  * the code of each, to print them side by side. */

@@ -33,19 +33,15 @@ typedef struct x64_ret (*x64_entry_fn)(void *env, const void *code);
 
 unsigned x64_new_label(struct x64_gen *g)
 {
-    struct x64_label *l = native_grow(g->labels, &g->labels_cap, g->nlabels + 1, sizeof(*l));
-    if (!l) {
+    unsigned label = 0;
+    if (!native_new_label(&g->nb, &label))
         g->buf[0].oom = true;
-        return 0;
-    }
-    g->labels = l;
-    l[g->nlabels] = (struct x64_label){-1, 0};
-    return g->nlabels++;
+    return label;
 }
 
 void x64_bind_label(struct x64_gen *g, unsigned label)
 {
-    g->labels[label] = (struct x64_label){(int8_t)g->sec, (uint32_t)x64_cur(g)->len};
+    g->nb.labels[label] = (struct native_label){(int8_t)g->sec, (uint32_t)x64_cur(g)->len};
 }
 
 static void add_fixup(struct x64_gen *g, uint32_t label, uintptr_t abs)
@@ -109,7 +105,6 @@ static void x64_destroy(void *state)
     struct x64_gen *g = &be->g;
     for (unsigned s = 0; s < 2; s++)
         free(g->buf[s].p);
-    free(g->labels);
     free(g->fix);
     ra_destroy(&g->ra);
     native_block_destroy(&g->nb);
@@ -152,37 +147,20 @@ static size_t x64_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_t r
     return n;
 }
 
-static bool gen_prepare(struct x64_gen *g, const struct ir_block *b)
+static bool gen_op(void *g, const struct ir_op *op)
+{
+    return x64_gen_op(g, op);
+}
+
+static bool gen_block(struct x64_gen *g, const struct ir_block *b)
 {
     g->sec = X64_SEC_MAIN;
     g->buf[0].len = g->buf[1].len = 0;
     g->buf[0].oom = g->buf[1].oom = false;
     g->nfix = 0;
-    g->nlabels = 0;
-    if (!native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL))
-        return false;
-    for (unsigned i = 0; i < b->nlabels; i++)
-        x64_new_label(g);
-    return true;
-}
-
-static bool gen_block(struct x64_gen *g, const struct ir_block *b)
-{
-    g->reachable = true;
-    for (unsigned i = 0; i < b->nops; i++) {
-        const struct ir_op *op = &b->ops[i];
-        g->nb.op_off[i] = (uint32_t)g->buf[0].len;
-        if (!g->reachable && op->opc != IR_OP_set_label)
-            continue; /* never runs: the interpreter never reaches it either */
-        if (!x64_gen_op(g, op))
-            return false;
-        g->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
-    }
-    if (g->reachable) {
-        g->ra.op = &(struct ir_op){.opc = IR_OP_exit_tb};
-        x64_gen_exit(g, NATIVE_EXIT_RETURN, false, 0);
-    }
-    return !g->buf[0].oom && !g->buf[1].oom;
+    return native_block_prepare(&g->nb, &g->ra, b, g->tlb != NULL) &&
+           native_emit_ops(g, gen_op, &g->buf[0].len, &g->nb, b) && !g->buf[0].oom &&
+           !g->buf[1].oom;
 }
 
 /* Places the cold section after the hot one and resolves every rel32. */
@@ -201,7 +179,7 @@ static bool place(struct x64_gen *g, struct tb_emit *e)
         intptr_t target =
             f->label == UINT32_MAX
                 ? (intptr_t)f->abs
-                : (intptr_t)(e->rx + base[g->labels[f->label].sec] + g->labels[f->label].off);
+                : (intptr_t)(e->rx + base[g->nb.labels[f->label].sec] + g->nb.labels[f->label].off);
         int64_t rel = (int64_t)(target - (intptr_t)(e->rx + at + 4));
         if (!x64_fits_s32(rel))
             return false;
@@ -219,7 +197,7 @@ static bool x64_emit(void *state, const struct ir_block *b, struct tb_emit *e)
     struct x64_gen *g = &be->g;
     g->tb = (uintptr_t)e->tb;
     g->epilogue = be->epilogue;
-    if (!gen_prepare(g, b) || !gen_block(g, b) || !place(g, e))
+    if (!gen_block(g, b) || !place(g, e))
         return false;
     native_listing_record(&be->listing, e->tb, b, &g->nb, 1, (uint32_t)g->buf[0].len);
     return true;

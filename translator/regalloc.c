@@ -224,8 +224,7 @@ int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed)
 {
     unsigned t = ra->op->args[arg];
     struct ra_temp *ts = &ra->ts[t];
-    if (is_env(ra, t) || !ra_op_dead(ra, arg) || ts->val != RA_VAL_REG ||
-        !(allowed >> ts->reg & 1))
+    if (is_env(ra, t) || !ra_op_dead(ra, arg) || ts->val != RA_VAL_REG || !(allowed >> ts->reg & 1))
         return -1;
     int r = ts->reg;
     kill(ra, t);

@@ -31,11 +31,6 @@
 /* Exits leave the value in rax, the block | NATIVE_EXIT_* tag in rdx. */
 enum { X64_SEC_MAIN, X64_SEC_COLD };
 
-struct x64_label {
-    int8_t sec; /* -1 while unbound */
-    uint32_t off;
-};
-
 /* A rel32 field to resolve once the sections are placed: to a label, or to an
  * absolute host address (the epilogue) when label is UINT32_MAX. */
 struct x64_fixup {
@@ -51,12 +46,9 @@ struct x64_gen {
     uintptr_t epilogue; /* executable address of the shared epilogue */
     unsigned sec;       /* section being written */
     struct x64_buf buf[2];
-    struct x64_label *labels;
-    unsigned nlabels, labels_cap;
     struct x64_fixup *fix;
     unsigned nfix, fix_cap;
-    bool reachable;         /* false after an exit or br, until a label */
-    struct native_block nb; /* per op: code offsets (bytes), restore sites */
+    struct native_block nb;   /* per op: code offsets (bytes), restore sites */
     const struct ir_tlb *tlb; /* NULL: guest memory always through callbacks */
 };
 

@@ -427,7 +427,7 @@ static void gen_brcond(struct x64_gen *g, const struct ir_op *op)
 
 static void gen_set_label(struct x64_gen *g, const struct ir_op *op)
 {
-    if (g->reachable)
+    if (g->nb.reachable)
         ra_bb_end(&g->ra);
     x64_bind_label(g, (unsigned)op->cargs[0]);
     ra_label(&g->ra);

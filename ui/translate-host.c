@@ -246,7 +246,7 @@ struct a64_imms {
     struct {
         uint32_t off;
         char text[72];
-    } *named;
+    } * named;
     unsigned nnamed, cap;
 };
 
@@ -271,8 +271,8 @@ static void a64_seq_end(const struct xl_host *h, struct a64_imms *m)
     m->nseq = 0;
 }
 
-static void a64_seq_add(const struct xl_host *h, struct a64_imms *m, uint32_t off,
-                        const char *mnem, const char *ops)
+static void a64_seq_add(const struct xl_host *h, struct a64_imms *m, uint32_t off, const char *mnem,
+                        const char *ops)
 {
     char reg[8];
     unsigned long long imm;
