@@ -14,7 +14,7 @@
 
 struct a64_backend {
     const struct ir_env *env;
-    uintptr_t entry;    /* prologue: struct a64_ret entry(void *env, const void *code) */
+    uintptr_t entry;    /* prologue: native_run() calls it */
     uintptr_t epilogue; /* shared return path of every exit */
     bool far;           /* goto_tb slots carry a veneer */
     bool force_veneer;  /* JIT86_AARCH64_VENEER=1: chain through it always (tests) */
@@ -26,26 +26,16 @@ struct a64_backend {
     uintptr_t jit_sp;
 };
 
-/* Returned in x0:x1 (AAPCS64 §6.9: a 16-byte composite of two integers). */
-struct a64_ret {
-    uint64_t value;
-    uintptr_t info; /* struct tb * | NATIVE_EXIT_* tag */
-};
-typedef struct a64_ret (*a64_entry_fn)(void *env, const void *code);
-
 /* ---- labels and fixups ---- */
 
 unsigned a64_new_label(struct a64_gen *g)
 {
-    unsigned label = 0;
-    if (!native_new_label(&g->nb, &label))
-        g->buf[0].oom = true;
-    return label;
+    return native_new_label(&g->nb);
 }
 
 void a64_bind_label(struct a64_gen *g, unsigned label)
 {
-    g->nb.labels[label] = (struct native_label){(int8_t)g->sec, (uint32_t)a64_cur(g)->len};
+    native_bind_label(&g->nb, label, g->sec, a64_cur(g)->len);
 }
 
 static void add_fixup(struct a64_gen *g, uint32_t insn, unsigned kind, uint32_t label,
@@ -314,11 +304,7 @@ static struct tb_exit a64_exec(void *state, struct translator *t, struct tb *tb,
 {
     struct a64_backend *be = state;
     (void)t;
-    a64_entry_fn entry = (a64_entry_fn)be->entry;
-    uintptr_t outer = be->jit_sp; /* a helper may run blocks itself */
-    struct a64_ret r = entry(env, tb->tc_ptr);
-    be->jit_sp = outer;
-    return native_exit(r.value, r.info);
+    return native_run(be->entry, env, tb->tc_ptr, &be->jit_sp);
 }
 
 /* Calls that may raise store their return address in the frame's call-site

@@ -7,7 +7,15 @@
 
 #include <stdlib.h>
 
-struct tb_exit native_exit(uint64_t value, uintptr_t info)
+/* The prologue's return value: two integers in rax:rdx (x86-64 psABI
+ * §3.2.3, a 16-byte INTEGER struct) or x0:x1 (AAPCS64 §6.9). */
+struct native_ret {
+    uint64_t value;
+    uintptr_t info; /* struct tb * | NATIVE_EXIT_* tag */
+};
+typedef struct native_ret (*native_entry_fn)(void *env, const void *code);
+
+static struct tb_exit decode_exit(uint64_t value, uintptr_t info)
 {
     unsigned tag = (unsigned)(info & NATIVE_EXIT_TAG_MASK);
     struct tb_exit e = {.value = value, .last = (struct tb *)(info & ~(uintptr_t)7)};
@@ -18,6 +26,14 @@ struct tb_exit native_exit(uint64_t value, uintptr_t info)
     if (e.kind != TB_EXIT_RETURN && e.kind != TB_EXIT_LOOKUP)
         e.value = 0;
     return e;
+}
+
+struct tb_exit native_run(uintptr_t entry, void *env, const void *code, uintptr_t *jit_sp)
+{
+    uintptr_t outer = *jit_sp;
+    struct native_ret r = ((native_entry_fn)entry)(env, code);
+    *jit_sp = outer;
+    return decode_exit(r.value, r.info);
 }
 
 void *native_grow(void *p, unsigned *cap, unsigned need, size_t elem)
@@ -44,9 +60,11 @@ bool native_block_prepare(struct native_block *nb, struct ra_state *ra, const st
     if (!ra_prepare(ra, b) || !nb->site_sec || !nb->site_off || !nb->op_off)
         return false;
     nb->nlabels = 0;
+    nb->oom = false;
     for (unsigned i = 0; i < b->nlabels; i++)
-        if (!native_new_label(nb, &(unsigned){0}))
-            return false;
+        native_new_label(nb);
+    if (nb->oom)
+        return false;
     ra->prefer_callee_saved = false;
     for (unsigned i = 0; i < b->nops; i++) {
         unsigned opc = b->ops[i].opc;
@@ -67,15 +85,16 @@ void native_block_destroy(struct native_block *nb)
     free(nb->labels);
 }
 
-bool native_new_label(struct native_block *nb, unsigned *label)
+unsigned native_new_label(struct native_block *nb)
 {
     struct native_label *l = native_grow(nb->labels, &nb->labels_cap, nb->nlabels + 1, sizeof(*l));
-    if (!l)
-        return false;
+    if (!l) {
+        nb->oom = true;
+        return 0;
+    }
     nb->labels = l;
     l[nb->nlabels] = (struct native_label){-1, 0};
-    *label = nb->nlabels++;
-    return true;
+    return nb->nlabels++;
 }
 
 bool native_emit_ops(void *g, native_gen_op_fn *gen_op, const size_t *hot_len,
@@ -92,7 +111,7 @@ bool native_emit_ops(void *g, native_gen_op_fn *gen_op, const size_t *hot_len,
             return false;
         nb->reachable = op->opc == IR_OP_set_label || !(ir_op_flags(op) & IR_OPF_END);
     }
-    return !nb->reachable || gen_op(g, &exit_op);
+    return (!nb->reachable || gen_op(g, &exit_op)) && !nb->oom;
 }
 
 void native_block_place(const struct native_block *nb, const struct ir_block *b,

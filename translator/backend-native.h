@@ -18,7 +18,10 @@ enum {
     NATIVE_EXIT_SLOT1 = 4,
     NATIVE_EXIT_TAG_MASK = 7,
 };
-struct tb_exit native_exit(uint64_t value, uintptr_t info);
+/* Runs the block at code through the prologue at entry; *jit_sp (where the
+ * prologue publishes the frame) is restored after, for the helper that may
+ * have run blocks itself. */
+struct tb_exit native_run(uintptr_t entry, void *env, const void *code, uintptr_t *jit_sp);
 
 /* Grows an array of elem-sized entries to hold need; NULL when out of memory
  * (p is still valid then). */
@@ -39,6 +42,7 @@ struct native_block {
     uint32_t *site_off; /* offset of the restore site in that section */
     uint32_t jmp_off[2];
     bool reachable; /* false after an exit or br, until a label */
+    bool oom;       /* a label could not be allocated */
     struct native_label *labels;
     unsigned nlabels, labels_cap;
 };
@@ -48,8 +52,13 @@ struct native_block {
 bool native_block_prepare(struct native_block *nb, struct ra_state *ra, const struct ir_block *b,
                           bool inline_tlb);
 void native_block_destroy(struct native_block *nb);
-/* A new unbound label in *label; false when out of memory. */
-bool native_new_label(struct native_block *nb, unsigned *label);
+/* A new unbound label (0 and nb->oom set when out of memory). */
+unsigned native_new_label(struct native_block *nb);
+static inline void native_bind_label(struct native_block *nb, unsigned label, unsigned sec,
+                                     size_t off)
+{
+    nb->labels[label] = (struct native_label){(int8_t)sec, (uint32_t)off};
+}
 
 /* A backend's code for one op (g is its code generator); false when the op
  * has none. */

@@ -11,7 +11,7 @@
 
 struct x64_backend {
     const struct ir_env *env;
-    uintptr_t entry;    /* prologue: struct x64_ret entry(void *env, const void *code) */
+    uintptr_t entry;    /* prologue: native_run() calls it */
     uintptr_t epilogue; /* shared return path of every exit */
     struct x64_gen g;   /* buffers reused from block to block */
     csh cs;
@@ -22,26 +22,16 @@ struct x64_backend {
     uintptr_t jit_rsp;
 };
 
-/* Returned in rax:rdx (psABI §3.2.3, a 16-byte INTEGER struct). */
-struct x64_ret {
-    uint64_t value;
-    uintptr_t info; /* struct tb * | NATIVE_EXIT_* tag */
-};
-typedef struct x64_ret (*x64_entry_fn)(void *env, const void *code);
-
 /* ---- labels and fixups ---- */
 
 unsigned x64_new_label(struct x64_gen *g)
 {
-    unsigned label = 0;
-    if (!native_new_label(&g->nb, &label))
-        g->buf[0].oom = true;
-    return label;
+    return native_new_label(&g->nb);
 }
 
 void x64_bind_label(struct x64_gen *g, unsigned label)
 {
-    g->nb.labels[label] = (struct native_label){(int8_t)g->sec, (uint32_t)x64_cur(g)->len};
+    native_bind_label(&g->nb, label, g->sec, x64_cur(g)->len);
 }
 
 static void add_fixup(struct x64_gen *g, uint32_t label, uintptr_t abs)
@@ -263,11 +253,7 @@ static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb,
 {
     struct x64_backend *be = state;
     (void)t;
-    x64_entry_fn entry = (x64_entry_fn)be->entry;
-    uintptr_t outer = be->jit_rsp; /* a helper may run blocks itself */
-    struct x64_ret r = entry(env, tb->tc_ptr);
-    be->jit_rsp = outer;
-    return native_exit(r.value, r.info);
+    return native_run(be->entry, env, tb->tc_ptr, &be->jit_rsp);
 }
 
 /* Every call a block makes leaves its return address at the bottom of the
