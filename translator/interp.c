@@ -1,34 +1,13 @@
-/* Interpreter backend: runs a block's optimized IR directly, on any host.
- * The reference backend (shared/DESIGN.md "Backends"): its "host code" is a
- * copy of the ops with labels resolved to op indices; globals are read and
- * written in env at every access, so env is always in sync. */
-#include "helper-ffi.h"
-#include "ir-eval.h"
+/* Interpreter backend: runs blocks on any host (shared/DESIGN.md
+ * "Backends"). Its "host code" is the block's IR translated once into
+ * pre-decoded instructions (interp-code.h, interp-compile.c) that
+ * interp-run.c dispatches; globals live in env at every step, so env is always
+ * in sync and the interpreter is the reference the native backends match. */
+#include "interp-code.h"
 #include "tb-internal.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
-
-struct interp_code {
-    uint32_t nops;
-    uint32_t pad;
-    struct ir_op ops[];
-};
-
-struct interp {
-    const struct ir_env *env;
-    struct helper_ffi *ffi;
-    uint32_t *gloc; /* per global: env offset << 1 | is 64-bit */
-};
-
-/* Locals live in temps[]; temps[nglobals] holds env; globals are read and
- * written in env at gloc[]. */
-struct frame {
-    unsigned nglobals;
-    const uint32_t *gloc;
-    uint8_t *envp;
-    uint64_t *temps;
-};
 
 static void *interp_create(const struct ir_env *env)
 {
@@ -37,15 +16,12 @@ static void *interp_create(const struct ir_env *env)
         return NULL;
     in->env = env;
     in->ffi = helper_ffi_new(env);
-    in->gloc = malloc((env->nglobals ? env->nglobals : 1) * sizeof(*in->gloc));
-    if (!in->ffi || !in->gloc) {
+    in->labels = interp_run_labels();
+    if (!in->ffi || (INTERP_THREADED && !in->labels)) {
         helper_ffi_free(in->ffi);
-        free(in->gloc);
         free(in);
         return NULL;
     }
-    for (unsigned g = 0; g < env->nglobals; g++)
-        in->gloc[g] = env->globals[g].offset << 1 | (env->globals[g].type == IR_I64);
     return in;
 }
 
@@ -53,7 +29,8 @@ static void interp_destroy(void *state)
 {
     struct interp *in = state;
     helper_ffi_free(in->ffi);
-    free(in->gloc);
+    free(in->last.ops);
+    free(in->last.first);
     free(in);
 }
 
@@ -63,33 +40,49 @@ static size_t interp_prologue(void *state, uint8_t *rw, const uint8_t *rx, size_
     return 0;
 }
 
-static bool interp_emit(void *state, const struct ir_block *b, struct tb_emit *e)
+/* Keeps b for describe, as the ops were printed before this backend
+ * pre-decoded them: branch targets as op indexes. */
+static void keep_listing(struct interp_listing *l, const struct ir_block *b,
+                         const struct tb_emit *e)
 {
-    (void)state;
-    size_t size = sizeof(struct interp_code) + b->nops * sizeof(struct ir_op);
-    if (size > e->room)
-        return false;
-    struct interp_code *code = (struct interp_code *)e->rw;
-    code->nops = b->nops;
-    code->pad = 0;
-    memcpy(code->ops, b->ops, b->nops * sizeof(struct ir_op));
+    l->tb = NULL;
+    if (l->cap < b->nops + 1) {
+        struct ir_op *ops = realloc(l->ops, (b->nops + 1) * sizeof(*ops));
+        uint32_t *first = realloc(l->first, (b->nops + 1) * sizeof(*first));
+        l->ops = ops ? ops : l->ops;
+        l->first = first ? first : l->first;
+        if (!ops || !first)
+            return;
+        l->cap = b->nops + 1;
+    }
     uint32_t *label_at = calloc(b->nlabels ? b->nlabels : 1, sizeof(*label_at));
     if (!label_at)
-        return false;
+        return;
     for (unsigned i = 0; i < b->nops; i++)
         if (b->ops[i].opc == IR_OP_set_label)
             label_at[b->ops[i].cargs[0]] = i;
+    const struct interp_code *code = (const struct interp_code *)e->rw;
     for (unsigned i = 0; i < b->nops; i++) {
-        struct ir_op *op = &code->ops[i];
-        if (op->opc == IR_OP_br)
-            op->cargs[0] = label_at[op->cargs[0]];
-        else if (op->opc == IR_OP_brcond)
-            op->cargs[1] = label_at[op->cargs[1]];
-        e->op_site[i] = (uint32_t)((const uint8_t *)&code->ops[i] - e->rw);
+        l->ops[i] = b->ops[i];
+        if (b->ops[i].opc == IR_OP_br)
+            l->ops[i].cargs[0] = label_at[b->ops[i].cargs[0]];
+        else if (b->ops[i].opc == IR_OP_brcond)
+            l->ops[i].cargs[1] = label_at[b->ops[i].cargs[1]];
+        l->first[i] = (uint32_t)((e->op_site[i] - offsetof(struct interp_code, insn)) /
+                                 sizeof(struct interp_insn));
     }
+    l->first[b->nops] = code->ninsn;
     free(label_at);
-    e->size = size;
-    e->jmp_offset[0] = e->jmp_offset[1] = 0;
+    l->nops = b->nops;
+    l->tb = e->tb;
+}
+
+static bool interp_emit(void *state, const struct ir_block *b, struct tb_emit *e)
+{
+    struct interp *in = state;
+    if (!interp_compile(in, b, e))
+        return false;
+    keep_listing(&in->last, b, e);
     return true;
 }
 
@@ -110,178 +103,172 @@ static void interp_flush_icache(void *state, const void *rx, size_t len)
     (void)state, (void)rx, (void)len;
 }
 
-/* The ops as the interpreter runs them: branch targets are op indices. */
-static void interp_describe(void *state, const struct tb *tb, FILE *f)
+static const char *const handler_names[INTERP_H_COUNT] = {
+#define N_BIN(op) #op "_i32", #op "_i32", #op "_i64", #op "_i64",
+#define N_UN(op)  #op "_i32", #op "_i64",
+#define N_COND(c, name)                                                                            \
+    "setcond_i32 " name, "setcond_i32 " name, "setcond_i64 " name, "setcond_i64 " name,            \
+        "brcond_i32 " name, "brcond_i32 " name, "brcond_i64 " name, "brcond_i64 " name,
+#define N_ONE(name) #name,
+    INTERP_BINOPS(N_BIN) INTERP_UNOPS(N_UN) IR_CONDS(N_COND) INTERP_SINGLE(N_ONE)
+#undef N_BIN
+#undef N_UN
+#undef N_COND
+#undef N_ONE
+};
+
+const char *interp_handler_name(unsigned h)
 {
-    struct interp *in = state;
-    const struct interp_code *code = tb->tc_ptr;
-    struct ir_block view = {.env = in->env, .ops = (struct ir_op *)code->ops, .nops = code->nops};
-    fprintf(f, "interpreter code at %p, %u ops\n", tb->tc_ptr, code->nops);
-    for (uint32_t i = 0; i < code->nops; i++) {
-        fprintf(f, "%04u:", i);
-        ir_print_op(&view, &code->ops[i], f);
-    }
+    return h < INTERP_H_COUNT ? handler_names[h] : "?";
 }
 
-static uint64_t rd(const struct frame *fr, unsigned t)
+static unsigned handler_of(const struct interp *in, const struct interp_insn *ip)
 {
-    if (t < fr->nglobals) {
-        const uint8_t *p = fr->envp + (fr->gloc[t] >> 1);
-        if (fr->gloc[t] & 1) {
-            uint64_t v;
-            memcpy(&v, p, 8);
-            return v;
-        }
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-    }
-    return fr->temps[t];
+    if (!INTERP_THREADED)
+        return (unsigned)ip->h.index;
+    for (unsigned h = 0; h < INTERP_H_COUNT; h++)
+        if (in->labels[h] == ip->h.label)
+            return h;
+    return INTERP_H_COUNT;
 }
 
-static void wr(const struct frame *fr, unsigned t, uint64_t v)
+/* A global's name, a local as tN, or env+offset for other env fields. */
+static void print_opnd(const struct interp *in, FILE *f, uint32_t w)
 {
-    if (t < fr->nglobals) {
-        uint8_t *p = fr->envp + (fr->gloc[t] >> 1);
-        if (fr->gloc[t] & 1) {
-            memcpy(p, &v, 8);
-        } else {
-            uint32_t v32 = (uint32_t)v;
-            memcpy(p, &v32, 4);
-        }
+    uint32_t off = w >> INTERP_OPND_SHIFT;
+    unsigned ng = in->env->nglobals;
+    if (!(w & INTERP_OPND_ENV)) {
+        unsigned t = off / 8;
+        if (t == ng)
+            fputs("env", f);
+        else
+            fprintf(f, "t%u", t - ng - 1);
         return;
     }
-    fr->temps[t] = v;
-}
-
-static uint64_t env_load(const struct frame *fr, const struct ir_op *op)
-{
-    const uint8_t *p = fr->envp + op->cargs[0];
-    unsigned mo = (unsigned)op->cargs[1];
-    uint64_t v = 0;
-    switch (ir_memop_size(mo)) {
-    case IR_MO_8: v = *p; break;
-    case IR_MO_16: {
-        uint16_t x;
-        memcpy(&x, p, 2);
-        v = x;
-        break;
-    }
-    case IR_MO_32: {
-        uint32_t x;
-        memcpy(&x, p, 4);
-        v = x;
-        break;
-    }
-    default: memcpy(&v, p, 8); break;
-    }
-    return ir_eval_load_ext((enum ir_type)op->type, mo, v);
-}
-
-static void env_store(const struct frame *fr, const struct ir_op *op, uint64_t v)
-{
-    uint8_t *p = fr->envp + op->cargs[0];
-    switch (ir_memop_size((unsigned)op->cargs[1])) {
-    case IR_MO_8: *p = (uint8_t)v; break;
-    case IR_MO_16: {
-        uint16_t x = (uint16_t)v;
-        memcpy(p, &x, 2);
-        break;
-    }
-    case IR_MO_32: {
-        uint32_t x = (uint32_t)v;
-        memcpy(p, &x, 4);
-        break;
-    }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
-static void do_call(struct interp *in, const struct frame *fr, const struct ir_op *op)
-{
-    uint64_t args[IR_HELPER_MAX_ARGS];
-    for (unsigned i = 0; i < op->nin; i++)
-        args[i] = rd(fr, ir_op_in(op, i));
-    uint64_t r = helper_ffi_call(in->ffi, (unsigned)op->cargs[0], args);
-    if (op->nout)
-        wr(fr, op->args[0], ir_canon((enum ir_type)op->type, r));
-}
-
-static void do_pure(const struct frame *fr, const struct ir_op *op)
-{
-    uint64_t in[4], out[2];
-    for (unsigned i = 0; i < op->nin; i++)
-        in[i] = rd(fr, ir_op_in(op, i));
-    ir_eval_pure(op, in, out);
-    for (unsigned i = 0; i < op->nout; i++)
-        wr(fr, op->args[i], out[i]);
-}
-
-static bool do_brcond(const struct frame *fr, const struct ir_op *op)
-{
-    return ir_eval_cond((enum ir_cond)op->cargs[0], (enum ir_type)op->type, rd(fr, op->args[0]),
-                        rd(fr, op->args[1]));
-}
-
-/* Runs one block until it exits. */
-static struct tb_exit run_block(struct interp *in, struct translator *t, const struct frame *fr,
-                                const struct interp_code *code)
-{
-    const struct ir_mem_ops *mem = &in->env->mem;
-    for (uint32_t pc = 0; pc < code->nops; pc++) {
-        const struct ir_op *op = &code->ops[pc];
-        switch (op->opc) {
-        case IR_OP_set_label:
-        case IR_OP_insn_start: break;
-        case IR_OP_br: pc = (uint32_t)op->cargs[0]; break;
-        case IR_OP_brcond:
-            if (do_brcond(fr, op))
-                pc = (uint32_t)op->cargs[1];
-            break;
-        case IR_OP_ld: wr(fr, op->args[0], env_load(fr, op)); break;
-        case IR_OP_st: env_store(fr, op, rd(fr, op->args[0])); break;
-        case IR_OP_guest_ld:
-            t->interp_pc = (uintptr_t)op;
-            wr(fr, op->args[0],
-               ir_eval_load_ext(
-                   (enum ir_type)op->type, (unsigned)op->cargs[0],
-                   mem->load(mem->opaque, fr->envp, rd(fr, op->args[1]), (unsigned)op->cargs[0])));
-            break;
-        case IR_OP_guest_st:
-            t->interp_pc = (uintptr_t)op;
-            mem->store(mem->opaque, fr->envp, rd(fr, op->args[1]), rd(fr, op->args[0]),
-                       (unsigned)op->cargs[0]);
-            break;
-        case IR_OP_call:
-            t->interp_pc = (uintptr_t)op;
-            do_call(in, fr, op);
-            break;
-        case IR_OP_goto_tb:
-            return (struct tb_exit){TB_EXIT_GOTO_TB, (unsigned)op->cargs[0], 0, NULL};
-        case IR_OP_goto_ptr: return (struct tb_exit){TB_EXIT_LOOKUP, 0, rd(fr, op->args[0]), NULL};
-        case IR_OP_exit_tb: return (struct tb_exit){TB_EXIT_RETURN, 0, op->cargs[0], NULL};
-        default: do_pure(fr, op); break;
+    for (unsigned g = 0; g < ng; g++)
+        if (in->env->globals[g].offset == off) {
+            fputs(in->env->globals[g].name, f);
+            return;
         }
+    fprintf(f, "env+%#x", off);
+}
+
+/* The second input: a temp, or the constant it was folded to. */
+static void print_second(const struct interp *in, FILE *f, unsigned h, const struct interp_insn *ip)
+{
+    fputs(", ", f);
+    if (h & INTERP_FORM_IMM)
+        fprintf(f, "$%#" PRIx64, ip->imm);
+    else
+        print_opnd(in, f, ip->b);
+}
+
+static bool is_cond(unsigned h)
+{
+    return h >= INTERP_H_setcond_NEVER_32rr && h < INTERP_H_movi_32;
+}
+
+static void print_operands(const struct interp *in, FILE *f, unsigned h,
+                           const struct interp_insn *ip)
+{
+    if (h < INTERP_H_mov_32 || (is_cond(h) && !(h & INTERP_FORM_BRCOND))) {
+        print_opnd(in, f, ip->d); /* binary op or setcond */
+        fputs(", ", f);
+        print_opnd(in, f, ip->a);
+        print_second(in, f, h, ip);
+    } else if (is_cond(h)) {
+        print_opnd(in, f, ip->a);
+        print_second(in, f, h, ip);
+        fprintf(f, ", %+d", (int32_t)ip->x);
+    } else if (h < INTERP_H_setcond_NEVER_32rr ||
+               (h >= INTERP_H_extu_i32_i64 && h <= INTERP_H_extrh_i64_i32)) {
+        print_opnd(in, f, ip->d); /* moves */
+        fputs(", ", f);
+        print_opnd(in, f, ip->a);
+    } else if (h == INTERP_H_movi_32 || h == INTERP_H_movi_64) {
+        print_opnd(in, f, ip->d);
+        fprintf(f, ", $%#" PRIx64, ip->imm);
+    } else if (h == INTERP_H_ld || h == INTERP_H_st) {
+        print_opnd(in, f, h == INTERP_H_ld ? ip->d : ip->a);
+        fprintf(f, ", env+%#" PRIx64 ", memop %#x", ip->imm, ip->x);
+    } else if (h >= INTERP_H_guest_ld && h <= INTERP_H_guest_st_tlb) {
+        bool st = h == INTERP_H_guest_st || h == INTERP_H_guest_st_tlb;
+        print_opnd(in, f, st ? ip->b : ip->d);
+        fputs(", ", f);
+        print_opnd(in, f, ip->a);
+        fprintf(f, ", memop %#x", ip->x);
+    } else if (h == INTERP_H_br) {
+        fprintf(f, "%+d", (int32_t)ip->x);
+    } else if (h == INTERP_H_goto_tb) {
+        fprintf(f, "%u", ip->x);
+    } else if (h == INTERP_H_exit_tb) {
+        fprintf(f, "$%#" PRIx64, ip->imm);
+    } else if (h == INTERP_H_goto_ptr) {
+        print_opnd(in, f, ip->a);
+    } else {
+        fprintf(f, "d=%#x a=%#x b=%#x x=%#x imm=%#" PRIx64, ip->d, ip->a, ip->b, ip->x, ip->imm);
     }
-    /* Falling off the end: the lifter always ends a block with an exit, so
-     * treat it as exit_tb 0. */
-    return (struct tb_exit){TB_EXIT_RETURN, 0, 0, NULL};
+}
+
+static void print_call(const struct interp *in, FILE *f, const struct interp_insn *ip)
+{
+    const struct interp_insn *aw = ip + 1;
+    uint32_t w[IR_HELPER_MAX_ARGS] = {
+        aw->d, aw->a, aw->b, aw->x, (uint32_t)aw->imm, (uint32_t)(aw->imm >> 32)};
+    const struct ir_helper *helper = &in->env->helpers[ip->a];
+    if (ip->x) {
+        print_opnd(in, f, ip->d);
+        fputs(" = ", f);
+    }
+    fprintf(f, "%s(", helper->name);
+    for (unsigned k = 0; k < ip->b; k++) {
+        fputs(k ? ", " : "", f);
+        print_opnd(in, f, w[k]);
+    }
+    fputs(helper_ffi_direct(helper) ? ")" : ") via libffi", f);
+}
+
+/* Instruction i of code as one line; returns how many instructions it takes. */
+static unsigned print_insn(const struct interp *in, const struct interp_code *code, unsigned i,
+                           FILE *f)
+{
+    const struct interp_insn *ip = &code->insn[i];
+    unsigned h = handler_of(in, ip);
+    fprintf(f, "      | %04u %s ", i, interp_handler_name(h));
+    if (h == INTERP_H_call)
+        print_call(in, f, ip);
+    else
+        print_operands(in, f, h, ip);
+    fputc('\n', f);
+    return h == INTERP_H_call ? 2 : 1;
+}
+
+/* Each IR op of the block ("NNNN: op" with branch targets as op indexes:
+ * the listing jit86-translate reads) followed by the instructions it became;
+ * for a block other than the last one emitted, the instructions alone. */
+static void interp_describe(void *state, const struct tb *tb, FILE *f)
+{
+    const struct interp *in = state;
+    const struct interp_code *code = tb->tc_ptr;
+    const struct interp_listing *l = &in->last;
+    fprintf(f, "interpreter code at %p, %u instructions, %u ops\n", tb->tc_ptr, code->ninsn,
+            code->nops);
+    bool ops = l->tb == tb && l->nops == code->nops;
+    struct ir_block view = {.env = in->env, .ops = l->ops, .nops = l->nops};
+    unsigned i = 0;
+    for (unsigned k = 0; ops && k < l->nops; k++) {
+        fprintf(f, "%04u:", k);
+        ir_print_op(&view, &l->ops[k], f);
+        while (i < l->first[k + 1] && i < code->ninsn)
+            i += print_insn(in, code, i, f);
+    }
+    while (i < code->ninsn)
+        i += print_insn(in, code, i, f);
 }
 
 static struct tb_exit interp_exec(void *state, struct translator *t, struct tb *tb, void *env)
 {
-    struct interp *in = state;
-    uint64_t temps[IR_MAX_TEMPS];
-    struct frame fr = {in->env->nglobals, in->gloc, env, temps};
-    temps[in->env->nglobals] = (uintptr_t)env;
-    for (;;) {
-        struct tb_exit e = run_block(in, t, &fr, tb->tc_ptr);
-        e.last = tb;
-        if (e.kind != TB_EXIT_GOTO_TB || !tb->jmp[e.slot].dest)
-            return e;
-        tb = tb->jmp[e.slot].dest;
-        t->stats.chained_jumps++;
-    }
+    return interp_run(state, t, tb, env);
 }
 
 const struct tb_backend tb_backend_interp = {

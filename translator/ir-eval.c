@@ -13,8 +13,12 @@ static void mul_u128(uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi)
 
 void ir_eval_mul2(const struct ir_op *op, uint64_t a, uint64_t b, uint64_t *out)
 {
-    bool sign = op->opc == IR_OP_muls2;
-    if (op->type == IR_I32) {
+    ir_eval_mul2_typed(op->opc == IR_OP_muls2, (enum ir_type)op->type, a, b, out);
+}
+
+void ir_eval_mul2_typed(bool sign, enum ir_type t, uint64_t a, uint64_t b, uint64_t *out)
+{
+    if (t == IR_I32) {
         uint64_t p = sign ? (uint64_t)((int64_t)(int32_t)a * (int32_t)b) : a * b;
         out[0] = (uint32_t)p;
         out[1] = p >> 32;

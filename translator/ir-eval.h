@@ -17,8 +17,9 @@ static inline uint64_t ir_sext(uint64_t v, unsigned bits)
     return (uint64_t)((int64_t)(v << s) >> s);
 }
 
-/* mulu2/muls2: out[0] low, out[1] high half. */
+/* mulu2/muls2: out[0] low, out[1] high half (not yet canonical for i32). */
 void ir_eval_mul2(const struct ir_op *op, uint64_t a, uint64_t b, uint64_t *out);
+void ir_eval_mul2_typed(bool sign, enum ir_type t, uint64_t a, uint64_t b, uint64_t *out);
 
 /* Inline so that the interpreter's dispatch and this one fold together. */
 static inline bool ir_eval_cond(enum ir_cond c, enum ir_type t, uint64_t a, uint64_t b)
@@ -69,14 +70,23 @@ static inline uint64_t ir_eval_bswap(uint64_t v, unsigned w)
     return r;
 }
 
-/* Single-output pure ops. */
-static inline uint64_t ir_eval_one(const struct ir_op *op, const uint64_t *in, unsigned w)
+static inline uint64_t ir_eval_deposit(uint64_t base, uint64_t val, unsigned pos, unsigned len)
 {
-    uint64_t a = in[0], b = in[1];
-    unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
-    switch (op->opc) {
+    uint64_t m = ir_eval_field_mask(len) << pos;
+    return (base & ~m) | ((val << pos) & m);
+}
+
+static inline uint64_t ir_eval_extract(uint64_t v, unsigned pos, unsigned len, bool sign)
+{
+    return sign ? ir_sext(v >> pos, len) : (v >> pos) & ir_eval_field_mask(len);
+}
+
+/* The ops without constants, by opcode: the interpreter calls this with a
+ * constant opcode and width, so each of its handlers folds to one case. */
+static inline uint64_t ir_eval_alu(enum ir_opcode opc, uint64_t a, uint64_t b, unsigned w)
+{
+    switch (opc) {
     case IR_OP_mov: return a;
-    case IR_OP_movi: return op->cargs[0];
     case IR_OP_add: return a + b;
     case IR_OP_sub: return a - b;
     case IR_OP_mul: return a * b;
@@ -101,16 +111,24 @@ static inline uint64_t ir_eval_one(const struct ir_op *op, const uint64_t *in, u
     case IR_OP_exts_i32_i64: return ir_sext(a, 32);
     case IR_OP_extrl_i64_i32: return (uint32_t)a;
     case IR_OP_extrh_i64_i32: return a >> 32;
-    case IR_OP_deposit: {
-        uint64_t m = ir_eval_field_mask(len) << pos;
-        return (a & ~m) | ((b << pos) & m);
+    default: return 0;
     }
-    case IR_OP_extract: return (a >> pos) & ir_eval_field_mask(len);
-    case IR_OP_sextract: return ir_sext(a >> pos, len);
+}
+
+/* Single-output pure ops. */
+static inline uint64_t ir_eval_one(const struct ir_op *op, const uint64_t *in, unsigned w)
+{
+    uint64_t a = in[0], b = in[1];
+    unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
+    switch (op->opc) {
+    case IR_OP_movi: return op->cargs[0];
+    case IR_OP_deposit: return ir_eval_deposit(a, b, pos, len);
+    case IR_OP_extract: return ir_eval_extract(a, pos, len, false);
+    case IR_OP_sextract: return ir_eval_extract(a, pos, len, true);
     case IR_OP_setcond: return ir_eval_cond((enum ir_cond)op->cargs[0], op->type, a, b);
     case IR_OP_movcond:
         return ir_eval_cond((enum ir_cond)op->cargs[0], op->type, a, b) ? in[2] : in[3];
-    default: return 0;
+    default: return ir_eval_alu((enum ir_opcode)op->opc, a, b, w);
     }
 }
 
