@@ -44,7 +44,8 @@ static inline uint32_t guest_eip(const CPUX86State *env)
 
 static uint32_t key_flags(const CPUX86State *env)
 {
-    return (env->hflags & KEY_FLAGS) | flat_bit(env);
+    uint32_t osfxsr = (env->cr[4] & X86_CR4_OSFXSR) ? X86_HF_OSFXSR : 0;
+    return (env->hflags & KEY_FLAGS) | flat_bit(env) | osfxsr;
 }
 
 static void log_cpu_state(CPUX86State *env)
@@ -104,7 +105,7 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
         .features = cpu->features,
         .cs_base = env->segs[X86_SEG_CS].base,
         .eip = (uint32_t)env->eip,
-        .hflags = env->hflags | (key->flags & X86_HF_FLAT32),
+        .hflags = env->hflags | (key->flags & (X86_HF_FLAT32 | X86_HF_OSFXSR)),
         .mmu_idx = cpu_mmu_index(env),
         .fpu = (cpu->features & X86_FEATURE_BIT(X86_FEAT_FPU)) != 0,
         /* Single-step: one instruction per block, the loop raises #DB after it. */

@@ -47,6 +47,9 @@ enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X8
 #define X86_CR0_AM 0x00040000u
 #define X86_CR0_PG 0x80000000u
 
+/* CR4 bits, SDM Vol. 3A §2.5. */
+#define X86_CR4_OSFXSR 0x00000200u
+
 /* Lazy flags: how cc_dst/cc_src/cc_src2 describe the arithmetic flags of the
  * last flag-setting instruction (DESIGN.md "Lazy flags"). One row per kind;
  * each kind exists for byte, word and dword operands (B, W, L), in that order.
@@ -119,6 +122,9 @@ struct x86_dtable {
  * base 0, limit 4 GiB, present, writable expand-up data. The lifter then
  * drops their per-access type and limit checks. */
 #define X86_HF_FLAT32 0x1000u
+/* Block key only, like X86_HF_FLAT32: CR4.OSFXSR, so the inline SSE forms
+ * need no run-time check of it. */
+#define X86_HF_OSFXSR 0x2000u
 /* Segment flags of a flat segment: P, S, data (not code), expand-up, W. */
 #define X86_FLAT_FLAGS_MASK  0x9e00u
 #define X86_FLAT_FLAGS_VALUE 0x9200u

@@ -1,8 +1,8 @@
 /* Inline IR for the most frequent SSE2 integer and move instructions on XMM registers
  * (MOVDQA/MOVAPS/MOVAPD, the bitwise PAND/PANDN/POR/PXOR and their PS/PD twins,
  * PADDB/W/D, PSUBB/W/D, PSLLD/PSRLD/PSRAD by imm8): 32-bit lanes on env and on aligned guest
- * memory, exact on every backend. Anything else, or CR4.OSFXSR clear, or a misaligned operand,
- * takes the helper. */
+ * memory, exact on every backend. Anything else, or CR4.OSFXSR clear (X86_HF_OSFXSR of the block
+ * key), or a misaligned operand, takes the helper. */
 #include "frontend/lift-internal.h"
 #include "frontend/lift-sse.h"
 
@@ -33,9 +33,8 @@ static const struct inline_row rows[X86_MN_COUNT] = {
     [X86_MN_PXOR] = {IN_XOR, 4},    [X86_MN_XORPS] = {IN_XOR, 4},   [X86_MN_XORPD] = {IN_XOR, 4},
     [X86_MN_PADDB] = {IN_ADD, 1},   [X86_MN_PADDW] = {IN_ADD, 2},   [X86_MN_PADDD] = {IN_ADD, 4},
     [X86_MN_PSUBB] = {IN_SUB, 1},   [X86_MN_PSUBW] = {IN_SUB, 2},   [X86_MN_PSUBD] = {IN_SUB, 4},
+    [X86_MN_PSLLD] = {IN_SHL, 4},   [X86_MN_PSRLD] = {IN_SHR, 4},   [X86_MN_PSRAD] = {IN_SAR, 4},
 };
-
-#define CR4_OSFXSR 0x200u
 
 static bool is_xmm(const struct x86_operand *o)
 {
@@ -147,32 +146,32 @@ static void store_lane(struct lift *L, const struct x86_operand *o, ir_tmp lin, 
     lift_store(L, a, v, 4);
 }
 
-/* Emits the inline form with a branch to *fallback_out (a new label) when CR4.OSFXSR is clear
- * or the memory operand is misaligned; false, emitting nothing, when there is no inline form. */
-bool lift_sse_inline(struct lift *L, ir_label *fallback_out)
+/* Emits the inline form, with a branch to *fallback_out (a new label) when the memory operand
+ * is misaligned; LIFT_SSE_HELPER, emitting nothing, when there is no inline form. */
+enum lift_sse_inline lift_sse_inline(struct lift *L, ir_label *fallback_out)
 {
     const struct x86_instr *in = L->in;
     const struct inline_row *r = &rows[in->mnemonic < X86_MN_COUNT ? in->mnemonic : 0];
     const struct x86_operand *d = &in->op[0], *s = &in->op[1];
-    if (r->op == IN_NONE || in->nops != 2 || (L->hflags & (X86_HF_EM | X86_HF_TS)))
-        return false;
+    if (r->op == IN_NONE || in->nops != 2 || (L->hflags & (X86_HF_EM | X86_HF_TS)) ||
+        !(L->hflags & X86_HF_OSFXSR))
+        return LIFT_SSE_HELPER;
     bool store = r->op == IN_MOVE && is_mem16(d) && is_xmm(s);
     bool shift = r->op >= IN_SHL;
     if (shift ? !(is_xmm(d) && s->kind == X86_OPK_IMM)
               : !(is_xmm(d) && (is_xmm(s) || is_mem16(s))) && !store)
-        return false;
-    ir_label fallback = ir_new_label(L->b);
-    *fallback_out = fallback;
-    ir_tmp cr4 = ir_new_i32(L->b), lin = cr4;
-    ir_ld(L->b, cr4, X86_LOW32(ENV_OFF(cr[4])), IR_MEMOP(IR_MO_32, 0, 0));
-    ir_andi(L->b, cr4, cr4, CR4_OSFXSR);
-    ir_brcondi(L->b, IR_COND_EQ, cr4, 0, fallback);
+        return LIFT_SSE_HELPER;
     if (shift) {
         emit_shift_imm(L, r, d->reg & 7, (uint64_t)in->imm & 0xff);
-        return true;
+        return LIFT_SSE_INLINE;
     }
+    enum lift_sse_inline form = LIFT_SSE_INLINE;
+    ir_tmp lin = {0}; /* used only with a memory operand */
     if (store || is_mem16(s)) {
+        ir_label fallback = ir_new_label(L->b);
         ir_tmp low = ir_new_i32(L->b);
+        *fallback_out = fallback;
+        form = LIFT_SSE_FALLBACK;
         lin = store ? lift_ea_w(L, 16) : lift_ea(L, 16);
         ir_andi(L->b, low, lin, 15);
         ir_brcondi(L->b, IR_COND_NE, low, 0, fallback);
@@ -185,5 +184,5 @@ bool lift_sse_inline(struct lift *L, ir_label *fallback_out)
         }
         store_lane(L, d, lin, i, v);
     }
-    return true;
+    return form;
 }

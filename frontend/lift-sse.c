@@ -50,7 +50,10 @@ void lift_sse(struct lift *L)
             mem = (int)i;
     }
     ir_label fallback, done;
-    bool inline_form = lift_sse_inline(L, &fallback);
+    enum lift_sse_inline form = lift_sse_inline(L, &fallback);
+    if (form == LIFT_SSE_INLINE)
+        return;
+    bool inline_form = form == LIFT_SSE_FALLBACK;
     if (inline_form) {
         done = ir_new_label(L->b);
         ir_br(L->b, done);

@@ -25,8 +25,8 @@ void lift_mov_cr(struct lift *L)
         ir_tmp a[3] = {lift_env(L), lift_const(L, c->reg), lift_get_reg(L, g->reg, 4)};
         lift_call(L, dr ? X86_HELPER_write_dr : X86_HELPER_write_cr, a[0], 3, a);
         L->stop = true;
-        /* CR0.PE is part of X86_HF_FLAT32, which is not in env->hflags. */
-        L->relookup = !dr && c->reg == 0;
+        /* CR0.PE (X86_HF_FLAT32) and CR4.OSFXSR are key bits not in env->hflags. */
+        L->relookup = !dr && (c->reg == 0 || c->reg == 4);
         return;
     }
     ir_tmp a[2] = {lift_env(L), lift_const(L, c->reg)};

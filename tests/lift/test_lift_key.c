@@ -1,7 +1,9 @@
 /* What the block key lets the lifter leave out: with X86_HF_FLAT32 (ES, SS
  * and DS flat in protected mode) no segment type or limit check is lifted for
  * those three; FS/GS and every segment without the bit keep them; a segment
- * load that may change the bit ends its block with a fresh lookup. */
+ * load that may change the bit ends its block with a fresh lookup. With
+ * X86_HF_OSFXSR (CR4.OSFXSR) the inline SSE integer forms need no run-time
+ * check of CR4. */
 #include "frontend/lift.h"
 
 #include <check.h>
@@ -136,6 +138,42 @@ START_TEST(fs_load_still_chains)
 }
 END_TEST
 
+/* paddd xmm0,xmm1; pslld xmm2,5; psrad xmm3,33; hlt */
+static const uint8_t sse_code[] = {0x66, 0x0f, 0xfe, 0xc1, 0x66, 0x0f, 0x72, 0xf2,
+                                   0x05, 0x66, 0x0f, 0x72, 0xe3, 0x21, 0xf4};
+
+START_TEST(osfxsr_key_inlines_sse_integer_ops_without_checks)
+{
+    struct lifted l;
+    lift(&l, sse_code, sizeof(sse_code), PM32 | X86_HF_FLAT32 | X86_HF_OSFXSR);
+    ck_assert_msg(count(l.text, "call sse(") == 0, "%s", l.text);
+    ck_assert_msg(count(l.text, "brcond") == 2, "%s", l.text); /* block entry only */
+    ck_assert_msg(count(l.text, "shl_i32") == 4 && count(l.text, "sar_i32") == 4, "%s", l.text);
+    ck_assert_msg(strstr(l.text, "$0x1f") != NULL, "%s", l.text); /* PSRAD by 33: by 31 */
+    done(&l);
+}
+END_TEST
+
+START_TEST(without_osfxsr_key_sse_ops_call_the_helper)
+{
+    struct lifted l;
+    lift(&l, sse_code, sizeof(sse_code), PM32 | X86_HF_FLAT32);
+    ck_assert_msg(count(l.text, "call sse(") == 3, "%s", l.text);
+    ck_assert_msg(count(l.text, "shl_i32") == 0, "%s", l.text);
+    done(&l);
+}
+END_TEST
+
+START_TEST(cr4_write_ends_the_block_with_a_lookup)
+{
+    struct lifted l;
+    static const uint8_t code[] = {0x0f, 0x22, 0xe0, 0x90}; /* mov cr4,eax; nop */
+    lift(&l, code, sizeof(code), PM32 | X86_HF_FLAT32);
+    ck_assert_msg(count(l.text, "goto_ptr") == 1 && count(l.text, "goto_tb") == 0, "%s", l.text);
+    done(&l);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lift_key");
@@ -146,5 +184,10 @@ Suite *test_suite(void)
     tcase_add_test(tc, data_segment_load_ends_the_block_with_a_lookup);
     tcase_add_test(tc, fs_load_still_chains);
     suite_add_tcase(s, tc);
+    TCase *sse = tcase_create("osfxsr");
+    tcase_add_test(sse, osfxsr_key_inlines_sse_integer_ops_without_checks);
+    tcase_add_test(sse, without_osfxsr_key_sse_ops_call_the_helper);
+    tcase_add_test(sse, cr4_write_ends_the_block_with_a_lookup);
+    suite_add_tcase(s, sse);
     return s;
 }
