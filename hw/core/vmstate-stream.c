@@ -107,7 +107,10 @@ static bool get_str_eq(struct reader *r, const char *s, char *got, size_t gotlen
     const uint8_t *p = take(r, n);
     if (!p)
         return false;
-    snprintf(got, gotlen, "%.*s", (int)n, (const char *)p);
+    size_t i = 0;
+    for (; i < n && i + 1 < gotlen; i++) /* for error lines: one printable line */
+        got[i] = p[i] >= 0x20 && p[i] < 0x7F ? (char)p[i] : '?';
+    got[i] = 0;
     return strlen(s) == n && memcmp(p, s, n) == 0;
 }
 

@@ -260,6 +260,16 @@ static bool run_post_load(const struct vms_desc *d, void *base)
     return !d->post_load || d->post_load(base);
 }
 
+/* A section name from the stream for an error line: bytes other than
+ * printable ASCII become '?', so a corrupt stream cannot break the line. */
+static void printable_name(const uint8_t *name, size_t n, char *out, size_t outlen)
+{
+    size_t i = 0;
+    for (; i < n && i + 1 < outlen; i++)
+        out[i] = name[i] >= 0x20 && name[i] < 0x7F ? (char)name[i] : '?';
+    out[i] = 0;
+}
+
 /* Checks the section header at *pos: name, version, payload length. On
  * success *version and *payload describe it and *pos points at the payload. */
 static bool parse_header(const struct vms_desc *d, const uint8_t *data, size_t len, size_t *pos,
@@ -272,8 +282,9 @@ static bool parse_header(const struct vms_desc *d, const uint8_t *data, size_t l
         return false;
     }
     if (data[p] != name_len || memcmp(data + p + 1, d->name, name_len) != 0) {
-        snprintf(err, errlen, "%s: expected this section, found '%.*s'", d->name, data[p],
-                 (const char *)data + p + 1);
+        char found[256];
+        printable_name(data + p + 1, data[p], found, sizeof(found));
+        snprintf(err, errlen, "%s: expected this section, found '%s'", d->name, found);
         return false;
     }
     p += 1 + name_len;
