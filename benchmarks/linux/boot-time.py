@@ -3,8 +3,11 @@
 installer kernel with the test initramfs of tests/linux (init-test.sh: marker,
 /proc, SHA-256 workload, reboot -f), the same kernel, initramfs and command
 line on both. Prints, per emulator and run, the seconds from start to the
-userland marker, to the workload's checksum and to exit, then a Markdown table
-of the medians (for benchmarks/RESULTS.md).
+kernel's first console line (the end of the guest's decompression and early
+set-up), to the userland marker, to the workload's checksum and to exit, and
+the CPU seconds the emulator used; then a Markdown table of the medians (for
+benchmarks/RESULTS.md). The emulators take turns run by run, so that a change
+in the host's load hits both alike.
 
 usage: boot-time.py [--jit86 PATH] [--runs N] [--mib N] [--backend NAME]
 """
@@ -20,11 +23,15 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERNEL = "/usr/lib/debian-installer/images/12/i386/text/debian-installer/i386/linux"
-MARKS = {"marker": b"JIT86-LINUX-INIT", "checksum": b"JIT86-LINUX-SHA256"}
+MARKS = {"kernel": b"Linux version", "marker": b"JIT86-LINUX-INIT",
+         "checksum": b"JIT86-LINUX-SHA256"}
+COLUMNS = {"kernel": "to kernel console", "marker": "to marker", "checksum": "to checksum",
+           "exit": "to exit", "cpu": "CPU time"}
 
 
 def run_once(argv, env, limit):
-    """Seconds from start to each mark and to exit; None for marks not seen."""
+    """Seconds from start to each mark and to exit (None for marks not seen), and
+    the CPU seconds of the emulator's threads, which the host's load changes less."""
     start = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, env=env)
@@ -47,8 +54,10 @@ def run_once(argv, env, limit):
         for k, m in MARKS.items():
             if seen[k] is None and m in buf:
                 seen[k] = now
-    rc = p.wait()
-    seen["exit"] = time.monotonic() - start if rc == 0 else None
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    seen["exit"] = time.monotonic() - start if p.returncode == 0 else None
+    seen["cpu"] = usage.ru_utime + usage.ru_stime
     return seen
 
 
@@ -75,25 +84,25 @@ def main():
                          dict(os.environ)))
         else:
             print(f"boot-time: {a.qemu} not found; jit86 alone", file=sys.stderr)
-        results = {}
-        for name, argv, env in emus:
-            results[name] = []
-            for i in range(a.runs):
+        results = {name: [] for name, _, _ in emus}
+        loads = [os.getloadavg()[0]]
+        for i in range(a.runs):
+            for name, argv, env in emus:
                 r = run_once(argv, env, a.limit)
                 results[name].append(r)
+                loads.append(os.getloadavg()[0])
                 print(f"{name} run {i + 1}: " +
                       ", ".join(f"{k} {v:.2f} s" if v is not None else f"{k} -"
-                                for k, v in r.items()), flush=True)
+                                for k, v in r.items()) + f" (load {loads[-1]:.2f})", flush=True)
     finally:
         shutil.rmtree(tmp)
-    load = os.getloadavg()[0]
-    print(f"\nMedian of {a.runs} runs, {a.mib} MiB workload, load average {load:.2f} "
-          f"({os.cpu_count()} CPUs):\n")
-    print("| emulator | to marker (s) | to checksum (s) | to exit (s) |")
-    print("| --- | ---: | ---: | ---: |")
+    print(f"\nMedian of {a.runs} runs, {a.mib} MiB workload, load average (1 min) "
+          f"{min(loads):.2f}-{max(loads):.2f} ({os.cpu_count()} CPUs):\n")
+    print("| emulator | " + " | ".join(f"{c} (s)" for c in COLUMNS.values()) + " |")
+    print("| --- |" + " ---: |" * len(COLUMNS))
     for name, runs in results.items():
         cells = []
-        for k in ("marker", "checksum", "exit"):
+        for k in COLUMNS:
             vals = [r[k] for r in runs if r[k] is not None]
             cells.append(f"{statistics.median(vals):.2f}" if len(vals) == len(runs) else "failed")
         print(f"| {name} | " + " | ".join(cells) + " |")

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Linux boot time: seconds to the userland marker, to the workload checksum and
-# to exit, jit86 against qemu-system-i386 -accel tcg on the same kernel,
+# Linux boot time: seconds to the kernel console, the userland marker, the workload checksum and
+# exit, and CPU seconds, jit86 against qemu-system-i386 -accel tcg (taking turns) on the same kernel,
 # initramfs and command line (boot-time.py); prints a Markdown table.
 # Usage: benchmarks/linux/run.sh [BUILD_DIR] [RUNS] [BACKEND]
 set -e
