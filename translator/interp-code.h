@@ -51,7 +51,7 @@ static inline uint32_t interp_frame_opnd(unsigned t, bool is64)
     X(mulu2_32) X(mulu2_64) X(muls2_32) X(muls2_64) X(deposit_32) X(deposit_64) X(extract_32)     \
     X(extract_64) X(sextract_32) X(sextract_64) X(movcond_32) X(movcond_64) X(br) X(ld) X(st)     \
     X(guest_ld) X(guest_st) X(guest_ld_tlb) X(guest_st_tlb) X(call) X(goto_tb) X(goto_ptr)        \
-    X(exit_tb)
+    X(exit_tb) X(pure)
 // clang-format on
 
 /* Handler indexes. setcond and brcond have the four forms of a binary op
@@ -94,6 +94,10 @@ struct interp_insn {
     uint32_t d, a, b, x;
     uint64_t imm;
 };
+
+/* Instruction slots after a generic pure op holding the op itself. */
+#define INTERP_OP_SLOTS                                                                            \
+    ((sizeof(struct ir_op) + sizeof(struct interp_insn) - 1) / sizeof(struct interp_insn))
 
 /* A block's code, at its tc_ptr. */
 struct interp_code {

@@ -91,26 +91,45 @@ static bool env_offset_fits(uint64_t offset)
     return offset < (1u << (32 - INTERP_OPND_SHIFT)) - 8;
 }
 
+/* Handler + 1 by opcode (0: none): the i32 handler; the i64 one follows. */
+static const uint16_t bin_handler[IR_OP_COUNT] = {
+#define BIN(op) [IR_OP_##op] = INTERP_H_##op##_32rr + 1,
+    INTERP_BINOPS(BIN)
+#undef BIN
+};
+
+static const uint16_t un_handler[IR_OP_COUNT] = {
+#define UN(op) [IR_OP_##op] = INTERP_H_##op##_32 + 1,
+    INTERP_UNOPS(UN)
+#undef UN
+};
+
+static const uint16_t misc_handler[IR_OP_COUNT] = {
+    [IR_OP_mulu2] = INTERP_H_mulu2_32 + 1,       [IR_OP_muls2] = INTERP_H_muls2_32 + 1,
+    [IR_OP_deposit] = INTERP_H_deposit_32 + 1,   [IR_OP_extract] = INTERP_H_extract_32 + 1,
+    [IR_OP_sextract] = INTERP_H_sextract_32 + 1, [IR_OP_movcond] = INTERP_H_movcond_32 + 1,
+};
+
+/* Handler + 1: one handler whatever the type. */
+static const uint16_t width_change_handler[IR_OP_COUNT] = {
+    [IR_OP_extu_i32_i64] = INTERP_H_extu_i32_i64 + 1,
+    [IR_OP_exts_i32_i64] = INTERP_H_exts_i32_i64 + 1,
+    [IR_OP_extrl_i64_i32] = INTERP_H_extrl_i64_i32 + 1,
+    [IR_OP_extrh_i64_i32] = INTERP_H_extrh_i64_i32 + 1,
+};
+
+static const uint16_t cond_handler[IR_COND_COUNT] = {
+#define CND(id, name) [IR_COND_##id] = INTERP_H_setcond_##id##_32rr,
+    IR_CONDS(CND)
+#undef CND
+};
+
 /* ---- planning: which inputs take a constant ---- */
 
+/* Ops with a handler for a constant second input. */
 static bool takes_imm(enum ir_opcode opc)
 {
-    switch (opc) {
-    case IR_OP_add:
-    case IR_OP_sub:
-    case IR_OP_mul:
-    case IR_OP_and:
-    case IR_OP_or:
-    case IR_OP_xor:
-    case IR_OP_shl:
-    case IR_OP_shr:
-    case IR_OP_sar:
-    case IR_OP_rotl:
-    case IR_OP_rotr:
-    case IR_OP_setcond:
-    case IR_OP_brcond: return true;
-    default: return false;
-    }
+    return bin_handler[opc] || opc == IR_OP_setcond || opc == IR_OP_brcond;
 }
 
 static bool commutes(enum ir_opcode opc)
@@ -310,38 +329,6 @@ static unsigned width_form(const struct ir_op *op)
     return op->type == IR_I64 ? INTERP_FORM_64 : 0;
 }
 
-static const uint16_t bin_handler[IR_OP_COUNT] = {
-#define BIN(op) [IR_OP_##op] = INTERP_H_##op##_32rr,
-    INTERP_BINOPS(BIN)
-#undef BIN
-};
-
-static const uint16_t un_handler[IR_OP_COUNT] = {
-#define UN(op) [IR_OP_##op] = INTERP_H_##op##_32,
-    INTERP_UNOPS(UN)
-#undef UN
-};
-
-static const uint16_t cond_handler[IR_COND_COUNT] = {
-#define CND(id, name) [IR_COND_##id] = INTERP_H_setcond_##id##_32rr,
-    IR_CONDS(CND)
-#undef CND
-};
-
-/* The i32 handler of each op with one handler per width (the i64 one follows it). */
-static const uint16_t misc_handler[IR_OP_COUNT] = {
-    [IR_OP_mulu2] = INTERP_H_mulu2_32,       [IR_OP_muls2] = INTERP_H_muls2_32,
-    [IR_OP_deposit] = INTERP_H_deposit_32,   [IR_OP_extract] = INTERP_H_extract_32,
-    [IR_OP_sextract] = INTERP_H_sextract_32, [IR_OP_movcond] = INTERP_H_movcond_32,
-};
-
-static const uint16_t width_change_handler[IR_OP_COUNT] = {
-    [IR_OP_extu_i32_i64] = INTERP_H_extu_i32_i64,
-    [IR_OP_exts_i32_i64] = INTERP_H_exts_i32_i64,
-    [IR_OP_extrl_i64_i32] = INTERP_H_extrl_i64_i32,
-    [IR_OP_extrh_i64_i32] = INTERP_H_extrh_i64_i32,
-};
-
 /* Two-input ops with an optional constant second input. */
 static struct interp_insn *emit_binary(struct compile *c, const struct ir_op *op,
                                        const struct plan *p, unsigned h)
@@ -470,7 +457,7 @@ static void emit_exit(struct compile *c, unsigned h, uint32_t a, uint32_t x, uin
  * << 8), movcond (x: the condition, imm: the two value words). */
 static void emit_misc(struct compile *c, const struct ir_op *op, unsigned w)
 {
-    struct interp_insn *ip = emit(c, misc_handler[op->opc] + w);
+    struct interp_insn *ip = emit(c, misc_handler[op->opc] - 1 + w);
     ip->d = out0(c, op);
     ip->a = in_opnd(c, op->args[op->nout]);
     if (op->nin > 1)
@@ -486,12 +473,25 @@ static void emit_misc(struct compile *c, const struct ir_op *op, unsigned w)
     }
 }
 
-/* A pure op with one output and no constants: one or two inputs of its type. */
-static bool plain_alu(const struct ir_op *op)
+/* Any pure op without a handler of its own: its outputs in d and x, its
+ * inputs in a, b and imm, the op itself in the slots after it for
+ * ir_eval_pure. */
+static void emit_pure(struct compile *c, const struct ir_op *op)
 {
-    const struct ir_opdef *d = &ir_opdefs[op->opc];
-    return (d->flags & IR_OPF_PURE) && !(d->flags & (IR_OPF_WIDEN | IR_OPF_NARROW)) &&
-           d->nout == 1 && d->nconst == 0;
+    struct interp_insn *ip = emit(c, INTERP_H_pure);
+    uint32_t w[4] = {0};
+    for (unsigned i = 0; i < op->nin && i < 4; i++)
+        w[i] = in_opnd(c, ir_op_in(op, i));
+    ip->d = out0(c, op);
+    ip->x = op->nout > 1 ? opnd(c, op->args[1]) : 0;
+    ip->a = w[0];
+    ip->b = w[1];
+    ip->imm = w[2] | (uint64_t)w[3] << 32;
+    struct interp_insn *slots[INTERP_OP_SLOTS];
+    for (unsigned k = 0; k < INTERP_OP_SLOTS; k++)
+        slots[k] = emit(c, INTERP_H_pure);
+    if (!c->full)
+        memcpy(slots[0], op, sizeof(*op));
 }
 
 static void emit_op(struct compile *c, unsigned i)
@@ -524,13 +524,15 @@ static void emit_op(struct compile *c, unsigned i)
     case IR_OP_exit_tb: emit_exit(c, INTERP_H_exit_tb, 0, 0, op->cargs[0]); break;
     default:
         if (width_change_handler[op->opc])
-            emit_move(c, width_change_handler[op->opc], out0(c, op), in_opnd(c, op->args[1]));
-        else if (plain_alu(op) && op->nin == 2)
-            emit_binary(c, op, p, bin_handler[op->opc]);
-        else if (plain_alu(op))
-            emit_move(c, un_handler[op->opc] + w, out0(c, op), in_opnd(c, op->args[1]));
-        else
+            emit_move(c, width_change_handler[op->opc] - 1, out0(c, op), in_opnd(c, op->args[1]));
+        else if (bin_handler[op->opc])
+            emit_binary(c, op, p, bin_handler[op->opc] - 1);
+        else if (un_handler[op->opc])
+            emit_move(c, un_handler[op->opc] - 1 + w, out0(c, op), in_opnd(c, op->args[1]));
+        else if (misc_handler[op->opc])
             emit_misc(c, op, w);
+        else
+            emit_pure(c, op);
         break;
     }
 }

@@ -169,6 +169,21 @@ static uint64_t movcond(uint8_t *const *base, const struct interp_insn *ip, enum
     return rd(base, (uint32_t)(c ? ip->imm : ip->imm >> 32));
 }
 
+/* Any pure op through ir_eval_pure (interp-compile.c, emit_pure). */
+static void pure(uint8_t *const *base, const struct interp_insn *ip)
+{
+    struct ir_op op;
+    memcpy(&op, ip + 1, sizeof(op));
+    uint32_t w[4] = {ip->a, ip->b, (uint32_t)ip->imm, (uint32_t)(ip->imm >> 32)};
+    uint64_t in[4] = {0}, out[2] = {0};
+    for (unsigned i = 0; i < op.nin && i < 4; i++)
+        in[i] = rd(base, w[i]);
+    ir_eval_pure(&op, in, out);
+    wr(base, ip->d, out[0]);
+    if (op.nout > 1)
+        wr(base, ip->x, out[1]);
+}
+
 /* ---- the loop ---- */
 
 /* OP(name) starts the handler of INTERP_H_name; NEXT goes on with the next
@@ -390,6 +405,9 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
         ip = code->insn;
         DISPATCH;
     }
+    OP(pure) pure(base, ip);
+    ip += 1 + INTERP_OP_SLOTS;
+    DISPATCH;
     OP(exit_tb) return (struct tb_exit){TB_EXIT_RETURN, 0, ip->imm, code->tb};
 #if !INTERP_THREADED
 default: return (struct tb_exit){TB_EXIT_RETURN, 0, 0, code->tb};

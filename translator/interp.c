@@ -205,6 +205,9 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
         fprintf(f, "$%#" PRIx64, ip->imm);
     } else if (h == INTERP_H_goto_ptr) {
         print_opnd(in, f, ip->a);
+    } else if (h == INTERP_H_pure) {
+        const struct ir_op *op = (const struct ir_op *)(ip + 1);
+        fprintf(f, "%s_%s", ir_opdefs[op->opc].name, op->type == IR_I64 ? "i64" : "i32");
     } else {
         fprintf(f, "d=%#x a=%#x b=%#x x=%#x imm=%#" PRIx64, ip->d, ip->a, ip->b, ip->x, ip->imm);
     }
@@ -240,7 +243,7 @@ static unsigned print_insn(const struct interp *in, const struct interp_code *co
     else
         print_operands(in, f, h, ip);
     fputc('\n', f);
-    return h == INTERP_H_call ? 2 : 1;
+    return h == INTERP_H_call ? 2 : h == INTERP_H_pure ? 1 + INTERP_OP_SLOTS : 1;
 }
 
 /* Each IR op of the block ("NNNN: op" with branch targets as op indexes:
