@@ -17,6 +17,7 @@ struct liveness {
     uint64_t *label_live; /* nlabels sets */
     uint8_t *dead;        /* per op, in the final sweep */
     uint8_t *unreachable; /* per op */
+    bool backward;        /* a branch to a label set before it: sweep to a fixed point */
 };
 
 static bool test(const uint64_t *s, unsigned t)
@@ -123,13 +124,21 @@ static bool sweep(struct liveness *lv)
     return grew;
 }
 
-static void mark_unreachable(struct liveness *lv)
+/* Also finds out whether a branch goes back to a label already set: without
+ * one, a backward sweep meets every label before its branches and one sweep
+ * is the fixed point (most blocks: lifted code branches forward). */
+static void mark_unreachable(struct liveness *lv, uint8_t *label_seen)
 {
     bool reachable = true;
     for (unsigned i = 0; i < lv->b->nops; i++) {
         const struct ir_op *op = &lv->b->ops[i];
-        if (op->opc == IR_OP_set_label)
+        if (op->opc == IR_OP_set_label) {
             reachable = true;
+            label_seen[op->cargs[0]] = 1;
+        }
+        if ((op->opc == IR_OP_br && label_seen[op->cargs[0]]) ||
+            (op->opc == IR_OP_brcond && label_seen[op->cargs[1]]))
+            lv->backward = true;
         lv->unreachable[i] = !reachable;
         if (ir_op_flags(op) & IR_OPF_END)
             reachable = false;
@@ -143,9 +152,10 @@ static void run(struct ir_block *b, bool remove)
     lv.label_live = calloc((size_t)lv.words * (b->nlabels ? b->nlabels : 1), sizeof(uint64_t));
     lv.dead = calloc(b->nops ? b->nops : 1, 1);
     lv.unreachable = calloc(b->nops ? b->nops : 1, 1);
-    if (lv.live && lv.label_live && lv.dead && lv.unreachable) {
-        mark_unreachable(&lv);
-        while (sweep(&lv))
+    uint8_t *label_seen = calloc(b->nlabels ? b->nlabels : 1, 1);
+    if (lv.live && lv.label_live && lv.dead && lv.unreachable && label_seen) {
+        mark_unreachable(&lv, label_seen);
+        while (sweep(&lv) && lv.backward)
             ;
         unsigned n = 0;
         for (unsigned i = 0; i < b->nops; i++)
@@ -157,6 +167,7 @@ static void run(struct ir_block *b, bool remove)
     free(lv.label_live);
     free(lv.dead);
     free(lv.unreachable);
+    free(label_seen);
 }
 
 void opt_dce(struct ir_block *b)

@@ -41,7 +41,12 @@ void opt_rw_begin(struct opt_rewriter *r, const struct ir_block *b)
 {
     /* A pass replaces one op by at most two (a folded mulu2). */
     r->cap = 2 * b->nops + 1;
-    r->out = opt_alloc(r->cap, sizeof(*r->out));
+    /* Not zeroed: every op is written before it is read (opt_rw_push). */
+    r->out = malloc(r->cap * sizeof(*r->out));
+    if (!r->out) {
+        fputs("jit86: out of memory in the optimizer\n", stderr);
+        exit(1);
+    }
     r->n = 0;
 }
 
