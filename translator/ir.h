@@ -164,11 +164,10 @@ struct ir_env {
     unsigned nhelpers;
     struct ir_mem_ops mem;
     struct ir_tlb tlb; /* zero: no inline fast path */
-    /* Optional, for native backends: called at goto_ptr with env (globals in
-     * env); returns the host code to continue with (tc_ptr of the block the
-     * caller's jump cache has for the new state) or NULL to return
-     * TB_EXIT_LOOKUP as without it. Must not raise. The interpreter always
-     * returns to its caller. */
+    /* Optional: called at goto_ptr with env (globals in env); returns the
+     * host code to continue with (tc_ptr of the block the caller's jump cache
+     * has for the new state) or NULL to return TB_EXIT_LOOKUP as without it.
+     * Must not raise. Every backend, the interpreter included, follows it. */
     const void *(*lookup_code)(void *env);
 };
 
