@@ -1,9 +1,9 @@
 /* x86-64 host backend (shared/DESIGN.md "Backends"): prologue/epilogue, block
  * emission in two sections (hot code, then out-of-line slow paths), goto_tb
  * chaining by patching an aligned rel32, and -d out_asm through Capstone.
- * Calls follow the System V AMD64 ABI (x86-64 psABI §3.2). */
-#if defined(__x86_64__)
-
+ * Calls follow the System V AMD64 ABI (x86-64 psABI §3.2). Built on every
+ * host: elsewhere than on x86-64 it only emits code, for jit86-translate to
+ * show, and has no exec. */
 #include "log.h"
 #include "x86_64-internal.h"
 
@@ -249,6 +249,7 @@ static void x64_describe(void *state, const struct tb *tb, FILE *f)
     native_listing_describe(&be->listing, "x86_64", tb, disasm, be, f);
 }
 
+#if defined(__x86_64__)
 static struct tb_exit x64_exec(void *state, struct translator *t, struct tb *tb, void *env)
 {
     struct x64_backend *be = state;
@@ -263,6 +264,7 @@ uintptr_t tb_x86_64_call_site(void *state)
     struct x64_backend *be = state;
     return be->jit_rsp ? *(const uintptr_t *)(be->jit_rsp - 8) : 0;
 }
+#endif
 
 const struct tb_backend tb_backend_x86_64 = {
     .name = "x86_64",
@@ -274,7 +276,7 @@ const struct tb_backend tb_backend_x86_64 = {
     .unpatch = x64_unpatch,
     .flush_icache = x64_flush_icache,
     .describe = x64_describe,
+#if defined(__x86_64__)
     .exec = x64_exec,
-};
-
 #endif
+};
