@@ -112,16 +112,14 @@ struct tb_backend {
 };
 
 extern const struct tb_backend tb_backend_interp;
-#if defined(__x86_64__)
+/* The native backends are built on every host so that jit86-translate can
+ * show their code; each runs (exec) only on its own host ISA. */
 extern const struct tb_backend tb_backend_x86_64;
-#endif
-/* Built on every host so that jit86-translate can show its code; it runs
- * (exec) only on AArch64 hosts. */
 extern const struct tb_backend tb_backend_aarch64;
 /* The compiled-in backend named name that runs on this host, or NULL. */
 const struct tb_backend *translator_backend_by_name(const char *name);
-/* Also the backends this host only emits code for, never runs (the AArch64
- * one elsewhere than on AArch64): for listing their code. NULL if unknown. */
+/* Also the backends this host only emits code for, never runs (the other
+ * ISA's native backend): for listing their code. NULL if unknown. */
 const struct tb_backend *translator_backend_for_listing(const char *name);
 
 struct translator_stats {
