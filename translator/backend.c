@@ -26,6 +26,8 @@ const struct tb_backend *translator_backend_for_listing(const char *name)
 {
     if (strcmp(name, tb_backend_aarch64.name) == 0)
         return &tb_backend_aarch64;
+    if (strcmp(name, tb_backend_x86_64.name) == 0)
+        return &tb_backend_x86_64;
     return translator_backend_by_name(name);
 }
 
