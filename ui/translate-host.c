@@ -42,7 +42,7 @@ static const char *addr_name(const struct xl_host *h, unsigned long long v, char
         snprintf(tmp, len, "<tb>|%llu", v - (uintptr_t)h->tb);
     else if (v >= tc && v < tc + h->tb->tc_size)
         snprintf(tmp, len, "tb+0x%llx", v - tc);
-    else if (v < tc && tc - v < (64u << 20))
+    else if (v < tc && tc - v < XL_CODE_SIZE)
         snprintf(tmp, len, "tb-0x%llx", tc - v);
     else if (v > 0xffffffffull && v < 0xffff800000000000ull)
         return "<host function>";

@@ -96,7 +96,7 @@ static bool machine_new(struct xl_machine *m, const struct xl_options *opt, char
         return false;
     }
     mmu_phys_set_a20(m->space, true);
-    struct cpu_config cfg = {.space = m->space, .backend = be, .code_size = 1u << 20};
+    struct cpu_config cfg = {.space = m->space, .backend = be, .code_size = XL_CODE_SIZE};
     m->cpu = cpu_new(&cfg);
     if (!m->cpu) {
         snprintf(err, errlen, "cannot create the CPU");

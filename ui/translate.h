@@ -19,6 +19,9 @@ const char *xl_str(const struct xl_text *t);
 void xl_free(struct xl_text *t);
 
 #define XL_MAX_INSNS  64
+/* The scratch translator's code buffer: host addresses within it are the
+ * block's own code, the prologue and the epilogue. */
+#define XL_CODE_SIZE (1u << 20)
 #define XL_MAX_PASSES 8
 
 struct xl_insn {

@@ -3,13 +3,15 @@
 # options on its first line ("; jit86-translate: ...") for BACKEND and
 # compares the text output with golden/SNIPPET.BACKEND.txt.
 #
-#   translate-golden.sh JIT86_TRANSLATE SNIPPET.asm BACKEND
+#   translate-golden.sh JIT86_TRANSLATE SNIPPET.asm BACKEND [RUNNER]
+# RUNNER runs the tool (qemu-aarch64-static in the cross build).
 # With UPDATE=1 the golden file is rewritten instead (regen-goldens.sh).
 # Exit status: 0 pass, 1 fail, 77 skip (nasm missing).
 set -u
 tool=$1
 snippet=$2
 backend=$3
+runner=${4:-}
 srcdir=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$snippet" .asm)
 golden=$srcdir/golden/$name.$backend.txt
@@ -20,8 +22,8 @@ fi
 opts=$(sed -n '1s/^; jit86-translate://p' "$snippet")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-# shellcheck disable=SC2086 # $opts is a list of options
-if ! "$tool" $opts --backend "$backend" --asm "$snippet" >"$out"; then
+# shellcheck disable=SC2086 # $opts and $runner are lists of words
+if ! $runner "$tool" $opts --backend "$backend" --asm "$snippet" >"$out"; then
     echo "FAIL: jit86-translate failed on $snippet" >&2
     exit 1
 fi
