@@ -9,10 +9,13 @@
 #include "savevm.h"
 #include "vm.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +27,17 @@
 #define OUT_BUF        (1u << 20)
 #define RAM_BLOCK      0 /* block 0 is RAM (dirty log); block 1, video RAM, is compared */
 
-enum frame { FRAME_HEADER = 'H', FRAME_PAGE = 'P', FRAME_ZERO = 'Z', FRAME_DEVICES = 'D' };
+#define SYNC_TIMEOUT_MS 60000
+
+enum frame {
+    FRAME_HEADER = 'H',
+    FRAME_PAGE = 'P',
+    FRAME_ZERO = 'Z',
+    FRAME_SYNC = 'S', /* answered with SYNC_ACK once the destination read all before it */
+    FRAME_DEVICES = 'D',
+};
+#define SYNC_ACK 'A'
+
 
 struct live {
     struct vm *vm;
@@ -203,9 +216,37 @@ static bool send_devices(struct live *l)
     return ok;
 }
 
+/* The destination's answer to a sync frame: true once SYNC_ACK came;
+ * anything else is its refusal, left in the socket for migration_wait_reply. */
+static bool read_ack(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    uint8_t a = 0;
+    if (poll(&p, 1, SYNC_TIMEOUT_MS) != 1 || recv(fd, &a, 1, MSG_PEEK) != 1 || a != SYNC_ACK)
+        return false;
+    return recv(fd, &a, 1, 0) == 1;
+}
+
+/* Waits, the guest running, until the destination has read everything sent
+ * so far: what still sits in the socket buffers at the stop (megabytes on
+ * loopback, more when the destination is slow) would add to the downtime. */
+static void sync_destination(struct live *l)
+{
+    uint8_t h = FRAME_SYNC;
+    put(l, &h, 1);
+    flush_out(l);
+    struct vm *vm = l->vm;
+    pthread_cond_broadcast(&vm->cpu_cond);
+    pthread_mutex_unlock(&vm->lock);
+    bool acked = l->ok && read_ack(l->fd);
+    lock_vm(vm);
+    if (!acked)
+        l->ok = false;
+}
+
 /* Rounds while the guest runs, until the dirty set fits the downtime limit
- * at the bandwidth of the last round; the pages still to send stay in
- * l->dirty. */
+ * at the bandwidth of the last round and still fits once the destination
+ * has caught up; the pages still to send stay in l->dirty. */
 static void precopy(struct live *l)
 {
     struct migration_info *m = l->m;
@@ -214,6 +255,7 @@ static void precopy(struct live *l)
     send_ram(l, true, false);
     send_vram(l, true, false);
     memset(l->dirty, 0, l->words * sizeof(*l->dirty));
+    bool synced = false;
     for (int round = 1; l->ok && round <= MAX_ROUNDS; round++) {
         flush_out(l);
         int64_t now = now_ns(), dt = now - t > 0 ? now - t : 1;
@@ -224,8 +266,14 @@ static void precopy(struct live *l)
         m->remaining = n * PAGE;
         m->expected_downtime_ms = (int64_t)(m->bandwidth ? m->remaining * 1000 / m->bandwidth : 0);
         uint64_t fits = m->bandwidth * migration_downtime_limit(m) / 1000 / PAGE;
-        if (n <= fits || n <= MIN_LEFT_PAGES)
-            return;
+        if (n <= fits || n <= MIN_LEFT_PAGES) {
+            if (synced)
+                return;
+            sync_destination(l);
+            synced = true;
+            continue; /* count again what the guest wrote meanwhile */
+        }
+        synced = false;
         t = now;
         bytes = m->transferred;
         send_ram(l, false, false);
@@ -411,26 +459,68 @@ void migration_live_join(struct vm *vm)
 
 /* ---- destination ---- */
 
-static bool recv_header(struct vm *vm, int fd, struct vms_pc *v, char *err, size_t errlen)
+/* The source streams pages faster than one read per frame keeps up with; a
+ * backlog left in the socket at the stop adds to the downtime. Frames are
+ * parsed from a 1 MiB buffer instead. */
+#define RX_BUF     (1u << 20)
+#define MAX_DEVICES (64u << 20) /* device state is kilobytes; a bigger length is corrupt */
+
+struct rx {
+    int fd;
+    uint8_t *buf;
+    size_t pos, len;
+};
+
+static bool rx_read(struct rx *r, void *p, size_t n)
+{
+    uint8_t *out = p;
+    while (n) {
+        if (r->pos == r->len) {
+            if (n >= RX_BUF)
+                return migration_read(r->fd, out, n);
+            ssize_t got = recv(r->fd, r->buf, RX_BUF, 0);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                return false;
+            r->pos = 0;
+            r->len = (size_t)got;
+        }
+        size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+        memcpy(out, r->buf + r->pos, k);
+        r->pos += k;
+        out += k;
+        n -= k;
+    }
+    return true;
+}
+
+static uint64_t le(const uint8_t *b, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+static bool recv_header(struct vm *vm, struct rx *r, struct vms_pc *v, char *err, size_t errlen)
 {
     uint8_t h[5];
     vms_pc_describe(v, vm->pc, vm->cpu, "", 0);
-    if (!migration_read(fd, h, 5) || h[0] != FRAME_HEADER) {
+    if (!rx_read(r, h, 5) || h[0] != FRAME_HEADER) {
         snprintf(err, errlen, "live migration: bad header from the source");
         return false;
     }
-    uint32_t n = (uint32_t)h[1] | (uint32_t)h[2] << 8 | (uint32_t)h[3] << 16 | (uint32_t)h[4] << 24;
+    uint32_t n = (uint32_t)le(h + 1, 4);
     if (n != v->m.nram) {
         snprintf(err, errlen, "machine state has %u memory blocks, this machine %zu", n, v->m.nram);
         return false;
     }
     for (uint32_t b = 0; b < n; b++) {
         uint8_t s[8];
-        uint64_t size = 0;
-        if (!migration_read(fd, s, 8))
+        if (!rx_read(r, s, 8))
             return false;
-        for (int i = 0; i < 8; i++)
-            size |= (uint64_t)s[i] << (8 * i);
+        uint64_t size = le(s, 8);
         if (size != v->m.ram[b].size) {
             snprintf(err, errlen,
                      "machine state has %" PRIu64 " MiB of %s, this machine %" PRIu64 " MiB",
@@ -441,13 +531,12 @@ static bool recv_header(struct vm *vm, int fd, struct vms_pc *v, char *err, size
     return true;
 }
 
-static bool recv_page(int fd, const struct vms_pc *v, bool zero, char *err, size_t errlen)
+static bool recv_page(struct rx *r, const struct vms_pc *v, bool zero, char *err, size_t errlen)
 {
     uint8_t h[5];
-    if (!migration_read(fd, h, 5))
+    if (!rx_read(r, h, 5))
         return false;
-    uint32_t index =
-        (uint32_t)h[1] | (uint32_t)h[2] << 8 | (uint32_t)h[3] << 16 | (uint32_t)h[4] << 24;
+    uint32_t index = (uint32_t)le(h + 1, 4);
     if (h[0] >= v->m.nram || index >= v->m.ram[h[0]].size / PAGE) {
         snprintf(err, errlen, "live migration: page %u of block %u out of range", index, h[0]);
         return false;
@@ -457,33 +546,53 @@ static bool recv_page(int fd, const struct vms_pc *v, bool zero, char *err, size
         memset(dst, 0, PAGE);
         return true;
     }
-    return migration_read(fd, dst, PAGE);
+    return rx_read(r, dst, PAGE);
+}
+
+static bool recv_devices(struct vm *vm, struct rx *r, char *err, size_t errlen)
+{
+    uint8_t l[8];
+    if (!rx_read(r, l, 8))
+        return false;
+    uint64_t len = le(l, 8);
+    if (len > MAX_DEVICES) {
+        snprintf(err, errlen, "live migration: device state of %" PRIu64 " bytes", len);
+        return false;
+    }
+    struct vms_buf b = {.data = malloc(len ? (size_t)len : 1), .len = (size_t)len,
+                        .cap = (size_t)len};
+    bool ok = b.data && rx_read(r, b.data, b.len);
+    if (b.data && !ok)
+        snprintf(err, errlen, "the source went away before the end of the state");
+    ok = ok && vm_load_devices(vm, b.data, b.len, err, errlen);
+    vms_buf_free(&b);
+    return ok;
 }
 
 bool migration_live_receive(struct vm *vm, int fd, char *err, size_t errlen)
 {
     struct vms_pc v;
-    bool ok = recv_header(vm, fd, &v, err, errlen);
+    struct rx r = {.fd = fd, .buf = malloc(RX_BUF)};
+    bool ok = r.buf != NULL;
+    if (!ok)
+        snprintf(err, errlen, "out of memory for the migration");
+    ok = ok && recv_header(vm, &r, &v, err, errlen);
     uint8_t kind = 0;
     if (ok)
         snprintf(err, errlen, "live migration: the source went away");
-    while (ok && (ok = migration_read(fd, &kind, 1)) && kind != FRAME_DEVICES) {
-        if (kind != FRAME_PAGE && kind != FRAME_ZERO) {
+    while (ok && (ok = rx_read(&r, &kind, 1)) && kind != FRAME_DEVICES) {
+        if (kind == FRAME_SYNC) {
+            uint8_t a = SYNC_ACK;
+            ok = migration_write(fd, &a, 1);
+        } else if (kind != FRAME_PAGE && kind != FRAME_ZERO) {
             snprintf(err, errlen, "live migration: unknown frame %#x", kind);
             ok = false;
         } else {
-            ok = recv_page(fd, &v, kind == FRAME_ZERO, err, errlen);
+            ok = recv_page(&r, &v, kind == FRAME_ZERO, err, errlen);
         }
     }
-    uint8_t l[8];
-    uint64_t len = 0;
-    ok = ok && migration_read(fd, l, 8);
-    for (int i = 0; ok && i < 8; i++)
-        len |= (uint64_t)l[i] << (8 * i);
-    struct vms_buf b = {0};
-    ok = ok && migration_read_stream(fd, len, &b, err, errlen) &&
-         vm_load_devices(vm, b.data, b.len, err, errlen);
-    vms_buf_free(&b);
+    ok = ok && recv_devices(vm, &r, err, errlen);
+    free(r.buf);
     if (ok)
         migration_reply(fd, true, "");
     else

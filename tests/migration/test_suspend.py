@@ -518,10 +518,11 @@ def case_linux_live_migration_dirtying_memory():
         progress = []
         while True:
             info = q.cmd("query-migrate")["return"]
-            if info["status"] != "active":
+            if info["status"] not in ("setup", "active"):
                 break
-            progress.append((info["ram"]["transferred"], info["ram"]["remaining"],
-                             info["ram"]["dirty-sync-count"], info["expected-downtime"]))
+            if info["status"] == "active":
+                progress.append((info["ram"]["transferred"], info["ram"]["remaining"],
+                                 info["ram"]["dirty-sync-count"], info["expected-downtime"]))
             time.sleep(0.2)
         ev = migration_end(q)
         first = src.serial_output()
