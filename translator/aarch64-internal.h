@@ -20,7 +20,6 @@
 #define A64_REGS_CALLER_SAVED 0x0000ffffu /* x0..x15 */
 #define A64_REGS_CALLEE_SAVED 0x1ff00000u /* x20..x28 */
 #define A64_REGS_ALLOC        (A64_REGS_CALLER_SAVED | A64_REGS_CALLEE_SAVED)
-#define A64_NREGS             32
 
 /* The frame below the saved x19..x30: the call-site word (return address of
  * the last call that may raise), a save area for x0..x15 around slow-path
@@ -31,9 +30,8 @@
 #define A64_LOCAL_SIZE (A64_SLOTS_OFF + 8 * IR_MAX_TEMPS)
 #define A64_SAVED_SIZE (12 * 8) /* x19..x30 */
 
-/* Exits leave the value in x0, the block | NATIVE_EXIT_* tag in x1. */
-
-/* goto_tb with a veneer: B at the slot, then LDR x16, literal; BR x16; the
+/* Exits leave the value in x0, the block | NATIVE_EXIT_* tag in x1.
+ * goto_tb with a veneer: B at the slot, then LDR x16, literal; BR x16; the
  * 8-byte literal (aligned); then the exit. Without: B, then the exit. */
 #define A64_VENEER_LIT  12
 #define A64_EXIT_NEAR   4
