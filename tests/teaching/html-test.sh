@@ -49,8 +49,18 @@ if [ "$lit" -ne 4 ]; then
     echo "FAIL: $lit elements of instruction 2 highlighted, expected 4" >&2
     fail=1
 fi
+# The same page with the AArch64 backend's code (emitted on any host).
+"$tool" --backend aarch64 --format html 39 d8 72 1a >"$work/a64.html" || exit 1
+HOME=$work timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$work/profile" --dump-dom "file://$work/a64.html" \
+    >"$work/dom3.html" 2>>"$work/chromium.err"
+if ! grep -q '<p id="status">2 guest instructions listed</p>' "$work/dom3.html" ||
+    ! grep -q 'cmp     w[0-9]*, w[0-9]*' "$work/dom3.html"; then
+    echo "FAIL: the aarch64 page lacks its instruction list or its A64 code" >&2
+    fail=1
+fi
 if [ $fail -ne 0 ]; then
     tail -n 5 "$work/chromium.err" >&2
     exit 1
 fi
-echo "PASS: chromium rendered the instruction list (2 entries, script ran, selection highlights 4 views)"
+echo "PASS: chromium rendered the instruction list (2 entries, script ran, selection highlights 4 views; also with AArch64 code)"
