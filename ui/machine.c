@@ -481,8 +481,10 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         return false;
     irq_connect(&vm->pc->cpu_intr, cpu_intr_line, vm, 0);
     vm_net_attach(&vm->net, vm->pc);
-    if (o->kernel)
-        pc_route_pci_irqs(vm->pc); /* no firmware runs to do it */
+    if (o->kernel) { /* no firmware runs to do it */
+        pc_route_pci_irqs(vm->pc);
+        pc_acpi_direct_boot(vm->pc);
+    }
     vm->serial[0].input = serial0_input;
     vm->serial[0].input_opaque = vm;
     vm->serial[1].input = serial1_input;

@@ -150,6 +150,7 @@ void vm_system_reset(struct vm *vm, enum vm_cause cause)
 
 void vm_system_powerdown(struct vm *vm)
 {
+    pc_power_button(vm->pc); /* ACPI: the guest decides (and may power off) */
     vm_emit_event(vm, "POWERDOWN", NULL);
 }
 

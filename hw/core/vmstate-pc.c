@@ -41,6 +41,7 @@ static void add_pci(struct vms_pc *v, struct pc_machine *pc)
     add(v, "pci.host", -1, &pci_device_vmstate, &pc->host.dev);
     add(v, "pci.isa", -1, &pci_device_vmstate, &pc->isa.dev);
     add(v, "pci.ide", -1, &pci_device_vmstate, &pc->ide.dev);
+    add(v, "pci.pm", -1, &pci_device_vmstate, &pc->pm.dev);
     if (pc->vga)
         add(v, "pci.vga", -1, &pci_device_vmstate, &pc->vga->pci);
     for (int i = 0; i < PC_MAX_NIC; i++)
@@ -64,6 +65,7 @@ static void add_devices(struct vms_pc *v, struct pc_machine *pc)
     for (int i = 0; i < 2; i++)
         add(v, "ide", i, &ide_bus_vmstate, &pc->ide.bus[i]);
     add(v, "fdc", -1, &fdc_vmstate, &pc->fdc);
+    add(v, "piix4-pm", -1, &piix4_pm_vmstate, &pc->pm);
     if (pc->vga)
         add(v, "vga", -1, &vga_vmstate, pc->vga);
     for (int i = 0; i < PC_MAX_NIC; i++)

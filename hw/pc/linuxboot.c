@@ -58,7 +58,8 @@ bool linux_probe(const uint8_t *d, size_t len)
            memcmp(d + HDR_MAGIC, "HdrS", 4) == 0;
 }
 
-/* The e820 map: low RAM, the BIOS area reserved, RAM from 1 MiB. */
+/* The e820 map: low RAM, the BIOS area reserved (with the ACPI tables the
+ * board puts at 0xE0000), RAM from 1 MiB. */
 static void fill_e820(uint8_t *zp, uint64_t ram)
 {
     static const struct {
@@ -66,7 +67,7 @@ static void fill_e820(uint8_t *zp, uint64_t ram)
         uint32_t type;
     } map[] = {{0, 0x9FC00, E820_RAM},
                {0x9FC00, 0x400, E820_RESERVED},
-               {0xF0000, 0x10000, E820_RESERVED},
+               {0xE0000, 0x20000, E820_RESERVED},
                {0x100000, 0, E820_RAM}};
     for (unsigned i = 0; i < 4; i++) {
         uint8_t *e = zp + BP_E820_TABLE + 20 * i;

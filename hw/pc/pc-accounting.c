@@ -29,7 +29,7 @@ static int board_names(const struct pc_machine *pc, struct acct_name *t, int max
         {&pc->uart[0], "serial0"},   {&pc->uart[1], "serial1"},  {&pc->dma, "dma"},
         {&pc->dbg, "debugport"},     {&pc->fwcfg, "fw_cfg"},     {&pc->pci, "pci-host"},
         {pc, "fpu-port-f0"},         {&pc->ide.bus[0], "ide0"},  {&pc->ide.bus[1], "ide1"},
-        {&pc->ide, "ide-bmdma"},     {&pc->fdc, "fdc"},
+        {&pc->ide, "ide-bmdma"},     {&pc->fdc, "fdc"},          {&pc->pm, "piix4-pm"},
         {pc->vga, "vga"},
     };
     int n = 0;

@@ -529,7 +529,7 @@ struct pc_machine *pc_new(const struct pc_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     if (!map_memory(pc, cfg->ram_size) || !wire_devices(pc, cfg) || !wire_pci(pc) ||
-        !fill_fw_cfg(pc, cfg)) {
+        !fill_fw_cfg(pc, cfg) || !pc_acpi_init(pc)) {
         snprintf(err, errlen, "internal error: board wiring failed");
         pc_free(pc);
         return NULL;
@@ -568,6 +568,7 @@ void pc_reset(struct pc_machine *pc)
     dma_reset(&pc->dma);
     fdc_reset(&pc->fdc);
     piix_ide_reset(&pc->ide);
+    piix4_pm_reset(&pc->pm);
     if (pc->vga)
         vga_reset(pc->vga);
     for (int i = 0; i < PC_MAX_NIC; i++)

@@ -4,6 +4,7 @@
 #ifndef JIT86_HW_PC_PC_H
 #define JIT86_HW_PC_PC_H
 
+#include "hw/acpi/piix4-pm.h"
 #include "hw/block/fdc.h"
 #include "hw/char/uart16550.h"
 #include "hw/core/clock.h"
@@ -107,6 +108,7 @@ struct pc_machine {
     struct vga *vga; /* PCI 00:02.0; NULL with -vga none */
     struct piix_ide ide; /* PCI 00:01.1, IRQ 14/15 */
     struct fdc fdc;      /* 0x3F0, IRQ 6, DMA 2 */
+    struct piix4_pm pm;  /* PCI 00:01.3, ACPI; SCI on IRQ 9 */
     struct blk *owned[PC_MAX_IDE + PC_MAX_FLOPPY]; /* closed by pc_free */
     struct ne2000 *nic[PC_MAX_NIC];                /* NULL: no card */
     uint8_t *bios;
@@ -131,6 +133,15 @@ void pc_close_drives(struct pc_config *cfg);
 /* Routes every PCI interrupt pin as SeaBIOS would (PIIX3 PIRQ registers and
  * each function's interrupt line): for boots without firmware (-kernel). */
 void pc_route_pci_irqs(struct pc_machine *pc);
+/* ACPI (pc-acpi.c): the PIIX4 PM function and the tables as fw_cfg files,
+ * at board creation. */
+bool pc_acpi_init(struct pc_machine *pc);
+/* system_powerdown: the ACPI power button (the guest decides what to do). */
+void pc_power_button(struct pc_machine *pc);
+/* For boots without firmware (-kernel): what SeaBIOS would do, PM I/O base
+ * 0x600, and the RSDP and tables in shadow RAM at 0xE0000 (the loader's
+ * e820 map reserves 0xE0000-0xFFFFF). */
+void pc_acpi_direct_boot(struct pc_machine *pc);
 /* Port I/O and MMIO access counts per device (info stats), merged by name
  * (QEMU-like device names: "serial0", "ide0", "pic", ...; a range no device
  * claims is "ports-XXXX" / "mmio-XXXXXXXX" after its base). Fills at most

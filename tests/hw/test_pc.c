@@ -131,13 +131,15 @@ START_TEST(pc_fw_cfg_ram_size_and_e820)
         ram |= (uint64_t)mmu_io_read(io, 0x511, 1) << (8 * i);
     ck_assert_uint_eq(ram, 128u << 20);
     mmu_io_write(io, 0x510, FW_CFG_FILE_DIR, 2);
-    uint8_t d[4 + 3 * 64];
+    uint8_t d[4 + 6 * 64];
     for (size_t i = 0; i < sizeof(d); i++)
         d[i] = (uint8_t)mmu_io_read(io, 0x511, 1);
-    ck_assert_uint_eq(d[3], 3);
-    ck_assert_str_eq((char *)d + 4 + 8, "etc/boot-fail-wait");
-    ck_assert_str_eq((char *)d + 68 + 8, "etc/e820");
-    ck_assert_str_eq((char *)d + 132 + 8, "etc/sercon-port");
+    ck_assert_uint_eq(d[3], 6);
+    static const char *const names[6] = {"etc/acpi/rsdp", "etc/acpi/tables",
+                                         "etc/boot-fail-wait", "etc/e820",
+                                         "etc/sercon-port", "etc/table-loader"};
+    for (int i = 0; i < 6; i++)
+        ck_assert_str_eq((char *)d + 4 + 64 * i + 8, names[i]);
 }
 END_TEST
 
