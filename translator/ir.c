@@ -44,8 +44,20 @@ void ir_block_reset(struct ir_block *b)
 void ir_block_destroy(struct ir_block *b)
 {
     free(b->ops);
+    free(b->spare_ops);
+    free(b->scratch);
     free(b->temp_type);
     memset(b, 0, sizeof(*b));
+}
+
+void *ir_block_scratch(struct ir_block *b, size_t size)
+{
+    if (!b->scratch || size > b->scratch_size) {
+        free(b->scratch);
+        b->scratch_size = size ? size : 1;
+        b->scratch = xrealloc(NULL, b->scratch_size);
+    }
+    return memset(b->scratch, 0, size);
 }
 
 void ir_block_copy(struct ir_block *dst, const struct ir_block *src)

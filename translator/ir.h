@@ -61,8 +61,9 @@ extern const struct ir_opdef ir_opdefs[IR_OP_COUNT];
 #define IR_CONDS(X)                                                                                \
     X(NEVER, "never")                                                                              \
     X(ALWAYS, "always")                                                                            \
-    X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt") X(LTU, "ltu")          \
-        X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq") X(TSTNE, "tstne")
+    X(EQ, "eq")                                                                                    \
+    X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt") X(LTU, "ltu") X(GEU, "geu")        \
+        X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq") X(TSTNE, "tstne")
 enum ir_cond {
 #define X(id, name) IR_COND_##id,
     IR_CONDS(X)
@@ -203,12 +204,21 @@ struct ir_block {
     unsigned ntemps;
     unsigned nlabels;
     bool overflow; /* too many temps or labels: the block must be refused */
+    /* The optimizer's work space, kept from block to block so that passes do
+     * not allocate per block: the op array a pass replaced (opt_rw_*) and
+     * one scratch area (ir_block_scratch). Never copied. */
+    struct ir_op *spare_ops;
+    unsigned spare_cap;
+    void *scratch;
+    size_t scratch_size;
 };
 
 void ir_block_init(struct ir_block *b, const struct ir_env *env);
 void ir_block_reset(struct ir_block *b);
 void ir_block_destroy(struct ir_block *b);
 void ir_block_copy(struct ir_block *dst, const struct ir_block *src);
+/* size zeroed bytes of work space, valid until the next call on b. */
+void *ir_block_scratch(struct ir_block *b, size_t size);
 
 static inline unsigned ir_env_temp(const struct ir_block *b)
 {

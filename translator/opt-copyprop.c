@@ -39,14 +39,9 @@ static void copies_reset(struct copies *c)
 
 void opt_copyprop(struct ir_block *b)
 {
-    struct copies c = {malloc(b->ntemps * sizeof(uint16_t)), malloc(b->ntemps * sizeof(uint16_t)),
-                       b->ntemps};
+    uint16_t *scratch = ir_block_scratch(b, 2 * b->ntemps * sizeof(uint16_t));
+    struct copies c = {scratch, scratch + b->ntemps, b->ntemps};
     struct opt_rewriter r;
-    if (!c.of || !c.nsrc) {
-        free(c.of);
-        free(c.nsrc);
-        return; /* the pass is optional */
-    }
     copies_reset(&c);
     opt_rw_begin(&r, b);
     for (unsigned i = 0; i < b->nops; i++) {
@@ -66,7 +61,5 @@ void opt_copyprop(struct ir_block *b)
             c.nsrc[op.args[1]]++;
         }
     }
-    free(c.of);
-    free(c.nsrc);
     opt_rw_end(&r, b);
 }

@@ -148,26 +148,23 @@ static void mark_unreachable(struct liveness *lv, uint8_t *label_seen)
 static void run(struct ir_block *b, bool remove)
 {
     struct liveness lv = {.b = b, .remove = remove, .words = (b->ntemps + 63) / 64};
-    lv.live = calloc(lv.words, sizeof(uint64_t));
-    lv.label_live = calloc((size_t)lv.words * (b->nlabels ? b->nlabels : 1), sizeof(uint64_t));
-    lv.dead = calloc(b->nops ? b->nops : 1, 1);
-    lv.unreachable = calloc(b->nops ? b->nops : 1, 1);
-    uint8_t *label_seen = calloc(b->nlabels ? b->nlabels : 1, 1);
-    if (lv.live && lv.label_live && lv.dead && lv.unreachable && label_seen) {
-        mark_unreachable(&lv, label_seen);
-        while (sweep(&lv) && lv.backward)
-            ;
-        unsigned n = 0;
-        for (unsigned i = 0; i < b->nops; i++)
-            if (!remove || !lv.dead[i])
-                b->ops[n++] = b->ops[i];
-        b->nops = n;
-    }
-    free(lv.live);
-    free(lv.label_live);
-    free(lv.dead);
-    free(lv.unreachable);
-    free(label_seen);
+    /* One scratch area: the live set, one set per label, then bytes per op
+     * (dead, unreachable) and per label (seen). */
+    size_t words = (size_t)lv.words * (1 + b->nlabels);
+    uint64_t *w = ir_block_scratch(b, words * sizeof(uint64_t) + 2 * b->nops + b->nlabels);
+    uint8_t *bytes = (uint8_t *)(w + words);
+    lv.live = w;
+    lv.label_live = w + lv.words;
+    lv.dead = bytes;
+    lv.unreachable = bytes + b->nops;
+    mark_unreachable(&lv, bytes + 2 * b->nops);
+    while (sweep(&lv) && lv.backward)
+        ;
+    unsigned n = 0;
+    for (unsigned i = 0; i < b->nops; i++)
+        if (!remove || !lv.dead[i])
+            b->ops[n++] = b->ops[i];
+    b->nops = n;
 }
 
 void opt_dce(struct ir_block *b)

@@ -27,26 +27,25 @@ void translator_optimize(struct ir_block *b)
         passes[i].run(b);
 }
 
-static void *opt_alloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("jit86: out of memory in the optimizer\n", stderr);
-        exit(1);
-    }
-    return p;
-}
-
-void opt_rw_begin(struct opt_rewriter *r, const struct ir_block *b)
+/* The output goes into the array the previous pass replaced when it is large
+ * enough (not zeroed: opt_rw_push writes every op before it is read). */
+void opt_rw_begin(struct opt_rewriter *r, struct ir_block *b)
 {
     /* A pass replaces one op by at most two (a folded mulu2). */
     r->cap = 2 * b->nops + 1;
-    /* Not zeroed: every op is written before it is read (opt_rw_push). */
-    r->out = malloc(r->cap * sizeof(*r->out));
-    if (!r->out) {
-        fputs("jit86: out of memory in the optimizer\n", stderr);
-        exit(1);
+    if (b->spare_ops && b->spare_cap >= r->cap) {
+        r->out = b->spare_ops;
+        r->cap = b->spare_cap;
+    } else {
+        free(b->spare_ops);
+        r->out = malloc(r->cap * sizeof(*r->out));
+        if (!r->out) {
+            fputs("jit86: out of memory in the optimizer\n", stderr);
+            exit(1);
+        }
     }
+    b->spare_ops = NULL;
+    b->spare_cap = 0;
     r->n = 0;
 }
 
@@ -75,7 +74,8 @@ void opt_rw_movi(struct opt_rewriter *r, enum ir_type type, unsigned d, uint64_t
 
 void opt_rw_end(struct opt_rewriter *r, struct ir_block *b)
 {
-    free(b->ops);
+    b->spare_ops = b->ops;
+    b->spare_cap = b->ops_cap;
     b->ops = r->out;
     b->nops = r->n;
     b->ops_cap = r->cap;
@@ -98,17 +98,18 @@ void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
     }
 }
 
-void opt_known_init(struct opt_known *k, const struct ir_block *b)
+/* In the block's scratch area: a pass holds one opt_known and nothing else there. */
+void opt_known_init(struct opt_known *k, struct ir_block *b)
 {
     k->n = b->ntemps;
-    k->val = opt_alloc(k->n, sizeof(*k->val));
-    k->set = opt_alloc(k->n, 1);
+    k->val = ir_block_scratch(b, k->n * (sizeof(*k->val) + 1));
+    k->set = (uint8_t *)(k->val + k->n);
 }
 
 void opt_known_destroy(struct opt_known *k)
 {
-    free(k->val);
-    free(k->set);
+    k->val = NULL;
+    k->set = NULL;
 }
 
 void opt_known_reset(struct opt_known *k)

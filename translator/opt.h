@@ -18,7 +18,7 @@ struct opt_rewriter {
     struct ir_op *out;
     unsigned n, cap;
 };
-void opt_rw_begin(struct opt_rewriter *r, const struct ir_block *b);
+void opt_rw_begin(struct opt_rewriter *r, struct ir_block *b);
 struct ir_op *opt_rw_push(struct opt_rewriter *r, const struct ir_op *op);
 /* Appends "mov d, s" or "movi d, v" of the given type. */
 void opt_rw_mov(struct opt_rewriter *r, enum ir_type type, unsigned d, unsigned s);
@@ -36,7 +36,7 @@ struct opt_known {
     uint8_t *set;
     unsigned n;
 };
-void opt_known_init(struct opt_known *k, const struct ir_block *b);
+void opt_known_init(struct opt_known *k, struct ir_block *b);
 void opt_known_destroy(struct opt_known *k);
 void opt_known_reset(struct opt_known *k);
 bool opt_known_get(const struct opt_known *k, unsigned t, uint64_t *v);
