@@ -1,7 +1,8 @@
 /* The DSDT's AML (ACPI 6.5 §5.2.11.1): \_S5 for soft off and the PCI root
  * bridge \_SB.PCI0 (PNP0A03, §6.1.5) with the resources it decodes (_CRS,
  * §6.4 resource descriptors) and its interrupt routing (_PRT, §6.2.13) — the
- * OS finds PCI devices through it once ACPI is on. */
+ * OS finds PCI devices through it once ACPI is on — and the 8042's keyboard
+ * and mouse. */
 #include "dsdt.h"
 
 #include <string.h>
@@ -117,9 +118,42 @@ static void pci_root(struct aml_buf *b, const struct acpi_pm_layout *pm)
     aml_free(&res);
 }
 
+/* An ISA device with fixed ports and one IRQ: IO descriptors (§6.4.2.5,
+ * 16-bit decode, one port each) and an IRQ descriptor (§6.4.2.1). */
+static void isa_device(struct aml_buf *b, const char *path, const char *eisa,
+                       const uint16_t *ports, unsigned nports, unsigned irq)
+{
+    uint8_t d[64];
+    size_t n = 0;
+    for (unsigned i = 0; i < nports; i++) {
+        const uint8_t io[8] = {0x47, 0x01, (uint8_t)ports[i], (uint8_t)(ports[i] >> 8),
+                               (uint8_t)ports[i], (uint8_t)(ports[i] >> 8), 0x01, 0x01};
+        memcpy(d + n, io, sizeof(io));
+        n += sizeof(io);
+    }
+    d[n++] = 0x22; /* IRQ descriptor, 2 bytes: the mask */
+    put16(d + n, (uint16_t)(1u << irq));
+    n += 2;
+    d[n++] = 0x79;
+    d[n++] = 0;
+    struct aml_buf body = {0}, res = {0};
+    name_int(&body, "_HID", aml_eisa_id(eisa));
+    aml_buffer(&res, d, n);
+    aml_name(&body, "_CRS", &res);
+    aml_device(b, path, &body);
+    aml_free(&body);
+    aml_free(&res);
+}
+
 void acpi_dsdt_aml(struct aml_buf *b, const struct acpi_pm_layout *pm)
 {
     const uint64_t s5[4] = {PIIX4_SLP_TYP_SOFT_OFF, PIIX4_SLP_TYP_SOFT_OFF, 0, 0};
     aml_name_package(b, "\\_S5", s5, 4);
     pci_root(b, pm);
+    /* The 8042's keyboard and mouse: once a DSDT exists, SeaBIOS sets up its
+     * PS/2 keyboard only if the DSDT has a PNP0303, and Linux's i8042 takes
+     * the ports, IRQs and the AUX port's presence from these two devices. */
+    static const uint16_t kbc[2] = {0x60, 0x64};
+    isa_device(b, "\\_SB.KBD", "PNP0303", kbc, 2, 1);
+    isa_device(b, "\\_SB.MOU", "PNP0F13", NULL, 0, 12);
 }

@@ -5,7 +5,7 @@
 #include "acpi-tables.h"
 #include "aml.h"
 
-/* Appends \_S5 and \_SB.PCI0 to b. */
+/* Appends \_S5, \_SB.PCI0, \_SB.KBD and \_SB.MOU to b. */
 void acpi_dsdt_aml(struct aml_buf *b, const struct acpi_pm_layout *pm);
 
 #endif

@@ -77,7 +77,7 @@ START_TEST(fadt_describes_piix4_pm_and_fixed_power_button)
 }
 END_TEST
 
-START_TEST(dsdt_names_s5_and_the_pci_root_bridge)
+START_TEST(dsdt_names_s5_pci_root_keyboard_and_mouse)
 {
     static struct acpi_tables t;
     ck_assert(acpi_build_tables(&layout, &t));
@@ -91,6 +91,12 @@ START_TEST(dsdt_names_s5_and_the_pci_root_bridge)
     static const uint8_t hid[] = {0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, 0xD0, 0x0A, 0x03};
     ck_assert(contains(aml, n, dev, sizeof(dev)));
     ck_assert(contains(aml, n, hid, sizeof(hid)));
+    /* The 8042's keyboard (PNP0303) and mouse (PNP0F13), IRQs 1 and 12. */
+    static const uint8_t kbd[] = {0x0C, 0x41, 0xD0, 0x03, 0x03};
+    static const uint8_t mou[] = {0x0C, 0x41, 0xD0, 0x0F, 0x13};
+    static const uint8_t irq1[] = {0x22, 0x02, 0x00, 0x79}, irq12[] = {0x22, 0x00, 0x10, 0x79};
+    ck_assert(contains(aml, n, kbd, sizeof(kbd)) && contains(aml, n, irq1, sizeof(irq1)));
+    ck_assert(contains(aml, n, mou, sizeof(mou)) && contains(aml, n, irq12, sizeof(irq12)));
     ck_assert_uint_eq(aml[0], 0x08); /* the block starts with the Name of \_S5 */
     /* _PRT: slot 3 pin INTA (PIRQD) reaches IRQ 11. */
     static const uint8_t prt[] = {0x12, 0x0B, 0x04, 0x0C, 0xFF, 0xFF, 0x03, 0x00,
@@ -290,7 +296,7 @@ Suite *test_suite(void)
     TCase *tables = tcase_create("tables");
     tcase_add_test(tables, linked_tables_have_valid_checksums_and_pointers);
     tcase_add_test(tables, fadt_describes_piix4_pm_and_fixed_power_button);
-    tcase_add_test(tables, dsdt_names_s5_and_the_pci_root_bridge);
+    tcase_add_test(tables, dsdt_names_s5_pci_root_keyboard_and_mouse);
     tcase_add_test(tables, aml_package_length_counts_its_own_bytes);
     tcase_add_test(tables, table_loader_commands_link_like_seabios);
     suite_add_tcase(s, tables);
