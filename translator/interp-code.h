@@ -47,11 +47,11 @@ static inline uint32_t interp_frame_opnd(unsigned t, bool is64)
     X(mov) X(not) X(neg) X(bswap) X(ext8s) X(ext8u) X(ext16s) X(ext16u) X(ext32s) X(ext32u)
 /* Ops with one handler each (the i64 one of a pair right after the i32 one). */
 #define INTERP_SINGLE(X)                                                                           \
-    X(movi_32) X(movi_64) X(extu_i32_i64) X(exts_i32_i64) X(extrl_i64_i32) X(extrh_i64_i32)       \
-    X(mulu2_32) X(mulu2_64) X(muls2_32) X(muls2_64) X(deposit_32) X(deposit_64) X(extract_32)     \
-    X(extract_64) X(sextract_32) X(sextract_64) X(movcond_32) X(movcond_64) X(br) X(ld) X(st)     \
-    X(guest_ld) X(guest_st) X(guest_ld_tlb) X(guest_st_tlb) X(call) X(goto_tb) X(goto_ptr)        \
-    X(exit_tb) X(pure)
+    X(movi_i32) X(movi_i64) X(extu_i32_i64) X(exts_i32_i64) X(extrl_i64_i32) X(extrh_i64_i32)     \
+    X(mulu2_i32) X(mulu2_i64) X(muls2_i32) X(muls2_i64) X(deposit_i32) X(deposit_i64)             \
+    X(extract_i32) X(extract_i64) X(sextract_i32) X(sextract_i64) X(movcond_i32) X(movcond_i64)   \
+    X(br) X(ld) X(st) X(guest_ld) X(guest_st) X(guest_ld_tlb) X(guest_st_tlb) X(call) X(goto_tb)  \
+    X(goto_ptr) X(exit_tb) X(pure)
 // clang-format on
 
 /* Handler indexes. setcond and brcond have the four forms of a binary op

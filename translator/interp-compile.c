@@ -8,17 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A movi'd local read by a folded input: the value, and whether every read of
- * the temp was folded (then its movi need not run). */
+/* What a local holds at an op, going forward over the block. */
+enum { KONST_JOINED = -1, KONST_COMPUTED = -2 };
 struct konst {
-    int32_t def; /* op index of the movi that set it, -1: unknown */
-    bool unfolded;
+    int32_t def;      /* op index of the movi that set it, or one of the two below */
+    bool joined_read; /* read where paths join (after a label), value unknown */
 };
 
-/* Per op: the constant its folded input takes, and whether its inputs are
- * swapped to put the constant second. */
+/* Per op: the constant its folded input takes, whether its inputs are
+ * swapped to put the constant second, and for a movi whether its value is
+ * read anywhere else than as a folded constant (else it need not run). */
 struct plan {
-    bool fold, swap;
+    bool fold, swap, needed, carried; /* carried: known at a branch or label */
     uint64_t imm;
 };
 
@@ -36,6 +37,7 @@ struct fuse {
     uint32_t alias_w;
     uint32_t dest; /* the output's operand word instead of its temp's */
     uint32_t br;   /* FUSE_BRCOND: the brcond's op index */
+    bool invert;   /* FUSE_BRCOND: an xor with 1 came between */
 };
 
 struct compile {
@@ -105,9 +107,9 @@ static const uint16_t un_handler[IR_OP_COUNT] = {
 };
 
 static const uint16_t misc_handler[IR_OP_COUNT] = {
-    [IR_OP_mulu2] = INTERP_H_mulu2_32 + 1,       [IR_OP_muls2] = INTERP_H_muls2_32 + 1,
-    [IR_OP_deposit] = INTERP_H_deposit_32 + 1,   [IR_OP_extract] = INTERP_H_extract_32 + 1,
-    [IR_OP_sextract] = INTERP_H_sextract_32 + 1, [IR_OP_movcond] = INTERP_H_movcond_32 + 1,
+    [IR_OP_mulu2] = INTERP_H_mulu2_i32 + 1,       [IR_OP_muls2] = INTERP_H_muls2_i32 + 1,
+    [IR_OP_deposit] = INTERP_H_deposit_i32 + 1,   [IR_OP_extract] = INTERP_H_extract_i32 + 1,
+    [IR_OP_sextract] = INTERP_H_sextract_i32 + 1, [IR_OP_movcond] = INTERP_H_movcond_i32 + 1,
 };
 
 /* Handler + 1: one handler whatever the type. */
@@ -164,33 +166,46 @@ static uint64_t known_value(const struct ir_block *b, const struct konst *k, uns
     return b->ops[k[t].def].cargs[0];
 }
 
-static void mark_read(const struct ir_block *b, struct konst *k, unsigned t)
+/* A read that does not take the constant needs the movi that set it; one
+ * after a label needs every movi carried to a label (plan_block). */
+static void mark_read(const struct ir_block *b, struct konst *k, struct plan *plan, unsigned t)
 {
-    if (ir_temp_is_local(b, t))
-        k[t].unfolded = true;
+    if (known(b, k, t))
+        plan[k[t].def].needed = true;
+    else if (ir_temp_is_local(b, t) && k[t].def == KONST_JOINED)
+        k[t].joined_read = true;
+}
+
+/* A branch or label: the value of every known local may be read past it. */
+static void mark_carried(const struct ir_block *b, const struct konst *k, struct plan *plan)
+{
+    for (unsigned t = 0; t < b->ntemps; t++)
+        if (k[t].def >= 0)
+            plan[k[t].def].carried = true;
 }
 
 /* Decides whether op takes a constant second input (swapping the inputs of
  * a commutative op or comparison when the constant is first) and marks the
  * reads that stay reads. */
 static void plan_op(const struct ir_block *b, struct konst *k, const struct ir_op *op,
-                    struct plan *p)
+                    struct plan *plan, unsigned i)
 {
+    struct plan *p = &plan[i];
     if (takes_imm((enum ir_opcode)op->opc) && op->nin == 2) {
         unsigned x = ir_op_in(op, 0), y = ir_op_in(op, 1);
         if (known(b, k, y)) {
-            *p = (struct plan){true, false, known_value(b, k, y)};
-            mark_read(b, k, x);
+            *p = (struct plan){.fold = true, .imm = known_value(b, k, y)};
+            mark_read(b, k, plan, x);
             return;
         }
         if (known(b, k, x) && commutes((enum ir_opcode)op->opc)) {
-            *p = (struct plan){true, true, known_value(b, k, x)};
-            mark_read(b, k, y);
+            *p = (struct plan){.fold = true, .swap = true, .imm = known_value(b, k, x)};
+            mark_read(b, k, plan, y);
             return;
         }
     }
-    for (unsigned i = 0; i < op->nin; i++)
-        mark_read(b, k, ir_op_in(op, i));
+    for (unsigned n = 0; n < op->nin; n++)
+        mark_read(b, k, plan, ir_op_in(op, n));
 }
 
 /* Forward over the block: a movi'd local is known until it is written again
@@ -198,20 +213,27 @@ static void plan_op(const struct ir_block *b, struct konst *k, const struct ir_o
 static void plan_block(const struct ir_block *b, struct konst *k, struct plan *plan)
 {
     for (unsigned t = 0; t < b->ntemps; t++)
-        k[t] = (struct konst){-1, false};
+        k[t] = (struct konst){KONST_JOINED, false};
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
-        plan[i] = (struct plan){false, false, 0};
+        plan[i] = (struct plan){.fold = false};
         if (op->opc == IR_OP_set_label) {
+            mark_carried(b, k, plan);
             for (unsigned t = 0; t < b->ntemps; t++)
-                k[t].def = -1;
+                k[t].def = KONST_JOINED;
             continue;
         }
-        plan_op(b, k, op, &plan[i]);
+        plan_op(b, k, op, plan, i);
+        if (op->opc == IR_OP_br || op->opc == IR_OP_brcond)
+            mark_carried(b, k, plan);
         for (unsigned o = 0; o < op->nout; o++)
             if (ir_temp_is_local(b, op->args[o]))
-                k[op->args[o]].def = op->opc == IR_OP_movi ? (int32_t)i : -1;
+                k[op->args[o]].def = op->opc == IR_OP_movi ? (int32_t)i : KONST_COMPUTED;
     }
+    /* A movi carried past a label is needed if its local is read there. */
+    for (unsigned i = 0; i < b->nops; i++)
+        if (plan[i].carried && k[b->ops[i].args[0]].joined_read)
+            plan[i].needed = true;
 }
 
 /* ---- peepholes between an op and the next one that emits code ---- */
@@ -223,17 +245,16 @@ static enum ir_cond invert_cond(enum ir_cond c)
                                  : (enum ir_cond)(((c - IR_COND_EQ) ^ 1) + IR_COND_EQ);
 }
 
-static bool dropped_movi(const struct compile *c, const struct ir_op *op)
+static bool dropped_movi(const struct compile *c, unsigned i)
 {
-    return op->opc == IR_OP_movi && ir_temp_is_local(c->b, op->args[0]) &&
-           !c->konst[op->args[0]].unfolded;
+    const struct ir_op *op = &c->b->ops[i];
+    return op->opc == IR_OP_movi && ir_temp_is_local(c->b, op->args[0]) && !c->plan[i].needed;
 }
 
 static unsigned next_emitting(const struct compile *c, unsigned i)
 {
     unsigned j = i + 1;
-    while (j < c->b->nops &&
-           (c->b->ops[j].opc == IR_OP_insn_start || dropped_movi(c, &c->b->ops[j])))
+    while (j < c->b->nops && (c->b->ops[j].opc == IR_OP_insn_start || dropped_movi(c, j)))
         j++;
     return j;
 }
@@ -261,11 +282,41 @@ static bool env_move(const struct ir_op *op, uint32_t *w)
 /* A local written by op a and read for the last time by the next op b:
  * an env ld becomes b's operand; a mov or env st of it becomes a's output;
  * a setcond tested against 0 by a brcond becomes that brcond. */
+/* brcond t ne/eq 0 (the 0 folded) reading t for the last time. */
+static bool tests_zero(const struct compile *c, unsigned j, unsigned t)
+{
+    const struct ir_op *b = &c->b->ops[j];
+    return b->opc == IR_OP_brcond && dies_at(b, t) && c->plan[j].fold && c->plan[j].imm == 0 &&
+           (b->cargs[0] == IR_COND_NE || b->cargs[0] == IR_COND_EQ);
+}
+
+/* setcond t; xor t, t, 1; brcond t ne/eq 0 (how the lifter negates a
+ * condition, e.g. JNE after SUB): one brcond on the inverted condition. */
+static void fuse_negated_test(struct compile *c, unsigned i, unsigned j)
+{
+    const struct ir_op *a = &c->b->ops[i], *x = &c->b->ops[j];
+    unsigned t = a->args[0];
+    if (x->opc != IR_OP_xor || x->args[0] != t || x->args[1] != t || !c->plan[j].fold ||
+        c->plan[j].swap || c->plan[j].imm != 1 || c->fuse[j].act != FUSE_NONE)
+        return;
+    unsigned k = next_emitting(c, j);
+    if (k >= c->b->nops || c->fuse[k].act != FUSE_NONE || c->fuse[k].has_alias ||
+        !tests_zero(c, k, t))
+        return;
+    c->fuse[i].act = FUSE_BRCOND;
+    c->fuse[i].br = k;
+    c->fuse[i].invert = true;
+    c->fuse[j].act = c->fuse[k].act = FUSE_SKIP;
+}
+
 static void fuse_pair(struct compile *c, unsigned i, unsigned j)
 {
     const struct ir_op *a = &c->b->ops[i], *b = &c->b->ops[j];
     struct fuse *fa = &c->fuse[i], *fb = &c->fuse[j];
-    if (a->nout != 1 || !ir_temp_is_local(c->b, a->args[0]) || !dies_at(b, a->args[0]))
+    if (a->opc == IR_OP_setcond && ir_temp_is_local(c->b, a->args[0]))
+        fuse_negated_test(c, i, j);
+    if (fa->act != FUSE_NONE || a->nout != 1 || !ir_temp_is_local(c->b, a->args[0]) ||
+        !dies_at(b, a->args[0]))
         return;
     uint32_t w;
     if (a->opc == IR_OP_ld && env_move(a, &w)) {
@@ -275,8 +326,7 @@ static void fuse_pair(struct compile *c, unsigned i, unsigned j)
         fa->has_dest = true;
         fa->dest = b->opc == IR_OP_mov ? opnd(c, b->args[0]) : w;
         fb->act = FUSE_SKIP;
-    } else if (a->opc == IR_OP_setcond && b->opc == IR_OP_brcond && c->plan[j].fold &&
-               c->plan[j].imm == 0 && (b->cargs[0] == IR_COND_NE || b->cargs[0] == IR_COND_EQ)) {
+    } else if (a->opc == IR_OP_setcond && tests_zero(c, j, a->args[0])) {
         fa->act = FUSE_BRCOND;
         fa->br = j;
         fb->act = FUSE_SKIP;
@@ -287,7 +337,7 @@ static void fuse_block(struct compile *c)
 {
     const struct ir_block *b = c->b;
     for (unsigned i = 0; i < b->nops; i++)
-        c->fuse[i] = (struct fuse){.act = dropped_movi(c, &b->ops[i]) ? FUSE_SKIP : FUSE_NONE};
+        c->fuse[i] = (struct fuse){.act = dropped_movi(c, i) ? FUSE_SKIP : FUSE_NONE};
     for (unsigned i = 0; i < b->nops; i++) {
         if (c->fuse[i].act != FUSE_NONE || b->ops[i].opc == IR_OP_insn_start)
             continue;
@@ -353,7 +403,7 @@ static void emit_cond(struct compile *c, const struct ir_op *op, const struct pl
     const struct ir_op *br = op->opc == IR_OP_brcond ? op : NULL;
     if (c->fuse[c->cur].act == FUSE_BRCOND) {
         br = &c->b->ops[c->fuse[c->cur].br];
-        if (br->cargs[0] == IR_COND_EQ)
+        if ((br->cargs[0] == IR_COND_EQ) != c->fuse[c->cur].invert)
             cond = invert_cond(cond);
     }
     struct interp_insn *ip =
@@ -506,7 +556,7 @@ static void emit_op(struct compile *c, unsigned i)
     case IR_OP_insn_start: break;
     case IR_OP_set_label: c->label_at[op->cargs[0]] = c->code->ninsn; break;
     case IR_OP_movi: {
-        struct interp_insn *ip = emit(c, INTERP_H_movi_32 + w);
+        struct interp_insn *ip = emit(c, INTERP_H_movi_i32 + w);
         ip->d = out0(c, op);
         ip->imm = ir_canon((enum ir_type)op->type, op->cargs[0]);
         break;

@@ -304,9 +304,9 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     IR_CONDS(COND)
 #undef COND
 
-    OP(movi_32) w32(base, ip->d, (uint32_t)ip->imm);
+    OP(movi_i32) w32(base, ip->d, (uint32_t)ip->imm);
     NEXT;
-    OP(movi_64) w64(base, ip->d, ip->imm);
+    OP(movi_i64) w64(base, ip->d, ip->imm);
     NEXT;
     OP(extu_i32_i64) w64(base, ip->d, r32(base, ip->a));
     NEXT;
@@ -316,34 +316,34 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     NEXT;
     OP(extrh_i64_i32) w32(base, ip->d, (uint32_t)(r64(base, ip->a) >> 32));
     NEXT;
-    OP(mulu2_32) mul2(base, ip, false, IR_I32);
+    OP(mulu2_i32) mul2(base, ip, false, IR_I32);
     NEXT;
-    OP(mulu2_64) mul2(base, ip, false, IR_I64);
+    OP(mulu2_i64) mul2(base, ip, false, IR_I64);
     NEXT;
-    OP(muls2_32) mul2(base, ip, true, IR_I32);
+    OP(muls2_i32) mul2(base, ip, true, IR_I32);
     NEXT;
-    OP(muls2_64) mul2(base, ip, true, IR_I64);
+    OP(muls2_i64) mul2(base, ip, true, IR_I64);
     NEXT;
-    OP(deposit_32)
+    OP(deposit_i32)
     w32(base, ip->d,
         (uint32_t)ir_eval_deposit(r32(base, ip->a), r32(base, ip->b), POS(ip), LEN(ip)));
     NEXT;
-    OP(deposit_64)
+    OP(deposit_i64)
     w64(base, ip->d, ir_eval_deposit(r64(base, ip->a), r64(base, ip->b), POS(ip), LEN(ip)));
     NEXT;
-    OP(extract_32)
+    OP(extract_i32)
     w32(base, ip->d, (uint32_t)ir_eval_extract(r32(base, ip->a), POS(ip), LEN(ip), false));
     NEXT;
-    OP(extract_64) w64(base, ip->d, ir_eval_extract(r64(base, ip->a), POS(ip), LEN(ip), false));
+    OP(extract_i64) w64(base, ip->d, ir_eval_extract(r64(base, ip->a), POS(ip), LEN(ip), false));
     NEXT;
-    OP(sextract_32)
+    OP(sextract_i32)
     w32(base, ip->d, (uint32_t)ir_eval_extract(r32(base, ip->a), POS(ip), LEN(ip), true));
     NEXT;
-    OP(sextract_64) w64(base, ip->d, ir_eval_extract(r64(base, ip->a), POS(ip), LEN(ip), true));
+    OP(sextract_i64) w64(base, ip->d, ir_eval_extract(r64(base, ip->a), POS(ip), LEN(ip), true));
     NEXT;
-    OP(movcond_32) w32(base, ip->d, (uint32_t)movcond(base, ip, IR_I32));
+    OP(movcond_i32) w32(base, ip->d, (uint32_t)movcond(base, ip, IR_I32));
     NEXT;
-    OP(movcond_64) w64(base, ip->d, movcond(base, ip, IR_I64));
+    OP(movcond_i64) w64(base, ip->d, movcond(base, ip, IR_I64));
     NEXT;
     OP(br) ip += (int32_t)ip->x;
     DISPATCH;

@@ -153,6 +153,14 @@ static void print_opnd(const struct interp *in, FILE *f, uint32_t w)
     fprintf(f, "env+%#x", off);
 }
 
+static void print_list(const struct interp *in, FILE *f, const uint32_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        print_opnd(in, f, w[i]);
+    }
+}
+
 /* The second input: a temp, or the constant it was folded to. */
 static void print_second(const struct interp *in, FILE *f, unsigned h, const struct interp_insn *ip)
 {
@@ -165,7 +173,7 @@ static void print_second(const struct interp *in, FILE *f, unsigned h, const str
 
 static bool is_cond(unsigned h)
 {
-    return h >= INTERP_H_setcond_NEVER_32rr && h < INTERP_H_movi_32;
+    return h >= INTERP_H_setcond_NEVER_32rr && h < INTERP_H_movi_i32;
 }
 
 static void print_operands(const struct interp *in, FILE *f, unsigned h,
@@ -185,7 +193,7 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
         print_opnd(in, f, ip->d); /* moves */
         fputs(", ", f);
         print_opnd(in, f, ip->a);
-    } else if (h == INTERP_H_movi_32 || h == INTERP_H_movi_64) {
+    } else if (h == INTERP_H_movi_i32 || h == INTERP_H_movi_i64) {
         print_opnd(in, f, ip->d);
         fprintf(f, ", $%#" PRIx64, ip->imm);
     } else if (h == INTERP_H_ld || h == INTERP_H_st) {
@@ -205,6 +213,18 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
         fprintf(f, "$%#" PRIx64, ip->imm);
     } else if (h == INTERP_H_goto_ptr) {
         print_opnd(in, f, ip->a);
+    } else if (h >= INTERP_H_mulu2_i32 && h <= INTERP_H_muls2_i64) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->x, ip->a, ip->b}, 4); /* lo, hi = a * b */
+    } else if (h == INTERP_H_deposit_i32 || h == INTERP_H_deposit_i64) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->a, ip->b}, 3);
+        fprintf(f, ", pos %u, len %u", ip->x & 0xff, ip->x >> 8);
+    } else if (h >= INTERP_H_extract_i32 && h <= INTERP_H_sextract_i64) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->a}, 2);
+        fprintf(f, ", pos %u, len %u", ip->x & 0xff, ip->x >> 8);
+    } else if (h == INTERP_H_movcond_i32 || h == INTERP_H_movcond_i64) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->a, ip->b}, 3);
+        fprintf(f, " %s ? ", ir_cond_name((enum ir_cond)ip->x));
+        print_list(in, f, (uint32_t[]){(uint32_t)ip->imm, (uint32_t)(ip->imm >> 32)}, 2);
     } else if (h == INTERP_H_pure) {
         const struct ir_op *op = (const struct ir_op *)(ip + 1);
         fprintf(f, "%s_%s", ir_opdefs[op->opc].name, op->type == IR_I64 ? "i64" : "i32");

@@ -307,36 +307,41 @@ START_TEST(interp_result_moved_to_a_global_is_written_there_directly)
 }
 END_TEST
 
-/* setcond t; brcond t ne/eq 0 is one brcond on the setcond's operands. */
+/* setcond t; [xor t, t, 1;] brcond t ne/eq 0 is one brcond on the setcond's
+ * operands (JNE after SUB is the negated form). */
 START_TEST(interp_setcond_tested_by_brcond_is_one_branch)
 {
     make(false);
-    for (unsigned eq = 0; eq < 2; eq++)
-        for (uint32_t x = 0; x < 3; x++) {
-            struct ir_block *b = translator_block(t);
-            ir_tmp c = ir_new_i32(b), zero = ir_new_i32(b);
-            ir_label l = ir_new_label(b);
-            ir_setcond(b, IR_COND_LTU, c, ir_global(b, G_ECX), ir_global(b, G_EDX));
-            ir_movi(b, zero, 0);
-            ir_brcond(b, eq ? IR_COND_EQ : IR_COND_NE, c, zero, l);
-            ir_movi(b, ir_global(b, G_EAX), 1);
-            ir_exit_tb(b, 0);
-            ir_set_label(b, l);
-            ir_movi(b, ir_global(b, G_EAX), 2);
-            ir_exit_tb(b, 0);
-            struct tb *tb = commit(0x100 + 0x10 * x + eq);
-            st.ecx = x;
-            st.edx = 1;
-            translator_exec(t, tb, &st);
-            bool taken = eq ? !(x < 1) : x < 1;
-            ck_assert_uint_eq(st.eax, taken ? 2 : 1);
-            char *text = listing(tb);
-            ck_assert_msg(strstr(text, eq ? "| 0000 brcond_i32 geu ecx, edx, +3\n"
-                                          : "| 0000 brcond_i32 ltu ecx, edx, +3\n"),
-                          "%s", text);
-            ck_assert_ptr_null(strstr(text, "setcond_i32 ltu"));
-            free(text);
-        }
+    for (unsigned v = 0; v < 12; v++) {
+        bool eq = v & 1, neg = v & 2;
+        uint32_t x = v / 4;
+        struct ir_block *b = translator_block(t);
+        ir_tmp c = ir_new_i32(b), zero = ir_new_i32(b);
+        ir_label l = ir_new_label(b);
+        ir_setcond(b, IR_COND_LTU, c, ir_global(b, G_ECX), ir_global(b, G_EDX));
+        if (neg)
+            ir_xori(b, c, c, 1);
+        ir_movi(b, zero, 0);
+        ir_brcond(b, eq ? IR_COND_EQ : IR_COND_NE, c, zero, l);
+        ir_movi(b, ir_global(b, G_EAX), 1);
+        ir_exit_tb(b, 0);
+        ir_set_label(b, l);
+        ir_movi(b, ir_global(b, G_EAX), 2);
+        ir_exit_tb(b, 0);
+        struct tb *tb = commit(0x100 + v);
+        st.ecx = x;
+        st.edx = 1;
+        translator_exec(t, tb, &st);
+        bool taken = ((x < 1) != eq) != neg;
+        ck_assert_uint_eq(st.eax, taken ? 2 : 1);
+        char *text = listing(tb);
+        ck_assert_msg(strstr(text, eq != neg ? "| 0000 brcond_i32 geu ecx, edx, +3\n"
+                                             : "| 0000 brcond_i32 ltu ecx, edx, +3\n"),
+                      "%s", text);
+        ck_assert_ptr_null(strstr(text, "setcond_i32 ltu"));
+        ck_assert_ptr_null(strstr(text, "| 0001 xor"));
+        free(text);
+    }
 }
 END_TEST
 
