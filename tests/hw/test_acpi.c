@@ -290,6 +290,36 @@ START_TEST(pm_timer_counts_3579545_hz_of_virtual_time)
 }
 END_TEST
 
+/* A state load (loadvm, migration) brings back the registers, the PM I/O
+ * mapping from the loaded configuration space and the SCI level. */
+START_TEST(state_load_restores_registers_mapping_and_sci)
+{
+    enable_at(0xb000);
+    mmu_io_write(io, 0xb000 + PM1_EN, PM1_PWRBTN, 2);
+    piix4_pm_power_button(&pm);
+    ck_assert_int_eq(sci, 1);
+    struct vms_buf cfg = {0}, regs = {0};
+    ck_assert(vms_save(&pci_device_vmstate, &pm.dev, &cfg));
+    ck_assert(vms_save(&piix4_pm_vmstate, &pm, &regs));
+    piix4_pm_reset(&pm);
+    ck_assert_int_eq(sci, 0);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb000, 2), 0xFFFF);
+    char err[256];
+    size_t pos = 0;
+    ck_assert_msg(vms_load(&pci_device_vmstate, &pm.dev, cfg.data, cfg.len, &pos, err,
+                           sizeof(err)),
+                  "%s", err);
+    pos = 0;
+    ck_assert_msg(vms_load(&piix4_pm_vmstate, &pm, regs.data, regs.len, &pos, err, sizeof(err)),
+                  "%s", err);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PM1_STS, 2), PM1_PWRBTN);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PM1_EN, 2), PM1_PWRBTN);
+    ck_assert_int_eq(sci, 1);
+    vms_buf_free(&cfg);
+    vms_buf_free(&regs);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("hw_acpi");
@@ -306,6 +336,7 @@ Suite *test_suite(void)
     tcase_add_test(pmc, power_button_raises_sci_only_when_enabled);
     tcase_add_test(pmc, slp_en_with_soft_off_type_powers_off);
     tcase_add_test(pmc, pm_timer_counts_3579545_hz_of_virtual_time);
+    tcase_add_test(pmc, state_load_restores_registers_mapping_and_sci);
     suite_add_tcase(s, pmc);
     return s;
 }
