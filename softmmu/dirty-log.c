@@ -67,8 +67,7 @@ void phys_ram_mark(struct mmu_phys_space *s, const struct mmu_region *r, uint64_
         s->ram_dirty[pg / 64] |= (uint64_t)1 << (pg % 64);
 }
 
-bool phys_ram_page_clean(const struct mmu_phys_space *s, const struct mmu_region *r,
-                         uint64_t paddr)
+bool phys_ram_page_clean(const struct mmu_phys_space *s, const struct mmu_region *r, uint64_t paddr)
 {
     if (!s->ram_dirty)
         return false;

@@ -61,8 +61,10 @@ static void key(struct out *o, const char *k, const char *v)
 {
     if (strpbrk(v, "\"\r\n")) {
         if (o->ok)
-            snprintf(o->err, o->errlen, "-writeconfig: %s = '%s': a value cannot hold a double "
-                                        "quote or a line break", k, v);
+            snprintf(o->err, o->errlen,
+                     "-writeconfig: %s = '%s': a value cannot hold a double "
+                     "quote or a line break",
+                     k, v);
         o->ok = false;
         return;
     }
@@ -216,8 +218,7 @@ char *ui_config_format(const struct ui_options *opts, char *err, size_t errlen)
     return o.buf;
 }
 
-bool ui_config_write_file(const struct ui_options *opts, const char *path, char *err,
-                          size_t errlen)
+bool ui_config_write_file(const struct ui_options *opts, const char *path, char *err, size_t errlen)
 {
     char *text = ui_config_format(opts, err, errlen);
     if (!text)

@@ -28,8 +28,8 @@ struct section_desc {
 };
 
 static const struct key_map machine_keys[] = {
-    {"type", "machine"}, {"kernel", "kernel"}, {"initrd", "initrd"}, {"append", "append"},
-    {"firmware", "bios"}, {"cpu", "cpu"},      {"vga", "vga"},       {NULL, NULL},
+    {"type", "machine"},  {"kernel", "kernel"}, {"initrd", "initrd"}, {"append", "append"},
+    {"firmware", "bios"}, {"cpu", "cpu"},       {"vga", "vga"},       {NULL, NULL},
 };
 static const struct key_map memory_keys[] = {{"size", "m"}, {NULL, NULL}};
 static const struct key_map smp_keys[] = {{"cpus", "smp"}, {NULL, NULL}};
@@ -37,18 +37,12 @@ static const struct key_map name_keys[] = {{"guest", "name"}, {NULL, NULL}};
 static const struct key_map icount_keys[] = {{"shift", "icount"}, {NULL, NULL}};
 
 static const struct section_desc sections[] = {
-    {"machine", false, NULL, NULL, machine_keys},
-    {"memory", false, NULL, NULL, memory_keys},
-    {"smp-opts", false, NULL, NULL, smp_keys},
-    {"name", false, NULL, NULL, name_keys},
-    {"icount", false, NULL, NULL, icount_keys},
-    {"accel", false, "accel", "type", NULL},
-    {"boot-opts", false, "boot", NULL, NULL},
-    {"rtc", false, "rtc", NULL, NULL},
-    {"drive", true, "drive", NULL, NULL},
-    {"netdev", true, "netdev", "type", NULL},
-    {"nic", true, "nic", "type", NULL},
-    {"chardev", true, "chardev", "backend", NULL},
+    {"machine", false, NULL, NULL, machine_keys}, {"memory", false, NULL, NULL, memory_keys},
+    {"smp-opts", false, NULL, NULL, smp_keys},    {"name", false, NULL, NULL, name_keys},
+    {"icount", false, NULL, NULL, icount_keys},   {"accel", false, "accel", "type", NULL},
+    {"boot-opts", false, "boot", NULL, NULL},     {"rtc", false, "rtc", NULL, NULL},
+    {"drive", true, "drive", NULL, NULL},         {"netdev", true, "netdev", "type", NULL},
+    {"nic", true, "nic", "type", NULL},           {"chardev", true, "chardev", "backend", NULL},
     {"device", true, "device", "driver", NULL},
 };
 

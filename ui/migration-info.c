@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const status_names[] = {
-    [MIGRATION_NONE] = "none",         [MIGRATION_SETUP] = "setup",
-    [MIGRATION_ACTIVE] = "active",     [MIGRATION_COMPLETED] = "completed",
+    [MIGRATION_NONE] = "none",     [MIGRATION_SETUP] = "setup",
+    [MIGRATION_ACTIVE] = "active", [MIGRATION_COMPLETED] = "completed",
     [MIGRATION_FAILED] = "failed",
 };
 
@@ -32,8 +32,9 @@ uint64_t migration_downtime_limit(const struct migration_info *m)
 static bool set_downtime(struct migration_info *m, uint64_t ms, char *err, size_t errlen)
 {
     if (ms > MAX_DOWNTIME_MS) {
-        snprintf(err, errlen, "Parameter 'downtime-limit' expects an integer in the range of 0 to "
-                              "2000 seconds");
+        snprintf(err, errlen,
+                 "Parameter 'downtime-limit' expects an integer in the range of 0 to "
+                 "2000 seconds");
         return false;
     }
     m->downtime_limit_ms = ms ? ms : 1; /* 0 would mean the default */
@@ -49,10 +50,26 @@ static bool parse_size(const char *s, uint64_t *out)
     int shift = 0;
     switch (*end) {
     case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        end++;
+        break;
     default: return false;
     }
     if (*end || (shift && v > (UINT64_MAX >> shift)))
@@ -86,8 +103,7 @@ bool migration_set_parameter(struct migration_info *m, const char *name, const c
     return false;
 }
 
-bool migration_set_parameters_json(struct migration_info *m, json_t *args, char *err,
-                                   size_t errlen)
+bool migration_set_parameters_json(struct migration_info *m, json_t *args, char *err, size_t errlen)
 {
     const char *key;
     json_t *v;

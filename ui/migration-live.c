@@ -38,7 +38,6 @@ enum frame {
 };
 #define SYNC_ACK 'A'
 
-
 struct live {
     struct vm *vm;
     struct migration_info *m;
@@ -332,8 +331,8 @@ static void finish(struct live *l, bool ok)
         if (!l->err[0])
             snprintf(l->err, sizeof(l->err), "%s: the destination went away", l->uri);
         snprintf(m->error, sizeof(m->error), "%s", l->err);
-        vm_emit_event(vm, "MIGRATION", json_pack("{s:s, s:s}", "status", "failed", "error-desc",
-                                                 m->error));
+        vm_emit_event(vm, "MIGRATION",
+                      json_pack("{s:s, s:s}", "status", "failed", "error-desc", m->error));
         if (l->stopped && !vm->quit)
             vm_cont(vm);
     }
@@ -382,9 +381,12 @@ static void reset_progress(struct migration_info *m, const struct live *l)
     uint64_t limit = m->downtime_limit_ms, bw = m->max_bandwidth;
     pthread_t thread = m->thread;
     bool started = m->thread_started;
-    *m = (struct migration_info){.downtime_limit_ms = limit, .max_bandwidth = bw,
-                                 .status = MIGRATION_SETUP, .start_ns = now_ns(),
-                                 .thread = thread, .thread_started = started};
+    *m = (struct migration_info){.downtime_limit_ms = limit,
+                                 .max_bandwidth = bw,
+                                 .status = MIGRATION_SETUP,
+                                 .start_ns = now_ns(),
+                                 .thread = thread,
+                                 .thread_started = started};
     for (size_t b = 0; b < l->v.m.nram; b++)
         m->total_bytes += l->v.m.ram[b].size;
 }
@@ -462,7 +464,7 @@ void migration_live_join(struct vm *vm)
 /* The source streams pages faster than one read per frame keeps up with; a
  * backlog left in the socket at the stop adds to the downtime. Frames are
  * parsed from a 1 MiB buffer instead. */
-#define RX_BUF     (1u << 20)
+#define RX_BUF      (1u << 20)
 #define MAX_DEVICES (64u << 20) /* device state is kilobytes; a bigger length is corrupt */
 
 struct rx {
@@ -559,8 +561,8 @@ static bool recv_devices(struct vm *vm, struct rx *r, char *err, size_t errlen)
         snprintf(err, errlen, "live migration: device state of %" PRIu64 " bytes", len);
         return false;
     }
-    struct vms_buf b = {.data = malloc(len ? (size_t)len : 1), .len = (size_t)len,
-                        .cap = (size_t)len};
+    struct vms_buf b = {
+        .data = malloc(len ? (size_t)len : 1), .len = (size_t)len, .cap = (size_t)len};
     bool ok = b.data && rx_read(r, b.data, b.len);
     if (b.data && !ok)
         snprintf(err, errlen, "the source went away before the end of the state");

@@ -77,15 +77,15 @@ struct migration_info {
     pthread_t thread;
     int64_t start_ns; /* monotonic */
     int64_t setup_ms, total_ms, downtime_ms, expected_downtime_ms;
-    uint64_t total_bytes;   /* RAM and video RAM */
-    uint64_t transferred;   /* bytes on the wire */
-    uint64_t remaining;     /* bytes of RAM dirty at the last count */
-    uint64_t duplicate;     /* zero pages sent as such */
-    uint64_t normal;        /* full pages sent */
-    uint64_t dirty_rate;    /* pages dirtied per second in the last round */
-    uint64_t dirty_syncs;   /* dirty-log readings (rounds) */
-    uint64_t bandwidth;     /* bytes per second measured over the last round */
-    uint64_t last_pages;    /* pages sent while stopped */
+    uint64_t total_bytes; /* RAM and video RAM */
+    uint64_t transferred; /* bytes on the wire */
+    uint64_t remaining;   /* bytes of RAM dirty at the last count */
+    uint64_t duplicate;   /* zero pages sent as such */
+    uint64_t normal;      /* full pages sent */
+    uint64_t dirty_rate;  /* pages dirtied per second in the last round */
+    uint64_t dirty_syncs; /* dirty-log readings (rounds) */
+    uint64_t bandwidth;   /* bytes per second measured over the last round */
+    uint64_t last_pages;  /* pages sent while stopped */
     char error[512];
 };
 

@@ -15,8 +15,8 @@ static bool fixture_apply(void *opaque, const char *opt, const char *value, char
 }
 
 /* Fresh defaults (as an empty command line), then the config text. */
-static inline bool options_from_text(struct ui_options *o, const char *text, size_t len,
-                                     char *err, size_t errlen)
+static inline bool options_from_text(struct ui_options *o, const char *text, size_t len, char *err,
+                                     size_t errlen)
 {
     char *argv[] = {"jit86"};
     if (!ui_parse_options(1, argv, o, err, errlen))

@@ -15,7 +15,7 @@ static char err[512];
 /* A command line using every section the writer knows. */
 #define FULL_VM                                                                                    \
     "-m", "256", "-M", "pc", "-cpu", "pentium3,-sse", "-kernel", "/boot/bzImage", "-initrd",       \
-        "/boot/initrd.gz", "-append", "console=ttyS0 quiet a=b,c", "-bios", "/fw/bios.bin",         \
+        "/boot/initrd.gz", "-append", "console=ttyS0 quiet a=b,c", "-bios", "/fw/bios.bin",        \
         "-vga", "none", "-accel", "tcg,backend=interp", "-name", "guest one", "-icount", "3",      \
         "-boot", "order=dc", "-rtc", "base=2000-01-01", "-hda", "/img/disk.qcow2", "-cdrom",       \
         "/img/cd.iso", "-fda", "/img/floppy.img", "-drive",                                        \
@@ -151,8 +151,8 @@ START_TEST(readconfig_and_writeconfig_on_the_command_line)
     ck_assert_int_ge(fd, 0);
     close(fd);
     ck_assert_msg(ui_parse_options(ARGC("-m", "48", "-hda", "d.img", "-writeconfig", path),
-                                   ARGV("-m", "48", "-hda", "d.img", "-writeconfig", path), &o,
-                                   err, sizeof(err)),
+                                   ARGV("-m", "48", "-hda", "d.img", "-writeconfig", path), &o, err,
+                                   sizeof(err)),
                   "%s", err);
     ck_assert_msg(ui_parse_options(ARGC("-readconfig", path, "-m", "96"),
                                    ARGV("-readconfig", path, "-m", "96"), &o, err, sizeof(err)),
@@ -162,7 +162,8 @@ START_TEST(readconfig_and_writeconfig_on_the_command_line)
     unlink(path);
     ck_assert(!ui_parse_options(ARGC("-readconfig", "/nonexistent/vm.cfg"),
                                 ARGV("-readconfig", "/nonexistent/vm.cfg"), &o, err, sizeof(err)));
-    ck_assert_str_eq(err, "-readconfig: cannot open /nonexistent/vm.cfg: No such file or directory");
+    ck_assert_str_eq(err,
+                     "-readconfig: cannot open /nonexistent/vm.cfg: No such file or directory");
 }
 END_TEST
 

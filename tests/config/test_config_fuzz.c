@@ -89,8 +89,10 @@ static size_t mutate_once(char *t, size_t len)
     }
     default: { /* a random section header or key line */
         static const char *const lines[] = {
-            "[device]\n",      "[drive \"z\"]\n", "[memory]\n",   "  size = \"1\"\n",
-            "  id = \"q\"\n",  "[netdev]\n",      "  x = \"\"\n", "[machine]\n  type = \"\"\n",
+            "[device]\n",     "[drive \"z\"]\n",
+            "[memory]\n",     "  size = \"1\"\n",
+            "  id = \"q\"\n", "[netdev]\n",
+            "  x = \"\"\n",   "[machine]\n  type = \"\"\n",
             "[boot-opts]\n",  "  driver = \"a,,b\"\n",
         };
         const char *l = lines[rnd() % (sizeof(lines) / sizeof(lines[0]))];

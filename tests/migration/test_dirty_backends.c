@@ -15,15 +15,15 @@
 
 /* Real mode: two stores on pages 5 and 9, one on page 0x42 through DS, HLT. */
 static const uint8_t stores[] = {
-    0xb8, 0x34, 0x12,       /* mov ax, 0x1234 */
-    0xa3, 0x00, 0x50,       /* mov [0x5000], ax */
-    0xa3, 0x10, 0x90,       /* mov [0x9010], ax */
-    0xbb, 0x00, 0x40,       /* mov bx, 0x4000 */
-    0x8e, 0xdb,             /* mov ds, bx */
-    0xa3, 0x08, 0x20,       /* mov [0x2008], ax: linear 0x42008 */
-    0x31, 0xdb,             /* xor bx, bx */
-    0x8e, 0xdb,             /* mov ds, bx */
-    0xf4,                   /* hlt */
+    0xb8, 0x34, 0x12, /* mov ax, 0x1234 */
+    0xa3, 0x00, 0x50, /* mov [0x5000], ax */
+    0xa3, 0x10, 0x90, /* mov [0x9010], ax */
+    0xbb, 0x00, 0x40, /* mov bx, 0x4000 */
+    0x8e, 0xdb,       /* mov ds, bx */
+    0xa3, 0x08, 0x20, /* mov [0x2008], ax: linear 0x42008 */
+    0x31, 0xdb,       /* xor bx, bx */
+    0x8e, 0xdb,       /* mov ds, bx */
+    0xf4,             /* hlt */
 };
 
 struct machine {
@@ -68,7 +68,7 @@ static void check_backend(const struct tb_backend *backend)
 {
     struct machine m;
     machine_new(&m, backend);
-    run(&m); /* translates the block, fills the TLB */
+    run(&m);                       /* translates the block, fills the TLB */
     ck_assert_uint_eq(run(&m), 0); /* untracked: every store hits the fast path */
     ck_assert(mmu_phys_dirty_log_start(m.space));
     ck_assert_uint_eq(run(&m), 3); /* each page once, through cached entries */
