@@ -60,9 +60,8 @@ uint64_t mmu_io_dispatch_read(const struct mmu_io_ops *ops, void *opaque,
     return value;
 }
 
-void mmu_io_dispatch_write(const struct mmu_io_ops *ops, void *opaque,
-                           struct mmu_io_counts *counts, uint64_t offset, uint64_t value,
-                           unsigned size)
+void mmu_io_dispatch_write(const struct mmu_io_ops *ops, void *opaque, struct mmu_io_counts *counts,
+                           uint64_t offset, uint64_t value, unsigned size)
 {
     counts->writes++;
     counts->write_bytes += size;

@@ -166,8 +166,8 @@ void mmu_io_write(struct mmu_io_space *io, uint16_t port, uint64_t value, unsign
             continue;
         }
         struct io_handler *b = &io->handlers[id - 1];
-        mmu_io_dispatch_write(b->ops, b->opaque, &b->counts, p - b->base,
-                              (value >> (8 * i)) & 0xff, 1);
+        mmu_io_dispatch_write(b->ops, b->opaque, &b->counts, p - b->base, (value >> (8 * i)) & 0xff,
+                              1);
     }
     if (unassigned)
         log_unimp(io, "unassigned port write 0x%04x, size %u, value 0x%llx\n", port, size,

@@ -189,11 +189,10 @@ static json_t *io_json(const struct vm_stats_snapshot *s, bool mmio)
         const struct mmu_io_counts *c = &s->io[i].counts;
         if (s->io[i].mmio != mmio)
             continue;
-        json_array_append_new(a, json_pack("{s:s, s:I, s:I, s:I, s:I}", "device", s->io[i].name,
-                                           "reads", (json_int_t)c->reads, "writes",
-                                           (json_int_t)c->writes, "read-bytes",
-                                           (json_int_t)c->read_bytes, "write-bytes",
-                                           (json_int_t)c->write_bytes));
+        json_array_append_new(
+            a, json_pack("{s:s, s:I, s:I, s:I, s:I}", "device", s->io[i].name, "reads",
+                         (json_int_t)c->reads, "writes", (json_int_t)c->writes, "read-bytes",
+                         (json_int_t)c->read_bytes, "write-bytes", (json_int_t)c->write_bytes));
     }
     return a;
 }
@@ -246,8 +245,8 @@ void vm_blockstats_print(const struct vm_stats_snapshot *s, struct mon_out *o)
         mon_printf(o,
                    "%s: rd_bytes=%" PRIu64 " wr_bytes=%" PRIu64 " rd_operations=%" PRIu64
                    " wr_operations=%" PRIu64 " flush_operations=%" PRIu64 "\n",
-                   s->drive[i].device, b->rd_bytes, b->wr_bytes, b->rd_operations,
-                   b->wr_operations, b->flush_operations);
+                   s->drive[i].device, b->rd_bytes, b->wr_bytes, b->rd_operations, b->wr_operations,
+                   b->flush_operations);
     }
 }
 

@@ -222,8 +222,7 @@ size_t acpi_table_loader(const struct acpi_tables *t, uint8_t *out, size_t cap)
     add_pointer(out, cap, &n, ACPI_FILE_RSDP, ACPI_RSDP_RSDT_ADDRESS, ACPI_FILE_TABLES);
     const uint32_t tables[] = {t->dsdt, t->fadt, t->rsdt};
     for (unsigned i = 0; i < 3; i++)
-        add_checksum(out, cap, &n, ACPI_FILE_TABLES, tables[i],
-                     get32(t->blob + tables[i] + 4), 9);
+        add_checksum(out, cap, &n, ACPI_FILE_TABLES, tables[i], get32(t->blob + tables[i] + 4), 9);
     add_checksum(out, cap, &n, ACPI_FILE_RSDP, 0, ACPI_RSDP_SIZE, 8);
     return n * ACPI_LOADER_ENTRY_SIZE;
 }

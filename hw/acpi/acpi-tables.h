@@ -1,8 +1,8 @@
 /* ACPI tables of the PC board (ACPI 6.5 §5.2, written as ACPI 1.0 tables):
  * RSDP, RSDT, FADT (PIIX4 PM blocks, SCI on IRQ 9, fixed-feature power
- * button), FACS and a DSDT with \_S5 and the PCI root bridge (dsdt.c). Two ways to the guest: linked at fixed
- * addresses by the -kernel loader, or as fw_cfg files with SeaBIOS's
- * table-loader commands (etc/acpi/tables, etc/acpi/rsdp, etc/table-loader). */
+ * button), FACS and a DSDT with \_S5 and the PCI root bridge (dsdt.c). Two ways to the guest:
+ * linked at fixed addresses by the -kernel loader, or as fw_cfg files with SeaBIOS's table-loader
+ * commands (etc/acpi/tables, etc/acpi/rsdp, etc/table-loader). */
 #ifndef JIT86_HW_ACPI_ACPI_TABLES_H
 #define JIT86_HW_ACPI_ACPI_TABLES_H
 

@@ -189,7 +189,8 @@ void aml_device(struct aml_buf *b, const char *path, const struct aml_buf *body)
 /* Three letters of five bits each (A = 1), then four hex digits. */
 uint32_t aml_eisa_id(const char *id)
 {
-    unsigned c1 = (unsigned)(id[0] - '@'), c2 = (unsigned)(id[1] - '@'), c3 = (unsigned)(id[2] - '@');
+    unsigned c1 = (unsigned)(id[0] - '@'), c2 = (unsigned)(id[1] - '@'),
+             c3 = (unsigned)(id[2] - '@');
     uint32_t product = (uint32_t)strtoul(id + 3, NULL, 16);
     uint8_t bytes[4] = {(uint8_t)(c1 << 2 | c2 >> 3), (uint8_t)((c2 & 7) << 5 | c3),
                         (uint8_t)(product >> 8), (uint8_t)product};

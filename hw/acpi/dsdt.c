@@ -120,14 +120,20 @@ static void pci_root(struct aml_buf *b, const struct acpi_pm_layout *pm)
 
 /* An ISA device with fixed ports and one IRQ: IO descriptors (§6.4.2.5,
  * 16-bit decode, one port each) and an IRQ descriptor (§6.4.2.1). */
-static void isa_device(struct aml_buf *b, const char *path, const char *eisa,
-                       const uint16_t *ports, unsigned nports, unsigned irq)
+static void isa_device(struct aml_buf *b, const char *path, const char *eisa, const uint16_t *ports,
+                       unsigned nports, unsigned irq)
 {
     uint8_t d[64];
     size_t n = 0;
     for (unsigned i = 0; i < nports; i++) {
-        const uint8_t io[8] = {0x47, 0x01, (uint8_t)ports[i], (uint8_t)(ports[i] >> 8),
-                               (uint8_t)ports[i], (uint8_t)(ports[i] >> 8), 0x01, 0x01};
+        const uint8_t io[8] = {0x47,
+                               0x01,
+                               (uint8_t)ports[i],
+                               (uint8_t)(ports[i] >> 8),
+                               (uint8_t)ports[i],
+                               (uint8_t)(ports[i] >> 8),
+                               0x01,
+                               0x01};
         memcpy(d + n, io, sizeof(io));
         n += sizeof(io);
     }

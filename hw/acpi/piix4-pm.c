@@ -14,12 +14,12 @@
 #define DEVACTB_APMC_EN (1u << 25)
 
 /* The status bits that raise the SCI when enabled (ACPI 6.5 §4.8.3.1). */
-#define PM1_SCI_EVENTS (PM1_TMR | PM1_GBL | PM1_PWRBTN | PM1_RTC)
+#define PIIX4_PM1_SCI_EVENTS (PIIX4_PM1_TMR | PIIX4_PM1_GBL | PIIX4_PM1_PWRBTN | PIIX4_PM1_RTC)
 
 static void update_sci(struct piix4_pm *pm)
 {
-    bool level = (pm->pm1_cnt & PM1_CNT_SCI_EN) &&
-                 ((pm->pm1_sts & pm->pm1_en & PM1_SCI_EVENTS) || (pm->gpe_sts & pm->gpe_en));
+    bool level = (pm->pm1_cnt & PIIX4_PM1_CNT_SCI_EN) &&
+                 ((pm->pm1_sts & pm->pm1_en & PIIX4_PM1_SCI_EVENTS) || (pm->gpe_sts & pm->gpe_en));
     if (level == pm->sci_level)
         return;
     pm->sci_level = level;
@@ -37,10 +37,10 @@ static uint32_t timer_value(const struct piix4_pm *pm)
 static uint32_t dword_at(struct piix4_pm *pm, uint64_t offset)
 {
     switch (offset) {
-    case PM1_STS: return pm->pm1_sts | (uint32_t)pm->pm1_en << 16;
-    case PM1_CNT: return pm->pm1_cnt & ~PM1_CNT_SLP_EN; /* SLP_EN is write-only */
-    case PM_TMR: return timer_value(pm);
-    case GPE0_STS: return pm->gpe_sts | (uint32_t)pm->gpe_en << 16;
+    case PIIX4_PM1_STS: return pm->pm1_sts | (uint32_t)pm->pm1_en << 16;
+    case PIIX4_PM1_CNT: return pm->pm1_cnt & ~PIIX4_PM1_CNT_SLP_EN; /* SLP_EN is write-only */
+    case PIIX4_PM_TMR: return timer_value(pm);
+    case PIIX4_GPE0_STS: return pm->gpe_sts | (uint32_t)pm->gpe_en << 16;
     default: return 0;
     }
 }
@@ -55,7 +55,7 @@ static uint64_t pm_read(void *opaque, uint64_t offset, unsigned size)
 /* SLP_EN with SLP_TYP: PIIX4's type 0 is soft off, the one \_S5 names. */
 static void sleep_request(struct piix4_pm *pm)
 {
-    unsigned type = (pm->pm1_cnt & PM1_CNT_SLP_TYP) >> 10;
+    unsigned type = (pm->pm1_cnt & PIIX4_PM1_CNT_SLP_TYP) >> 10;
     if (type != 0) {
         log_mask_printf(LOG_UNIMP, "piix4-pm: sleep type %u is not supported\n", type);
         return;
@@ -69,17 +69,17 @@ static void sleep_request(struct piix4_pm *pm)
 static void write_byte(struct piix4_pm *pm, unsigned at, uint8_t v)
 {
     unsigned shift = 8 * (at & 1);
-    uint16_t bits = (uint16_t)(v << shift), keep = (uint16_t)~(0xFFu << shift);
+    uint16_t bits = (uint16_t)(v << shift), keep = (uint16_t) ~(0xFFu << shift);
     switch (at & ~1u) {
-    case PM1_STS: pm->pm1_sts &= (uint16_t)~bits; break;
-    case PM1_EN: pm->pm1_en = (uint16_t)((pm->pm1_en & keep) | bits); break;
-    case PM1_CNT:
-        pm->pm1_cnt = (uint16_t)((pm->pm1_cnt & keep) | (bits & ~PM1_CNT_SLP_EN));
-        if (bits & PM1_CNT_SLP_EN)
+    case PIIX4_PM1_STS: pm->pm1_sts &= (uint16_t)~bits; break;
+    case PIIX4_PM1_EN: pm->pm1_en = (uint16_t)((pm->pm1_en & keep) | bits); break;
+    case PIIX4_PM1_CNT:
+        pm->pm1_cnt = (uint16_t)((pm->pm1_cnt & keep) | (bits & ~PIIX4_PM1_CNT_SLP_EN));
+        if (bits & PIIX4_PM1_CNT_SLP_EN)
             sleep_request(pm);
         break;
-    case GPE0_STS: pm->gpe_sts &= (uint16_t)~bits; break;
-    case GPE0_EN: pm->gpe_en = (uint16_t)((pm->gpe_en & keep) | bits); break;
+    case PIIX4_GPE0_STS: pm->gpe_sts &= (uint16_t)~bits; break;
+    case PIIX4_GPE0_EN: pm->gpe_en = (uint16_t)((pm->gpe_en & keep) | bits); break;
     default:
         log_mask_printf(LOG_UNIMP, "piix4-pm: write 0x%02x to register 0x%02x ignored\n", v, at);
         break;
@@ -109,8 +109,7 @@ static void update_mapping(struct piix4_pm *pm)
         mmu_io_unregister(pm->io, pm->mapped_base);
     pm->mapped_base = 0;
     if (base && !mmu_io_register(pm->io, base, PIIX4_PM_IO_SIZE, &pm_ops, pm)) {
-        log_mask_printf(LOG_GUEST_ERRORS, "piix4-pm: PM I/O base 0x%04x overlaps a device\n",
-                        base);
+        log_mask_printf(LOG_GUEST_ERRORS, "piix4-pm: PM I/O base 0x%04x overlaps a device\n", base);
         return;
     }
     pm->mapped_base = base;
@@ -147,14 +146,14 @@ void piix4_pm_reset(struct piix4_pm *pm)
     pci_set_long(pm->dev.config + 0x90, 0x00000001);
     pm->dev.config[0xD2] = 0;
     pm->pm1_sts = pm->pm1_en = pm->gpe_sts = pm->gpe_en = 0;
-    pm->pm1_cnt = PM1_CNT_SCI_EN;
+    pm->pm1_cnt = PIIX4_PM1_CNT_SCI_EN;
     update_mapping(pm);
     update_sci(pm);
 }
 
 void piix4_pm_power_button(struct piix4_pm *pm)
 {
-    pm->pm1_sts |= PM1_PWRBTN;
+    pm->pm1_sts |= PIIX4_PM1_PWRBTN;
     update_sci(pm);
 }
 
@@ -168,24 +167,28 @@ void piix4_pm_set_base(struct piix4_pm *pm, uint16_t base)
 static bool pm_post_load(void *opaque)
 {
     struct piix4_pm *pm = opaque;
-    uint16_t saved = pm->mapped_base;
+    /* mapped_base is not saved: it still names the ports mapped before the
+     * load. Drop them and map where the loaded configuration space says. */
+    if (pm->mapped_base)
+        mmu_io_unregister(pm->io, pm->mapped_base);
     pm->mapped_base = 0;
-    /* The ports of the old mapping (if any) belong to the state before the
-     * load: drop whatever this device has registered, then map again. */
-    if (saved)
-        mmu_io_unregister(pm->io, saved);
     update_mapping(pm);
     irq_set(&pm->sci, pm->sci_level);
     return true;
 }
 
 static const struct vms_field pm_fields[] = {
-    VMS_FIELD(struct piix4_pm, pm1_sts, VMS_U16), VMS_FIELD(struct piix4_pm, pm1_en, VMS_U16),
-    VMS_FIELD(struct piix4_pm, pm1_cnt, VMS_U16), VMS_FIELD(struct piix4_pm, gpe_sts, VMS_U16),
-    VMS_FIELD(struct piix4_pm, gpe_en, VMS_U16),  VMS_FIELD(struct piix4_pm, sci_level, VMS_BOOL),
+    VMS_FIELD(struct piix4_pm, pm1_sts, VMS_U16),
+    VMS_FIELD(struct piix4_pm, pm1_en, VMS_U16),
+    VMS_FIELD(struct piix4_pm, pm1_cnt, VMS_U16),
+    VMS_FIELD(struct piix4_pm, gpe_sts, VMS_U16),
+    VMS_FIELD(struct piix4_pm, gpe_en, VMS_U16),
+    VMS_FIELD(struct piix4_pm, sci_level, VMS_BOOL),
     VMS_END,
 };
 
-const struct vms_desc piix4_pm_vmstate = {
-    .name = "piix4-pm", .version = 1, .min_version = 1, .fields = pm_fields,
-    .post_load = pm_post_load};
+const struct vms_desc piix4_pm_vmstate = {.name = "piix4-pm",
+                                          .version = 1,
+                                          .min_version = 1,
+                                          .fields = pm_fields,
+                                          .post_load = pm_post_load};

@@ -14,29 +14,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PIIX4_PM_PMBA      0x40 /* PM I/O base, bits 15:6; bit 0 reads 1 (I/O) */
-#define PIIX4_PM_DEVACTB   0x58
-#define PIIX4_PM_REGMISC   0x80 /* bit 0 PMIOSE: PM I/O space enable */
-#define PIIX4_PM_IO_SIZE   64
-#define PIIX4_PM_BASE      0x600 /* where SeaBIOS puts it, and jit86's -kernel loader */
-#define PIIX4_PM_SCI_IRQ   9
-#define PIIX4_PM_TIMER_HZ  3579545 /* ACPI PM timer (ACPI 6.5 §4.8.3.3) */
+#define PIIX4_PM_PMBA     0x40 /* PM I/O base, bits 15:6; bit 0 reads 1 (I/O) */
+#define PIIX4_PM_DEVACTB  0x58
+#define PIIX4_PM_REGMISC  0x80 /* bit 0 PMIOSE: PM I/O space enable */
+#define PIIX4_PM_IO_SIZE  64
+#define PIIX4_PM_BASE     0x600 /* where SeaBIOS puts it, and jit86's -kernel loader */
+#define PIIX4_PM_SCI_IRQ  9
+#define PIIX4_PM_TIMER_HZ 3579545 /* ACPI PM timer (ACPI 6.5 §4.8.3.3) */
 
 /* Register offsets in the PM I/O space and their bits (ACPI 6.5 §4.8.3). */
-#define PM1_STS           0x00
-#define PM1_EN            0x02
-#define PM1_CNT           0x04
-#define PM_TMR            0x08
-#define GPE0_STS          0x0C
-#define GPE0_EN           0x0E
-#define PM1_TMR           (1u << 0)
-#define PM1_GBL           (1u << 5)
-#define PM1_PWRBTN        (1u << 8)
-#define PM1_RTC           (1u << 10)
-#define PM1_WAK_STS       (1u << 15)
-#define PM1_CNT_SCI_EN    (1u << 0)
-#define PM1_CNT_SLP_TYP   (7u << 10)
-#define PM1_CNT_SLP_EN    (1u << 13)
+#define PIIX4_PM1_STS         0x00
+#define PIIX4_PM1_EN          0x02
+#define PIIX4_PM1_CNT         0x04
+#define PIIX4_PM_TMR          0x08
+#define PIIX4_GPE0_STS        0x0C
+#define PIIX4_GPE0_EN         0x0E
+#define PIIX4_PM1_TMR         (1u << 0)
+#define PIIX4_PM1_GBL         (1u << 5)
+#define PIIX4_PM1_PWRBTN      (1u << 8)
+#define PIIX4_PM1_RTC         (1u << 10)
+#define PIIX4_PM1_WAK_STS     (1u << 15)
+#define PIIX4_PM1_CNT_SCI_EN  (1u << 0)
+#define PIIX4_PM1_CNT_SLP_TYP (7u << 10)
+#define PIIX4_PM1_CNT_SLP_EN  (1u << 13)
 
 typedef void piix4_pm_sleep_fn(void *opaque);
 

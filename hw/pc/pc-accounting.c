@@ -24,12 +24,12 @@ static int board_names(const struct pc_machine *pc, struct acct_name *t, int max
 {
     static const char *const nic_name[PC_MAX_NIC] = {"ne2k0", "ne2k1", "ne2k2", "ne2k3"};
     const struct acct_name fixed[] = {
-        {&pc->pic.chip[0], "pic"},   {&pc->pic.chip[1], "pic"},  {&pc->pic, "pic"},
-        {&pc->pit, "pit"},           {&pc->rtc, "rtc"},          {&pc->kbc, "i8042"},
-        {&pc->uart[0], "serial0"},   {&pc->uart[1], "serial1"},  {&pc->dma, "dma"},
-        {&pc->dbg, "debugport"},     {&pc->fwcfg, "fw_cfg"},     {&pc->pci, "pci-host"},
-        {pc, "fpu-port-f0"},         {&pc->ide.bus[0], "ide0"},  {&pc->ide.bus[1], "ide1"},
-        {&pc->ide, "ide-bmdma"},     {&pc->fdc, "fdc"},          {&pc->pm, "piix4-pm"},
+        {&pc->pic.chip[0], "pic"}, {&pc->pic.chip[1], "pic"}, {&pc->pic, "pic"},
+        {&pc->pit, "pit"},         {&pc->rtc, "rtc"},         {&pc->kbc, "i8042"},
+        {&pc->uart[0], "serial0"}, {&pc->uart[1], "serial1"}, {&pc->dma, "dma"},
+        {&pc->dbg, "debugport"},   {&pc->fwcfg, "fw_cfg"},    {&pc->pci, "pci-host"},
+        {pc, "fpu-port-f0"},       {&pc->ide.bus[0], "ide0"}, {&pc->ide.bus[1], "ide1"},
+        {&pc->ide, "ide-bmdma"},   {&pc->fdc, "fdc"},         {&pc->pm, "piix4-pm"},
         {pc->vga, "vga"},
     };
     int n = 0;

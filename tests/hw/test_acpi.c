@@ -99,8 +99,8 @@ START_TEST(dsdt_names_s5_pci_root_keyboard_and_mouse)
     ck_assert(contains(aml, n, mou, sizeof(mou)) && contains(aml, n, irq12, sizeof(irq12)));
     ck_assert_uint_eq(aml[0], 0x08); /* the block starts with the Name of \_S5 */
     /* _PRT: slot 3 pin INTA (PIRQD) reaches IRQ 11. */
-    static const uint8_t prt[] = {0x12, 0x0B, 0x04, 0x0C, 0xFF, 0xFF, 0x03, 0x00,
-                                  0x00, 0x00, 0x0A, 0x0B};
+    static const uint8_t prt[] = {0x12, 0x0B, 0x04, 0x0C, 0xFF, 0xFF,
+                                  0x03, 0x00, 0x00, 0x00, 0x0A, 0x0B};
     ck_assert(contains(aml, n, prt, sizeof(prt)));
 }
 END_TEST
@@ -235,10 +235,10 @@ START_TEST(pm_io_space_appears_at_pmba_once_enabled)
     pci_config_write(&bus, PCI_DEVFN(1, 3), PIIX4_PM_PMBA, 0xb001, 4);
     ck_assert_uint_eq(mmu_io_read(io, 0xb004, 2), 0xFFFF); /* PMIOSE still clear */
     pci_config_write(&bus, PCI_DEVFN(1, 3), PIIX4_PM_REGMISC, 1, 1);
-    ck_assert_uint_eq(mmu_io_read(io, 0xb004, 2), PM1_CNT_SCI_EN);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb004, 2), PIIX4_PM1_CNT_SCI_EN);
     enable_at(0x600); /* moved */
     ck_assert_uint_eq(mmu_io_read(io, 0xb004, 2), 0xFFFF);
-    ck_assert_uint_eq(mmu_io_read(io, 0x604, 2), PM1_CNT_SCI_EN);
+    ck_assert_uint_eq(mmu_io_read(io, 0x604, 2), PIIX4_PM1_CNT_SCI_EN);
     ck_assert_uint_eq(pci_config_read(&bus, PCI_DEVFN(1, 3), PIIX4_PM_PMBA, 4), 0x601);
 }
 END_TEST
@@ -247,18 +247,19 @@ START_TEST(power_button_raises_sci_only_when_enabled)
 {
     enable_at(0x600);
     piix4_pm_power_button(&pm);
-    ck_assert_uint_eq(mmu_io_read(io, 0x600 + PM1_STS, 2) & PM1_PWRBTN, PM1_PWRBTN);
+    ck_assert_uint_eq(mmu_io_read(io, 0x600 + PIIX4_PM1_STS, 2) & PIIX4_PM1_PWRBTN,
+                      PIIX4_PM1_PWRBTN);
     ck_assert_int_eq(sci, 0);
-    mmu_io_write(io, 0x600 + PM1_EN, PM1_PWRBTN, 2);
+    mmu_io_write(io, 0x600 + PIIX4_PM1_EN, PIIX4_PM1_PWRBTN, 2);
     ck_assert_int_eq(sci, 1);
-    mmu_io_write(io, 0x600 + PM1_STS, PM1_PWRBTN, 2); /* write 1 to clear */
+    mmu_io_write(io, 0x600 + PIIX4_PM1_STS, PIIX4_PM1_PWRBTN, 2); /* write 1 to clear */
     ck_assert_int_eq(sci, 0);
-    ck_assert_uint_eq(mmu_io_read(io, 0x600 + PM1_STS, 2), 0);
+    ck_assert_uint_eq(mmu_io_read(io, 0x600 + PIIX4_PM1_STS, 2), 0);
     /* With SCI_EN clear the event stays in the status register only. */
-    mmu_io_write(io, 0x600 + PM1_CNT, 0, 2);
+    mmu_io_write(io, 0x600 + PIIX4_PM1_CNT, 0, 2);
     piix4_pm_power_button(&pm);
     ck_assert_int_eq(sci, 0);
-    mmu_io_write(io, 0x600 + PM1_CNT, PM1_CNT_SCI_EN, 2);
+    mmu_io_write(io, 0x600 + PIIX4_PM1_CNT, PIIX4_PM1_CNT_SCI_EN, 2);
     ck_assert_int_eq(sci, 1);
 }
 END_TEST
@@ -266,11 +267,12 @@ END_TEST
 START_TEST(slp_en_with_soft_off_type_powers_off)
 {
     enable_at(0x600);
-    mmu_io_write(io, 0x604, PM1_CNT_SCI_EN | 5u << 10, 2); /* type only: nothing */
-    mmu_io_write(io, 0x604, PM1_CNT_SCI_EN | 5u << 10 | PM1_CNT_SLP_EN, 2);
+    mmu_io_write(io, 0x604, PIIX4_PM1_CNT_SCI_EN | 5u << 10, 2); /* type only: nothing */
+    mmu_io_write(io, 0x604, PIIX4_PM1_CNT_SCI_EN | 5u << 10 | PIIX4_PM1_CNT_SLP_EN, 2);
     ck_assert_int_eq(poweroffs, 0);
-    ck_assert_uint_eq(mmu_io_read(io, 0x604, 2), PM1_CNT_SCI_EN | 5u << 10); /* SLP_EN reads 0 */
-    mmu_io_write(io, 0x605, (PM1_CNT_SLP_EN) >> 8, 1); /* byte write: SLP_TYP 0 */
+    ck_assert_uint_eq(mmu_io_read(io, 0x604, 2),
+                      PIIX4_PM1_CNT_SCI_EN | 5u << 10);      /* SLP_EN reads 0 */
+    mmu_io_write(io, 0x605, (PIIX4_PM1_CNT_SLP_EN) >> 8, 1); /* byte write: SLP_TYP 0 */
     ck_assert_int_eq(poweroffs, 1);
 }
 END_TEST
@@ -295,7 +297,7 @@ END_TEST
 START_TEST(state_load_restores_registers_mapping_and_sci)
 {
     enable_at(0xb000);
-    mmu_io_write(io, 0xb000 + PM1_EN, PM1_PWRBTN, 2);
+    mmu_io_write(io, 0xb000 + PIIX4_PM1_EN, PIIX4_PM1_PWRBTN, 2);
     piix4_pm_power_button(&pm);
     ck_assert_int_eq(sci, 1);
     struct vms_buf cfg = {0}, regs = {0};
@@ -306,14 +308,13 @@ START_TEST(state_load_restores_registers_mapping_and_sci)
     ck_assert_uint_eq(mmu_io_read(io, 0xb000, 2), 0xFFFF);
     char err[256];
     size_t pos = 0;
-    ck_assert_msg(vms_load(&pci_device_vmstate, &pm.dev, cfg.data, cfg.len, &pos, err,
-                           sizeof(err)),
+    ck_assert_msg(vms_load(&pci_device_vmstate, &pm.dev, cfg.data, cfg.len, &pos, err, sizeof(err)),
                   "%s", err);
     pos = 0;
     ck_assert_msg(vms_load(&piix4_pm_vmstate, &pm, regs.data, regs.len, &pos, err, sizeof(err)),
                   "%s", err);
-    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PM1_STS, 2), PM1_PWRBTN);
-    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PM1_EN, 2), PM1_PWRBTN);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PIIX4_PM1_STS, 2), PIIX4_PM1_PWRBTN);
+    ck_assert_uint_eq(mmu_io_read(io, 0xb000 + PIIX4_PM1_EN, 2), PIIX4_PM1_PWRBTN);
     ck_assert_int_eq(sci, 1);
     vms_buf_free(&cfg);
     vms_buf_free(&regs);
