@@ -14,16 +14,20 @@ static void (*const helper_fns[X86_HELPER_COUNT])(void) = {
 #undef X
 };
 
-/* A guest store about to modify translated code (called before the bytes
- * move). When it may be the block running now (code at or shortly after the
- * storing instruction), the store is abandoned and that instruction runs
- * again alone, so the instructions after it are translated from the new
- * bytes (the instruction itself has had no effect yet: stores come first). */
+/* A guest store to a page that holds translated code (called before the
+ * bytes move). When it may hit the block running now (code at or shortly
+ * after the storing instruction), the store is abandoned and that
+ * instruction runs again alone, so the instructions after it are translated
+ * from the new bytes (the instruction itself has had no effect yet: stores
+ * come first). The restart does not depend on whether a block was found
+ * there: what the translation cache holds depends on the backend's code size
+ * and its flushes, and -icount counts blocks, so it must not change how many
+ * blocks the guest runs. */
 static bool smc_hook(void *opaque, uint64_t paddr, uint64_t len)
 {
     struct x86_cpu *cpu = opaque;
-    unsigned n = tb_invalidate_phys_range(cpu->tr, paddr, paddr + len);
-    if (!n || !cpu->in_block || !cpu->in_store || cpu->single_insn)
+    tb_invalidate_phys_range(cpu->tr, paddr, paddr + len);
+    if (!cpu->in_block || !cpu->in_store || cpu->single_insn)
         return false;
     CPUX86State *env = &cpu->env;
     cpu_restore_state(cpu);

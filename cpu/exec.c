@@ -133,6 +133,22 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
     return tb;
 }
 
+/* A block whose last instruction crosses into a second page holds the bytes
+ * of the physical page the second virtual page mapped to when it was
+ * translated: another address space (the same code page, other mappings)
+ * must not run them, and must take the page fault a fetch there raises. */
+static bool second_page_unchanged(struct x86_cpu *cpu, const struct tb *tb)
+{
+    if (tb->page_addr[1] == TB_NO_PAGE)
+        return true;
+    CPUX86State *env = &cpu->env;
+    uint32_t last = (uint32_t)(tb->pc + tb->size - 1);
+    uint64_t phys;
+    struct mmu_fault f;
+    return mmu_tlb_translate(&env->tlb, cpu_mmu_index(env), last, MMU_ACCESS_EXEC, &phys, &f) &&
+           (phys & ~(uint64_t)MMU_PAGE_OFFSET) == tb->page_addr[1];
+}
+
 /* The block at CS:EIP, translated if needed; raises #PF/#GP on a fetch fault. */
 static struct tb *find_block(struct x86_cpu *cpu)
 {
@@ -146,10 +162,17 @@ static struct tb *find_block(struct x86_cpu *cpu)
         env->cr[2] = f.cr2;
         cpu_raise_exception(env, f.vector, f.error_code);
     }
-    /* Debugger stepping reuses the breakpoint bit of the key: both mean one
-     * instruction per block, so the two kinds of block never mix. */
-    struct tb_key key = {phys, cs_base, key_flags(env) | (cpu->debug_step ? X86_HF_BP : 0)};
+    /* Debugger stepping and the one-instruction rerun after a store into the
+     * running block (single_insn) reuse the breakpoint bit of the key: all
+     * mean one instruction per block, so such blocks never stand in for
+     * normal ones, whatever the cache holds. */
+    bool one = cpu->debug_step || cpu->single_insn;
+    struct tb_key key = {phys, cs_base, key_flags(env) | (one ? X86_HF_BP : 0)};
     struct tb *tb = tb_lookup(cpu->tr, &cpu->jc, pc, &key);
+    if (tb && !second_page_unchanged(cpu, tb)) {
+        tb_invalidate(cpu->tr, tb);
+        tb = NULL;
+    }
     if (!tb)
         tb = translate(cpu, pc, &key);
     return tb;
@@ -172,8 +195,8 @@ const void *cpu_exec_lookup_code(void *opaque)
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
     uint64_t pc = (uint32_t)(cs_base + guest_eip(env));
     struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, key_flags(env));
-    if (!tb)
-        return NULL;
+    if (!tb || tb->page_addr[1] != TB_NO_PAGE)
+        return NULL; /* two pages: the loop checks the second (find_block) */
     /* The block's physical page must be the one the TLB maps pc to now, as
      * in the loop's lookup: a PAM or A20 switch flushes the TLB, not the jump
      * cache. A TLB miss goes back to the loop. */
@@ -227,6 +250,18 @@ static bool breakpoint_hit(CPUX86State *env)
     return hit;
 }
 
+/* A direct jump is patched only within one virtual page of the block it
+ * leaves, and never into a block spanning two pages: a jump to another page
+ * comes back to the loop, which checks that page's current mapping. A chain
+ * kept across an address-space switch would run code the new mappings do not
+ * hold, without the page fault a fetch there raises; and whether a chain
+ * exists depends on the cache's history, which must not change what the
+ * guest sees (-icount runs are identical across backends and cache sizes). */
+static bool may_chain(const struct tb *prev, const struct tb *tb)
+{
+    return tb->page_addr[1] == TB_NO_PAGE && ((prev->pc ^ tb->pc) >> MMU_PAGE_BITS) == 0;
+}
+
 static enum cpu_exit_reason run(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
@@ -278,7 +313,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
          * or a helper's flush) has freed prev: nothing is left to patch. */
         if (prev && translator_stats(cpu->tr)->flushes != prev_flushes)
             prev = NULL;
-        if (prev && !cpu->no_chaining && !count_runs)
+        if (prev && !cpu->no_chaining && !count_runs && may_chain(prev, tb))
             tb_link(cpu->tr, prev, prev_slot, tb);
         if (log_enabled(LOG_CPU))
             log_cpu_state(env);
@@ -289,6 +324,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
                         tb->key.phys_pc, tb->key.flags);
         bool step = (env->hflags & X86_HF_TF) != 0;
         bool rf = (env->eflags & X86_RF) != 0;
+        bool single = cpu->single_insn;
         cpu->blocks++;
         cpu->in_block = true;
         prev_flushes = translator_stats(cpu->tr)->flushes;
@@ -305,7 +341,9 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         }
         if (e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_BUDGET)
             return CPU_EXIT_LIMIT;
-        prev = e.kind == TB_EXIT_GOTO_TB ? e.last : NULL;
+        /* single_insn lasts until the loop: a block after the rerun one
+         * must not run with it, as a chained one would. */
+        prev = e.kind == TB_EXIT_GOTO_TB && !single ? e.last : NULL;
         prev_slot = e.slot;
     }
 }
