@@ -54,6 +54,8 @@ struct compile {
     uint32_t *fix; /* instructions whose x is a label until the end */
     unsigned nfix;
     bool full;
+    unsigned last_h;         /* handler of the last instruction emitted */
+    unsigned label_insn;     /* a label is set at this instruction (UINT32_MAX: none yet) */
     struct interp_insn sink; /* where instructions go once the code is full */
 };
 
@@ -350,6 +352,15 @@ static void fuse_block(struct compile *c)
 
 /* ---- emission ---- */
 
+static void set_handler(struct compile *c, struct interp_insn *ip, unsigned h)
+{
+    if (INTERP_THREADED)
+        ip->h.label = c->in->labels[h];
+    else
+        ip->h.index = h;
+    c->last_h = h;
+}
+
 static struct interp_insn *emit(struct compile *c, unsigned h)
 {
     struct interp_insn *ip = &c->sink;
@@ -358,11 +369,18 @@ static struct interp_insn *emit(struct compile *c, unsigned h)
     else
         c->full = true;
     memset(ip, 0, sizeof(*ip));
-    if (INTERP_THREADED)
-        ip->h.label = c->in->labels[h];
-    else
-        ip->h.index = h;
+    set_handler(c, ip, h);
     return ip;
+}
+
+/* The last instruction, when the next one may merge into it: it is the
+ * handler h and no label separates the two. */
+static struct interp_insn *mergeable(struct compile *c, unsigned h)
+{
+    unsigned n = c->code->ninsn;
+    if (n == 0 || c->full || c->last_h != h || c->label_insn == n)
+        return NULL;
+    return &c->code->insn[n - 1];
 }
 
 /* x holds the label until interp_compile turns it into a distance. */
@@ -412,11 +430,47 @@ static void emit_cond(struct compile *c, const struct ir_op *op, const struct pl
         branch_to(c, ip, br->cargs[1]);
 }
 
+/* Two i32 moves in a row are one instruction (mov2: d = a, then b = x). */
 static void emit_move(struct compile *c, unsigned h, uint32_t d, uint32_t a)
 {
-    struct interp_insn *ip = emit(c, h);
+    struct interp_insn *ip = h == INTERP_H_mov_32 ? mergeable(c, INTERP_H_mov_32) : NULL;
+    if (ip) {
+        set_handler(c, ip, INTERP_H_mov2_i32);
+        ip->b = d;
+        ip->x = a;
+        return;
+    }
+    ip = emit(c, h);
     ip->d = d;
     ip->a = a;
+}
+
+/* Up to three i32 movis in a row (cc_src, cc_src2, cc_op after an ALU
+ * instruction) are one instruction: values in imm's halves and x, the
+ * destinations in d, a and b. */
+static void emit_movi(struct compile *c, const struct ir_op *op)
+{
+    uint32_t d = out0(c, op);
+    if (op->type == IR_I32) {
+        uint32_t v = (uint32_t)op->cargs[0];
+        struct interp_insn *ip = mergeable(c, INTERP_H_movi_i32);
+        if (ip) {
+            set_handler(c, ip, INTERP_H_movi2_i32);
+            ip->a = d;
+            ip->imm = (uint32_t)ip->imm | (uint64_t)v << 32;
+            return;
+        }
+        ip = mergeable(c, INTERP_H_movi2_i32);
+        if (ip) {
+            set_handler(c, ip, INTERP_H_movi3_i32);
+            ip->b = d;
+            ip->x = v;
+            return;
+        }
+    }
+    struct interp_insn *ip = emit(c, op->type == IR_I64 ? INTERP_H_movi_i64 : INTERP_H_movi_i32);
+    ip->d = d;
+    ip->imm = ir_canon((enum ir_type)op->type, op->cargs[0]);
 }
 
 /* ld of a whole i32/i64 field is a move from env; anything else loads by memop. */
@@ -554,13 +608,8 @@ static void emit_op(struct compile *c, unsigned i)
     c->cur = i;
     switch (op->opc) {
     case IR_OP_insn_start: break;
-    case IR_OP_set_label: c->label_at[op->cargs[0]] = c->code->ninsn; break;
-    case IR_OP_movi: {
-        struct interp_insn *ip = emit(c, INTERP_H_movi_i32 + w);
-        ip->d = out0(c, op);
-        ip->imm = ir_canon((enum ir_type)op->type, op->cargs[0]);
-        break;
-    }
+    case IR_OP_set_label: c->label_at[op->cargs[0]] = c->label_insn = c->code->ninsn; break;
+    case IR_OP_movi: emit_movi(c, op); break;
     case IR_OP_setcond:
     case IR_OP_brcond: emit_cond(c, op, p); break;
     case IR_OP_br: branch_to(c, emit(c, INTERP_H_br), op->cargs[0]); break;
@@ -623,6 +672,7 @@ bool interp_compile(const struct interp *in, const struct ir_block *b, struct tb
         .fuse = malloc((b->nops ? b->nops : 1) * sizeof(*c.fuse)),
         .label_at = calloc(b->nlabels ? b->nlabels : 1, sizeof(*c.label_at)),
         .fix = malloc((b->nops ? b->nops : 1) * sizeof(*c.fix)),
+        .label_insn = UINT32_MAX,
     };
     bool ok = c.plan && c.konst && c.fuse && c.label_at && c.fix;
     if (ok) {

@@ -405,6 +405,16 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
         ip = code->insn;
         DISPATCH;
     }
+    OP(movi2_i32) w32(base, ip->d, (uint32_t)ip->imm);
+    w32(base, ip->a, (uint32_t)(ip->imm >> 32));
+    NEXT;
+    OP(movi3_i32) w32(base, ip->d, (uint32_t)ip->imm);
+    w32(base, ip->a, (uint32_t)(ip->imm >> 32));
+    w32(base, ip->b, ip->x);
+    NEXT;
+    OP(mov2_i32) w32(base, ip->d, r32(base, ip->a));
+    w32(base, ip->b, r32(base, ip->x));
+    NEXT;
     OP(pure) pure(base, ip);
     ip += 1 + INTERP_OP_SLOTS;
     DISPATCH;

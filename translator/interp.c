@@ -225,6 +225,20 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
         print_list(in, f, (uint32_t[]){ip->d, ip->a, ip->b}, 3);
         fprintf(f, " %s ? ", ir_cond_name((enum ir_cond)ip->x));
         print_list(in, f, (uint32_t[]){(uint32_t)ip->imm, (uint32_t)(ip->imm >> 32)}, 2);
+    } else if (h == INTERP_H_movi2_i32 || h == INTERP_H_movi3_i32) {
+        print_opnd(in, f, ip->d);
+        fprintf(f, ", $%#x; ", (uint32_t)ip->imm);
+        print_opnd(in, f, ip->a);
+        fprintf(f, ", $%#x", (uint32_t)(ip->imm >> 32));
+        if (h == INTERP_H_movi3_i32) {
+            fputs("; ", f);
+            print_opnd(in, f, ip->b);
+            fprintf(f, ", $%#x", ip->x);
+        }
+    } else if (h == INTERP_H_mov2_i32) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->a}, 2);
+        fputs("; ", f);
+        print_list(in, f, (uint32_t[]){ip->b, ip->x}, 2);
     } else if (h == INTERP_H_pure) {
         const struct ir_op *op = (const struct ir_op *)(ip + 1);
         fprintf(f, "%s_%s", ir_opdefs[op->opc].name, op->type == IR_I64 ? "i64" : "i32");

@@ -345,6 +345,55 @@ START_TEST(interp_setcond_tested_by_brcond_is_one_branch)
 }
 END_TEST
 
+/* movi, movi, movi is one instruction, and mov, mov another, in order. */
+START_TEST(interp_consecutive_moves_share_one_instruction)
+{
+    make(false);
+    struct ir_block *b = translator_block(t);
+    ir_tmp eax = ir_global(b, G_EAX), ecx = ir_global(b, G_ECX);
+    ir_tmp edx = ir_global(b, G_EDX), ebx = ir_global(b, G_EBX);
+    ir_movi(b, eax, 1);
+    ir_movi(b, ecx, 2);
+    ir_movi(b, edx, 3);
+    ir_movi(b, ebx, 4);
+    ir_mov(b, eax, ebx);
+    ir_mov(b, ecx, eax); /* reads the first move's result */
+    ir_exit_tb(b, 0);
+    struct tb *tb = commit(0x100);
+    translator_exec(t, tb, &st);
+    ck_assert_uint_eq(st.eax, 4);
+    ck_assert_uint_eq(st.ecx, 4);
+    ck_assert_uint_eq(st.edx, 3);
+    ck_assert_uint_eq(st.ebx, 4);
+    char *text = listing(tb);
+    ck_assert_msg(strstr(text, ", 5 instructions, 7 ops\n"), "%s", text);
+    ck_assert_msg(strstr(text, "| 0000 movi3_i32 eax, $0x1; ecx, $0x2; edx, $0x3\n"), "%s", text);
+    ck_assert_msg(strstr(text, "| 0002 mov2_i32 eax, ebx; ecx, eax\n"), "%s", text);
+    free(text);
+}
+END_TEST
+
+/* A label between two movis keeps them apart: a branch lands on the second. */
+START_TEST(interp_moves_do_not_merge_across_a_label)
+{
+    make(false);
+    struct ir_block *b = translator_block(t);
+    ir_label l = ir_new_label(b);
+    ir_brcondi(b, IR_COND_EQ, ir_global(b, G_ECX), 0, l);
+    ir_movi(b, ir_global(b, G_EAX), 7);
+    ir_set_label(b, l);
+    ir_movi(b, ir_global(b, G_EDX), 9);
+    ir_exit_tb(b, 0);
+    struct tb *tb = commit(0x100);
+    translator_exec(t, tb, &st);
+    ck_assert_uint_eq(st.eax, 0);
+    ck_assert_uint_eq(st.edx, 9);
+    st.ecx = 1;
+    translator_exec(t, tb, &st);
+    ck_assert_uint_eq(st.eax, 7);
+}
+END_TEST
+
 /* ---- guest memory through a TLB in env ---- */
 
 struct tlb_state {
@@ -534,6 +583,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, interp_env_load_is_read_by_the_next_op_in_place);
     tcase_add_test(tc, interp_result_moved_to_a_global_is_written_there_directly);
     tcase_add_test(tc, interp_setcond_tested_by_brcond_is_one_branch);
+    tcase_add_test(tc, interp_consecutive_moves_share_one_instruction);
+    tcase_add_test(tc, interp_moves_do_not_merge_across_a_label);
     tcase_add_test(tc, interp_tlb_hit_accesses_host_memory_and_miss_calls_back);
     tcase_add_test(tc, interp_goto_ptr_runs_the_block_lookup_code_finds);
     tcase_add_test(tc, helper_signature_table_calls_pointer_and_int_signatures_directly);
