@@ -311,15 +311,41 @@ static void fuse_negated_test(struct compile *c, unsigned i, unsigned j)
     c->fuse[j].act = c->fuse[k].act = FUSE_SKIP;
 }
 
+/* A move of op a's local t to g (t read later) followed by the op that reads
+ * t for the last time: a writes g, that op reads g (the block-entry budget
+ * count: sub t, budget, 1; st t, budget; brcond t ge 0). */
+static void fuse_copy_then_use(struct compile *c, unsigned i, unsigned j)
+{
+    const struct ir_op *a = &c->b->ops[i], *b = &c->b->ops[j];
+    unsigned t = a->args[0];
+    uint32_t w;
+    bool mov = b->opc == IR_OP_mov && b->args[1] == t && b->args[0] != t;
+    if (!mov && !(b->opc == IR_OP_st && b->args[0] == t && env_move(b, &w)))
+        return;
+    if (mov)
+        w = opnd(c, b->args[0]);
+    unsigned k = next_emitting(c, j);
+    if (k >= c->b->nops || c->b->ops[k].opc == IR_OP_set_label || c->fuse[k].act != FUSE_NONE ||
+        c->fuse[k].has_alias || !dies_at(&c->b->ops[k], t))
+        return;
+    c->fuse[i].has_dest = true;
+    c->fuse[i].dest = w;
+    c->fuse[j].act = FUSE_SKIP;
+    c->fuse[k] = (struct fuse){.has_alias = true, .alias_t = (uint16_t)t, .alias_w = w};
+}
+
 static void fuse_pair(struct compile *c, unsigned i, unsigned j)
 {
     const struct ir_op *a = &c->b->ops[i], *b = &c->b->ops[j];
     struct fuse *fa = &c->fuse[i], *fb = &c->fuse[j];
     if (a->opc == IR_OP_setcond && ir_temp_is_local(c->b, a->args[0]))
         fuse_negated_test(c, i, j);
-    if (fa->act != FUSE_NONE || a->nout != 1 || !ir_temp_is_local(c->b, a->args[0]) ||
-        !dies_at(b, a->args[0]))
+    if (fa->act != FUSE_NONE || a->nout != 1 || !ir_temp_is_local(c->b, a->args[0]))
         return;
+    if (!dies_at(b, a->args[0])) {
+        fuse_copy_then_use(c, i, j);
+        return;
+    }
     uint32_t w;
     if (a->opc == IR_OP_ld && env_move(a, &w)) {
         fa->act = FUSE_SKIP;

@@ -345,6 +345,41 @@ START_TEST(interp_setcond_tested_by_brcond_is_one_branch)
 }
 END_TEST
 
+/* ld t <- field; t = t - 1; st t -> field; brcond t (the block-entry budget
+ * count): one sub on the field in place, and the brcond reads the field. */
+START_TEST(interp_result_stored_then_tested_goes_through_the_field)
+{
+    make(false);
+    for (uint32_t budget = 0; budget < 2; budget++) {
+        struct ir_block *b = translator_block(t);
+        uint32_t off = offsetof(struct test_state, scratch);
+        ir_tmp n = ir_new_i32(b);
+        ir_label l = ir_new_label(b);
+        ir_ld(b, n, off, IR_MEMOP(IR_MO_32, 0, 0));
+        ir_subi(b, n, n, 1);
+        ir_st(b, n, off, IR_MEMOP(IR_MO_32, 0, 0));
+        ir_brcondi(b, IR_COND_GE, n, 0, l);
+        ir_movi(b, ir_global(b, G_EAX), 1);
+        ir_exit_tb(b, 0);
+        ir_set_label(b, l);
+        ir_movi(b, ir_global(b, G_EAX), 2);
+        ir_exit_tb(b, 0);
+        struct tb *tb = commit(0x100 + budget);
+        st.scratch = budget;
+        translator_exec(t, tb, &st);
+        ck_assert_uint_eq(st.scratch, budget - 1);
+        ck_assert_uint_eq(st.eax, budget ? 2 : 1);
+        char *text = listing(tb);
+        char want[80];
+        snprintf(want, sizeof(want), "| 0000 sub_i32 env+%#x, env+%#x, $0x1\n", off, off);
+        ck_assert_msg(strstr(text, want), "%s", text);
+        snprintf(want, sizeof(want), "| 0001 brcond_i32 ge env+%#x, $0, +3\n", off);
+        ck_assert_msg(strstr(text, want), "%s", text);
+        free(text);
+    }
+}
+END_TEST
+
 /* movi, movi, movi is one instruction, and mov, mov another, in order. */
 START_TEST(interp_consecutive_moves_share_one_instruction)
 {
@@ -583,6 +618,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, interp_env_load_is_read_by_the_next_op_in_place);
     tcase_add_test(tc, interp_result_moved_to_a_global_is_written_there_directly);
     tcase_add_test(tc, interp_setcond_tested_by_brcond_is_one_branch);
+    tcase_add_test(tc, interp_result_stored_then_tested_goes_through_the_field);
     tcase_add_test(tc, interp_consecutive_moves_share_one_instruction);
     tcase_add_test(tc, interp_moves_do_not_merge_across_a_label);
     tcase_add_test(tc, interp_tlb_hit_accesses_host_memory_and_miss_calls_back);
