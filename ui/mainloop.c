@@ -278,7 +278,11 @@ static void poll_serial(struct vm *vm, int i)
 static void cpu_step(struct vm *vm)
 {
     enum cpu_exit_reason why = run_slice(vm);
-    clock_run_timers(&vm->pc->clock);
+    /* A timer that ran may have raised an interrupt that wakes a halted CPU:
+     * the next slice takes it, instead of a wait until the deadline after it
+     * (a one-shot PIT has none: the wait lasted until the main loop's next
+     * wake-up, up to 100 ms per guest timer event). */
+    bool woke = clock_run_timers(&vm->pc->clock) > 0;
     /* Input waiting for room in a UART goes in as soon as the guest has read
      * some: without a FIFO the UART takes one byte at a time. */
     for (int i = 0; i < 2; i++) {
@@ -289,7 +293,7 @@ static void cpu_step(struct vm *vm)
         return;
     if (why == CPU_EXIT_SHUTDOWN || vm->pc->reset_requested)
         guest_reset(vm, why);
-    else if (why == CPU_EXIT_HALTED)
+    else if (why == CPU_EXIT_HALTED && !woke)
         halt_wait(vm);
 }
 

@@ -1,8 +1,9 @@
 #!/bin/sh
-# run-bios.sh EMULATOR IMAGE EXPECTED STATUS: boots IMAGE as the BIOS on
-# EMULATOR (jit86 or qemu-system-i386, same options) and checks the serial
-# output and the exit status isa-debug-exit produced.
+# run-bios.sh EMULATOR IMAGE EXPECTED STATUS [OPTION...]: boots IMAGE as the
+# BIOS on EMULATOR (jit86 or qemu-system-i386, same options, the OPTIONs too)
+# and checks the serial output and the exit status isa-debug-exit produced.
 emu=$1 image=$2 expected=$3 want=$4
+shift 4
 command -v "$emu" >/dev/null 2>&1 || [ -x "$emu" ] || {
     echo "SKIP: $emu is not installed (cmake/setup-deps.sh installs it)"
     exit 77
@@ -16,7 +17,7 @@ trap 'rm -f "$out"' EXIT
 # firmware sets up virtual wire mode).
 # shellcheck disable=SC2086
 timeout 30 "$emu" $extra -bios "$image" -nographic -m 32 -cpu 486 \
-    -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null >"$out" 2>&1
+    -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot "$@" </dev/null >"$out" 2>&1
 status=$?
 if ! cmp -s "$out" "$expected"; then
     echo "FAIL: serial output differs from $expected:"
