@@ -6,6 +6,7 @@
 #   make check CC=clang              build with clang (in build-clang/)
 #   make check SANITIZE=address,undefined   ASan/UBSan build (in build-san/)
 #   make check-aarch64               cross build, host-neutral tests under qemu-aarch64-static
+#   make check-linux-aarch64         -icount Linux boot: AArch64 (qemu-aarch64-static) = x86-64
 #   make format                      clang-format every C file
 #
 # In CI (CI=true in the environment) or with VARIANTS=1, `make check` also runs
@@ -25,7 +26,7 @@ endif
 CROSS_BUILD ?= build-aarch64
 VARIANTS ?= $(if $(filter true,$(CI)),1,0)
 
-.PHONY: all deps build run check check-aarch64 format clean
+.PHONY: all deps build run check check-aarch64 check-linux-aarch64 format clean
 
 all: build
 
@@ -71,6 +72,15 @@ check-aarch64:
 	  echo "Check summaries (aarch64):"; \
 	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
 	  exit $$rc
+
+# Slow (tens of minutes): the -icount Linux boot on the AArch64 backend under
+# qemu-aarch64-static prints what the native x86-64 build prints.
+check-linux-aarch64: build
+	@cmake/setup-deps.sh --cross
+	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake \
+	  -DJIT86_NATIVE_JIT86=$(abspath $(BUILD))/jit86 >/dev/null
+	cmake --build $(CROSS_BUILD) -j $(JOBS) --target jit86
+	cd $(CROSS_BUILD) && ctest --output-on-failure -L linux-aarch64
 
 format:
 	git ls-files '*.c' '*.h' | xargs clang-format -i
