@@ -73,7 +73,7 @@ check-aarch64:
 	  grep -h '^[0-9]*%: Checks:' Testing/Temporary/LastTest.log | sed 's/^/  /'; \
 	  exit $$rc
 
-# Slow (tens of minutes): the -icount Linux boot on the AArch64 backend under
+# Slow (3 min on a loaded 2-CPU host): the -icount Linux boot on the AArch64 backend under
 # qemu-aarch64-static prints what the native x86-64 build prints.
 check-linux-aarch64: build
 	@cmake/setup-deps.sh --cross
