@@ -178,10 +178,3 @@ bool ir_op_may_raise(const struct ir_block *b, const struct ir_op *op)
         return (op_helper(b, op)->flags & IR_CALL_MAY_RAISE) != 0;
     return (ir_op_flags(op) & IR_OPF_RAISE) != 0;
 }
-
-bool ir_global_overlaps(const struct ir_env *env, unsigned g, uint64_t offset, unsigned size)
-{
-    uint64_t start = env->globals[g].offset;
-    uint64_t end = start + (env->globals[g].type == IR_I64 ? 8 : 4);
-    return offset < end && start < offset + size;
-}

@@ -61,9 +61,8 @@ extern const struct ir_opdef ir_opdefs[IR_OP_COUNT];
 #define IR_CONDS(X)                                                                                \
     X(NEVER, "never")                                                                              \
     X(ALWAYS, "always")                                                                            \
-    X(EQ, "eq")                                                                                    \
-    X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt") X(LTU, "ltu") X(GEU, "geu")        \
-        X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq") X(TSTNE, "tstne")
+    X(EQ, "eq") X(NE, "ne") X(LT, "lt") X(GE, "ge") X(LE, "le") X(GT, "gt") X(LTU, "ltu")          \
+        X(GEU, "geu") X(LEU, "leu") X(GTU, "gtu") X(TSTEQ, "tsteq") X(TSTNE, "tstne")
 enum ir_cond {
 #define X(id, name) IR_COND_##id,
     IR_CONDS(X)
@@ -258,8 +257,15 @@ bool ir_op_reads_globals(const struct ir_block *b, const struct ir_op *op);
 bool ir_op_writes_globals(const struct ir_block *b, const struct ir_op *op);
 bool ir_op_has_side_effects(const struct ir_block *b, const struct ir_op *op);
 bool ir_op_may_raise(const struct ir_block *b, const struct ir_op *op);
-/* Whether env bytes [offset, offset+size) overlap global g. */
-bool ir_global_overlaps(const struct ir_env *env, unsigned g, uint64_t offset, unsigned size);
+/* Whether env bytes [offset, offset+size) overlap global g (inline: the
+ * optimizer asks it for every global at every env ld/st). */
+static inline bool ir_global_overlaps(const struct ir_env *env, unsigned g, uint64_t offset,
+                                      unsigned size)
+{
+    uint64_t start = env->globals[g].offset;
+    uint64_t end = start + (env->globals[g].type == IR_I64 ? 8 : 4);
+    return offset < end && start < offset + size;
+}
 
 /* ---- Builder: temps and labels ---- */
 ir_tmp ir_global(const struct ir_block *b, unsigned index);
