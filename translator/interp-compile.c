@@ -28,6 +28,7 @@ enum fuse_act {
     FUSE_NONE,
     FUSE_SKIP,   /* emits nothing: a dropped movi, or folded into a neighbour */
     FUSE_BRCOND, /* a setcond that becomes the brcond after it */
+    FUSE_MASKED, /* an and with a constant whose result the next op compares */
 };
 
 struct fuse {
@@ -36,7 +37,7 @@ struct fuse {
     uint16_t alias_t; /* reads of this temp take alias_w */
     uint32_t alias_w;
     uint32_t dest; /* the output's operand word instead of its temp's */
-    uint32_t br;   /* FUSE_BRCOND: the brcond's op index */
+    uint32_t br;   /* FUSE_BRCOND, FUSE_MASKED: the comparison's op index */
     bool invert;   /* FUSE_BRCOND: an xor with 1 came between */
 };
 
@@ -334,6 +335,16 @@ static void fuse_copy_then_use(struct compile *c, unsigned i, unsigned j)
     c->fuse[k] = (struct fuse){.has_alias = true, .alias_t = (uint16_t)t, .alias_w = w};
 }
 
+/* and t, x, $m; setcond/brcond t eq/ne $k (t read there for the last time):
+ * one comparison of x & m with k (segment checks do this at every access). */
+static bool masked_compare(const struct compile *c, unsigned i, unsigned j)
+{
+    const struct ir_op *a = &c->b->ops[i], *b = &c->b->ops[j];
+    return a->opc == IR_OP_and && a->type == IR_I32 && c->plan[i].fold &&
+           (b->opc == IR_OP_setcond || b->opc == IR_OP_brcond) && b->type == IR_I32 &&
+           c->plan[j].fold && (b->cargs[0] == IR_COND_EQ || b->cargs[0] == IR_COND_NE);
+}
+
 static void fuse_pair(struct compile *c, unsigned i, unsigned j)
 {
     const struct ir_op *a = &c->b->ops[i], *b = &c->b->ops[j];
@@ -353,6 +364,10 @@ static void fuse_pair(struct compile *c, unsigned i, unsigned j)
     } else if (b->opc == IR_OP_mov || (b->opc == IR_OP_st && env_move(b, &w))) {
         fa->has_dest = true;
         fa->dest = b->opc == IR_OP_mov ? opnd(c, b->args[0]) : w;
+        fb->act = FUSE_SKIP;
+    } else if (masked_compare(c, i, j)) {
+        fa->act = FUSE_MASKED;
+        fa->br = j;
         fb->act = FUSE_SKIP;
     } else if (a->opc == IR_OP_setcond && tests_zero(c, j, a->args[0])) {
         fa->act = FUSE_BRCOND;
@@ -454,6 +469,22 @@ static void emit_cond(struct compile *c, const struct ir_op *op, const struct pl
         emit_binary(c, op, p, cond_handler[cond] + (br ? INTERP_FORM_BRCOND : 0));
     if (br)
         branch_to(c, ip, br->cargs[1]);
+}
+
+/* x & m compared with k: imm holds m and k. */
+static void emit_masked(struct compile *c, const struct ir_op *op, const struct plan *p)
+{
+    const struct ir_op *cmp = &c->b->ops[c->fuse[c->cur].br];
+    bool ne = cmp->cargs[0] == IR_COND_NE, br = cmp->opc == IR_OP_brcond;
+    unsigned h = br ? (ne ? INTERP_H_brcond_and_ne_i32 : INTERP_H_brcond_and_eq_i32)
+                    : (ne ? INTERP_H_setcond_and_ne_i32 : INTERP_H_setcond_and_eq_i32);
+    struct interp_insn *ip = emit(c, h);
+    ip->a = in_opnd(c, ir_op_in(op, p->swap ? 1 : 0));
+    ip->imm = (uint32_t)p->imm | (uint64_t)(uint32_t)c->plan[c->fuse[c->cur].br].imm << 32;
+    if (br)
+        branch_to(c, ip, cmp->cargs[1]);
+    else
+        ip->d = opnd(c, cmp->args[0]);
 }
 
 /* Two i32 moves in a row are one instruction (mov2: d = a, then b = x). */
@@ -648,7 +679,9 @@ static void emit_op(struct compile *c, unsigned i)
     case IR_OP_goto_ptr: emit_exit(c, INTERP_H_goto_ptr, in_opnd(c, op->args[0]), 0, 0); break;
     case IR_OP_exit_tb: emit_exit(c, INTERP_H_exit_tb, 0, 0, op->cargs[0]); break;
     default:
-        if (width_change_handler[op->opc])
+        if (c->fuse[i].act == FUSE_MASKED)
+            emit_masked(c, op, p);
+        else if (width_change_handler[op->opc])
             emit_move(c, width_change_handler[op->opc] - 1, out0(c, op), in_opnd(c, op->args[1]));
         else if (bin_handler[op->opc])
             emit_binary(c, op, p, bin_handler[op->opc] - 1);

@@ -415,6 +415,18 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     OP(mov2_i32) w32(base, ip->d, r32(base, ip->a));
     w32(base, ip->b, r32(base, ip->x));
     NEXT;
+    OP(setcond_and_eq_i32)
+    w32(base, ip->d, (r32(base, ip->a) & (uint32_t)ip->imm) == (uint32_t)(ip->imm >> 32));
+    NEXT;
+    OP(setcond_and_ne_i32)
+    w32(base, ip->d, (r32(base, ip->a) & (uint32_t)ip->imm) != (uint32_t)(ip->imm >> 32));
+    NEXT;
+    OP(brcond_and_eq_i32)
+    ip += (r32(base, ip->a) & (uint32_t)ip->imm) == (uint32_t)(ip->imm >> 32) ? (int32_t)ip->x : 1;
+    DISPATCH;
+    OP(brcond_and_ne_i32)
+    ip += (r32(base, ip->a) & (uint32_t)ip->imm) != (uint32_t)(ip->imm >> 32) ? (int32_t)ip->x : 1;
+    DISPATCH;
     OP(pure) pure(base, ip);
     ip += 1 + INTERP_OP_SLOTS;
     DISPATCH;

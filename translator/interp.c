@@ -239,6 +239,16 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
         print_list(in, f, (uint32_t[]){ip->d, ip->a}, 2);
         fputs("; ", f);
         print_list(in, f, (uint32_t[]){ip->b, ip->x}, 2);
+    } else if (h >= INTERP_H_setcond_and_eq_i32 && h <= INTERP_H_brcond_and_ne_i32) {
+        bool br = h >= INTERP_H_brcond_and_eq_i32;
+        if (!br) {
+            print_opnd(in, f, ip->d);
+            fputs(", ", f);
+        }
+        print_opnd(in, f, ip->a);
+        fprintf(f, " & $%#x, $%#x", (uint32_t)ip->imm, (uint32_t)(ip->imm >> 32));
+        if (br)
+            fprintf(f, ", %+d", (int32_t)ip->x);
     } else if (h == INTERP_H_pure) {
         const struct ir_op *op = (const struct ir_op *)(ip + 1);
         fprintf(f, "%s_%s", ir_opdefs[op->opc].name, op->type == IR_I64 ? "i64" : "i32");

@@ -34,13 +34,3 @@ void ir_eval_mul2_typed(bool sign, enum ir_type t, uint64_t a, uint64_t b, uint6
             out[1] -= a;
     }
 }
-
-uint64_t ir_eval_load_ext(enum ir_type t, unsigned memop, uint64_t v)
-{
-    unsigned bits = 8u << ir_memop_size(memop);
-    if (bits < 64)
-        v &= (1ull << bits) - 1;
-    if (ir_memop_signed(memop))
-        v = ir_sext(v, bits);
-    return ir_canon(t, v);
-}

@@ -153,6 +153,14 @@ static inline bool ir_eval_pure(const struct ir_op *op, const uint64_t *in, uint
 }
 
 /* Sign- or zero-extends a loaded value of memop's size to type t. */
-uint64_t ir_eval_load_ext(enum ir_type t, unsigned memop, uint64_t v);
+static inline uint64_t ir_eval_load_ext(enum ir_type t, unsigned memop, uint64_t v)
+{
+    unsigned bits = 8u << ir_memop_size(memop);
+    if (bits < 64)
+        v &= (1ull << bits) - 1;
+    if (ir_memop_signed(memop))
+        v = ir_sext(v, bits);
+    return ir_canon(t, v);
+}
 
 #endif

@@ -380,6 +380,41 @@ START_TEST(interp_result_stored_then_tested_goes_through_the_field)
 }
 END_TEST
 
+/* and t, x, $m; setcond/brcond t eq/ne $k is one masked comparison. */
+START_TEST(interp_masked_comparison_is_one_instruction)
+{
+    make(false);
+    static const uint32_t in[] = {0x400, 0x8c00, 0x8400, 0};
+    for (unsigned v = 0; v < 4; v++) {
+        struct ir_block *b = translator_block(t);
+        ir_tmp ecx = ir_global(b, G_ECX), m1 = ir_new_i32(b), m2 = ir_new_i32(b);
+        ir_label l = ir_new_label(b);
+        ir_andi(b, m2, ecx, 0x8000);
+        ir_tmp zero = ir_new_i32(b);
+        ir_movi(b, zero, 0);
+        ir_setcond(b, IR_COND_EQ, ir_global(b, G_EBX), m2, zero);
+        ir_andi(b, m1, ecx, 0xc00);
+        ir_brcondi(b, IR_COND_NE, m1, 0x400, l);
+        ir_movi(b, ir_global(b, G_EAX), 1);
+        ir_exit_tb(b, 0);
+        ir_set_label(b, l);
+        ir_movi(b, ir_global(b, G_EAX), 2);
+        ir_exit_tb(b, 0);
+        struct tb *tb = commit(0x100 + v);
+        st.ecx = in[v];
+        translator_exec(t, tb, &st);
+        ck_assert_uint_eq(st.ebx, (in[v] & 0x8000) == 0);
+        ck_assert_uint_eq(st.eax, (in[v] & 0xc00) != 0x400 ? 2 : 1);
+        char *text = listing(tb);
+        ck_assert_msg(strstr(text, "| 0000 setcond_and_eq_i32 ebx, ecx & $0x8000, $0\n"), "%s",
+                      text);
+        ck_assert_msg(strstr(text, "| 0001 brcond_and_ne_i32 ecx & $0xc00, $0x400, +3\n"), "%s",
+                      text);
+        free(text);
+    }
+}
+END_TEST
+
 /* movi, movi, movi is one instruction, and mov, mov another, in order. */
 START_TEST(interp_consecutive_moves_share_one_instruction)
 {
@@ -619,6 +654,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, interp_result_moved_to_a_global_is_written_there_directly);
     tcase_add_test(tc, interp_setcond_tested_by_brcond_is_one_branch);
     tcase_add_test(tc, interp_result_stored_then_tested_goes_through_the_field);
+    tcase_add_test(tc, interp_masked_comparison_is_one_instruction);
     tcase_add_test(tc, interp_consecutive_moves_share_one_instruction);
     tcase_add_test(tc, interp_moves_do_not_merge_across_a_label);
     tcase_add_test(tc, interp_tlb_hit_accesses_host_memory_and_miss_calls_back);
