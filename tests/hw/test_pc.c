@@ -135,9 +135,8 @@ START_TEST(pc_fw_cfg_ram_size_and_e820)
     for (size_t i = 0; i < sizeof(d); i++)
         d[i] = (uint8_t)mmu_io_read(io, 0x511, 1);
     ck_assert_uint_eq(d[3], 6);
-    static const char *const names[6] = {"etc/acpi/rsdp", "etc/acpi/tables",
-                                         "etc/boot-fail-wait", "etc/e820",
-                                         "etc/sercon-port", "etc/table-loader"};
+    static const char *const names[6] = {"etc/acpi/rsdp", "etc/acpi/tables", "etc/boot-fail-wait",
+                                         "etc/e820",      "etc/sercon-port", "etc/table-loader"};
     for (int i = 0; i < 6; i++)
         ck_assert_str_eq((char *)d + 4 + 64 * i + 8, names[i]);
 }
@@ -245,6 +244,62 @@ START_TEST(pc_route_pci_irqs_as_seabios_for_direct_boots)
 }
 END_TEST
 
+/* -kernel boots: the RSDP at 0xE0000 (shadow RAM), the PM I/O space at
+ * 0x600, and S5 ends the run like isa-debug-exit with status 0. */
+START_TEST(pc_direct_boot_acpi_rsdp_and_soft_off)
+{
+    pc_acpi_direct_boot(pc);
+    uint8_t rsdp[20];
+    mmu_phys_read(pc->mem, 0xE0000, rsdp, sizeof(rsdp));
+    ck_assert_mem_eq(rsdp, "RSD PTR ", 8);
+    uint8_t sum = 0;
+    for (int i = 0; i < 20; i++)
+        sum = (uint8_t)(sum + rsdp[i]);
+    ck_assert_uint_eq(sum, 0);
+    uint32_t rsdt = (uint32_t)mmu_phys_load(pc->mem, 0xE0000 + 16, 4);
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, rsdt, 4), 0x54445352); /* "RSDT" */
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0x604, 2), PIIX4_PM1_CNT_SCI_EN);
+    pc_power_button(pc);
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0x600, 2), PIIX4_PM1_PWRBTN);
+    ck_assert_int_eq(exit_status, -1);
+    mmu_io_write(pc->io, 0x604, PIIX4_PM1_CNT_SCI_EN | PIIX4_PM1_CNT_SLP_EN, 2);
+    ck_assert_int_eq(exit_status, 0);
+    pc_reset(pc); /* the firmware's ROM is back at 0xE0000 */
+    ck_assert_uint_eq(mmu_phys_load(pc->mem, 0xE0000, 1), bios_byte(0x20000));
+    ck_assert_uint_eq(mmu_io_read(pc->io, 0x604, 2), 0xFFFF);
+}
+END_TEST
+
+/* info stats: the board names the port ranges softmmu counts. */
+START_TEST(pc_io_accounting_names_devices)
+{
+    for (int i = 0; i < 3; i++)
+        mmu_io_read(pc->io, 0x2FF, 1);
+    mmu_io_write(pc->io, 0x1F6, 0xE0, 1);
+    mmu_io_read(pc->io, 0x1F0, 2);
+    struct pc_io_account a[48];
+    int n = pc_io_accounting(pc, a, 48);
+    const struct pc_io_account *com2 = NULL, *ide0 = NULL, *pic = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!a[i].mmio && strcmp(a[i].name, "serial1") == 0)
+            com2 = &a[i];
+        if (!a[i].mmio && strcmp(a[i].name, "ide0") == 0)
+            ide0 = &a[i];
+        if (!a[i].mmio && strcmp(a[i].name, "pic") == 0)
+            pic = &a[i];
+    }
+    ck_assert_ptr_nonnull(com2);
+    ck_assert_ptr_nonnull(ide0);
+    ck_assert_ptr_nonnull(pic); /* master, slave and ELCR ranges merged by name */
+    ck_assert_uint_eq(com2->counts.reads, 3);
+    ck_assert_uint_eq(com2->counts.read_bytes, 3);
+    ck_assert_uint_eq(ide0->counts.writes, 1);
+    ck_assert_uint_eq(ide0->counts.reads, 1);
+    ck_assert_uint_eq(ide0->counts.read_bytes, 2);
+    ck_assert_uint_eq(pic->counts.reads + pic->counts.writes, 0);
+}
+END_TEST
+
 START_TEST(pc_bad_configurations_are_one_line_errors)
 {
     char err[256];
@@ -321,6 +376,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, pc_a20_lines_and_reset_requests);
     tcase_add_test(tc, pc_info_mtree_lists_the_memory_map);
     tcase_add_test(tc, pc_route_pci_irqs_as_seabios_for_direct_boots);
+    tcase_add_test(tc, pc_direct_boot_acpi_rsdp_and_soft_off);
+    tcase_add_test(tc, pc_io_accounting_names_devices);
     tcase_add_test(tc, pc_bad_configurations_are_one_line_errors);
     tcase_add_test(tc, pc_random_guest_programming_is_safe);
     suite_add_tcase(s, tc);
