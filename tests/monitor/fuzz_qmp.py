@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qmpclient import Machine  # noqa: E402
 
 SAFE = {"query-status", "query-version", "query-commands", "query-block", "query-stats",
+        "query-blockstats",
         "qmp_capabilities", "cont", "human-monitor-command", "eject", "blockdev-change-medium"}
 TEMPLATES = [
     {"execute": "qmp_capabilities"},
@@ -23,6 +24,8 @@ TEMPLATES = [
     {"execute": "query-commands"},
     {"execute": "query-block"},
     {"execute": "query-stats", "arguments": {"target": "vm"}},
+    {"execute": "query-blockstats"},
+    {"execute": "human-monitor-command", "arguments": {"command-line": "info blockstats"}},
     {"execute": "human-monitor-command", "arguments": {"command-line": "info registers"}},
     {"execute": "human-monitor-command", "arguments": {"command-line": "xp /16xb 0xffff0"}},
     {"execute": "human-monitor-command", "arguments": {"command-line": "x /4dw 0x0"}},
