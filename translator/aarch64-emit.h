@@ -236,9 +236,18 @@ static inline void a64_logic_i(struct a64_buf *b, uint32_t opc, bool w, unsigned
 }
 
 /* d = v with the fewest instructions of MOVZ/MOVN + MOVK, or ORR with a
- * logical immediate. */
+ * logical immediate; except 64-bit values in [2^32, 2^48), host addresses
+ * (helpers, blocks, env data): always MOVZ + two MOVK, so that the size of
+ * the code does not depend on where the host mapped them (ASLR, sanitizer
+ * heaps), as x86-64's MOVABS does not. */
 static inline void a64_movi(struct a64_buf *b, bool w, unsigned d, uint64_t v)
 {
+    if (w && v >> 32 && !(v >> 48)) {
+        for (unsigned i = 0; i < 3; i++)
+            a64_put(b, (i ? A64_MOVK : A64_MOVZ) | A64_SF | i << 21 |
+                           (uint32_t)((v >> 16 * i) & 0xffff) << 5 | (d & 31));
+        return;
+    }
     unsigned halves = w ? 4 : 2;
     if (!w)
         v = (uint32_t)v;
