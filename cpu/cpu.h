@@ -37,7 +37,6 @@ struct cpu_model {
     const char *vendor; /* leaf 0: 12 characters */
     uint32_t edx_extra; /* leaf 1 EDX bits of no instruction feature (DE, PSE, PGE) */
     const char *brand;  /* leaves 0x80000002-4 (48 characters at most), NULL: none */
-    uint32_t max_leaf;  /* highest basic CPUID leaf (leaf 0 EAX) */
 };
 /* The model called name[0..len) (case-insensitive), NULL when there is none. */
 const struct cpu_model *cpu_model_find(const char *name, size_t len);

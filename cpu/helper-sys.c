@@ -205,13 +205,10 @@ static const struct {
     {X86_FEAT_AES, 'c', 25},
 };
 
-#define CPUID_LEAF_TSC   0x15u
+/* The highest basic leaf: 1 (leaf 2's cache descriptors are not modelled). */
+#define CPUID_MAX_BASIC  1u
 #define CPUID_BRAND_LAST 0x80000004u
 #define CPUID_EXT_NONE   0u
-/* Leaf 15H: TSC = crystal (ECX, Hz) * EBX / EAX. A 25 MHz crystal times 40 is the 1 GHz
- * TSC of cpu_tsc(). */
-#define CPUID_CRYSTAL_HZ 25000000u
-_Static_assert(CPU_TSC_HZ % CPUID_CRYSTAL_HZ == 0, "leaf 15H needs an integer TSC ratio");
 
 struct cpuid_regs {
     uint32_t a, b, c, d;
@@ -247,28 +244,22 @@ static void cpuid_brand(const char *brand, uint32_t leaf, struct cpuid_regs *r)
     memcpy(&r->d, part + 12, 4);
 }
 
-/* Leaves up to the highest one that are not modelled return zeros (SDM Vol. 2A, CPUID). */
 static void cpuid_leaf(const struct x86_cpu *cpu, uint32_t leaf, struct cpuid_regs *r)
 {
     const struct cpu_model *m = cpu->model;
-    uint32_t basic_max = m->max_leaf;
     uint32_t ext_max = m->brand ? CPUID_BRAND_LAST : CPUID_EXT_NONE;
     /* A leaf above the highest basic or extended one returns the highest basic leaf. */
-    if ((leaf < 0x80000000u && leaf > basic_max) ||
+    if ((leaf < 0x80000000u && leaf > CPUID_MAX_BASIC) ||
         (leaf >= 0x80000000u && (!ext_max || leaf > ext_max)))
-        leaf = basic_max;
+        leaf = CPUID_MAX_BASIC;
     *r = (struct cpuid_regs){0};
     if (leaf == 0) {
-        r->a = basic_max;
+        r->a = CPUID_MAX_BASIC;
         memcpy(&r->b, m->vendor, 4);
         memcpy(&r->d, m->vendor + 4, 4);
         memcpy(&r->c, m->vendor + 8, 4);
     } else if (leaf == 1) {
         cpuid_leaf1(cpu, r);
-    } else if (leaf == CPUID_LEAF_TSC) {
-        r->a = 1;
-        r->b = CPU_TSC_HZ / CPUID_CRYSTAL_HZ;
-        r->c = CPUID_CRYSTAL_HZ;
     } else if (leaf == 0x80000000u) {
         r->a = ext_max;
     } else if (leaf >= 0x80000002u) {

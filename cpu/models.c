@@ -27,22 +27,20 @@ static const char intel[] = "GenuineIntel";
 
 /* The 286 and the 486s have no CPUID: their signature is only the EDX of reset. */
 static const struct cpu_model models[] = {
-    {"286", "Intel 80286 (real and 16-bit protected mode, no x87)", BASE_286, 0, intel, 0, NULL, 1},
-    {"486", "Intel 486DX (x87, no CPUID)", BASE_486 | F(FPU), 0x0433, intel, 0, NULL, 1},
-    {"486sx", "Intel 486SX (no x87, no CPUID)", BASE_486, 0x0423, intel, 0, NULL, 1},
-    {"pentium", "Intel Pentium P54C", BASE_PENTIUM, 0x0525, intel, EDX_PENTIUM, NULL, 1},
+    {"286", "Intel 80286 (real and 16-bit protected mode, no x87)", BASE_286, 0, intel, 0, NULL},
+    {"486", "Intel 486DX (x87, no CPUID)", BASE_486 | F(FPU), 0x0433, intel, 0, NULL},
+    {"486sx", "Intel 486SX (no x87, no CPUID)", BASE_486, 0x0423, intel, 0, NULL},
+    {"pentium", "Intel Pentium P54C", BASE_PENTIUM, 0x0525, intel, EDX_PENTIUM, NULL},
     {"pentium-mmx", "Intel Pentium MMX P55C", BASE_PENTIUM | F(MMX), 0x0543, intel, EDX_PENTIUM,
-     NULL, 1},
+     NULL},
     {"pentium2", "Intel Pentium II Deschutes", BASE_P6 | F(MMX) | F(FXSR), 0x0652, intel, EDX_P6,
-     NULL, 1},
+     NULL},
     {"pentium3", "Intel Pentium III Katmai", BASE_P6 | F(MMX) | F(FXSR) | F(SSE), 0x0672, intel,
-     EDX_P6, NULL, 1},
+     EDX_P6, NULL},
     {"pentium4", "Intel Pentium 4 Willamette (SSE2, CLFLUSH)",
-     BASE_P6 | F(MMX) | F(FXSR) | F(SSE) | F(SSE2) | F(CLFLUSH), 0x0f12, intel, EDX_P6, NULL, 1},
-    /* Up to leaf 0x15 so that the TSC frequency is known (SDM Vol. 2A, CPUID leaf 15H):
-     * Linux then needs no PIT calibration, which host preemption can break. */
+     BASE_P6 | F(MMX) | F(FXSR) | F(SSE) | F(SSE2) | F(CLFLUSH), 0x0f12, intel, EDX_P6, NULL},
     {"max", "every feature jit86 implements", CPU_FEATURES_IMPLEMENTED | F(FXSR), 0x0612, intel,
-     EDX_P6, "jit86 max CPU (every feature it implements)", 0x15},
+     EDX_P6, "jit86 max CPU (every feature it implements)"},
 };
 
 #define MODEL_MAX (&models[sizeof(models) / sizeof(models[0]) - 1])

@@ -248,29 +248,6 @@ START_TEST(cpuid_brand_string_of_the_max_model)
 }
 END_TEST
 
-START_TEST(cpuid_max_model_reports_a_1ghz_tsc_in_leaf_15h)
-{
-    /* Linux takes the TSC frequency from leaf 15H (crystal Hz * EBX / EAX) instead of
-     * calibrating against the PIT, which fails when the host preempts jit86. */
-    ck_assert_uint_eq(cpuid_on("max", 0).a, 0x15);
-    struct cpuid_out r = cpuid_on("max", 0x15);
-    ck_assert_uint_eq(r.a, 1);
-    ck_assert_uint_eq(r.b, 40);
-    ck_assert_uint_eq(r.c, 25000000u);
-    ck_assert_uint_eq((uint64_t)r.c * r.b / r.a, 1000000000u);
-    /* Leaves below it that are not modelled are all zeros, as the SDM says. */
-    r = cpuid_on("max", 7);
-    ck_assert_uint_eq(r.a | r.b | r.c | r.d, 0);
-    r = cpuid_on("max", 2);
-    ck_assert_uint_eq(r.a | r.b | r.c | r.d, 0);
-    /* Above it: the highest basic leaf, 15H itself. */
-    ck_assert_uint_eq(cpuid_on("max", 0x16).b, 40);
-    /* The period models keep leaf 1 as the highest. */
-    ck_assert_uint_eq(cpuid_on("pentium3", 0).a, 1);
-    ck_assert_uint_eq(cpuid_on("pentium3", 0x15).a, 0x0672);
-}
-END_TEST
-
 START_TEST(the_base_instruction_set_cannot_be_toggled)
 {
     uint64_t f;
@@ -309,7 +286,6 @@ Suite *test_suite(void)
     tcase_add_test(cpuid, cpuid_signature_and_feature_bits_come_from_the_model);
     tcase_add_test(cpuid, cpuid_leaves_beyond_the_highest_return_the_highest_basic_leaf);
     tcase_add_test(cpuid, cpuid_brand_string_of_the_max_model);
-    tcase_add_test(cpuid, cpuid_max_model_reports_a_1ghz_tsc_in_leaf_15h);
     tcase_add_test(cpuid, reset_leaves_the_model_signature_in_edx);
     suite_add_tcase(s, cpuid);
     return s;
