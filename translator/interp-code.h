@@ -52,7 +52,8 @@ static inline uint32_t interp_frame_opnd(unsigned t, bool is64)
     X(extract_i32) X(extract_i64) X(sextract_i32) X(sextract_i64) X(movcond_i32) X(movcond_i64)   \
     X(br) X(ld) X(st) X(guest_ld) X(guest_st) X(guest_ld_tlb) X(guest_st_tlb) X(call) X(goto_tb)  \
     X(goto_ptr) X(exit_tb) X(pure) X(movi2_i32) X(movi3_i32) X(mov2_i32) X(setcond_and_eq_i32)    \
-    X(setcond_and_ne_i32) X(brcond_and_eq_i32) X(brcond_and_ne_i32)
+    X(setcond_and_ne_i32) X(brcond_and_eq_i32) X(brcond_and_ne_i32) X(mov3_i32) X(mov_movi_i32)  \
+    X(mov_movi2_i32)
 // clang-format on
 
 /* Handler indexes. setcond and brcond have the four forms of a binary op

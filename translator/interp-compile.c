@@ -487,7 +487,8 @@ static void emit_masked(struct compile *c, const struct ir_op *op, const struct 
         ip->d = opnd(c, cmp->args[0]);
 }
 
-/* Two i32 moves in a row are one instruction (mov2: d = a, then b = x). */
+/* Up to three i32 moves in a row are one instruction (mov2: d = a, then
+ * b = x; mov3: then the halves of imm, destination low). */
 static void emit_move(struct compile *c, unsigned h, uint32_t d, uint32_t a)
 {
     struct interp_insn *ip = h == INTERP_H_mov_32 ? mergeable(c, INTERP_H_mov_32) : NULL;
@@ -495,6 +496,12 @@ static void emit_move(struct compile *c, unsigned h, uint32_t d, uint32_t a)
         set_handler(c, ip, INTERP_H_mov2_i32);
         ip->b = d;
         ip->x = a;
+        return;
+    }
+    ip = h == INTERP_H_mov_32 ? mergeable(c, INTERP_H_mov2_i32) : NULL;
+    if (ip) {
+        set_handler(c, ip, INTERP_H_mov3_i32);
+        ip->imm = d | (uint64_t)a << 32;
         return;
     }
     ip = emit(c, h);
@@ -510,7 +517,22 @@ static void emit_movi(struct compile *c, const struct ir_op *op)
     uint32_t d = out0(c, op);
     if (op->type == IR_I32) {
         uint32_t v = (uint32_t)op->cargs[0];
-        struct interp_insn *ip = mergeable(c, INTERP_H_movi_i32);
+        /* After a move (the flags: cc_src = t; cc_src2 = 0; cc_op = k). */
+        struct interp_insn *ip = mergeable(c, INTERP_H_mov_32);
+        if (ip) {
+            set_handler(c, ip, INTERP_H_mov_movi_i32);
+            ip->b = d;
+            ip->imm = v;
+            return;
+        }
+        ip = mergeable(c, INTERP_H_mov_movi_i32);
+        if (ip) {
+            set_handler(c, ip, INTERP_H_mov_movi2_i32);
+            ip->x = d;
+            ip->imm |= (uint64_t)v << 32;
+            return;
+        }
+        ip = mergeable(c, INTERP_H_movi_i32);
         if (ip) {
             set_handler(c, ip, INTERP_H_movi2_i32);
             ip->a = d;

@@ -415,6 +415,17 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     OP(mov2_i32) w32(base, ip->d, r32(base, ip->a));
     w32(base, ip->b, r32(base, ip->x));
     NEXT;
+    OP(mov3_i32) w32(base, ip->d, r32(base, ip->a));
+    w32(base, ip->b, r32(base, ip->x));
+    w32(base, (uint32_t)ip->imm, r32(base, (uint32_t)(ip->imm >> 32)));
+    NEXT;
+    OP(mov_movi_i32) w32(base, ip->d, r32(base, ip->a));
+    w32(base, ip->b, (uint32_t)ip->imm);
+    NEXT;
+    OP(mov_movi2_i32) w32(base, ip->d, r32(base, ip->a));
+    w32(base, ip->b, (uint32_t)ip->imm);
+    w32(base, ip->x, (uint32_t)(ip->imm >> 32));
+    NEXT;
     OP(setcond_and_eq_i32)
     w32(base, ip->d, (r32(base, ip->a) & (uint32_t)ip->imm) == (uint32_t)(ip->imm >> 32));
     NEXT;

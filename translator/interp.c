@@ -235,10 +235,24 @@ static void print_operands(const struct interp *in, FILE *f, unsigned h,
             print_opnd(in, f, ip->b);
             fprintf(f, ", $%#x", ip->x);
         }
-    } else if (h == INTERP_H_mov2_i32) {
+    } else if (h == INTERP_H_mov2_i32 || h == INTERP_H_mov3_i32) {
         print_list(in, f, (uint32_t[]){ip->d, ip->a}, 2);
         fputs("; ", f);
         print_list(in, f, (uint32_t[]){ip->b, ip->x}, 2);
+        if (h == INTERP_H_mov3_i32) {
+            fputs("; ", f);
+            print_list(in, f, (uint32_t[]){(uint32_t)ip->imm, (uint32_t)(ip->imm >> 32)}, 2);
+        }
+    } else if (h == INTERP_H_mov_movi_i32 || h == INTERP_H_mov_movi2_i32) {
+        print_list(in, f, (uint32_t[]){ip->d, ip->a}, 2);
+        fputs("; ", f);
+        print_opnd(in, f, ip->b);
+        fprintf(f, ", $%#x", (uint32_t)ip->imm);
+        if (h == INTERP_H_mov_movi2_i32) {
+            fputs("; ", f);
+            print_opnd(in, f, ip->x);
+            fprintf(f, ", $%#x", (uint32_t)(ip->imm >> 32));
+        }
     } else if (h >= INTERP_H_setcond_and_eq_i32 && h <= INTERP_H_brcond_and_ne_i32) {
         bool br = h >= INTERP_H_brcond_and_eq_i32;
         if (!br) {
