@@ -23,6 +23,7 @@ struct x86_cpu {
     bool stop_requested; /* cpu_exit_request() since the last return */
     bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
     bool single_insn;    /* next block: one instruction (after an SMC restart) */
+    uint64_t tlb_gen;    /* TLB flushes seen by the loop (cross-page chains) */
     bool debug_step;     /* cpu_set_debug_step(): every block holds one instruction */
     bool debug_noirq;    /* cpu_set_debug_irq_mask(): interrupts wait */
     uint64_t blocks;     /* blocks executed: the time base of the TSC */

@@ -133,6 +133,28 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
     return tb;
 }
 
+/* TLB flushes so far. A flush is how a guest's page mappings change (CR3,
+ * INVLPG, CR0/CR4, A20, PAM); chained jumps into other pages were made
+ * under the old mappings, so the loop unpatches them when it sees one. Kept
+ * across an address-space switch, such a chain ran the old mapping's code
+ * without the page fault a fetch raises there, and only when the chain had
+ * survived the cache's last flush: what the guest saw depended on the
+ * backend's code size (-icount runs are identical across backends). */
+static uint64_t tlb_generation(const CPUX86State *env)
+{
+    const struct mmu_tlb_stats *s = &env->tlb.stats;
+    return s->flush_full + s->flush_nonglobal + s->flush_page;
+}
+
+static void drop_stale_chains(struct x86_cpu *cpu)
+{
+    uint64_t gen = tlb_generation(&cpu->env);
+    if (gen == cpu->tlb_gen)
+        return;
+    cpu->tlb_gen = gen;
+    tb_unlink_cross_page(cpu->tr);
+}
+
 /* A block whose last instruction crosses into a second page holds the bytes
  * of the physical page the second virtual page mapped to when it was
  * translated: another address space (the same code page, other mappings)
@@ -195,8 +217,10 @@ const void *cpu_exec_lookup_code(void *opaque)
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
     uint64_t pc = (uint32_t)(cs_base + guest_eip(env));
     struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, key_flags(env));
-    if (!tb || tb->page_addr[1] != TB_NO_PAGE)
-        return NULL; /* two pages: the loop checks the second (find_block) */
+    /* Two pages: the loop checks the second (find_block). A TLB flush since
+     * the loop last ran: the loop drops the chains it made stale. */
+    if (!tb || tb->page_addr[1] != TB_NO_PAGE || tlb_generation(env) != cpu->tlb_gen)
+        return NULL;
     /* The block's physical page must be the one the TLB maps pc to now, as
      * in the loop's lookup: a PAM or A20 switch flushes the TLB, not the jump
      * cache. A TLB miss goes back to the loop. */
@@ -250,18 +274,6 @@ static bool breakpoint_hit(CPUX86State *env)
     return hit;
 }
 
-/* A direct jump is patched only within one virtual page of the block it
- * leaves, and never into a block spanning two pages: a jump to another page
- * comes back to the loop, which checks that page's current mapping. A chain
- * kept across an address-space switch would run code the new mappings do not
- * hold, without the page fault a fetch there raises; and whether a chain
- * exists depends on the cache's history, which must not change what the
- * guest sees (-icount runs are identical across backends and cache sizes). */
-static bool may_chain(const struct tb *prev, const struct tb *tb)
-{
-    return tb->page_addr[1] == TB_NO_PAGE && ((prev->pc ^ tb->pc) >> MMU_PAGE_BITS) == 0;
-}
-
 static enum cpu_exit_reason run(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;
@@ -299,6 +311,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         }
         if (env->block_budget <= 0)
             return CPU_EXIT_LIMIT;
+        drop_stale_chains(cpu);
         struct tb *tb = find_block(cpu);
         if (!tb) {
             error_report("cpu: block at %08" PRIx64 " could not be translated", env->eip);
@@ -313,7 +326,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
          * or a helper's flush) has freed prev: nothing is left to patch. */
         if (prev && translator_stats(cpu->tr)->flushes != prev_flushes)
             prev = NULL;
-        if (prev && !cpu->no_chaining && !count_runs && may_chain(prev, tb))
+        if (prev && !cpu->no_chaining && !count_runs)
             tb_link(cpu->tr, prev, prev_slot, tb);
         if (log_enabled(LOG_CPU))
             log_cpu_state(env);

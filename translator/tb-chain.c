@@ -9,6 +9,15 @@ static void patch_done(struct translator *t, struct tb *src)
     t->backend->flush_icache(t->bstate, src->tc_ptr, src->tc_size);
 }
 
+static void xlink_add(struct translator *t, struct tb *src, unsigned slot)
+{
+    if (t->nxlinks == t->xlinks_cap) {
+        t->xlinks_cap = t->xlinks_cap ? 2 * t->xlinks_cap : 256;
+        t->xlinks = tb_xrealloc(t->xlinks, t->xlinks_cap * sizeof(*t->xlinks));
+    }
+    t->xlinks[t->nxlinks++] = (struct tb_xlink){src, slot};
+}
+
 void tb_link(struct translator *t, struct tb *src, unsigned slot, struct tb *dst)
 {
     if (slot > 1 || src->invalid || dst->invalid || src->jmp[slot].dest)
@@ -21,6 +30,8 @@ void tb_link(struct translator *t, struct tb *src, unsigned slot, struct tb *dst
     dst->in_first_slot = (uint8_t)slot;
     t->backend->patch(t->bstate, src, slot, dst, codebuf_rw_of(&t->cb, src->tc_ptr));
     patch_done(t, src);
+    if (((src->pc ^ dst->pc) & ~(uint64_t)(TB_PAGE_SIZE - 1)) || dst->page_addr[1] != TB_NO_PAGE)
+        xlink_add(t, src, slot);
     log_mask_printf(LOG_CHAIN, "chain: block 0x%llx slot %u -> block 0x%llx\n",
                     (unsigned long long)src->pc, slot, (unsigned long long)dst->pc);
 }
@@ -80,4 +91,12 @@ void tb_invalidate(struct translator *t, struct tb *tb)
     tb_unlink_all(t, tb);
     t->stats.invalidations++;
     t->stats.blocks_live--;
+}
+
+/* Entries whose jump was unlinked since (invalidation) find no destination. */
+void tb_unlink_cross_page(struct translator *t)
+{
+    for (unsigned i = 0; i < t->nxlinks; i++)
+        tb_unlink(t, t->xlinks[i].src, t->xlinks[i].slot);
+    t->nxlinks = 0;
 }

@@ -15,6 +15,11 @@ struct tb_page {
 };
 #define TB_PAGE_HASH_BITS 10
 
+struct tb_xlink {
+    struct tb *src;
+    unsigned slot;
+};
+
 struct translator {
     struct ir_env env;
     const struct tb_backend *backend;
@@ -29,6 +34,8 @@ struct translator {
     struct tb **all; /* every block since the last flush, by code address */
     unsigned nall, all_cap;
     struct tb_jmp_cache *jcs;
+    struct tb_xlink *xlinks; /* chained jumps into another page (tb_unlink_cross_page) */
+    unsigned nxlinks, xlinks_cap;
 
     uint32_t *op_site;
     unsigned op_site_cap;

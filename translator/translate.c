@@ -66,6 +66,7 @@ void translator_free(struct translator *t)
         return;
     free_blocks(t);
     free(t->all);
+    free(t->xlinks);
     free(t->op_site);
     tb_pages_clear(t);
     tb_hash_destroy(t);
@@ -81,6 +82,7 @@ void translator_flush(struct translator *t)
         log_mask_printf(LOG_TB_FLUSH, "tb_flush: flush %llu drops %u blocks, %zu KiB of code\n",
                         (unsigned long long)t->stats.flushes + 1, t->nall, t->cb.used / 1024);
     free_blocks(t);
+    t->nxlinks = 0;
     tb_hash_clear(t);
     tb_pages_clear(t);
     tb_jmp_cache_clear_all(t);

@@ -226,6 +226,10 @@ struct tb *tb_lookup(struct translator *t, struct tb_jmp_cache *jc, uint64_t pc,
 /* Chains slot of src to dst (no-op when already chained or either is invalid). */
 void tb_link(struct translator *t, struct tb *src, unsigned slot, struct tb *dst);
 void tb_unlink(struct translator *t, struct tb *src, unsigned slot);
+/* Unpatches every chained jump into another virtual page or into a block
+ * spanning two pages: the caller's page mappings changed (a TLB flush), and
+ * such a jump would run the old mapping's code. */
+void tb_unlink_cross_page(struct translator *t);
 /* Removes tb from lookups and unpatches its incoming jumps. Its memory lives
  * until the next flush, so a block may invalidate itself while running. */
 void tb_invalidate(struct translator *t, struct tb *tb);
