@@ -25,6 +25,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The translation cache: a Linux boot with its first userland commands emits
+ * some 45 MiB of host code, which the translator's 32 MiB default flushed
+ * once or twice per boot (every hot block translated again). The memory is
+ * only touched as code is emitted; 128 MiB stays within AArch64's direct
+ * branch range (+-128 MiB), so chained jumps need no veneers. */
+#define VM_CODE_BYTES ((size_t)128 << 20)
+
 /* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
  * reads the vector from the PIC. */
 static void cpu_intr_line(void *opaque, int n, int level)
@@ -461,7 +468,7 @@ static bool build(struct vm *vm, const char *bios_path, char *err, size_t errlen
         pc_close_drives(&cfg);
         return false;
     }
-    struct cpu_config cc = {.space = vm->pc->mem, .io = vm->pc->io};
+    struct cpu_config cc = {.space = vm->pc->mem, .io = vm->pc->io, .code_size = VM_CODE_BYTES};
     const struct cpu_model *model = NULL;
     if (o->cpu_model && !cpu_model_parse(o->cpu_model, &cc.features, &model)) {
         err[0] = '\0'; /* cpu_model_parse reported it */
