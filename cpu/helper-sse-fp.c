@@ -27,10 +27,13 @@ static uint64_t fp_op(struct sse *s, unsigned op, unsigned esize, uint64_t a, ui
 void sse_k_fp(struct sse *s, const struct sse_row *r)
 {
     unsigned n = (r->arg & SSE_FP_SCALAR) ? 1 : 16 / r->esize, op = r->arg & 0xff;
-    for (unsigned i = 0; i < n; i++)
-        sse_set_lane(
-            &s->d, r->esize, i,
-            fp_op(s, op, r->esize, sse_lane(&s->d, r->esize, i), sse_lane(&s->s, r->esize, i)));
+    bool host = sse_host_fp_usable(s->st.mxcsr);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t a = sse_lane(&s->d, r->esize, i), b = sse_lane(&s->s, r->esize, i), v;
+        if (!host || !sse_host_fp(op, r->esize, s->st.mxcsr, a, b, &v))
+            v = fp_op(s, op, r->esize, a, b);
+        sse_set_lane(&s->d, r->esize, i, v);
+    }
 }
 
 void sse_k_fpcmp(struct sse *s, const struct sse_row *r)

@@ -113,12 +113,43 @@ static void fp_exceptions(struct sse *s)
         cpu_raise_exception(env, (env->cr[4] & CR4_OSXMMEXCPT) ? 19 : 6, 0);
 }
 
+/* ADDPD/MULPS/... between XMM registers on the host's floating point (helper-sse-hostfp.c)
+ * without building the generic context: the state checks pass (no EM, OSFXSR set, no TS),
+ * MXCSR allows it and every lane's result is exact for the host; else false, nothing changed. */
+static bool fp_xmm_fast(CPUX86State *env, uint32_t desc, const struct sse_row *row)
+{
+    if (row->fn != sse_k_fp || SSE_D_DCLS(desc) != SSE_XMM || SSE_D_SCLS(desc) != SSE_XMM ||
+        (env->cr[0] & (X86_CR0_EM | X86_CR0_TS)) || !(env->cr[4] & CR4_OSFXSR) ||
+        !sse_host_fp_usable(env->fpu.mxcsr))
+        return false;
+    unsigned esize = row->esize, op = row->arg & 0xff, bits = esize * 8;
+    unsigned n = (row->arg & SSE_FP_SCALAR) ? 1 : esize == 8 ? 2 : 4;
+    struct x86_xmm *d = &env->xmm[SSE_D_DREG(desc)];
+    const struct x86_xmm *src = &env->xmm[SSE_D_SREG(desc)];
+    /* The lanes are gathered in whole quadwords: storing them one by one into a copy of the
+     * register and reading that back stalled store forwarding. */
+    uint64_t q[2] = {d->q[0], d->q[1]};
+    for (unsigned i = 0; i < n; i++) {
+        unsigned k = i * esize / 8, sh = (i * bits) % 64;
+        uint64_t lane_mask = esize == 8 ? UINT64_MAX : UINT64_C(0xffffffff), v;
+        if (!sse_host_fp(op, esize, env->fpu.mxcsr, (d->q[k] >> sh) & lane_mask,
+                         (src->q[k] >> sh) & lane_mask, &v))
+            return false;
+        q[k] = (q[k] & ~(lane_mask << sh)) | (v << sh);
+    }
+    d->q[0] = q[0];
+    d->q[1] = q[1];
+    return true;
+}
+
 void x86_helper_sse(CPUX86State *env, uint32_t desc, uint32_t desc2, uint32_t off)
 {
     unsigned mn = SSE_D_MN(desc), size = SSE_D_MSIZE(desc);
     const struct sse_row *row = mn < X86_MN_COUNT ? &rows[mn] : NULL;
     if (!row || !row->fn)
         cpu_raise_exception(env, 6, 0);
+    if (fp_xmm_fast(env, desc, row))
+        return;
     struct sse s = {.env = env,
                     .dcls = SSE_D_DCLS(desc),
                     .scls = SSE_D_SCLS(desc),

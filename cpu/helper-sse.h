@@ -117,6 +117,12 @@ void sse_k_fp(struct sse *s, const struct sse_row *r);
 void sse_k_fpcmp(struct sse *s, const struct sse_row *r);
 void sse_k_comi(struct sse *s, const struct sse_row *r);
 void sse_k_cvt(struct sse *s, const struct sse_row *r);
+/* helper-sse-hostfp.c: the host's float/double for ADD/SUB/MUL/DIV/SQRT (SSE_FP_*) where it
+ * gives the soft-float result and raises no flag MXCSR does not already hold; false: take
+ * cpu/softfloat. */
+bool sse_host_fp_usable(uint32_t mxcsr);
+bool sse_host_fp(unsigned op, unsigned esize, uint32_t mxcsr, uint64_t a, uint64_t b,
+                 uint64_t *out);
 /* helper-sse-move.c */
 void sse_k_copy(struct sse *s, const struct sse_row *r);
 void sse_k_movz(struct sse *s, const struct sse_row *r);
