@@ -22,7 +22,10 @@
 #
 # The table: best wall time per emulator, QEMU/jit86 (> 1: jit86 is faster),
 # interp/jit86 (the interpreter's slowdown), and geometric means of both; then
-# the machine's load average, since other work on the machine skews wall time.
+# the best CPU time (user + sys of the emulator process, from /usr/bin/time)
+# per emulator and QEMU/jit86 in CPU time with its geometric mean: on a loaded
+# machine wall time mostly measures waiting for a CPU, CPU time much less so;
+# then the machine's load average.
 set -u
 
 reps=${REPS:-3}
@@ -53,7 +56,7 @@ emulators=(jit86 interp qemu)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# run_one EMU ELF: prints "SECONDS RSS_KIB CHECKSUM" (CHECKSUM "-" if none).
+# run_one EMU ELF: prints "MS RSS_KIB CHECKSUM CPU_MS" (CHECKSUM "-" if none).
 run_one() {
     local emu=$1 elf=$2 start end
     local -a cmd env=()
@@ -63,7 +66,7 @@ run_one() {
     qemu) cmd=("$qemu" -accel tcg) ;;
     esac
     start=$(date +%s%N)
-    env "${env[@]}" /usr/bin/time -f %M -o "$work/rss" timeout "$limit" "${cmd[@]}" \
+    env "${env[@]}" /usr/bin/time -f '%M %U %S' -o "$work/rss" timeout "$limit" "${cmd[@]}" \
         -kernel "$elf" -nographic -device isa-debug-exit,iobase=0xf4,iosize=4 \
         -no-reboot -m 32 </dev/null >"$work/out" 2>"$work/err"
     local status=$?
@@ -72,7 +75,10 @@ run_one() {
     sum=$(tr -d '\r' <"$work/out" | sed -n 's/.*bench [a-z0-9_]* checksum \(0x[0-9a-f]*\).*/\1/p')
     # isa-debug-exit: guest exit(0) is status 1.
     [ "$status" = 1 ] || sum="-"
-    echo "$(((end - start) / 1000000)) $(tail -n 1 "$work/rss") ${sum:--}"
+    local kib user sys
+    read -r kib user sys <<<"$(tail -n 1 "$work/rss")"
+    echo "$(((end - start) / 1000000)) $kib ${sum:--} $(awk -v u="$user" -v s="$sys" \
+        'BEGIN { printf("%d", (u + s) * 1000 + 0.5) }')"
 }
 
 load_start=$(cut -d' ' -f1 /proc/loadavg)
@@ -80,17 +86,20 @@ bad=0
 for name in "$@"; do
     elf=$guestdir/$name.elf
     [ -f "$elf" ] || { echo "missing $elf (build bench_guests)" >&2; exit 2; }
-    declare -A best=() rss=()
+    declare -A best=() rss=() cpu=()
     sums=""
     for ((r = 0; r < reps; r++)); do
         # Rotate the order: repetition r starts with emulator r mod count.
         for ((k = 0; k < ${#emulators[@]}; k++)); do
             emu=${emulators[(k + r) % ${#emulators[@]}]}
-            read -r ms kib sum <<<"$(run_one "$emu" "$elf")"
-            echo "  $name $emu run $((r + 1)): ${ms} ms, ${kib} KiB, $sum" >&2
+            read -r ms kib sum cms <<<"$(run_one "$emu" "$elf")"
+            echo "  $name $emu run $((r + 1)): ${ms} ms, ${cms} ms CPU, ${kib} KiB, $sum" >&2
             sums="$sums $sum"
             if [ -z "${best[$emu]:-}" ] || [ "$ms" -lt "${best[$emu]}" ]; then
                 best[$emu]=$ms
+            fi
+            if [ -z "${cpu[$emu]:-}" ] || [ "$cms" -lt "${cpu[$emu]}" ]; then
+                cpu[$emu]=$cms
             fi
             if [ -z "${rss[$emu]:-}" ] || [ "$kib" -gt "${rss[$emu]}" ]; then
                 rss[$emu]=$kib
@@ -104,8 +113,8 @@ for name in "$@"; do
         distinct=MISMATCH
     fi
     echo "$name ${best[qemu]} ${best[jit86]} ${best[interp]:-0} ${rss[jit86]} $distinct" \
-        >>"$work/raw"
-    unset best rss
+        "${cpu[qemu]} ${cpu[jit86]} ${cpu[interp]:-0}" >>"$work/raw"
+    unset best rss cpu
 done
 
 awk '
@@ -116,15 +125,19 @@ function fmt(ms) { return sprintf("%.3f", ms / 1000) }
     line = sprintf("| %-10s | %8s | %8s | %8s | %10.2f |", $1, fmt(q), fmt(j), i ? fmt(i) : "-", rq)
     if (i) { ri = i / j; li += log(ri); ni++; line = line sprintf(" %12.2f |", ri) }
     else line = line "            - |"
+    cq = $7; cj = $8; ci = $9
+    rc = cq / (cj > 0 ? cj : 1); lc += log(rc > 0 ? rc : 1e-9)
+    line = line sprintf(" %10s | %11s | %12s | %14.2f |", fmt(cq), fmt(cj), ci ? fmt(ci) : "-", rc)
     line = line sprintf(" %13.1f | %s |", $5 / 1024, $6)
     rows[n] = line
 }
 END {
-    print "| benchmark  |   QEMU s |  jit86 s | interp s | QEMU/jit86 | interp/jit86 | jit86 RSS MiB | checksum   |"
-    print "|------------|---------:|---------:|---------:|-----------:|-------------:|--------------:|------------|"
+    print "| benchmark  |   QEMU s |  jit86 s | interp s | QEMU/jit86 | interp/jit86 | QEMU cpu s | jit86 cpu s | interp cpu s | cpu QEMU/jit86 | jit86 RSS MiB | checksum   |"
+    print "|------------|---------:|---------:|---------:|-----------:|-------------:|-----------:|------------:|-------------:|---------------:|--------------:|------------|"
     for (k = 1; k <= n; k++) print rows[k]
     printf("| geomean    |          |          |          | %10.2f |", exp(lq / n))
     if (ni) printf(" %12.2f |", exp(li / ni)); else printf("            - |")
+    printf("            |             |              | %14.2f |", exp(lc / n))
     print "               |            |"
 }' "$work/raw"
 echo "best of $reps; load average (1 min) at start $load_start, at end $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
