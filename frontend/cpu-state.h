@@ -63,9 +63,12 @@ enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X8
  *   SHR/SAR: dst = result, src = operand shifted right by count - 1 (CF = bit 0);
  *         SHR's OF is the operand's top bit (count 1), SAR's is 0
  *   MUL:  dst = low half, src = nonzero when the product does not fit (CF = OF)
+ *   ROT:  ROL/ROR (any size): the previous record with CF and OF replaced; dst and src are the
+ *         previous kind's, src2 = previous kind (bits 0-7, never ROT) | previous src2 (bit 8,
+ *         the carry in of ADC/SBB) | the new CF and OF as EFLAGS bits << 16
  * EFLAGS: src holds the six flags as bits; dst and src2 unused. */
 #define X86_CC_KINDS(X)                                                                            \
-    X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL)
+    X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL) X(ROT)
 
 enum x86_cc_op {
     X86_CC_EFLAGS,
