@@ -37,10 +37,24 @@ static uint32_t sub_flags(uint32_t a, uint32_t b, uint32_t r, uint32_t sign, boo
     return f;
 }
 
+/* ROL/ROR keep every flag but CF and OF, so they leave the previous record as it was and
+ * put its kind, its carry in and the new CF/OF in src2 (frontend/cpu-state.h): the previous
+ * flags are computed only here, when something reads them. */
+static uint32_t rot_flags(uint32_t dst, uint32_t src, uint32_t src2)
+{
+    uint32_t prev = src2 & 0xffu;
+    if (prev >= X86_CC_ROTB)
+        prev = X86_CC_EFLAGS; /* never recorded: no recursion on a corrupt value */
+    uint32_t f = cpu_cc_compute(prev, dst, src, (src2 >> 8) & 1);
+    return (f & ~(X86_CF | X86_OF)) | ((src2 >> 16) & (X86_CF | X86_OF));
+}
+
 uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
 {
     if (op == X86_CC_EFLAGS || op >= X86_CC_COUNT)
         return src & X86_ARITH_FLAGS;
+    if (op >= X86_CC_ROTB)
+        return rot_flags(dst, src, src2);
     unsigned kind = (op - X86_CC_ADDB) / 3, sz = (op - X86_CC_ADDB) % 3;
     unsigned bits = 8u << sz;
     uint32_t mask = bits == 32 ? 0xffffffffu : (1u << bits) - 1, sign = 1u << (bits - 1);

@@ -266,8 +266,45 @@ static bool shift_cl_inline(struct lift *L, unsigned op, unsigned size)
     return true;
 }
 
-/* 32-bit ROL/ROR by a nonzero immediate: CF and OF from the result, the
- * other flags as they were (cpu/helper-arith.c, rotate). */
+/* The ROT record (frontend/cpu-state.h) over whatever record is current: only cc_src2 and
+ * cc_op change, and the previous flags are not computed (cpu/cc.c does that if they are read).
+ * cf_of holds the new CF and OF as EFLAGS bits. */
+static void set_cc_rot(struct lift *L, ir_tmp cf_of, unsigned size)
+{
+    struct ir_block *B = L->b;
+    enum x86_cc_op op = L->cc_op;
+    ir_tmp src2 = ir_global(B, X86_G_CC_SRC2), rec = ir_new_i32(B);
+    bool carry_in = op == X86_CC_DYNAMIC || (unsigned)(op - X86_CC_ADCB) < 3u ||
+                    (unsigned)(op - X86_CC_SBBB) < 3u;
+    if (op != X86_CC_DYNAMIC && op >= X86_CC_ROTB) {
+        ir_andi(B, rec, src2, 0x1ff); /* keep the record below */
+    } else if (carry_in) {
+        ir_andi(B, rec, src2, 1);
+        ir_shli(B, rec, rec, 8);
+        if (op == X86_CC_DYNAMIC) {
+            /* Unknown kind: over a ROT record, keep the record below it. */
+            ir_tmp kind = ir_new_i32(B), under = ir_new_i32(B), over = ir_new_i32(B);
+            ir_mov(B, kind, ir_global(B, X86_G_CC_OP));
+            ir_or(B, over, rec, kind);
+            ir_andi(B, under, src2, 0x1ff);
+            rec = ir_new_i32(B);
+            ir_movcond(B, IR_COND_GEU, rec, kind, lift_const(L, X86_CC_ROTB), under, over);
+        } else {
+            ir_ori(B, rec, rec, op);
+        }
+    } else {
+        ir_movi(B, rec, op);
+    }
+    ir_tmp f = ir_new_i32(B);
+    ir_shli(B, f, cf_of, 16);
+    ir_or(B, rec, rec, f);
+    ir_mov(B, src2, rec);
+    ir_movi(B, ir_global(B, X86_G_CC_OP), x86_cc_sized(X86_CC_ROTB, size));
+    L->cc_op = x86_cc_sized(X86_CC_ROTB, size);
+}
+
+/* 32-bit ROL/ROR by a nonzero immediate: CF and OF from the result, the other flags as they
+ * were (cpu/helper-arith.c, rotate), as a ROT record. */
 static bool rotate_inline(struct lift *L, unsigned op, unsigned size)
 {
     const struct x86_operand *o = &L->in->op[1];
@@ -276,9 +313,8 @@ static bool rotate_inline(struct lift *L, unsigned op, unsigned size)
     unsigned c = (o->kind == X86_OPK_CONST1 ? 1u : (unsigned)L->in->imm) & 31;
     if (c == 0)
         return false;
-    ir_tmp old = lift_arith_flags(L), v = lift_read_op(L, 0);
+    ir_tmp v = lift_read_op(L, 0);
     ir_tmp r = ir_new_i32(L->b), cf = ir_new_i32(L->b), of = ir_new_i32(L->b);
-    ir_tmp f = ir_new_i32(L->b);
     ir_rotl(L->b, r, v, lift_const(L, op == 0 ? c : 32 - c));
     if (op == 0) {
         ir_andi(L->b, cf, r, 1);
@@ -291,11 +327,9 @@ static bool rotate_inline(struct lift *L, unsigned op, unsigned size)
         ir_andi(L->b, of, of, 1);
     }
     ir_shli(L->b, of, of, 11); /* OF is EFLAGS bit 11 */
-    ir_andi(L->b, f, old, ~(uint32_t)(X86_CF | X86_OF));
-    ir_or(L->b, f, f, cf);
-    ir_or(L->b, f, f, of);
+    ir_or(L->b, of, of, cf);
     lift_write_op(L, 0, r);
-    lift_set_eflags_arith(L, f);
+    set_cc_rot(L, of, size);
     return true;
 }
 

@@ -88,7 +88,10 @@ static bool cf_inline(struct lift *L, ir_tmp *out)
     unsigned size = cc_size(op);
     ir_tmp dst = ir_global(L->b, X86_G_CC_DST), src = ir_global(L->b, X86_G_CC_SRC);
     ir_tmp r = ir_new_i32(L->b), a = ir_new_i32(L->b);
-    if (cc_is(op, X86_CC_ADDB)) {
+    if (cc_is(op, X86_CC_ROTB)) {
+        ir_shri(L->b, r, ir_global(L->b, X86_G_CC_SRC2), 16); /* CF of the ROT record */
+        ir_andi(L->b, r, r, 1);
+    } else if (cc_is(op, X86_CC_ADDB)) {
         ir_tmp x = lift_trunc(L, dst, size); /* before y: see cond_inline */
         ir_tmp y = lift_trunc(L, src, size);
         ir_setcond(L->b, IR_COND_LTU, r, x, y);
@@ -156,6 +159,18 @@ static bool cond_any_kind(struct lift *L, unsigned base, ir_tmp *out)
     return true;
 }
 
+/* After ROL/ROR: O and C from the ROT record; the others need the record below it. */
+static bool cond_rot(struct lift *L, unsigned base, ir_tmp *out)
+{
+    if (base > 1)
+        return false;
+    ir_tmp r = ir_new_i32(L->b);
+    ir_shri(L->b, r, ir_global(L->b, X86_G_CC_SRC2), base == 0 ? 16 + 11 : 16);
+    ir_andi(L->b, r, r, 1);
+    *out = r;
+    return true;
+}
+
 /* CMP/SUB: compare the operands directly; other kinds: cond_any_kind. Returns
  * false when not handled. */
 static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
@@ -163,6 +178,8 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
     enum x86_cc_op op = L->cc_op;
     if (op == X86_CC_DYNAMIC || op == X86_CC_EFLAGS || op >= X86_CC_COUNT)
         return false;
+    if (cc_is(op, X86_CC_ROTB))
+        return cond_rot(L, base, out);
     if (!cc_is(op, X86_CC_SUBB))
         return cond_any_kind(L, base, out);
     unsigned size = cc_size(op);
