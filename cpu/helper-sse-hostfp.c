@@ -139,8 +139,8 @@ static int64_t flags_after(unsigned op, enum host_class ca, enum host_class cb, 
 {
     enum host_class cr = classify(r, esize);
     bool finite = ca <= HC_DENORMAL && cb <= HC_DENORMAL;
-    bool exact_zero = op == SSE_FP_ADD || op == SSE_FP_SUB || op == SSE_FP_SQRT ||
-                      ca == HC_ZERO || cb == HC_ZERO || !finite;
+    bool exact_zero = op == SSE_FP_ADD || op == SSE_FP_SUB || op == SSE_FP_SQRT || ca == HC_ZERO ||
+                      cb == HC_ZERO || !finite;
     switch (cr) {
     case HC_NAN: return -1;
     case HC_INF: return finite && !(op == SSE_FP_DIV && cb == HC_ZERO) ? SF_OE : 0;
@@ -150,8 +150,7 @@ static int64_t flags_after(unsigned op, enum host_class ca, enum host_class cb, 
     }
 }
 
-bool sse_host_fp(unsigned op, unsigned esize, uint32_t mxcsr, uint64_t a, uint64_t b,
-                 uint64_t *out)
+bool sse_host_fp(unsigned op, unsigned esize, uint32_t mxcsr, uint64_t a, uint64_t b, uint64_t *out)
 {
     if (op > SSE_FP_SQRT || op == SSE_FP_MIN || op == SSE_FP_MAX)
         return false;
