@@ -25,7 +25,9 @@
     X(LOG_NET, "net", "show network frames in and out of each NIC (length, ethertype)")            \
     X(LOG_CHAIN, "chain", "show each goto_tb slot as it is chained to its successor")              \
     X(LOG_TB_FLUSH, "tb_flush", "show translation cache flushes and SMC invalidations")            \
-    X(LOG_HOTBLOCKS, "hotblocks", "at exit, show the 20 most executed blocks (disables chaining)")
+    X(LOG_HOTBLOCKS, "hotblocks", "at exit, show the 20 most executed blocks (disables chaining)") \
+    X(LOG_ICOUNT, "icount",                                                                        \
+      "show the executed-block count (the -icount clock) at each interrupt, exception, port I/O")
 
 enum log_category {
 #define X(id, name, help) id##_BIT,
