@@ -24,6 +24,8 @@ struct x86_cpu {
     bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
     bool single_insn;    /* next block: one instruction (after an SMC restart) */
     uint64_t tlb_gen;    /* TLB flushes seen by the loop (cross-page chains) */
+    uint64_t blocks_done; /* blocks counted against the budgets of past cpu_exec calls */
+    int32_t budget_start; /* the budget this cpu_exec call started with */
     bool debug_step;     /* cpu_set_debug_step(): every block holds one instruction */
     bool debug_noirq;    /* cpu_set_debug_irq_mask(): interrupts wait */
     uint64_t blocks;     /* blocks executed: the time base of the TSC */
@@ -50,6 +52,9 @@ __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned ve
 void cpu_log_hot_blocks(struct x86_cpu *cpu);
 /* The goto_ptr hook (struct ir_env lookup_code): host code of the next block or NULL. */
 const void *cpu_exec_lookup_code(void *env);
+/* Blocks counted against cpu_exec budgets so far, this call's included: what
+ * the -icount clock counts (-d icount). */
+uint64_t cpu_icount_blocks(const struct x86_cpu *cpu);
 /* excp.c: longjmp values back into cpu_exec. */
 enum { CPU_JMP_EXCEPTION = 1, CPU_JMP_SMC_RESTART = 2 };
 /* Restores EIP/cc_op of the instruction at the current call site. */

@@ -74,6 +74,9 @@ __attribute__((noreturn)) void cpu_raise_exception(CPUX86State *env, unsigned ve
 {
     struct x86_cpu *cpu = cpu_of(env);
     cpu_restore_state(cpu);
+    log_mask_printf(LOG_ICOUNT, "icount: %llu exception %u error %#x at %08x\n",
+                    (unsigned long long)cpu_icount_blocks(cpu), vector, error_code,
+                    (uint32_t)env->eip);
     log_mask_printf(LOG_INT, "int: exception %u error %#x at %04x:%08x\n", vector, error_code,
                     env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
     cpu_queue_exception(env, vector, error_code, false, 0);

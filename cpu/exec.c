@@ -246,6 +246,8 @@ static bool take_interrupt(struct x86_cpu *cpu)
     if (!env->irq_pending || !(env->eflags & X86_IF) || !cpu->intack)
         return false;
     uint8_t vector = cpu->intack(cpu->intack_opaque);
+    log_mask_printf(LOG_ICOUNT, "icount: %" PRIu64 " irq %#x at %08" PRIx32 "\n",
+                    cpu_icount_blocks(cpu), vector, (uint32_t)env->eip);
     log_mask_printf(LOG_INT, "int: hardware interrupt %#x at %04x:%08" PRIx32 "\n", vector,
                     env->segs[X86_SEG_CS].selector, (uint32_t)env->eip);
     env->halted = false;
@@ -361,9 +363,16 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
     }
 }
 
+uint64_t cpu_icount_blocks(const struct x86_cpu *cpu)
+{
+    int32_t left = cpu->env.block_budget > 0 ? cpu->env.block_budget : 0;
+    return cpu->blocks_done + (uint64_t)(cpu->budget_start - left);
+}
+
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
 {
     cpu->env.block_budget = max_blocks && max_blocks < INT32_MAX ? (int32_t)max_blocks : INT32_MAX;
+    cpu->budget_start = cpu->env.block_budget;
     /* A raised exception or an SMC restart comes back here; the budget lives in env. */
     int why = setjmp(cpu->jmp);
     if (why) {
@@ -372,7 +381,10 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
         if (why != CPU_JMP_SMC_RESTART)
             cpu->single_insn = false;
     }
-    return run(cpu);
+    enum cpu_exit_reason why_out = run(cpu);
+    cpu->blocks_done = cpu_icount_blocks(cpu);
+    cpu->budget_start = cpu->env.block_budget > 0 ? cpu->env.block_budget : 0;
+    return why_out;
 }
 
 /* -d hotblocks, at exit: the most executed blocks with their guest code (as

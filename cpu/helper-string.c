@@ -4,6 +4,7 @@
  * STOS then run the rest of a page at once on host memory. Port I/O through
  * the softmmu port space. */
 #include "cpu-internal.h"
+#include "translator/log.h"
 
 /* I/O permission (SDM Vol. 1 §18.5): CPL <= IOPL outside v86 mode, else
  * every bit of the TSS I/O bitmap for the ports must be clear. */
@@ -35,13 +36,18 @@ uint32_t x86_helper_in(CPUX86State *env, uint32_t port, uint32_t size)
     uint32_t all = size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
     if (!cpu->io)
         return all;
-    return (uint32_t)mmu_io_read(cpu->io, (uint16_t)port, size) & all;
+    uint32_t v = (uint32_t)mmu_io_read(cpu->io, (uint16_t)port, size) & all;
+    log_mask_printf(LOG_ICOUNT, "icount: %llu in %#x/%u = %#x\n",
+                    (unsigned long long)cpu_icount_blocks(cpu), port, size, v);
+    return v;
 }
 
 void x86_helper_out(CPUX86State *env, uint32_t port, uint32_t value, uint32_t size)
 {
     struct x86_cpu *cpu = cpu_of(env);
     check_io(env, port, size);
+    log_mask_printf(LOG_ICOUNT, "icount: %llu out %#x/%u = %#x\n",
+                    (unsigned long long)cpu_icount_blocks(cpu), port, size, value);
     if (cpu->io)
         mmu_io_write(cpu->io, (uint16_t)port, value, size);
 }

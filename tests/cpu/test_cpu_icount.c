@@ -5,7 +5,12 @@
  * warm and a cold cache, on the interpreter and on the native backend. */
 #include "machine.h"
 
+#include "translator/log.h"
 #include "translator/translator.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static void tm_init_backend(struct tmachine *m, const char *backend)
 {
@@ -97,12 +102,49 @@ START_TEST(icount_direct_jump_to_another_page_after_a20_switch_runs_the_new_code
 }
 END_TEST
 
+/* -d icount: the block count (what -icount turns into time) at each port
+ * access and exception, so two runs' logs can be diffed to the first event
+ * where they part. MOV AL,41h; OUT 80h,AL; JMP $+2 is block 1; OUT 80h,AL;
+ * UD2 is block 2; delivering the #UD counts as one more (the loop counts
+ * it, so a fault that repeats cannot run for ever); the handler's HLT is
+ * block 4. */
+START_TEST(icount_log_shows_the_block_count_at_port_io_and_exceptions)
+{
+    char path[] = "/tmp/jit86-icount-log-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert(log_set_file(path));
+    log_mask = LOG_ICOUNT;
+    static const uint8_t code[] = {0xb0, 0x41, 0xe6, 0x80, 0xeb, 0x00, 0xe6, 0x80, 0x0f, 0x0b};
+    struct tmachine m;
+    tm_init(&m);
+    tm_code(&m, code, sizeof(code));
+    ck_assert_int_eq(tm_run(&m), CPU_EXIT_HALTED);
+    ck_assert_uint_eq(1000u - (unsigned)m.env->block_budget, 4);
+    tm_free(&m);
+    log_mask = 0;
+    log_close();
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char text[4096];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    text[n] = 0;
+    fclose(f);
+    unlink(path);
+    ck_assert_str_eq(text, "icount: 1 out 0x80/1 = 0x41\n"
+                           "icount: 2 out 0x80/1 = 0x41\n"
+                           "icount: 2 exception 6 error 0 at 00001008\n");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_icount");
     TCase *tc = tcase_create("icount");
     tcase_add_test(tc, icount_smc_rerun_does_not_depend_on_cached_blocks);
     tcase_add_test(tc, icount_direct_jump_to_another_page_after_a20_switch_runs_the_new_code);
+    tcase_add_test(tc, icount_log_shows_the_block_count_at_port_io_and_exceptions);
     suite_add_tcase(s, tc);
     return s;
 }
