@@ -18,17 +18,17 @@ struct x86_cpu {
     uint64_t features;
     const struct cpu_model *model; /* CPUID identity (the features may differ: -cpu +/-flag) */
     bool no_chaining;
-    bool in_block;       /* a block is running: faults restore through its records */
-    bool delivering;     /* an exception is being delivered (double-fault rules) */
-    bool stop_requested; /* cpu_exit_request() since the last return */
-    bool in_store;       /* a guest store is in the softmmu (SMC restarts allowed) */
-    bool single_insn;    /* next block: one instruction (after an SMC restart) */
-    uint64_t tlb_gen;    /* TLB flushes seen by the loop (cross-page chains) */
+    bool in_block;        /* a block is running: faults restore through its records */
+    bool delivering;      /* an exception is being delivered (double-fault rules) */
+    bool stop_requested;  /* cpu_exit_request() since the last return */
+    bool in_store;        /* a guest store is in the softmmu (SMC restarts allowed) */
+    bool single_insn;     /* next block: one instruction (after an SMC restart) */
+    uint64_t tlb_gen;     /* TLB flushes seen by the loop (cross-page chains) */
     uint64_t blocks_done; /* blocks counted against the budgets of past cpu_exec calls */
     int32_t budget_start; /* the budget this cpu_exec call started with */
-    bool debug_step;     /* cpu_set_debug_step(): every block holds one instruction */
-    bool debug_noirq;    /* cpu_set_debug_irq_mask(): interrupts wait */
-    uint64_t blocks;     /* blocks executed: the time base of the TSC */
+    bool debug_step;      /* cpu_set_debug_step(): every block holds one instruction */
+    bool debug_noirq;     /* cpu_set_debug_irq_mask(): interrupts wait */
+    uint64_t blocks;      /* blocks executed: the time base of the TSC */
     cpu_intack_fn *intack;
     void *intack_opaque;
     cpu_ferr_fn *ferr; /* x87 FERR# output (IRQ13 on a PC), NULL: unconnected */
