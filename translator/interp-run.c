@@ -10,42 +10,48 @@
 
 /* ---- operands (interp-code.h: frame or env, by the word's low bit) ---- */
 
-static inline uint8_t *at(uint8_t *const *base, uint32_t w)
+/* Passed by value so that both stay in registers: the base of an operand
+ * is then a conditional move, not a load on the path to its value. */
+struct bases {
+    uint8_t *frame, *env;
+};
+
+static inline uint8_t *at(struct bases base, uint32_t w)
 {
-    return base[w & INTERP_OPND_ENV] + (w >> INTERP_OPND_SHIFT);
+    return ((w & INTERP_OPND_ENV) ? base.env : base.frame) + (w >> INTERP_OPND_SHIFT);
 }
 
-static inline uint32_t r32(uint8_t *const *base, uint32_t w)
+static inline uint32_t r32(struct bases base, uint32_t w)
 {
     uint32_t v;
     memcpy(&v, at(base, w), 4);
     return v;
 }
 
-static inline uint64_t r64(uint8_t *const *base, uint32_t w)
+static inline uint64_t r64(struct bases base, uint32_t w)
 {
     uint64_t v;
     memcpy(&v, at(base, w), 8);
     return v;
 }
 
-static inline void w32(uint8_t *const *base, uint32_t w, uint32_t v)
+static inline void w32(struct bases base, uint32_t w, uint32_t v)
 {
     memcpy(at(base, w), &v, 4);
 }
 
-static inline void w64(uint8_t *const *base, uint32_t w, uint64_t v)
+static inline void w64(struct bases base, uint32_t w, uint64_t v)
 {
     memcpy(at(base, w), &v, 8);
 }
 
 /* Width from the word, for the ops whose operands may be either. */
-static inline uint64_t rd(uint8_t *const *base, uint32_t w)
+static inline uint64_t rd(struct bases base, uint32_t w)
 {
     return (w & INTERP_OPND_64) ? r64(base, w) : r32(base, w);
 }
 
-static inline void wr(uint8_t *const *base, uint32_t w, uint64_t v)
+static inline void wr(struct bases base, uint32_t w, uint64_t v)
 {
     if (w & INTERP_OPND_64)
         w64(base, w, v);
@@ -142,7 +148,7 @@ static void guest_store(const struct ir_mem_ops *mem, struct translator *t, void
 /* ---- helpers ---- */
 
 /* The call's argument words are in the instruction after it. */
-static void call(const struct interp *in, uint8_t *const *base, const struct interp_insn *ip)
+static void call(const struct interp *in, struct bases base, const struct interp_insn *ip)
 {
     const struct interp_insn *aw = ip + 1;
     uint32_t w[IR_HELPER_MAX_ARGS] = {
@@ -155,7 +161,7 @@ static void call(const struct interp *in, uint8_t *const *base, const struct int
         wr(base, ip->d, r);
 }
 
-static void mul2(uint8_t *const *base, const struct interp_insn *ip, bool sign, enum ir_type t)
+static void mul2(struct bases base, const struct interp_insn *ip, bool sign, enum ir_type t)
 {
     uint64_t out[2];
     ir_eval_mul2_typed(sign, t, rd(base, ip->a), rd(base, ip->b), out);
@@ -163,14 +169,14 @@ static void mul2(uint8_t *const *base, const struct interp_insn *ip, bool sign, 
     wr(base, ip->x, out[1]);
 }
 
-static uint64_t movcond(uint8_t *const *base, const struct interp_insn *ip, enum ir_type t)
+static uint64_t movcond(struct bases base, const struct interp_insn *ip, enum ir_type t)
 {
     bool c = ir_eval_cond((enum ir_cond)ip->x, t, rd(base, ip->a), rd(base, ip->b));
     return rd(base, (uint32_t)(c ? ip->imm : ip->imm >> 32));
 }
 
 /* Any pure op through ir_eval_pure (interp-compile.c, emit_pure). */
-static void pure(uint8_t *const *base, const struct interp_insn *ip)
+static void pure(struct bases base, const struct interp_insn *ip)
 {
     struct ir_op op;
     memcpy(&op, ip + 1, sizeof(op));
@@ -234,7 +240,7 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     }
 #endif
     uint64_t frame[IR_MAX_TEMPS];
-    uint8_t *const base[2] = {(uint8_t *)frame, env};
+    const struct bases base = {(uint8_t *)frame, env};
     const struct ir_tlb *tlb = &in->env->tlb;
     const struct ir_mem_ops *mem = &in->env->mem;
     wr(base, interp_frame_opnd(in->env->nglobals, IR_PTR == IR_I64), (uintptr_t)env);
@@ -349,15 +355,15 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     DISPATCH;
     OP(ld)
     wr(base, ip->d,
-       ir_eval_load_ext(type_of(ip->d), ip->x, env_load(base[1] + ip->imm, ir_memop_size(ip->x))));
+       ir_eval_load_ext(type_of(ip->d), ip->x, env_load(base.env + ip->imm, ir_memop_size(ip->x))));
     NEXT;
-    OP(st) env_store(base[1] + ip->imm, ir_memop_size(ip->x), rd(base, ip->a));
+    OP(st) env_store(base.env + ip->imm, ir_memop_size(ip->x), rd(base, ip->a));
     NEXT;
     OP(guest_ld_tlb)
     {
         unsigned size = ir_memop_size(ip->x);
         uint64_t va = rd(base, ip->a);
-        const uint8_t *host = tlb_host(tlb, base[1] + ip->imm, va, size, true);
+        const uint8_t *host = tlb_host(tlb, base.env + ip->imm, va, size, true);
         uint64_t v = host ? host_load(host, size) : guest_load(mem, t, env, ip, va);
         wr(base, ip->d, ir_eval_load_ext(type_of(ip->d), ip->x, v));
         NEXT;
@@ -370,7 +376,7 @@ static struct tb_exit run(const struct interp *in, struct translator *t, struct 
     {
         unsigned size = ir_memop_size(ip->x);
         uint64_t va = rd(base, ip->a), v = rd(base, ip->b);
-        uint8_t *host = tlb_host(tlb, base[1] + ip->imm, va, size, false);
+        uint8_t *host = tlb_host(tlb, base.env + ip->imm, va, size, false);
         if (host)
             host_store(host, size, v);
         else
