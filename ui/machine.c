@@ -28,9 +28,10 @@
 /* The translation cache: a Linux boot with its first userland commands emits
  * some 45 MiB of host code, which the translator's 32 MiB default flushed
  * once or twice per boot (every hot block translated again). The memory is
- * only touched as code is emitted; 128 MiB stays within AArch64's direct
- * branch range (+-128 MiB), so chained jumps need no veneers. */
-#define VM_CODE_BYTES ((size_t)128 << 20)
+ * only touched as code is emitted; 127 MiB keeps every block within
+ * AArch64's direct branch range (+-128 MiB, less the backend's margin), so
+ * chained jumps need no veneers. */
+#define VM_CODE_BYTES ((size_t)127 << 20)
 
 /* The PIC's INT output drives the CPU's INTR pin; the CPU's acknowledge cycle
  * reads the vector from the PIC. */
