@@ -113,32 +113,45 @@ static void fp_exceptions(struct sse *s)
         cpu_raise_exception(env, (env->cr[4] & CR4_OSXMMEXCPT) ? 19 : 6, 0);
 }
 
+/* One quadword of an FP operation on the host: its one float64 lane or its lanes float32
+ * lanes. */
+static bool fp_quad_fast(const struct sse_row *row, uint32_t mxcsr, uint64_t d, uint64_t s,
+                         unsigned lanes, uint64_t *out)
+{
+    unsigned esize = row->esize, op = row->arg & 0xff;
+    uint64_t mask = esize == 8 ? UINT64_MAX : UINT64_C(0xffffffff), r = d;
+    for (unsigned i = 0; i < lanes; i++) {
+        unsigned sh = i * 32;
+        uint64_t v;
+        if (!sse_host_fp(op, esize, mxcsr, (d >> sh) & mask, (s >> sh) & mask, &v))
+            return false;
+        r = (r & ~(mask << sh)) | (v << sh);
+    }
+    *out = r;
+    return true;
+}
+
 /* ADDPD/MULPS/... between XMM registers on the host's floating point (helper-sse-hostfp.c)
  * without building the generic context: the state checks pass (no EM, OSFXSR set, no TS),
- * MXCSR allows it and every lane's result is exact for the host; else false, nothing changed. */
+ * MXCSR allows it and every lane's result is exact for the host; else false, nothing changed.
+ * The quadwords stay in registers: storing lanes into a copy of the register and reading it
+ * back whole stalled store forwarding. */
 static bool fp_xmm_fast(CPUX86State *env, uint32_t desc, const struct sse_row *row)
 {
     if (row->fn != sse_k_fp || SSE_D_DCLS(desc) != SSE_XMM || SSE_D_SCLS(desc) != SSE_XMM ||
         (env->cr[0] & (X86_CR0_EM | X86_CR0_TS)) || !(env->cr[4] & CR4_OSFXSR) ||
         !sse_host_fp_usable(env->fpu.mxcsr))
         return false;
-    unsigned esize = row->esize, op = row->arg & 0xff, bits = esize * 8;
-    unsigned n = (row->arg & SSE_FP_SCALAR) ? 1 : esize == 8 ? 2 : 4;
+    bool scalar = row->arg & SSE_FP_SCALAR;
+    unsigned lanes = scalar || row->esize == 8 ? 1 : 2;
     struct x86_xmm *d = &env->xmm[SSE_D_DREG(desc)];
-    const struct x86_xmm *src = &env->xmm[SSE_D_SREG(desc)];
-    /* The lanes are gathered in whole quadwords: storing them one by one into a copy of the
-     * register and reading that back stalled store forwarding. */
-    uint64_t q[2] = {d->q[0], d->q[1]};
-    for (unsigned i = 0; i < n; i++) {
-        unsigned k = i * esize / 8, sh = (i * bits) % 64;
-        uint64_t lane_mask = esize == 8 ? UINT64_MAX : UINT64_C(0xffffffff), v;
-        if (!sse_host_fp(op, esize, env->fpu.mxcsr, (d->q[k] >> sh) & lane_mask,
-                         (src->q[k] >> sh) & lane_mask, &v))
-            return false;
-        q[k] = (q[k] & ~(lane_mask << sh)) | (v << sh);
-    }
-    d->q[0] = q[0];
-    d->q[1] = q[1];
+    const struct x86_xmm *s = &env->xmm[SSE_D_SREG(desc)];
+    uint64_t q0, q1 = d->q[1];
+    if (!fp_quad_fast(row, env->fpu.mxcsr, d->q[0], s->q[0], lanes, &q0) ||
+        (!scalar && !fp_quad_fast(row, env->fpu.mxcsr, d->q[1], s->q[1], lanes, &q1)))
+        return false;
+    d->q[0] = q0;
+    d->q[1] = q1;
     return true;
 }
 
