@@ -242,7 +242,9 @@ static void gen_arith(struct gen *g, enum ir_type t)
     case 0:
     case 1:
     case 2: bin[pick(11)](b, dest(g, t), src(g, t), src(g, t)); break;
-    case 3: un[pick(10)](b, dest(g, t), src(g, t)); break;
+    case 3: /* ext32s/ext32u (the last two) widen into an i64 only */
+        un[pick(t == IR_I64 ? 10 : 8)](b, dest(g, t), src(g, t));
+        break;
     case 4: {
         ir_tmp lo = dest(g, t), hi = dest(g, t);
         while (hi.idx == lo.idx)
