@@ -393,7 +393,7 @@ static void host_interp(struct xl_result *r, const struct xl_host *h, char *text
             xl_printf(cur, "   ; goto_tb slot %u: follows tb->jmp[%u] when chained",
                       (unsigned)op->cargs[0], (unsigned)op->cargs[0]);
         if (op->opc == IR_OP_guest_ld || op->opc == IR_OP_guest_st)
-            xl_printf(cur, "   ; softmmu: memory callback (no inline TLB fast path)");
+            xl_printf(cur, "   ; softmmu: TLB fast path inline in the handler, helper on a miss");
         xl_printf(cur, "\n");
     }
 }
