@@ -157,15 +157,22 @@ def case_savevm_loadvm_two_branch_tree():
               or out == "Device 'ide0-hd0' does not have the requested snapshot 'nosuch'\n",
               "loadvm of a missing tag: %r" % out)
         check(q.cmd("query-status")["return"]["status"] == "running", "still running")
+        # Stopped around each snapshot: the serial text read after savevm/loadvm
+        # returns is then the snapshot's (a running guest could print a tick first).
+        q.cmd("stop")
         out = hmp(q, "savevm A")
         check(out == "", "savevm A: %r" % out)
         at_a = m.serial_output()
+        q.cmd("cont")
         wait_for(lambda: len(ticks(m.serial_output())) >= len(ticks(at_a)) + 2, what="ticks")
+        q.cmd("stop")
         check(hmp(q, "savevm B") == "", "savevm B")
         at_b = m.serial_output()
         check(hmp(q, "loadvm A") == "", "loadvm A")
         mark = len(m.serial_output())
+        q.cmd("cont")
         wait_for(lambda: len(ticks(m.serial_output()[mark:])) >= 3, what="ticks after loadvm A")
+        q.cmd("stop")
         check(hmp(q, "savevm C") == "", "savevm C")
         after_a = m.serial_output()[mark:]
         at_c = at_a + after_a
