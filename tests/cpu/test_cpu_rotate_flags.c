@@ -4,7 +4,7 @@
  * block as that instruction or at the start of the next one (cc_op unknown when translated:
  * the ROT lazy-flag kind over a run-time record), once or twice. Expected values: this
  * sequence run on an x86-64 host CPU (AMD EPYC); OF is compared for count 1 only (undefined
- * otherwise). On the interpreter and, where there is one, the x86-64 backend. */
+ * otherwise). On the interpreter and the host's native backend (x86-64 or AArch64). */
 #include "machine.h"
 #include "translator/translator.h"
 
@@ -131,14 +131,14 @@ static void program(struct code *c, const struct rot_case *k, bool split)
     put(c, 1, 0xf4);
 }
 
-static struct tmachine machines[2];
+static struct tmachine machines[3];
 static unsigned nmachines;
 
 static void machines_up(void)
 {
-    static const char *const names[2] = {"interp", "x86_64"};
+    static const char *const names[3] = {"interp", "x86_64", "aarch64"};
     nmachines = 0;
-    for (unsigned i = 0; i < 2; i++) {
+    for (unsigned i = 0; i < 3; i++) {
         const struct tb_backend *be = translator_backend_by_name(names[i]);
         if (!be)
             continue;
