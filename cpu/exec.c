@@ -114,6 +114,17 @@ static struct tb *translate(struct x86_cpu *cpu, uint64_t pc, const struct tb_ke
     };
     struct x86_lift_result res;
     x86_lift_block(translator_block(cpu->tr), &lc, &res);
+    if (res.fetch_fault) {
+        /* The first instruction runs into a page that faults: raise that
+         * fault at the instruction and keep no block for it. */
+        uint64_t p;
+        struct mmu_fault f;
+        if (!mmu_tlb_translate(&env->tlb, lc.mmu_idx, (uint32_t)res.fault_addr, MMU_ACCESS_EXEC,
+                               &p, &f)) {
+            env->cr[2] = f.cr2;
+            cpu_raise_exception(env, f.vector, f.error_code);
+        }
+    }
     if (log_enabled(LOG_IN_ASM))
         log_in_asm(cpu, &lc, res.size, key);
     uint64_t page2 = TB_NO_PAGE;

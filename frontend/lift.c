@@ -401,7 +401,7 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
     struct x86_decode_ctx dc = {cfg->fetch, cfg->opaque, (uint8_t)lift_code_size(&L),
                                 cfg->features | X86_FEATURE_BIT(X86_FEAT_FPU)};
     struct x86_instr in;
-    *res = (struct x86_lift_result){0, 0, start};
+    *res = (struct x86_lift_result){.last_byte = start};
     lift_exit_check(&L);
     if (shadow)
         lift_interrupt_shadow(&L);
@@ -415,6 +415,19 @@ void x86_lift_block(struct ir_block *b, const struct x86_lift_config *cfg,
         L.ea_done = false;
         L.stop = false;
         L.relookup = false;
+        if (st == X86_DECODE_FETCH_FAULT) {
+            /* An instruction running into a page that cannot be fetched:
+             * the instructions before it run as a block of their own, and
+             * a block that starts with it reports the fault to the caller,
+             * which raises the page's own fault (#PF with its CR2), never
+             * a cached one: once the guest maps the page, it runs. */
+            if (res->ninsns > 0) {
+                lift_exit_jump(&L, 0, L.eip);
+                return;
+            }
+            res->fetch_fault = true;
+            res->fault_addr = in.fault_addr;
+        }
         ir_insn_start(b, L.eip, L.cc_op);
         if (st != X86_DECODE_OK)
             lift_decode_error(&L, st);

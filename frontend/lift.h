@@ -38,6 +38,11 @@ struct x86_lift_result {
     uint32_t size; /* guest bytes covered, from cs_base + eip */
     unsigned ninsns;
     uint64_t last_byte; /* linear address of the last byte lifted */
+    /* The block's first instruction runs into a page the fetch could not
+     * read (set with its address): the caller raises that page's fault
+     * instead of using the block, which only raises #GP(0). */
+    bool fetch_fault;
+    uint64_t fault_addr;
 };
 
 /* Fills b (emptied by the caller) with the block starting at cs_base + eip.

@@ -91,4 +91,54 @@ static inline void tm_free(struct tmachine *m)
     mmu_phys_free(m->space);
 }
 
+/* Paging for tests: flat 32-bit code and data (GDT at 0x3000), an IDT at
+ * 0x4000 whose #PF gate leads to 0008:5200 (a HLT unless the test puts a
+ * handler there), page directory 0x10000 with one table at 0x11000: linear
+ * 0x20000 -> physical 0x30000, 0x21000 not present, 0x22000 -> 0x40000, the
+ * rest of the first 2 MiB identity. The code at TM_CODE enters protected
+ * mode, loads DS/ES/SS, ESP 0x9000, the IDT, CR3 and sets CR0.PG, then runs
+ * tail (copied after it at 0x1100+). */
+#define TM_PG_PD 0x10000u
+#define TM_PG_PT 0x11000u
+
+static inline void tm_poke32(struct tmachine *m, uint32_t a, uint32_t v)
+{
+    tm_poke16(m, a, (uint16_t)v);
+    tm_poke16(m, a + 2, (uint16_t)(v >> 16));
+}
+
+static inline void tm_paged_setup(struct tmachine *m, const uint8_t *tail, size_t n)
+{
+    tm_poke32(m, 0x3008, 0x0000ffffu);
+    tm_poke32(m, 0x300c, 0x00cf9a00u);
+    tm_poke32(m, 0x3010, 0x0000ffffu);
+    tm_poke32(m, 0x3014, 0x00cf9200u);
+    tm_poke16(m, 0x3100, 23);
+    tm_poke32(m, 0x3102, 0x3000);
+    tm_poke16(m, 0x3108, 0x7ff);
+    tm_poke32(m, 0x310a, 0x4000);
+    tm_poke32(m, 0x4000 + 14 * 8, 0x00085200u); /* #PF: 32-bit interrupt gate */
+    tm_poke32(m, 0x4000 + 14 * 8 + 4, 0x00008e00u);
+    static const uint8_t hlt = 0xf4;
+    tm_poke(m, 0x5200, &hlt, 1);
+    tm_poke32(m, TM_PG_PD, TM_PG_PT | 3);
+    for (uint32_t i = 0; i < 0x200; i++) {
+        uint32_t frame = i == 0x20 ? 0x30000 : i == 0x22 ? 0x40000 : i << 12;
+        tm_poke32(m, TM_PG_PT + 4 * i, i == 0x21 ? 0 : frame | 3);
+    }
+    /* lgdt [0x3100]; mov eax,cr0; or al,1; mov cr0,eax; jmp dword 0008:00001100 */
+    static const uint8_t real[] = {0x0f, 0x01, 0x16, 0x00, 0x31, 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f,
+                                   0x22, 0xc0, 0x66, 0xea, 0x00, 0x11, 0x00, 0x00, 0x08, 0x00};
+    tm_code(m, real, sizeof(real));
+    /* mov ax,0x10; mov ds/es/ss,ax; mov esp,0x9000; lidt [0x3108];
+     * mov eax,0x10000; mov cr3,eax; mov eax,cr0; or eax,0x80000000; mov cr0,eax */
+    static const uint8_t pm[] = {0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xc0, 0x8e, 0xd0,
+                                 0xbc, 0x00, 0x90, 0x00, 0x00, 0x0f, 0x01, 0x1d, 0x08, 0x31,
+                                 0x00, 0x00, 0xb8, 0x00, 0x00, 0x01, 0x00, 0x0f, 0x22, 0xd8,
+                                 0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22,
+                                 0xc0};
+    tm_poke(m, 0x1100, pm, sizeof(pm));
+    tm_poke(m, 0x1100 + sizeof(pm), tail, n);
+}
+
 #endif

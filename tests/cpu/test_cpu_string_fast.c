@@ -153,93 +153,15 @@ START_TEST(string_fast_rep_movs_stops_at_the_faulting_element)
 }
 END_TEST
 
-/* ---- with paging: linear 0x20000 -> physical 0x30000, 0x21000 not present,
- * 0x22000 -> 0x40000, the rest identity; flat 32-bit segments, #PF -> HLT ---- */
+/* ---- with paging (machine.h tm_paged_setup): linear 0x20000 -> physical
+ * 0x30000, 0x21000 not present, 0x22000 -> 0x40000; #PF -> HLT ---- */
 
-#define PG_GDT 0x3000u
-#define PG_PD  0x10000u
-#define PG_PT  0x11000u
-
-static void poke32(struct tmachine *m, uint32_t a, uint32_t v)
-{
-    tm_poke16(m, a, (uint16_t)v);
-    tm_poke16(m, a + 2, (uint16_t)(v >> 16));
-}
-
-/* Real mode -> protected mode -> paging, then DF as asked, REP MOVSB, HLT;
- * ESI/EDI/ECX as given, on a machine from tm_init. Returns at the HLT (of the
- * code or of the #PF handler). */
+/* DF as asked, REP MOVSB, HLT with ESI/EDI/ECX as given, on a machine from
+ * tm_init. Returns at the HLT (of the code or of the #PF handler). */
 static void run_paged(struct tmachine *m, bool down, uint32_t esi, uint32_t edi, uint32_t ecx)
 {
-    poke32(m, PG_GDT + 8, 0x0000ffffu);
-    poke32(m, PG_GDT + 12, 0x00cf9a00u);
-    poke32(m, PG_GDT + 16, 0x0000ffffu);
-    poke32(m, PG_GDT + 20, 0x00cf9200u);
-    tm_poke16(m, 0x3100, 23);
-    poke32(m, 0x3102, PG_GDT);
-    tm_poke16(m, 0x3108, 0x7ff);
-    poke32(m, 0x310a, 0x4000);
-    poke32(m, 0x4000 + 14 * 8, 0x00085200u); /* #PF: 32-bit interrupt gate to 0008:5200 */
-    poke32(m, 0x4000 + 14 * 8 + 4, 0x00008e00u);
-    static const uint8_t hlt = 0xf4;
-    tm_poke(m, 0x5200, &hlt, 1);
-    poke32(m, PG_PD, PG_PT | 3);
-    for (uint32_t i = 0; i < 0x200; i++)
-        poke32(m, PG_PT + 4 * i,
-               i == 0x21 ? 0
-                         : (i == 0x20   ? 0x30000
-                            : i == 0x22 ? 0x40000
-                                        : i << 12) |
-                               3);
-    static const uint8_t real[] = {0x0f, 0x01, 0x16, 0x00, 0x31, 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f,
-                                   0x22, 0xc0, 0x66, 0xea, 0x00, 0x11, 0x00, 0x00, 0x08, 0x00};
-    tm_code(m, real, sizeof(real));
-    uint8_t pm[] = {0x66,
-                    0xb8,
-                    0x10,
-                    0x00,
-                    0x8e,
-                    0xd8,
-                    0x8e,
-                    0xc0,
-                    0x8e,
-                    0xd0, /* ds es ss */
-                    0xbc,
-                    0x00,
-                    0x90,
-                    0x00,
-                    0x00,
-                    0x0f,
-                    0x01,
-                    0x1d,
-                    0x08,
-                    0x31,
-                    0x00,
-                    0x00,
-                    0xb8,
-                    0x00,
-                    0x00,
-                    0x01,
-                    0x00,
-                    0x0f,
-                    0x22,
-                    0xd8, /* cr3 = PG_PD */
-                    0x0f,
-                    0x20,
-                    0xc0,
-                    0x0d,
-                    0x00,
-                    0x00,
-                    0x00,
-                    0x80,
-                    0x0f,
-                    0x22,
-                    0xc0, /* PG */
-                    down ? 0xfd : 0xfc,
-                    0xf3,
-                    0xa4,
-                    0xf4};
-    tm_poke(m, 0x1100, pm, sizeof(pm));
+    const uint8_t tail[] = {down ? 0xfd : 0xfc, 0xf3, 0xa4, 0xf4};
+    tm_paged_setup(m, tail, sizeof(tail));
     m->env->regs[1] = ecx;
     m->env->regs[6] = esi;
     m->env->regs[7] = edi;
