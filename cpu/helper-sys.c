@@ -286,11 +286,13 @@ void x86_helper_rdtsc(CPUX86State *env)
     env->regs[X86_EDX] = (uint32_t)(t >> 32);
 }
 
-/* MSRs (SDM Vol. 4 table 2-2 subset): TSC, APIC base, SYSENTER, MTRR
- * capability (no MTRRs); anything else is #GP(0). */
+/* MSRs (SDM Vol. 4 table 2-2 subset): TSC, APIC base, the microcode
+ * signature (P6 and later), SYSENTER, MTRR capability (no MTRRs); anything
+ * else is #GP(0). */
 enum {
     MSR_TSC = 0x10,
     MSR_APIC_BASE = 0x1b,
+    MSR_BIOS_SIGN_ID = 0x8b,
     MSR_MTRRCAP = 0xfe,
     MSR_SYSENTER_CS = 0x174,
     MSR_SYSENTER_ESP = 0x175,
@@ -298,12 +300,22 @@ enum {
     MSR_MTRR_DEF_TYPE = 0x2ff
 };
 
+/* IA32_BIOS_SIGN_ID came with the P6 (family 6); the Pentium has no MSR 8BH.
+ * Linux writes 0 and reads it back for the microcode revision at boot: no
+ * microcode is loaded, so the revision reads 0 and writes change nothing. */
+static void require_bios_sign_id(CPUX86State *env)
+{
+    if (((cpu_of(env)->model->signature >> 8) & 0xf) < 6)
+        cpu_raise_exception(env, 13, 0);
+}
+
 void x86_helper_rdmsr(CPUX86State *env)
 {
     require_cpl0(env);
     uint64_t v;
     switch ((uint32_t)env->regs[X86_ECX]) {
     case MSR_TSC: v = cpu_tsc(env); break;
+    case MSR_BIOS_SIGN_ID: require_bios_sign_id(env); v = 0; break;
     case MSR_APIC_BASE: v = env->apic_base; break;
     case MSR_MTRRCAP: v = 0; break;
     case MSR_MTRR_DEF_TYPE: v = 0; break;
@@ -323,6 +335,7 @@ void x86_helper_wrmsr(CPUX86State *env)
     switch ((uint32_t)env->regs[X86_ECX]) {
     case MSR_TSC: env->tsc = v - (cpu_tsc(env) - env->tsc); break;
     case MSR_APIC_BASE: env->apic_base = v; break;
+    case MSR_BIOS_SIGN_ID: require_bios_sign_id(env); break;
     case MSR_MTRR_DEF_TYPE: break;
     case MSR_SYSENTER_CS: env->sysenter_cs = v & 0xffff; break;
     case MSR_SYSENTER_ESP: env->sysenter_esp = (uint32_t)v; break;

@@ -41,6 +41,23 @@ START_TEST(rdtsc_follows_the_machine_clock_at_1ghz)
 }
 END_TEST
 
+/* MSR 8BH (IA32_BIOS_SIGN_ID), which Linux writes and reads at boot on
+ * Intel P6+: no #GP on the default (max, family 6) model, reads 0. */
+START_TEST(msr_bios_sign_id_reads_zero_on_p6)
+{
+    struct tmachine m;
+    tm_init(&m);
+    /* mov ecx,0x8b; xor eax,eax; xor edx,edx; wrmsr; mov eax,0x1234;
+     * mov edx,0x5678; rdmsr; hlt (a #GP would halt at TM_HANDLER instead) */
+    RUN(&m, 0x66, 0xb9, 0x8b, 0x00, 0x00, 0x00, 0x66, 0x31, 0xc0, 0x66, 0x31, 0xd2, 0x0f, 0x30,
+        0x66, 0xb8, 0x34, 0x12, 0x00, 0x00, 0x66, 0xba, 0x78, 0x56, 0x00, 0x00, 0x0f, 0x32, 0xf4);
+    ck_assert_uint_eq(m.env->eip, TM_CODE + 29);
+    ck_assert_uint_eq(m.env->regs[0], 0);
+    ck_assert_uint_eq(m.env->regs[2], 0);
+    tm_free(&m);
+}
+END_TEST
+
 START_TEST(add_carry_and_zero_reach_setcc)
 {
     struct tmachine m;
@@ -342,6 +359,7 @@ Suite *test_suite(void)
     Suite *s = suite_create("cpu_real");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, add_carry_and_zero_reach_setcc);
+    tcase_add_test(tc, msr_bios_sign_id_reads_zero_on_p6);
     tcase_add_test(tc, rdtsc_follows_the_machine_clock_at_1ghz);
     tcase_add_test(tc, movzx_movsx_with_operand_size_prefix);
     tcase_add_test(tc, imul_three_operand_sets_of_on_overflow);
