@@ -1,59 +1,11 @@
 /* The lifter on its own: IR shape of lifted blocks (lazy flags tracked
  * statically, block ends, insn_start records, undefined opcodes), checked on
  * the printed IR text. */
-#include "frontend/lift.h"
-
-#include <check.h>
-#include <stdlib.h>
-#include <string.h>
-
-struct code {
-    const uint8_t *bytes;
-    size_t len;
-    uint64_t base;
-};
-
-static int fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
-{
-    const struct code *c = opaque;
-    if (addr < c->base || addr >= c->base + c->len)
-        return -1;
-    unsigned n = (unsigned)(c->base + c->len - addr);
-    n = n < max ? n : max;
-    memcpy(buf, c->bytes + (addr - c->base), n);
-    return (int)n;
-}
-
-struct lifted {
-    struct ir_env env;
-    struct ir_helper helpers[X86_HELPER_COUNT];
-    struct ir_block b;
-    struct x86_lift_result res;
-    char *text;
-};
+#include "lift-fixture.h"
 
 static void lift(struct lifted *l, const uint8_t *bytes, size_t len, uint32_t eip)
 {
-    struct code c = {bytes, len, eip};
-    memset(l, 0, sizeof(*l));
-    for (unsigned i = 0; i < X86_HELPER_COUNT; i++)
-        l->helpers[i] = *x86_helper_signature((enum x86_helper)i);
-    l->env.globals = x86_lift_globals(&l->env.nglobals);
-    l->env.helpers = l->helpers;
-    l->env.nhelpers = X86_HELPER_COUNT;
-    ir_block_init(&l->b, &l->env);
-    struct x86_lift_config cfg = {
-        .fetch = fetch, .opaque = &c, .features = X86_FEATURES_ALL, .eip = eip, .mmu_idx = 2};
-    x86_lift_block(&l->b, &cfg, &l->res);
-    char err[128];
-    ck_assert_msg(ir_validate(&l->b, err, sizeof(err)), "%s", err);
-    l->text = ir_print_str(&l->b);
-}
-
-static void done(struct lifted *l)
-{
-    free(l->text);
-    ir_block_destroy(&l->b);
+    lift_at(l, bytes, len, eip, 0, 2);
 }
 
 START_TEST(compare_and_branch_needs_no_flags_helper)

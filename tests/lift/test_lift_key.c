@@ -4,73 +4,13 @@
  * load that may change the bit ends its block with a fresh lookup. With
  * X86_HF_OSFXSR (CR4.OSFXSR) the inline SSE integer forms need no run-time
  * check of CR4. */
-#include "frontend/lift.h"
-
-#include <check.h>
-#include <stdlib.h>
-#include <string.h>
+#include "lift-fixture.h"
 
 #define PM32 (X86_HF_PE | X86_HF_CS32 | X86_HF_SS32)
 
-struct code {
-    const uint8_t *bytes;
-    size_t len;
-    uint64_t base;
-};
-
-static int fetch(void *opaque, uint64_t addr, uint8_t *buf, unsigned max)
-{
-    const struct code *c = opaque;
-    if (addr < c->base || addr >= c->base + c->len)
-        return -1;
-    unsigned n = (unsigned)(c->base + c->len - addr);
-    n = n < max ? n : max;
-    memcpy(buf, c->bytes + (addr - c->base), n);
-    return (int)n;
-}
-
-struct lifted {
-    struct ir_env env;
-    struct ir_helper helpers[X86_HELPER_COUNT];
-    struct ir_block b;
-    struct x86_lift_result res;
-    char *text;
-};
-
 static void lift(struct lifted *l, const uint8_t *bytes, size_t len, uint32_t hflags)
 {
-    struct code c = {bytes, len, 0x1000};
-    memset(l, 0, sizeof(*l));
-    for (unsigned i = 0; i < X86_HELPER_COUNT; i++)
-        l->helpers[i] = *x86_helper_signature((enum x86_helper)i);
-    l->env.globals = x86_lift_globals(&l->env.nglobals);
-    l->env.helpers = l->helpers;
-    l->env.nhelpers = X86_HELPER_COUNT;
-    ir_block_init(&l->b, &l->env);
-    struct x86_lift_config cfg = {.fetch = fetch,
-                                  .opaque = &c,
-                                  .features = X86_FEATURES_ALL,
-                                  .eip = 0x1000,
-                                  .hflags = hflags,
-                                  .mmu_idx = 0};
-    x86_lift_block(&l->b, &cfg, &l->res);
-    char err[128];
-    ck_assert_msg(ir_validate(&l->b, err, sizeof(err)), "%s", err);
-    l->text = ir_print_str(&l->b);
-}
-
-static void done(struct lifted *l)
-{
-    free(l->text);
-    ir_block_destroy(&l->b);
-}
-
-static unsigned count(const char *text, const char *what)
-{
-    unsigned n = 0;
-    for (const char *p = strstr(text, what); p; p = strstr(p + 1, what))
-        n++;
-    return n;
+    lift_at(l, bytes, len, 0x1000, hflags, 0);
 }
 
 /* mov eax,[ebx]; mov [ecx],eax; push eax; hlt */
