@@ -5,6 +5,7 @@
 #define JIT86_TESTS_CPU_MACHINE_H
 
 #include "cpu/cpu.h"
+#include "translator/translator.h"
 
 #include <check.h>
 #include <string.h>
@@ -139,6 +140,31 @@ static inline void tm_paged_setup(struct tmachine *m, const uint8_t *tail, size_
                                  0xc0};
     tm_poke(m, 0x1100, pm, sizeof(pm));
     tm_poke(m, 0x1100 + sizeof(pm), tail, n);
+}
+
+/* One real-mode machine (as tm_init, chaining on) per backend this host
+ * runs, interpreter first, into ms[0..max); returns how many. */
+static inline unsigned tm_init_backends(struct tmachine *ms, unsigned max)
+{
+    static const char *const names[] = {"interp", "x86_64", "aarch64"};
+    unsigned n = 0;
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]) && n < max; i++) {
+        const struct tb_backend *be = translator_backend_by_name(names[i]);
+        if (!be)
+            continue;
+        struct tmachine *m = &ms[n++];
+        tm_init_chained(m, true);
+        cpu_free(m->cpu);
+        struct cpu_config cfg = {.space = m->space, .io = m->io, .backend = be};
+        m->cpu = cpu_new(&cfg);
+        ck_assert_ptr_nonnull(m->cpu);
+        m->env = cpu_env(m->cpu);
+        for (unsigned seg = 0; seg < 6; seg++)
+            cpu_load_seg_real(m->env, seg, 0);
+        m->env->idt.base = 0;
+        m->env->idt.limit = 0x3ff;
+    }
+    return n;
 }
 
 #endif

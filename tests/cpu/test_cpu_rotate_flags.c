@@ -136,24 +136,7 @@ static unsigned nmachines;
 
 static void machines_up(void)
 {
-    static const char *const names[3] = {"interp", "x86_64", "aarch64"};
-    nmachines = 0;
-    for (unsigned i = 0; i < 3; i++) {
-        const struct tb_backend *be = translator_backend_by_name(names[i]);
-        if (!be)
-            continue;
-        struct tmachine *m = &machines[nmachines++];
-        tm_init_chained(m, true);
-        cpu_free(m->cpu);
-        struct cpu_config cfg = {.space = m->space, .io = m->io, .backend = be};
-        m->cpu = cpu_new(&cfg);
-        ck_assert_ptr_nonnull(m->cpu);
-        m->env = cpu_env(m->cpu);
-        for (unsigned s = 0; s < 6; s++)
-            cpu_load_seg_real(m->env, s, 0);
-        m->env->idt.base = 0;
-        m->env->idt.limit = 0x3ff;
-    }
+    nmachines = tm_init_backends(machines, 3);
 }
 
 static void machines_down(void)
