@@ -64,8 +64,10 @@ ifeq ($(VARIANTS),1)
 	$(MAKE) check-aarch64 VARIANTS=0
 endif
 
-check-aarch64:
+check-aarch64: deps
 	@cmake/setup-deps.sh --cross
+	@# the guest tests run the native build's x86 guest images on the AArch64 jit86
+	cmake -S . -B build >/dev/null && cmake --build build --target guest_tests -j $(JOBS)
 	cmake -S . -B $(CROSS_BUILD) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake >/dev/null
 	cmake --build $(CROSS_BUILD) -j $(JOBS)
 	@cd $(CROSS_BUILD) && ctest --output-on-failure -j $(JOBS) -L host-neutral; rc=$$?; \

@@ -8,6 +8,8 @@
 #   GUEST_TIMEOUT   seconds before the run is killed (default 60)
 #   GUEST_EXPECTED  expected-output file (default: NAME.expected next to this script)
 #   GUEST_UPDATE=1  write the output to the expected file instead of comparing
+#   GUEST_RUNNER    a command the emulator runs under (e.g. qemu-aarch64-static
+#                   for an AArch64 jit86 of the cross build)
 # Exit status: 0 pass, 1 fail, 77 skip (emulator not installed).
 set -u
 
@@ -42,7 +44,8 @@ esac
 
 raw=$(mktemp)
 err=$(mktemp)
-actual=${elf%.elf}.$(basename "$emulator").out
+runner=${GUEST_RUNNER:-}
+actual=${elf%.elf}.$(basename "$emulator")${runner:+-$(basename "$runner")}.out
 trap 'rm -f "$raw" "$err"' EXIT
 
 fail() {
@@ -55,7 +58,8 @@ fail() {
 }
 
 # shellcheck disable=SC2086 # $accel is empty or two words
-timeout "$limit" "$emulator" -kernel "$elf" -nographic \
+# shellcheck disable=SC2086 # $runner is empty or one word
+timeout "$limit" $runner "$emulator" -kernel "$elf" -nographic \
     -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot -m 32 $accel "$@" \
     </dev/null >"$raw" 2>"$err"
 status=$?
