@@ -26,29 +26,7 @@ start:
         out 0xF4, ax
         hlt
 
-puts:                               ; ds:si -> COM1 until NUL
-        mov dx, 0x3F8
-.next:  lodsb
-        test al, al
-        jz .done
-        out dx, al
-        jmp .next
-.done:  ret
-
-puthex:                             ; ax as four hex digits
-        mov cx, 4
-        mov bx, ax
-.digit: rol bx, 4
-        mov al, bl
-        and al, 0x0F
-        add al, '0'
-        cmp al, '9'
-        jbe .out
-        add al, 'A' - '9' - 1
-.out:   mov dx, 0x3F8
-        out dx, al
-        loop .digit
-        ret
+%include "bios-serial.inc"
 
 msg:    db "hello from the reset vector", 13, 10, "sum=", 0
 crlf:   db 13, 10, 0

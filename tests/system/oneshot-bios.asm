@@ -108,27 +108,7 @@ irq0:   push ds
         pop ds
         iret
 
-puts:   mov dx, 0x3F8
-.next:  lodsb
-        test al, al
-        jz .done
-        out dx, al
-        jmp .next
-.done:  ret
-
-puthex: mov cx, 4
-        mov bx, ax
-.digit: rol bx, 4
-        mov al, bl
-        and al, 0x0F
-        add al, '0'
-        cmp al, '9'
-        jbe .out
-        add al, 'A' - '9' - 1
-.out:   mov dx, 0x3F8
-        out dx, al
-        loop .digit
-        ret
+%include "bios-serial.inc"
 
 msg:    db "oneshots=", 0
 late:   db " window-over=", 0
