@@ -3,9 +3,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 uint32_t log_mask;
 static FILE *log_stream;
+static FILE *perfmap_stream;
 
 static const struct {
     const char *name;
@@ -81,6 +83,34 @@ void log_close(void)
     if (log_stream)
         fclose(log_stream);
     log_stream = NULL;
+    if (perfmap_stream)
+        fclose(perfmap_stream);
+    perfmap_stream = NULL;
+}
+
+bool log_perfmap_open(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/perf-%ld.map", (long)getpid());
+    if (!perfmap_stream)
+        perfmap_stream = fopen(path, "w");
+    return perfmap_stream != NULL;
+}
+
+bool log_perfmap_enabled(void)
+{
+    return perfmap_stream != NULL;
+}
+
+/* perf reads the file after the run: one line per block, flushed at once so
+ * a killed run still leaves a usable map. */
+void log_perfmap_add(const void *code, size_t size, uint64_t guest_pc)
+{
+    if (!perfmap_stream)
+        return;
+    fprintf(perfmap_stream, "%lx %zx guest_%08llx\n", (unsigned long)(uintptr_t)code, size,
+            (unsigned long long)guest_pc);
+    fflush(perfmap_stream);
 }
 
 void log_vprintf(const char *fmt, va_list ap)

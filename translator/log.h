@@ -61,6 +61,13 @@ void log_print_help(void *stream);
 bool log_set_file(const char *path);
 void log_close(void);
 
+/* -perfmap: each translated block is announced to Linux perf as a symbol
+ * "guest_PC" in /tmp/perf-PID.map, so `perf report` attributes samples in
+ * generated code to guest blocks. Returns false with errno set. */
+bool log_perfmap_open(void);
+bool log_perfmap_enabled(void);
+void log_perfmap_add(const void *code, size_t size, uint64_t guest_pc);
+
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vprintf(const char *fmt, va_list ap);
 /* Logs only when any bit of mask is enabled. */

@@ -215,6 +215,8 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
     t->stats.blocks_translated++;
     t->stats.blocks_live++;
     t->stats.code_bytes += e.size;
+    if (log_perfmap_enabled())
+        log_perfmap_add(e.rx, e.size, pc);
     if (log_enabled(LOG_OUT_ASM))
         log_out_asm(t, tb);
     return tb;

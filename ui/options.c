@@ -42,6 +42,7 @@ enum opt_id {
     OPT_MON,
     OPT_DEBUGCON,
     OPT_SNAPSHOT,
+    OPT_PERFMAP,
     OPT_D,
     OPT_DFILE,
     OPT_S,
@@ -107,6 +108,7 @@ static const struct opt_desc {
     {"snapshot", OPT_SNAPSHOT, NULL, "write to temporary overlays, discard on exit"},
     {"d", OPT_D, "ITEM,...", "log items (-d help lists them)"},
     {"D", OPT_DFILE, "FILE", "write the log to FILE instead of stderr"},
+    {"perfmap", OPT_PERFMAP, NULL, "write /tmp/perf-PID.map: perf names generated code by guest PC"},
     {"s", OPT_S, NULL, "shorthand for -gdb tcp::1234"},
     {"gdb", OPT_GDB, "DEV", "gdb remote stub, e.g. tcp::1234"},
     {"netdev", OPT_NETDEV, "SPEC", "network backend (user, socket, tap, bridge)"},
@@ -243,6 +245,7 @@ static bool apply(struct ui_options *o, const struct opt_desc *d, const char *v,
     case OPT_MON: return list_add(&o->mon, d->name, v, err, errlen);
     case OPT_DEBUGCON: o->debugcon = v; break;
     case OPT_SNAPSHOT: o->snapshot = true; break;
+    case OPT_PERFMAP: o->perfmap = true; break;
     case OPT_D: {
         uint32_t mask;
         bool help;

@@ -35,6 +35,7 @@ struct ui_options {
     struct ui_list chardev; /* -chardev socket,id=...: for -device isa-serial, -mon */
     struct ui_list mon;     /* -mon chardev=ID,mode=readline|control */
     bool snapshot;
+    bool perfmap; /* -perfmap */
     uint32_t log_mask;
     bool log_help;
     const char *log_file;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #ifndef JIT86_VERSION
@@ -63,6 +64,10 @@ int ui_main(int argc, char **argv)
         return 1;
     }
     log_mask = opts.log_mask;
+    if (opts.perfmap && !log_perfmap_open()) {
+        error_report("-perfmap: cannot open /tmp/perf-%ld.map: %s", (long)getpid(), strerror(errno));
+        return 1;
+    }
 
     char bios[PATH_MAX];
     bool have_bios =
