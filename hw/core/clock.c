@@ -95,16 +95,31 @@ void timer_mod(struct hw_timer *t, int64_t expire_ns)
     t->pending = true;
 }
 
+/* The first due timer that has not used up its runs in this call. */
+static struct hw_timer *next_due(struct hw_clock *clk, int64_t now)
+{
+    for (struct hw_timer *t = clk->active; t && t->expire_ns <= now; t = t->next) {
+        if (t->run_call != clk->run_calls || t->runs < CLOCK_RUNS_PER_CALL)
+            return t;
+    }
+    return NULL;
+}
+
 int clock_run_timers(struct hw_clock *clk)
 {
     int ran = 0;
     int64_t now = clock_now(clk);
+    clk->run_calls++;
     /* A callback may re-arm its own timer or others; take one at a time. */
-    while (clk->active && clk->active->expire_ns <= now) {
-        struct hw_timer *t = clk->active;
-        clk->active = t->next;
-        t->next = NULL;
-        t->pending = false;
+    for (struct hw_timer *t; (t = next_due(clk, now)) != NULL;) {
+        timer_del(t);
+        if (t->run_call != clk->run_calls) {
+            t->run_call = clk->run_calls;
+            t->runs = 0;
+        }
+        t->runs++;
+        if (now - t->expire_ns > CLOCK_MAX_CATCHUP_NS)
+            t->expire_ns = now; /* too far behind: the backlog is lost */
         t->cb(t->opaque);
         ran++;
     }

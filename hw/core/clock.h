@@ -20,6 +20,7 @@ struct hw_clock {
     int64_t host_start_ns;   /* real time: host time at the last start */
     uint64_t insns;          /* icount: instructions executed */
     struct hw_timer *active; /* sorted by expiry, soonest first */
+    uint64_t run_calls;      /* clock_run_timers calls so far */
 };
 
 struct hw_timer {
@@ -29,7 +30,19 @@ struct hw_timer {
     int64_t expire_ns;
     struct hw_timer *next;
     bool pending;
+    uint64_t run_call; /* the clock_run_timers call it last ran in */
+    unsigned runs;     /* how often it ran in that call */
 };
+
+/* A timer behind real time (the host did not run jit86 for a while) catches
+ * up one period per clock_run_timers call instead of firing its backlog at
+ * once, so a guest counting timer interrupts (Linux jiffies, the DOS clock)
+ * loses none: see clock_run_timers. Further behind than this, the backlog is
+ * dropped and the timer runs as of now. */
+#define CLOCK_MAX_CATCHUP_NS (200 * 1000000LL)
+/* Runs of one timer per clock_run_timers call: two transitions, one period
+ * of a square wave or rate generator. */
+#define CLOCK_RUNS_PER_CALL 2
 
 /* icount_shift < 0: real time; 0..10: deterministic instruction count. The
  * clock starts stopped at virtual time 0. */
@@ -41,7 +54,9 @@ int64_t clock_now(const struct hw_clock *clk);
 void clock_add_insns(struct hw_clock *clk, uint64_t n);
 /* Virtual time of the earliest pending timer, or CLOCK_NEVER. */
 int64_t clock_next_deadline(const struct hw_clock *clk);
-/* Runs every timer whose expiry is at or before now; returns how many ran. */
+/* Runs the timers whose expiry is at or before now, each at most
+ * CLOCK_RUNS_PER_CALL times (a timer re-armed into the past runs again at
+ * the next call); returns how many callbacks ran. */
 int clock_run_timers(struct hw_clock *clk);
 /* Restore: sets the virtual time (the clock must be stopped). */
 void clock_set_now(struct hw_clock *clk, int64_t now_ns);

@@ -83,6 +83,51 @@ START_TEST(clock_timer_del_and_rearm_from_callback)
 }
 END_TEST
 
+/* A periodic timer re-arming itself one period after its own expiry. */
+struct periodic {
+    struct hw_timer t;
+    int64_t period;
+    int runs;
+};
+
+static void on_periodic(void *opaque)
+{
+    struct periodic *p = opaque;
+    p->runs++;
+    timer_mod(&p->t, p->t.expire_ns + p->period);
+}
+
+START_TEST(clock_late_periodic_timer_catches_up_one_period_per_call)
+{
+    struct hw_clock c;
+    struct periodic p = {.period = 100};
+    clock_init(&c, 0);
+    timer_init(&p.t, &c, on_periodic, &p);
+    timer_mod(&p.t, 100);
+    clock_add_insns(&c, 1000); /* ten expiries due: 100, 200, ... 1000 */
+    for (int call = 1; call <= 5; call++) {
+        ck_assert_int_eq(clock_run_timers(&c), CLOCK_RUNS_PER_CALL);
+        ck_assert_int_eq(p.runs, call * CLOCK_RUNS_PER_CALL);
+    }
+    ck_assert_int_eq(clock_run_timers(&c), 0);
+    ck_assert_int_eq(clock_next_deadline(&c), 1100);
+}
+END_TEST
+
+START_TEST(clock_timer_far_behind_drops_its_backlog)
+{
+    struct hw_clock c;
+    struct periodic p = {.period = 1000000};
+    clock_init(&c, 0);
+    timer_init(&p.t, &c, on_periodic, &p);
+    timer_mod(&p.t, 1000000);
+    clock_add_insns(&c, (uint64_t)CLOCK_MAX_CATCHUP_NS + 5000000);
+    ck_assert_int_eq(clock_run_timers(&c), 1);
+    ck_assert_int_eq(clock_next_deadline(&c), CLOCK_MAX_CATCHUP_NS + 6000000);
+    ck_assert_int_eq(clock_run_timers(&c), 0);
+}
+END_TEST
+
 START_TEST(clock_realtime_stops_and_resumes)
 {
     struct hw_clock c;
@@ -113,6 +158,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, clock_icount_time_is_insns_shifted);
     tcase_add_test(tc, clock_timers_fire_in_deadline_order_equal_ones_fifo);
     tcase_add_test(tc, clock_timer_del_and_rearm_from_callback);
+    tcase_add_test(tc, clock_late_periodic_timer_catches_up_one_period_per_call);
+    tcase_add_test(tc, clock_timer_far_behind_drops_its_backlog);
     tcase_add_test(tc, clock_realtime_stops_and_resumes);
     tcase_add_test(tc, clock_muldiv_exact_and_saturating);
     suite_add_tcase(s, tc);

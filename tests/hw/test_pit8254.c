@@ -78,6 +78,25 @@ START_TEST(pit_mode2_rate_generator_period_and_reload)
 }
 END_TEST
 
+/* The host did not run the machine for ten periods: IRQ0 rises once per
+ * timer run, ten times, so a guest counting ticks loses none (an 8259 keeps
+ * only one request: ten edges at once would count as one). */
+START_TEST(pit_late_rate_generator_delivers_each_missed_tick)
+{
+    out(0x43, 0x34);
+    out(0x40, 0xA9);
+    out(0x40, 0x04); /* 1193 ticks */
+    rising_edges = 0;
+    clock_add_insns(&clk, (uint64_t)ticks(1193 * 10));
+    for (int call = 1; call <= 10; call++) {
+        clock_run_timers(&clk);
+        ck_assert_int_eq(rising_edges, call);
+    }
+    clock_run_timers(&clk);
+    ck_assert_int_eq(rising_edges, 10);
+}
+END_TEST
+
 START_TEST(pit_mode3_square_wave_half_periods)
 {
     out(0x43, 0x36); /* mode 3 */
@@ -243,6 +262,7 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("pit");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, pit_mode2_rate_generator_period_and_reload);
+    tcase_add_test(tc, pit_late_rate_generator_delivers_each_missed_tick);
     tcase_add_test(tc, pit_mode3_square_wave_half_periods);
     tcase_add_test(tc, pit_mode0_interrupt_on_terminal_count_once);
     tcase_add_test(tc, pit_counter_latch_freezes_value_until_read);
