@@ -1,8 +1,12 @@
 /* Algebraic simplification: identities with a known constant operand
  * (x+0, x*1, x&0, ...) or with both operands the same temp (x-x, x&x, ...),
- * and field ops covering the whole width, become mov/movi/br. */
+ * and field ops covering the whole width, become mov/movi/br; a condition
+ * tested again (setcond then xor 1, brcond ne 0, ...) becomes one comparison
+ * of the original operands, and (x - y) + y becomes x (lazy-flag readers). */
 #include "ir-eval.h"
 #include "opt.h"
+
+#include <string.h>
 
 enum side { NONE, ZERO, ONE, ONES };
 
@@ -137,20 +141,195 @@ static bool whole_width(struct opt_rewriter *r, const struct ir_op *op)
     return false;
 }
 
+/* ---- Facts: "t = x cond y" (a setcond) and "t = x - y" (a sub), while
+ * none of t, x, y has been written since. The lifter computes a condition
+ * then tests it (Jcc: setcond, xor 1, brcond ne 0; CMOVcc: movcond ne 0) and
+ * recomputes CMP's first operand as result + second: few facts are live at
+ * once, so a small array searched linearly. */
+
+#define MAX_FACTS 8
+
+struct fact {
+    uint16_t t, x, y;
+    uint8_t opc, cond, type;
+};
+
+struct facts {
+    const struct ir_block *b;
+    struct fact f[MAX_FACTS];
+    unsigned n;
+};
+
+/* Conditions come in pairs, each next to its negation (ir.h). */
+_Static_assert((IR_COND_NEVER ^ 1) == IR_COND_ALWAYS && (IR_COND_EQ ^ 1) == IR_COND_NE &&
+                   (IR_COND_LT ^ 1) == IR_COND_GE && (IR_COND_LE ^ 1) == IR_COND_GT &&
+                   (IR_COND_LTU ^ 1) == IR_COND_GEU && (IR_COND_LEU ^ 1) == IR_COND_GTU &&
+                   (IR_COND_TSTEQ ^ 1) == IR_COND_TSTNE,
+               "ir_cond pairs");
+static unsigned negated(unsigned c)
+{
+    return c ^ 1u;
+}
+
+static const struct fact *fact_of(const struct facts *fs, unsigned t, unsigned opc)
+{
+    for (unsigned i = 0; i < fs->n; i++)
+        if (fs->f[i].t == t && fs->f[i].opc == opc)
+            return &fs->f[i];
+    return NULL;
+}
+
+static void facts_kill(void *ctx, unsigned t)
+{
+    struct facts *fs = ctx;
+    for (unsigned i = 0; i < fs->n;) {
+        const struct fact *f = &fs->f[i];
+        if (f->t == t || f->x == t || f->y == t)
+            fs->f[i] = fs->f[--fs->n];
+        else
+            i++;
+    }
+}
+
+/* After op has been emitted: forget what it changed, learn what it defines. */
+static void facts_after(struct facts *fs, const struct ir_op *op)
+{
+    if (op->opc == IR_OP_set_label) {
+        fs->n = 0; /* other paths join here */
+        return;
+    }
+    if (fs->n)
+        opt_for_each_clobber(fs->b, op, facts_kill, fs);
+    if (op->opc != IR_OP_setcond && op->opc != IR_OP_sub)
+        return;
+    unsigned t = op->args[0], x = op->args[1], y = op->args[2];
+    if (t == x || t == y)
+        return;
+    if (fs->n == MAX_FACTS)
+        memmove(&fs->f[0], &fs->f[1], --fs->n * sizeof(fs->f[0]));
+    fs->f[fs->n++] = (struct fact){(uint16_t)t, (uint16_t)x, (uint16_t)y, op->opc,
+                                   (uint8_t)op->cargs[0], op->type};
+}
+
+/* (a c b) with c EQ/NE, one side a setcond's result and the other a known 0
+ * or 1: that setcond's fact, and whether (a c b) is its negation. */
+static const struct fact *bool_test(const struct facts *fs, const struct opt_known *k,
+                                    unsigned c, unsigned a, unsigned b, bool *neg)
+{
+    const unsigned in[2] = {a, b};
+    uint64_t v;
+    if (c != IR_COND_EQ && c != IR_COND_NE)
+        return NULL;
+    for (unsigned i = 0; i < 2; i++) {
+        const struct fact *f = fact_of(fs, in[i], IR_OP_setcond);
+        if (f && opt_known_get(k, in[1 - i], &v) && v <= 1) {
+            *neg = (c == IR_COND_NE) != (v == 0); /* t != 0 and t == 1 are the fact */
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void push_setcond(struct opt_rewriter *r, unsigned d, const struct fact *f, unsigned c)
+{
+    struct ir_op op = {.opc = IR_OP_setcond, .type = f->type, .nout = 1, .nin = 2};
+    op.args[0] = (uint16_t)d;
+    op.args[1] = f->x;
+    op.args[2] = f->y;
+    op.cargs[0] = c;
+    opt_rw_push(r, &op);
+}
+
+/* xor t, 1 and and t, 1 on a setcond's t; a setcond, movcond or brcond
+ * testing such a t against 0 or 1: one comparison of the setcond's operands. */
+static bool retest(struct opt_rewriter *r, const struct facts *fs, const struct opt_known *k,
+                   const struct ir_op *op)
+{
+    const struct fact *f;
+    bool neg;
+    uint64_t v;
+    const unsigned d = op->args[0], in[2] = {op->args[1], op->args[2]};
+    switch (op->opc) {
+    case IR_OP_xor:
+    case IR_OP_and:
+        for (unsigned i = 0; i < 2; i++) {
+            f = fact_of(fs, in[i], IR_OP_setcond);
+            if (!f || f->type != op->type || !opt_known_get(k, in[1 - i], &v) || v != 1)
+                continue;
+            if (op->opc == IR_OP_and)
+                opt_rw_mov(r, (enum ir_type)op->type, d, in[i]);
+            else
+                push_setcond(r, d, f, negated(f->cond));
+            return true;
+        }
+        return false;
+    case IR_OP_setcond:
+    case IR_OP_movcond:
+        f = bool_test(fs, k, (unsigned)op->cargs[0], in[0], in[1], &neg);
+        if (!f || f->type != op->type)
+            return false;
+        struct ir_op *o = opt_rw_push(r, op);
+        o->args[1] = f->x;
+        o->args[2] = f->y;
+        o->cargs[0] = neg ? negated(f->cond) : f->cond;
+        return true;
+    case IR_OP_brcond:
+        f = bool_test(fs, k, (unsigned)op->cargs[0], op->args[0], op->args[1], &neg);
+        if (!f)
+            return false;
+        struct ir_op *br = opt_rw_push(r, op);
+        br->type = f->type;
+        br->args[0] = f->x;
+        br->args[1] = f->y;
+        br->cargs[0] = neg ? negated(f->cond) : f->cond;
+        return true;
+    default: return false;
+    }
+}
+
+/* add d, t, y (or y, t) where t = x - y: x. */
+static bool add_back(struct opt_rewriter *r, const struct facts *fs, const struct ir_op *op)
+{
+    if (op->opc != IR_OP_add)
+        return false;
+    const unsigned in[2] = {op->args[1], op->args[2]};
+    for (unsigned i = 0; i < 2; i++) {
+        const struct fact *f = fact_of(fs, in[i], IR_OP_sub);
+        if (f && f->y == in[1 - i] && f->type == op->type) {
+            opt_rw_mov(r, (enum ir_type)op->type, op->args[0], f->x);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool rewrite(struct opt_rewriter *r, const struct opt_known *k, const struct facts *fs,
+                    const struct ir_op *op)
+{
+    bool binary = op->nout == 1 && op->nin == 2 && (ir_op_flags(op) & IR_OPF_PURE);
+    if (binary && with_const(r, k, op))
+        return true;
+    if (same_operands(r, op) || whole_width(r, op))
+        return true;
+    return fs->n && (retest(r, fs, k, op) || add_back(r, fs, op));
+}
+
 void opt_simplify(struct ir_block *b)
 {
     struct opt_rewriter r;
     struct opt_known k;
+    struct facts fs = {.b = b};
     opt_rw_begin(&r, b);
     opt_known_init(&k, b);
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         unsigned first = r.n;
-        bool binary = op->nout == 1 && op->nin == 2 && (ir_op_flags(op) & IR_OPF_PURE);
-        if (!(binary && with_const(&r, &k, op)) && !same_operands(&r, op) && !whole_width(&r, op))
+        if (!rewrite(&r, &k, &fs, op))
             opt_rw_push(&r, op);
-        for (unsigned j = first; j < r.n; j++)
+        for (unsigned j = first; j < r.n; j++) {
             opt_known_after(&k, b, &r.out[j]);
+            facts_after(&fs, &r.out[j]);
+        }
     }
     opt_known_destroy(&k);
     opt_rw_end(&r, b);
