@@ -35,6 +35,7 @@ void ir_block_reset(struct ir_block *b)
     b->nops = 0;
     b->nlabels = 0;
     b->overflow = false;
+    b->copies_done = false;
     for (unsigned g = 0; g < b->env->nglobals; g++)
         b->temp_type[g] = b->env->globals[g].type;
     b->temp_type[b->env->nglobals] = IR_PTR;
@@ -74,6 +75,7 @@ void ir_block_copy(struct ir_block *dst, const struct ir_block *src)
     dst->ntemps = src->ntemps;
     dst->nlabels = src->nlabels;
     dst->overflow = src->overflow;
+    dst->copies_done = src->copies_done;
 }
 
 struct ir_op *ir_emit(struct ir_block *b, enum ir_opcode opc, enum ir_type type)
@@ -83,6 +85,7 @@ struct ir_op *ir_emit(struct ir_block *b, enum ir_opcode opc, enum ir_type type)
         b->ops = xrealloc(b->ops, b->ops_cap * sizeof(*b->ops));
     }
     struct ir_op *op = &b->ops[b->nops++];
+    b->copies_done = false;
     memset(op, 0, sizeof(*op));
     op->opc = opc;
     op->type = type;
@@ -131,50 +134,4 @@ ir_label ir_new_label(struct ir_block *b)
         return (ir_label){0};
     }
     return (ir_label){(uint16_t)b->nlabels++};
-}
-
-static const struct ir_helper *op_helper(const struct ir_block *b, const struct ir_op *op)
-{
-    assert(op->opc == IR_OP_call && op->cargs[0] < b->env->nhelpers);
-    return &b->env->helpers[op->cargs[0]];
-}
-
-bool ir_op_reads_globals(const struct ir_block *b, const struct ir_op *op)
-{
-    unsigned f = ir_op_flags(op);
-    if (f & (IR_OPF_EXIT | IR_OPF_RAISE))
-        return true;
-    if (f & IR_OPF_CALL) {
-        uint32_t hf = op_helper(b, op)->flags;
-        if (hf & IR_CALL_MAY_RAISE)
-            return true;
-        return !(hf & (IR_CALL_NO_READ_GLOBALS | IR_CALL_PURE));
-    }
-    return false;
-}
-
-bool ir_op_writes_globals(const struct ir_block *b, const struct ir_op *op)
-{
-    if (!(ir_op_flags(op) & IR_OPF_CALL))
-        return false;
-    return !(op_helper(b, op)->flags & (IR_CALL_NO_WRITE_GLOBALS | IR_CALL_PURE));
-}
-
-bool ir_op_has_side_effects(const struct ir_block *b, const struct ir_op *op)
-{
-    unsigned f = ir_op_flags(op);
-    if (f & IR_OPF_CALL) {
-        uint32_t hf = op_helper(b, op)->flags;
-        if (hf & IR_CALL_MAY_RAISE)
-            return true;
-        return !(hf & (IR_CALL_NO_SIDE_EFFECTS | IR_CALL_PURE));
-    }
-    return (f & (IR_OPF_SIDE | IR_OPF_RAISE | IR_OPF_LABEL | IR_OPF_BRANCH | IR_OPF_EXIT)) != 0;
-}
-
-bool ir_op_may_raise(const struct ir_block *b, const struct ir_op *op)
-{
-    if (ir_op_flags(op) & IR_OPF_CALL)
-        return (op_helper(b, op)->flags & IR_CALL_MAY_RAISE) != 0;
-    return (ir_op_flags(op) & IR_OPF_RAISE) != 0;
 }

@@ -203,6 +203,9 @@ struct ir_block {
     unsigned ntemps;
     unsigned nlabels;
     bool overflow; /* too many temps or labels: the block must be refused */
+    /* Copy propagation would change nothing: set by opt_copyprop, cleared by
+     * every op appended and by a pass that makes a new mov (opt_rw_mov). */
+    bool copies_done;
     /* The optimizer's work space, kept from block to block so that passes do
      * not allocate per block: the op array a pass replaced (opt_rw_*) and
      * one scratch area (ir_block_scratch). Never copied. */
@@ -252,11 +255,45 @@ static inline uint16_t ir_op_in(const struct ir_op *op, unsigned i)
 
 /* Appends a raw op; the builder functions below are the normal way in. */
 struct ir_op *ir_emit(struct ir_block *b, enum ir_opcode opc, enum ir_type type);
-/* Effects of one op, taking a call's helper flags into account. */
-bool ir_op_reads_globals(const struct ir_block *b, const struct ir_op *op);
-bool ir_op_writes_globals(const struct ir_block *b, const struct ir_op *op);
-bool ir_op_has_side_effects(const struct ir_block *b, const struct ir_op *op);
-bool ir_op_may_raise(const struct ir_block *b, const struct ir_op *op);
+
+/* Effects of one op, taking a call's helper flags into account. Inline: the
+ * optimizer passes and the backends ask them for every op. */
+static inline uint32_t ir_op_helper_flags(const struct ir_block *b, const struct ir_op *op)
+{
+    return b->env->helpers[op->cargs[0]].flags;
+}
+static inline bool ir_op_reads_globals(const struct ir_block *b, const struct ir_op *op)
+{
+    unsigned f = ir_op_flags(op);
+    if (f & (IR_OPF_EXIT | IR_OPF_RAISE))
+        return true;
+    if (!(f & IR_OPF_CALL))
+        return false;
+    uint32_t hf = ir_op_helper_flags(b, op);
+    return (hf & IR_CALL_MAY_RAISE) || !(hf & (IR_CALL_NO_READ_GLOBALS | IR_CALL_PURE));
+}
+static inline bool ir_op_writes_globals(const struct ir_block *b, const struct ir_op *op)
+{
+    if (!(ir_op_flags(op) & IR_OPF_CALL))
+        return false;
+    return !(ir_op_helper_flags(b, op) & (IR_CALL_NO_WRITE_GLOBALS | IR_CALL_PURE));
+}
+static inline bool ir_op_has_side_effects(const struct ir_block *b, const struct ir_op *op)
+{
+    unsigned f = ir_op_flags(op);
+    if (f & IR_OPF_CALL) {
+        uint32_t hf = ir_op_helper_flags(b, op);
+        return (hf & IR_CALL_MAY_RAISE) || !(hf & (IR_CALL_NO_SIDE_EFFECTS | IR_CALL_PURE));
+    }
+    return (f & (IR_OPF_SIDE | IR_OPF_RAISE | IR_OPF_LABEL | IR_OPF_BRANCH | IR_OPF_EXIT)) != 0;
+}
+static inline bool ir_op_may_raise(const struct ir_block *b, const struct ir_op *op)
+{
+    unsigned f = ir_op_flags(op);
+    if (f & IR_OPF_CALL)
+        return (ir_op_helper_flags(b, op) & IR_CALL_MAY_RAISE) != 0;
+    return (f & IR_OPF_RAISE) != 0;
+}
 /* Whether env bytes [offset, offset+size) overlap global g (inline: the
  * optimizer asks it for every global at every env ld/st). */
 static inline bool ir_global_overlaps(const struct ir_env *env, unsigned g, uint64_t offset,

@@ -6,60 +6,88 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_COPY 0xffff
-
+/* The copies in force. Few at once: writing a temp scans the list of
+ * copies, not every temp of the block. */
 struct copies {
-    uint16_t *of;   /* of[d] = s after "mov d, s", or NO_COPY */
+    uint16_t *of;   /* of[d] = s + 1 after "mov d, s"; 0: d is no copy */
     uint16_t *nsrc; /* how many temps are copies of t: skips most scans */
-    unsigned n;
+    uint16_t *pos;  /* where d is in live[] while it is a copy */
+    uint16_t *live; /* the temps that are copies */
+    unsigned nlive;
 };
+
+static void copy_add(struct copies *c, unsigned d, unsigned s)
+{
+    c->of[d] = (uint16_t)(s + 1);
+    c->nsrc[s]++;
+    c->pos[d] = (uint16_t)c->nlive;
+    c->live[c->nlive++] = (uint16_t)d;
+}
 
 static void copy_drop(struct copies *c, unsigned d)
 {
-    if (c->of[d] != NO_COPY) {
-        c->nsrc[c->of[d]]--;
-        c->of[d] = NO_COPY;
-    }
+    if (!c->of[d])
+        return;
+    c->nsrc[c->of[d] - 1]--;
+    c->of[d] = 0;
+    unsigned last = c->live[--c->nlive];
+    c->live[c->pos[d]] = (uint16_t)last;
+    c->pos[last] = c->pos[d];
 }
 
 static void copies_kill(void *ctx, unsigned t)
 {
     struct copies *c = ctx;
     copy_drop(c, t);
-    for (unsigned i = 0; c->nsrc[t] && i < c->n; i++)
-        if (c->of[i] == t)
-            copy_drop(c, i);
+    /* Backward: a drop moves the last entry, already seen, into the hole. */
+    for (unsigned i = c->nlive; c->nsrc[t] && i-- > 0;)
+        if (c->of[c->live[i]] == t + 1)
+            copy_drop(c, c->live[i]);
 }
 
 static void copies_reset(struct copies *c)
 {
-    memset(c->of, 0xff, c->n * sizeof(uint16_t));
-    memset(c->nsrc, 0, c->n * sizeof(uint16_t));
+    for (unsigned i = 0; i < c->nlive; i++) {
+        unsigned d = c->live[i];
+        c->nsrc[c->of[d] - 1] = 0;
+        c->of[d] = 0;
+    }
+    c->nlive = 0;
 }
 
 void opt_copyprop(struct ir_block *b)
 {
-    uint16_t *scratch = ir_block_scratch(b, 2 * b->ntemps * sizeof(uint16_t));
-    struct copies c = {scratch, scratch + b->ntemps, b->ntemps};
+    /* Run again with no new mov since, it would find what it found before. */
+    if (b->copies_done)
+        return;
+    uint16_t *scratch = ir_block_scratch(b, 4 * b->ntemps * sizeof(uint16_t));
+    struct copies c = {scratch, scratch + b->ntemps, scratch + 2 * b->ntemps,
+                       scratch + 3 * b->ntemps, 0};
     struct opt_rewriter r;
-    copies_reset(&c);
     opt_rw_begin(&r, b);
     for (unsigned i = 0; i < b->nops; i++) {
-        struct ir_op op = b->ops[i];
-        if (op.opc == IR_OP_set_label)
+        if (b->ops[i].opc == IR_OP_set_label)
             copies_reset(&c);
-        for (unsigned j = op.nout; j < ir_op_ntemps(&op); j++)
-            if (c.of[op.args[j]] != NO_COPY)
-                op.args[j] = c.of[op.args[j]];
-        /* "mov d, s" where d already holds s (or is s) changes nothing. */
-        if (op.opc == IR_OP_mov && (op.args[0] == op.args[1] || c.of[op.args[0]] == op.args[1]))
+        struct ir_op *op = opt_rw_push(&r, &b->ops[i]);
+        for (unsigned j = op->nout; c.nlive && j < ir_op_ntemps(op); j++)
+            if (c.of[op->args[j]])
+                op->args[j] = c.of[op->args[j]] - 1;
+        if (op->opc == IR_OP_mov) {
+            unsigned d = op->args[0], s = op->args[1];
+            /* "mov d, s" where d already holds s (or is s) changes nothing. */
+            if (d == s || c.of[d] == s + 1) {
+                r.n--;
+                continue;
+            }
+            copies_kill(&c, d);
+            copy_add(&c, d, s);
             continue;
-        opt_rw_push(&r, &op);
-        opt_for_each_clobber(b, &op, copies_kill, &c);
-        if (op.opc == IR_OP_mov) {
-            c.of[op.args[0]] = op.args[1];
-            c.nsrc[op.args[1]]++;
         }
+        for (unsigned o = 0; o < op->nout; o++)
+            copies_kill(&c, op->args[o]);
+        if (opt_clobbers_globals(b, op))
+            opt_for_each_clobbered_global(b, op, copies_kill, &c);
     }
     opt_rw_end(&r, b);
+    b->copies_done = true;
 }

@@ -47,13 +47,7 @@ void opt_rw_begin(struct opt_rewriter *r, struct ir_block *b)
     b->spare_ops = NULL;
     b->spare_cap = 0;
     r->n = 0;
-}
-
-struct ir_op *opt_rw_push(struct opt_rewriter *r, const struct ir_op *op)
-{
-    struct ir_op *o = &r->out[r->n++];
-    *o = *op;
-    return o;
+    r->new_copies = false;
 }
 
 void opt_rw_mov(struct opt_rewriter *r, enum ir_type type, unsigned d, unsigned s)
@@ -62,6 +56,7 @@ void opt_rw_mov(struct opt_rewriter *r, enum ir_type type, unsigned d, unsigned 
     op.args[0] = (uint16_t)d;
     op.args[1] = (uint16_t)s;
     opt_rw_push(r, &op);
+    r->new_copies = true;
 }
 
 void opt_rw_movi(struct opt_rewriter *r, enum ir_type type, unsigned d, uint64_t v)
@@ -80,13 +75,13 @@ void opt_rw_end(struct opt_rewriter *r, struct ir_block *b)
     b->nops = r->n;
     b->ops_cap = r->cap;
     r->out = NULL;
+    if (r->new_copies)
+        b->copies_done = false;
 }
 
-void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
-                          void (*kill)(void *ctx, unsigned t), void *ctx)
+void opt_for_each_clobbered_global(const struct ir_block *b, const struct ir_op *op,
+                                   void (*kill)(void *ctx, unsigned t), void *ctx)
 {
-    for (unsigned i = 0; i < op->nout; i++)
-        kill(ctx, op->args[i]);
     if (ir_op_writes_globals(b, op)) {
         for (unsigned g = 0; g < b->env->nglobals; g++)
             kill(ctx, g);
@@ -96,6 +91,15 @@ void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
             if (ir_global_overlaps(b->env, g, op->cargs[0], size))
                 kill(ctx, g);
     }
+}
+
+void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
+                          void (*kill)(void *ctx, unsigned t), void *ctx)
+{
+    for (unsigned i = 0; i < op->nout; i++)
+        kill(ctx, op->args[i]);
+    if (opt_clobbers_globals(b, op))
+        opt_for_each_clobbered_global(b, op, kill, ctx);
 }
 
 /* In the block's scratch area: a pass holds one opt_known and nothing else there. */
@@ -117,28 +121,12 @@ void opt_known_reset(struct opt_known *k)
     memset(k->set, 0, k->n);
 }
 
-bool opt_known_get(const struct opt_known *k, unsigned t, uint64_t *v)
-{
-    if (!k->set[t])
-        return false;
-    *v = k->val[t];
-    return true;
-}
-
 static void known_kill(void *ctx, unsigned t)
 {
     ((struct opt_known *)ctx)->set[t] = 0;
 }
 
-void opt_known_after(struct opt_known *k, const struct ir_block *b, const struct ir_op *op)
+void opt_known_kill_globals(struct opt_known *k, const struct ir_block *b, const struct ir_op *op)
 {
-    if (op->opc == IR_OP_set_label) {
-        opt_known_reset(k);
-        return;
-    }
-    opt_for_each_clobber(b, op, known_kill, k);
-    if (op->opc == IR_OP_movi) {
-        k->set[op->args[0]] = 1;
-        k->val[op->args[0]] = op->cargs[0];
-    }
+    opt_for_each_clobbered_global(b, op, known_kill, k);
 }

@@ -477,6 +477,66 @@ START_TEST(pipeline_text_partial_register_writes_fold_into_one)
 }
 END_TEST
 
+/* Copy propagation, simplification, copy propagation: the second copy
+ * propagation skips blocks with no new mov, so simplify's mov must count. */
+static void copyprop_simplify_copyprop(struct ir_block *blk_)
+{
+    opt_copyprop(blk_);
+    opt_simplify(blk_);
+    opt_copyprop(blk_);
+}
+
+START_TEST(copyprop_runs_again_after_simplify_made_a_mov)
+{
+    check_pass(copyprop_simplify_copyprop,
+               " movi_i32 t0, $0x0\n"
+               " add_i32 t1, eax, t0\n"
+               " add_i32 ecx, t1, ecx\n"
+               " exit_tb $0x0\n",
+               " movi_i32 t0, $0x0\n"
+               " mov_i32 t1, eax\n"
+               " add_i32 ecx, eax, ecx\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
+/* Twice in a row, the second finds nothing to do (and is skipped). */
+static void copyprop_twice(struct ir_block *blk_)
+{
+    opt_copyprop(blk_);
+    opt_copyprop(blk_);
+}
+
+/* Several copies of one source, a copy of a copy, one of another source:
+ * writing the source ends its copies, in any order, and only those. */
+START_TEST(copyprop_write_ends_every_copy_of_its_source_only)
+{
+    check_pass(copyprop_twice,
+               " mov_i32 t0, eax\n"
+               " mov_i32 t1, eax\n"
+               " mov_i32 t2, t0\n"
+               " mov_i32 t3, ecx\n"
+               " mov_i32 t4, eax\n"
+               " add_i32 eax, eax, ecx\n"
+               " add_i32 edx, t0, t1\n"
+               " add_i32 ebx, t2, t3\n"
+               " add_i32 ecx, t4, t3\n"
+               " add_i32 edx, ecx, t3\n"
+               " exit_tb $0x0\n",
+               " mov_i32 t0, eax\n"
+               " mov_i32 t1, eax\n"
+               " mov_i32 t2, eax\n"
+               " mov_i32 t3, ecx\n"
+               " mov_i32 t4, eax\n"
+               " add_i32 eax, eax, ecx\n"
+               " add_i32 edx, t0, t1\n"
+               " add_i32 ebx, t2, ecx\n"
+               " add_i32 ecx, t4, ecx\n"
+               " add_i32 edx, ecx, t3\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
 START_TEST(validate_accepts_built_blocks_and_names_lifter_bugs)
 {
     char err[128] = "";
@@ -593,6 +653,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, dce_text_flags_stay_live_before_a_faulting_load);
     tcase_add_test(tc, constfold_text_i64_and_field_ops);
     tcase_add_test(tc, pipeline_text_partial_register_writes_fold_into_one);
+    tcase_add_test(tc, copyprop_runs_again_after_simplify_made_a_mov);
+    tcase_add_test(tc, copyprop_write_ends_every_copy_of_its_source_only);
     suite_add_tcase(s, tc);
     return s;
 }
