@@ -198,17 +198,25 @@ static void facts_after(struct facts *fs, const struct ir_op *op)
         fs->n = 0; /* other paths join here */
         return;
     }
+    if (op->opc == IR_OP_mov && op->args[0] == op->args[1])
+        return; /* x | 0 of a condition became this: nothing changes */
+    struct fact nf;
+    const struct fact *src = op->opc == IR_OP_mov ? fact_of(fs, op->args[1], IR_OP_setcond) : NULL;
+    if (src)
+        nf = *src; /* a copy of a condition is that condition */
+    else
+        nf = (struct fact){op->args[0], op->args[1], op->args[2], op->opc, (uint8_t)op->cargs[0],
+                           op->type};
     if (fs->n)
         opt_for_each_clobber(fs->b, op, facts_kill, fs);
-    if (op->opc != IR_OP_setcond && op->opc != IR_OP_sub)
+    if (!src && op->opc != IR_OP_setcond && op->opc != IR_OP_sub)
         return;
-    unsigned t = op->args[0], x = op->args[1], y = op->args[2];
-    if (t == x || t == y)
+    nf.t = op->args[0];
+    if (nf.t == nf.x || nf.t == nf.y)
         return;
     if (fs->n == MAX_FACTS)
         memmove(&fs->f[0], &fs->f[1], --fs->n * sizeof(fs->f[0]));
-    fs->f[fs->n++] = (struct fact){(uint16_t)t, (uint16_t)x, (uint16_t)y, op->opc,
-                                   (uint8_t)op->cargs[0], op->type};
+    fs->f[fs->n++] = nf;
 }
 
 /* (a c b) with c EQ/NE, one side a setcond's result and the other a known 0

@@ -154,6 +154,33 @@ START_TEST(double_negation_and_every_condition_pair)
 }
 END_TEST
 
+/* x | 0 (JBE after TEST: ZF | a CF known to be 0) and copies keep it known. */
+START_TEST(condition_kept_through_or_zero_and_copies)
+{
+    check_pass(opt_simplify,
+               " movi_i32 t0, $0x0\n"
+               " setcond_i32 t1, eax, ecx, eq\n"
+               " or_i32 t1, t1, t0\n"
+               " mov_i32 t2, t1\n"
+               " brcond_i32 t2, t0, ne, L0\n"
+               " brcond_i32 t1, t0, eq, L0\n"
+               " mov_i32 eax, t1\n"
+               " brcond_i32 eax, t0, eq, L0\n"
+               "L0:\n"
+               " exit_tb $0x0\n",
+               " movi_i32 t0, $0x0\n"
+               " setcond_i32 t1, eax, ecx, eq\n"
+               " mov_i32 t1, t1\n"
+               " mov_i32 t2, t1\n"
+               " brcond_i32 eax, ecx, eq, L0\n"
+               " brcond_i32 eax, ecx, ne, L0\n"
+               " mov_i32 eax, t1\n"
+               " brcond_i32 eax, t0, eq, L0\n"
+               "L0:\n"
+               " exit_tb $0x0\n");
+}
+END_TEST
+
 /* The operands or the result changed, or other paths join: nothing known. */
 START_TEST(condition_forgotten_when_its_operands_change)
 {
@@ -332,6 +359,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, cmp_first_operand_recomputed_is_the_operand);
     tcase_add_test(tc, tests_against_zero_and_one_keep_or_negate_the_condition);
     tcase_add_test(tc, double_negation_and_every_condition_pair);
+    tcase_add_test(tc, condition_kept_through_or_zero_and_copies);
     tcase_add_test(tc, condition_forgotten_when_its_operands_change);
     tcase_add_test(tc, condition_kept_across_pure_calls_and_unrelated_writes);
     tcase_add_test(tc, only_eq_ne_against_zero_or_one_is_a_boolean_test);
