@@ -102,6 +102,40 @@ uint32_t x86_helper_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t
     return cpu_cc_compute(op, dst, src, src2);
 }
 
+/* CF of the record without the other five flags (no parity, no AF/OF): the
+ * same formulas as cpu_cc_compute's, which tests/cpu checks it against. */
+uint32_t cpu_cc_carry(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
+{
+    if (op == X86_CC_EFLAGS || op >= X86_CC_COUNT)
+        return src & X86_CF;
+    if (op >= X86_CC_ROTB)
+        return (src2 >> 16) & X86_CF;
+    unsigned sz = (op - X86_CC_ADDB) % 3, bits = 8u << sz;
+    uint32_t mask = bits == 32 ? 0xffffffffu : (1u << bits) - 1;
+    dst &= mask;
+    switch (op - sz) {
+    case X86_CC_ADDB: return dst < (src & mask);
+    case X86_CC_ADCB: return src2 ? dst <= (src & mask) : dst < (src & mask);
+    case X86_CC_SUBB: return ((dst + src) & mask) < (src & mask);
+    case X86_CC_SBBB: {
+        uint32_t a = (dst + src + src2) & mask;
+        return src2 ? a <= (src & mask) : a < (src & mask);
+    }
+    case X86_CC_LOGICB: return 0;
+    case X86_CC_INCB:
+    case X86_CC_DECB: return src & X86_CF;
+    case X86_CC_SHLB: return (src >> (bits - 1)) & 1;
+    case X86_CC_SHRB:
+    case X86_CC_SARB: return src & 1;
+    default: /* MUL */ return src != 0;
+    }
+}
+
+uint32_t x86_helper_cc_carry(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2)
+{
+    return cpu_cc_carry(op, dst, src, src2);
+}
+
 uint32_t cpu_compute_eflags(const CPUX86State *env)
 {
     return (env->eflags & ~X86_ARITH_FLAGS) | 2u |

@@ -132,10 +132,12 @@ uint32_t cpu_eflags_writable(const CPUX86State *env);
 
 /* cc.c */
 uint32_t cpu_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+uint32_t cpu_cc_carry(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
 void cpu_set_arith_flags(CPUX86State *env, uint32_t flags);
 
 /* Helper implementations, one per helpers.def row (argument order as there). */
 uint32_t x86_helper_cc_compute(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
+uint32_t x86_helper_cc_carry(uint32_t op, uint32_t dst, uint32_t src, uint32_t src2);
 void x86_helper_raise_exception(CPUX86State *env, uint32_t vector, uint32_t error);
 void x86_helper_raise_interrupt(CPUX86State *env, uint32_t vector, uint32_t next_eip);
 void x86_helper_into(CPUX86State *env, uint32_t next_eip);

@@ -42,11 +42,12 @@ static ir_tmp bit(struct lift *L, ir_tmp flags, unsigned shift)
 
 static ir_tmp cond_from_flags(struct lift *L, unsigned base)
 {
+    if (base == 1)
+        return lift_cf(L);
     ir_tmp f = lift_arith_flags(L);
     ir_tmp r = ir_new_i32(L->b), t = ir_new_i32(L->b);
     switch (base) {
     case 0: return bit(L, f, 11);
-    case 1: return bit(L, f, 0);
     case 2: return bit(L, f, 6);
     case 3:
         ir_andi(L->b, t, f, X86_CF | X86_ZF);
@@ -114,14 +115,20 @@ static bool cf_inline(struct lift *L, ir_tmp *out)
     return true;
 }
 
+/* CF as 0 or 1. Unknown kind: the carry-only helper, not all six flags. */
 ir_tmp lift_cf(struct lift *L)
 {
     ir_tmp r;
     if (cf_inline(L, &r))
         return r;
-    r = ir_new_i32(L->b);
-    ir_andi(L->b, r, lift_arith_flags(L), X86_CF);
-    return r;
+    if (L->cc_op == X86_CC_EFLAGS) {
+        r = ir_new_i32(L->b);
+        ir_andi(L->b, r, ir_global(L->b, X86_G_CC_SRC), X86_CF);
+        return r;
+    }
+    ir_tmp a[4] = {ir_global(L->b, X86_G_CC_OP), ir_global(L->b, X86_G_CC_DST),
+                   ir_global(L->b, X86_G_CC_SRC), ir_global(L->b, X86_G_CC_SRC2)};
+    return lift_call_ret(L, X86_HELPER_cc_carry, 4, a);
 }
 
 /* ZF and SF hold for every kind: dst is the result. LOGIC clears OF, so its
