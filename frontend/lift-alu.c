@@ -196,7 +196,10 @@ static void store_result(struct lift *L, ir_tmp lin, ir_tmp r, unsigned size)
 
 /* SHL/SAL/SHR/SAR by a nonzero immediate count, inline: the result and the
  * lazy-flag record x86_helper_shift (cpu/helper-arith.c) would leave. The
- * store comes before the flags, so a faulting one changes nothing. */
+ * store comes before the flags, so a faulting one changes nothing. The result
+ * is shifted from the operand, not from the record's value (shifted by count
+ * - 1): no dependency between the two, and the record alone is dropped when
+ * the flags are dead. */
 static bool shift_inline(struct lift *L, unsigned op, unsigned size)
 {
     const struct x86_operand *o = &L->in->op[1];
@@ -210,7 +213,7 @@ static bool shift_inline(struct lift *L, unsigned op, unsigned size)
     enum x86_cc_op cc;
     if (op == 5) {
         ir_shri(L->b, src, v, c - 1);
-        ir_shri(L->b, r, src, 1);
+        ir_shri(L->b, r, v, c);
         cc = X86_CC_SHRB;
     } else if (op == 7) {
         ir_tmp sv = lift_sext(L, v, size);
@@ -221,7 +224,7 @@ static bool shift_inline(struct lift *L, unsigned op, unsigned size)
         cc = X86_CC_SARB;
     } else {
         ir_shli(L->b, src, v, c - 1);
-        ir_shli(L->b, r, src, 1);
+        ir_shli(L->b, r, v, c);
         r = lift_trunc(L, r, size);
         if (c - 1 >= size * 8)
             src = lift_const(L, 0);
@@ -234,7 +237,7 @@ static bool shift_inline(struct lift *L, unsigned op, unsigned size)
 
 /* 32-bit SHL/SHR/SAR of a register by CL: a masked count of 0 branches
  * around everything (no flag changes), so the flag record is known only at
- * run time afterwards. */
+ * run time afterwards. As above, the result does not wait for the record. */
 static bool shift_cl_inline(struct lift *L, unsigned op, unsigned size)
 {
     if (op < 4 || size != 4 || L->in->op[1].kind != X86_OPK_REG || lift_op_is_mem(L, 0))
@@ -248,7 +251,7 @@ static bool shift_cl_inline(struct lift *L, unsigned op, unsigned size)
     enum x86_cc_op cc;
     if (op == 5) {
         ir_shr(L->b, src, v, n1);
-        ir_shri(L->b, r, src, 1);
+        ir_shr(L->b, r, v, n);
         cc = X86_CC_SHRL;
     } else if (op == 7) {
         ir_sar(L->b, src, v, n1);
@@ -256,7 +259,7 @@ static bool shift_cl_inline(struct lift *L, unsigned op, unsigned size)
         cc = X86_CC_SARL;
     } else {
         ir_shl(L->b, src, v, n1);
-        ir_shli(L->b, r, src, 1);
+        ir_shl(L->b, r, v, n);
         cc = X86_CC_SHLL;
     }
     lift_write_op(L, 0, r);

@@ -159,6 +159,37 @@ START_TEST(setcc_and_cmovcc_after_compare_are_one_op)
 }
 END_TEST
 
+/* shr edx, 11: the result is edx >> 11, the record's value edx >> 10, both
+ * from edx; when a CMP overwrites the flags, one shift is left. */
+START_TEST(shift_by_immediate_result_does_not_wait_for_the_flag_record)
+{
+    static const uint8_t live[] = {0xc1, 0xea, 0x0b, 0xf4};             /* shr edx, 11; hlt */
+    static const uint8_t dead[] = {0xc1, 0xea, 0x0b, 0x39, 0xd6, 0x72, 0x00}; /* cmp esi, edx; jb */
+    static const uint8_t shl_cl[] = {0xd3, 0xe2, 0xf4};                 /* shl edx, cl; hlt */
+    struct lifted l;
+    lift(&l, live, sizeof(live));
+    translator_optimize(&l.b);
+    char *text = ir_print_str(&l.b);
+    ck_assert_msg(count(text, "shr_i32") == 2 && count(text, ", edx, t") == 2, "%s", text);
+    free(text);
+    done(&l);
+    lift(&l, dead, sizeof(dead));
+    translator_optimize(&l.b);
+    text = ir_print_str(&l.b);
+    ck_assert_msg(count(text, "shr_i32") == 1 && count(text, ", edx, t") == 1, "%s", text);
+    free(text);
+    done(&l);
+    lift(&l, shl_cl, sizeof(shl_cl));
+    translator_optimize(&l.b);
+    text = ir_print_str(&l.b);
+    ck_assert_msg(count(text, "shl_i32") == 2 && count(text, " shl_i32 t") == 2 &&
+                      count(text, ", edx, t") == 2,
+                  "%s", text);
+    free(text);
+    done(&l);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lift_flags");
@@ -169,6 +200,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, jcc_after_compare_is_one_brcond_on_the_operands);
     tcase_add_test(tc, jb_after_cmp_and_jne_after_dec_read_as_written);
     tcase_add_test(tc, setcc_and_cmovcc_after_compare_are_one_op);
+    tcase_add_test(tc, shift_by_immediate_result_does_not_wait_for_the_flag_record);
     suite_add_tcase(s, tc);
     return s;
 }
