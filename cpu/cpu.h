@@ -69,14 +69,16 @@ void cpu_reset(struct x86_cpu *cpu);
 
 enum cpu_exit_reason {
     CPU_EXIT_HALTED,   /* HLT with no interrupt to take */
-    CPU_EXIT_REQUEST,  /* exit_request was set */
+    CPU_EXIT_REQUEST,  /* cpu_exit_request() was called */
     CPU_EXIT_SHUTDOWN, /* triple fault */
     CPU_EXIT_LIMIT,    /* max_blocks blocks ran */
 };
 
 /* Runs until one of the exit reasons or max_blocks blocks (chained ones
- * included; exceptions delivered count as one); 0 means 2^31 - 1. */
+ * included; exceptions delivered count as one); 0 means 2^30 - 1, the most. */
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks);
+/* Blocks of the last cpu_exec's max_blocks it did not run. */
+int32_t cpu_budget_left(const struct x86_cpu *cpu);
 /* Makes cpu_exec return at the next block boundary. */
 void cpu_exit_request(struct x86_cpu *cpu);
 /* Debugger stepping (ui/gdbstub.c): while on, every block holds one guest

@@ -244,6 +244,31 @@ const void *cpu_exec_lookup_code(void *opaque)
     return tb->tc_ptr;
 }
 
+/* Exit requests live in block_budget (X86_EXIT_BIAS, frontend/cpu-state.h),
+ * so a block entry tests one word. Every writer runs on the CPU thread or
+ * holds the machine lock while the CPU is out of cpu_exec (ui/mainloop.c):
+ * a plain read-modify-write is enough. */
+static void request_exit(CPUX86State *env)
+{
+    if (!x86_exit_requested(env))
+        env->block_budget -= X86_EXIT_BIAS;
+}
+
+/* Takes a pending request back; true when there was one. */
+static bool take_exit_request(CPUX86State *env)
+{
+    if (!x86_exit_requested(env))
+        return false;
+    env->block_budget += X86_EXIT_BIAS;
+    return true;
+}
+
+/* The budget without a pending request's bias. */
+static int32_t budget_left(const CPUX86State *env)
+{
+    return x86_exit_requested(env) ? env->block_budget + X86_EXIT_BIAS : env->block_budget;
+}
+
 /* A hardware interrupt is taken between blocks when IF is set and no
  * STI/MOV SS shadow covers the next instruction (SDM Vol. 3A §6.8.3). The
  * shadowed instruction runs alone in a block translated with X86_HF_INHIBIT
@@ -313,10 +338,9 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
             prev = NULL;
             continue;
         }
-        if (env->exit_request) {
-            /* Also set to break chained blocks when INTR rises: only a
+        if (take_exit_request(env)) {
+            /* Also raised to break chained blocks when INTR rises: only a
              * cpu_exit_request() ends cpu_exec. */
-            env->exit_request = 0;
             if (cpu->stop_requested) {
                 cpu->stop_requested = false;
                 return CPU_EXIT_REQUEST;
@@ -357,7 +381,7 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
         struct tb_exit e = translator_exec(cpu->tr, tb, env);
         cpu->in_block = false;
         cpu->single_insn = false;
-        bool ran = !(e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_REQUEST);
+        bool ran = !(e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_BUDGET);
         if (ran && rf)
             env->eflags &= ~X86_RF; /* RF lasts for one instruction (IRET may set it anew) */
         if (step && ran && !env->halted) {
@@ -365,8 +389,13 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
             env->dr[6] |= 0x4000; /* BS */
             cpu_queue_exception(env, 1, 0, false, 0);
         }
-        if (e.kind == TB_EXIT_RETURN && e.value == X86_EXIT_BUDGET)
-            return CPU_EXIT_LIMIT;
+        if (!ran) {
+            /* The block left at its entry: it ran nothing, so it does not
+             * count. Without a request pending, the budget ran out. */
+            env->block_budget++;
+            if (!x86_exit_requested(env))
+                return CPU_EXIT_LIMIT;
+        }
         /* single_insn lasts until the loop: a block after the rerun one
          * must not run with it, as a chained one would. */
         prev = e.kind == TB_EXIT_GOTO_TB && !single ? e.last : NULL;
@@ -374,16 +403,27 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
     }
 }
 
+int32_t cpu_budget_left(const struct x86_cpu *cpu)
+{
+    int32_t left = budget_left(&cpu->env);
+    return left > 0 ? left : 0;
+}
+
 uint64_t cpu_icount_blocks(const struct x86_cpu *cpu)
 {
-    int32_t left = cpu->env.block_budget > 0 ? cpu->env.block_budget : 0;
-    return cpu->blocks_done + (uint64_t)(cpu->budget_start - left);
+    return cpu->blocks_done + (uint64_t)(cpu->budget_start - cpu_budget_left(cpu));
 }
 
 enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
 {
-    cpu->env.block_budget = max_blocks && max_blocks < INT32_MAX ? (int32_t)max_blocks : INT32_MAX;
+    /* A request raised between two calls (the main loop, under the machine
+     * lock) stays pending across the new budget. */
+    bool pending = x86_exit_requested(&cpu->env);
+    cpu->env.block_budget =
+        max_blocks && max_blocks < X86_BUDGET_MAX ? (int32_t)max_blocks : X86_BUDGET_MAX;
     cpu->budget_start = cpu->env.block_budget;
+    if (pending)
+        request_exit(&cpu->env);
     /* A raised exception or an SMC restart comes back here; the budget lives in env. */
     int why = setjmp(cpu->jmp);
     if (why) {
@@ -394,7 +434,7 @@ enum cpu_exit_reason cpu_exec(struct x86_cpu *cpu, uint64_t max_blocks)
     }
     enum cpu_exit_reason why_out = run(cpu);
     cpu->blocks_done = cpu_icount_blocks(cpu);
-    cpu->budget_start = cpu->env.block_budget > 0 ? cpu->env.block_budget : 0;
+    cpu->budget_start = cpu_budget_left(cpu);
     return why_out;
 }
 
@@ -441,7 +481,7 @@ uint64_t cpu_tsc(CPUX86State *env)
 void cpu_exit_request(struct x86_cpu *cpu)
 {
     cpu->stop_requested = true;
-    cpu->env.exit_request = 1;
+    request_exit(&cpu->env);
 }
 
 void cpu_set_debug_step(struct x86_cpu *cpu, bool on)
@@ -464,5 +504,5 @@ void cpu_set_irq(struct x86_cpu *cpu, bool level)
 {
     cpu->env.irq_pending = level;
     if (level)
-        cpu->env.exit_request = 1;
+        request_exit(&cpu->env);
 }

@@ -236,7 +236,7 @@ uint32_t x86_helper_string(CPUX86State *env, uint32_t op, uint32_t desc)
             uint32_t left = (uint32_t)env->regs[X86_ECX] & s.amask;
             n += fast_run(env, &s, left < STRING_BATCH - n - 1 ? left : STRING_BATCH - n - 1);
         }
-        if (env->exit_request || n + 1 >= STRING_BATCH)
+        if (x86_exit_requested(env) || n + 1 >= STRING_BATCH)
             return ((uint32_t)env->regs[X86_ECX] & s.amask) == 0;
     }
 }

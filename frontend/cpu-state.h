@@ -176,8 +176,10 @@ struct x86_state {
     uint32_t cc_op;  /* enum x86_cc_op */
     uint32_t eflags; /* every bit except X86_ARITH_FLAGS; bit 1 always set */
     uint32_t hflags;
-    int32_t exit_request;
-    int32_t block_budget;       /* blocks left before cpu_exec returns (chained ones too) */
+    /* Blocks left before cpu_exec returns (chained ones too), less
+     * X86_EXIT_BIAS while an exit is requested: each block entry decrements
+     * it and leaves when it goes negative, one test for both (cpu/exec.c). */
+    int32_t block_budget;
     struct x86_segment segs[6]; /* enum x86_seg order: ES CS SS DS FS GS */
 
     /* System registers. */
@@ -209,6 +211,19 @@ struct x86_state {
     struct mmu_tlb tlb;
 };
 typedef struct x86_state CPUX86State;
+
+/* An exit request (an interrupt to look at, cpu_exit_request) subtracts
+ * X86_EXIT_BIAS from block_budget, so the next block entry sees it below
+ * zero, and the loop adds it back: every decrement made meanwhile is kept,
+ * so the block count stays exact. Budgets stay below the bias. */
+#define X86_EXIT_BIAS  (1 << 30)
+#define X86_BUDGET_MAX (X86_EXIT_BIAS - 1)
+
+static inline bool x86_exit_requested(const CPUX86State *env)
+{
+    /* A budget at most a few blocks below zero is not a request. */
+    return env->block_budget < -(X86_EXIT_BIAS / 2);
+}
 
 /* Byte offset of the low 32 bits of a 64-bit field (the IR global). */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

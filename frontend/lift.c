@@ -316,17 +316,15 @@ void lift_raise(struct lift *L, unsigned vector, unsigned error)
     L->end = true;
 }
 
-/* Every block first checks exit_request and counts itself against the
- * budget, so chained loops stay interruptible and cpu_exec's run length holds
- * whether blocks return to the loop or not. */
+/* Every block first counts itself against the budget and leaves when it
+ * runs out or an exit is requested (X86_EXIT_BIAS makes a request look like
+ * an exhausted budget): one decrement and one test keep chained loops
+ * interruptible and cpu_exec's run length exact whether blocks return to
+ * the loop or not. The loop gives the block that left its count back. */
 static void lift_exit_check(struct lift *L)
 {
-    ir_tmp r = ir_new_i32(L->b), n = ir_new_i32(L->b);
-    ir_label counted = ir_new_label(L->b), go = ir_new_label(L->b);
-    ir_ld(L->b, r, ENV_OFF(exit_request), IR_MEMOP(IR_MO_32, 0, 0));
-    ir_brcondi(L->b, IR_COND_EQ, r, 0, counted);
-    ir_exit_tb(L->b, X86_EXIT_REQUEST);
-    ir_set_label(L->b, counted);
+    ir_tmp n = ir_new_i32(L->b);
+    ir_label go = ir_new_label(L->b);
     ir_ld(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
     ir_subi(L->b, n, n, 1);
     ir_st(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
@@ -337,16 +335,18 @@ static void lift_exit_check(struct lift *L)
 
 /* The instruction after STI / MOV SS / POP SS runs with interrupts held off
  * (SDM Vol. 3A §6.8.3). Such a block holds that one instruction, drops the
- * shadow before it (the instruction may set it anew) and asks the loop to
- * look at interrupts right after it, even when the next block is chained. */
+ * shadow before it (the instruction may set it anew) and requests an exit so
+ * the loop looks at interrupts right after it, even when the next block is
+ * chained. The entry check just passed, so no request is pending yet. */
 static void lift_interrupt_shadow(struct lift *L)
 {
-    ir_tmp h = ir_new_i32(L->b), one = ir_new_i32(L->b);
+    ir_tmp h = ir_new_i32(L->b), n = ir_new_i32(L->b);
     ir_ld(L->b, h, ENV_OFF(hflags), IR_MEMOP(IR_MO_32, 0, 0));
     ir_andi(L->b, h, h, ~X86_HF_INHIBIT);
     ir_st(L->b, h, ENV_OFF(hflags), IR_MEMOP(IR_MO_32, 0, 0));
-    ir_movi(L->b, one, 1);
-    ir_st(L->b, one, ENV_OFF(exit_request), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_ld(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
+    ir_subi(L->b, n, n, X86_EXIT_BIAS);
+    ir_st(L->b, n, ENV_OFF(block_budget), IR_MEMOP(IR_MO_32, 0, 0));
 }
 
 static void lift_decode_error(struct lift *L, enum x86_decode_status st)

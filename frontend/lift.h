@@ -17,9 +17,8 @@
 /* exit_tb codes of lifted blocks. */
 enum x86_exit_code {
     X86_EXIT_NORMAL = 0,  /* EIP holds the next instruction: look it up */
-    X86_EXIT_REQUEST = 1, /* exit_request was set at block entry */
     X86_EXIT_HALT = 2,    /* HLT executed */
-    X86_EXIT_BUDGET = 3,  /* block_budget ran out at block entry */
+    X86_EXIT_BUDGET = 3,  /* at block entry: block_budget ran out or an exit was requested */
 };
 
 struct x86_lift_config {

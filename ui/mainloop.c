@@ -223,8 +223,7 @@ static enum cpu_exit_reason run_slice(struct vm *vm)
     }
     uint64_t budget = clk->icount_shift < 0 ? SLICE_BLOCKS : icount_slice(vm);
     enum cpu_exit_reason why = cpu_exec(vm->cpu, budget);
-    int32_t left = cpu_env(vm->cpu)->block_budget;
-    uint64_t ran = budget - (uint64_t)(left > 0 ? left : 0);
+    uint64_t ran = budget - (uint64_t)cpu_budget_left(vm->cpu);
     vm->stats.blocks_executed += ran;
     if (clk->icount_shift >= 0)
         clock_add_insns(clk, ran * ICOUNT_INSNS_PER_BLOCK);

@@ -222,7 +222,7 @@ static void print_op(const struct ir_block *b, const struct ir_op *op, struct xl
 }
 
 /* Splits b's ops at its insn_start markers: ops before the first one are the
- * block entry (the exit_request and budget checks). */
+ * block entry (the budget check, which also catches exit requests). */
 static void split_ir(struct xl_result *r, const struct ir_block *b, bool optimized)
 {
     struct xl_text *cur = optimized ? &r->entry_ir_opt : &r->entry_ir;
