@@ -212,10 +212,10 @@ static struct tb *find_block(struct x86_cpu *cpu)
 }
 
 /* ir_env.lookup_code, at goto_ptr (RET, indirect JMP/CALL): the next block
- * straight from the jump cache and the TLB when the loop has nothing to do
- * between the two blocks (what run() checks before and after each block);
- * counted in cpu->blocks like a block the loop runs, so the TSC does not
- * depend on it. */
+ * straight from the jump cache, or the hash table on a jump-cache miss (a
+ * CR3 write empties the cache), when the loop has nothing to do between the
+ * two blocks (what run() checks before and after each block); counted in
+ * cpu->blocks like a block the loop runs, so the TSC does not depend on it. */
 const void *cpu_exec_lookup_code(void *opaque)
 {
     CPUX86State *env = opaque;
@@ -225,20 +225,29 @@ const void *cpu_exec_lookup_code(void *opaque)
         (env->eflags & X86_RF) || (env->irq_pending && (env->eflags & X86_IF)) ||
         log_enabled(LOG_HOTBLOCKS | LOG_CPU | LOG_EXEC))
         return NULL;
+    /* A TLB flush since the loop last ran: the loop drops the chains it made
+     * stale. */
+    if (tlb_generation(env) != cpu->tlb_gen)
+        return NULL;
     uint64_t cs_base = env->segs[X86_SEG_CS].base;
     uint64_t pc = (uint32_t)(cs_base + guest_eip(env));
-    struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, key_flags(env));
-    /* Two pages: the loop checks the second (find_block). A TLB flush since
-     * the loop last ran: the loop drops the chains it made stale. */
-    if (!tb || tb->page_addr[1] != TB_NO_PAGE || tlb_generation(env) != cpu->tlb_gen)
-        return NULL;
-    /* The block's physical page must be the one the TLB maps pc to now, as
-     * in the loop's lookup: a PAM or A20 switch flushes the TLB, not the jump
-     * cache. A TLB miss goes back to the loop. */
+    /* The physical page the TLB maps pc to now, as in the loop's lookup: a
+     * PAM or A20 switch flushes the TLB, not the jump cache. A TLB miss goes
+     * back to the loop, which walks the page tables. */
     unsigned idx = cpu_mmu_index(env), slot = ((uint32_t)pc >> MMU_PAGE_BITS) & (MMU_TLB_SIZE - 1);
     uint64_t tag = env->tlb.table[idx][slot].tag[MMU_ACCESS_EXEC];
-    if ((tag & MMU_TLB_INVALID) || (tag & MMU_TLB_PAGE_MASK) != (pc & MMU_TLB_PAGE_MASK) ||
-        env->tlb.info[idx][slot].paddr != (tb->key.phys_pc & MMU_TLB_PAGE_MASK))
+    if ((tag & MMU_TLB_INVALID) || (tag & MMU_TLB_PAGE_MASK) != (pc & MMU_TLB_PAGE_MASK))
+        return NULL;
+    uint64_t page = env->tlb.info[idx][slot].paddr;
+    uint32_t flags = key_flags(env);
+    struct tb *tb = tb_jmp_cache_probe(cpu->tr, &cpu->jc, pc, cs_base, flags);
+    if (!tb || (tb->key.phys_pc & MMU_TLB_PAGE_MASK) != page) {
+        struct tb_key key = {page | (pc & MMU_PAGE_OFFSET), cs_base, flags};
+        tb = tb_lookup(cpu->tr, &cpu->jc, pc, &key);
+    }
+    /* Not translated yet: the loop translates. Two pages: the loop checks
+     * the second (find_block). */
+    if (!tb || tb->page_addr[1] != TB_NO_PAGE)
         return NULL;
     cpu->blocks++;
     return tb->tc_ptr;
