@@ -37,6 +37,8 @@ struct translator {
     struct tb_xlink *xlinks; /* chained jumps into another page (tb_unlink_cross_page) */
     unsigned nxlinks, xlinks_cap;
 
+    struct tb_chunk *chunks, *chunk; /* block memory (tb-alloc.c): all, the one in use */
+
     uint32_t *op_site;
     unsigned op_site_cap;
     uintptr_t interp_pc;
@@ -44,6 +46,11 @@ struct translator {
 };
 
 void *tb_xrealloc(void *p, size_t size);
+
+/* tb-alloc.c: memory that lives until the next flush (tb, restore records). */
+void *tb_alloc(struct translator *t, size_t size);
+void tb_alloc_reset(struct translator *t);
+void tb_alloc_destroy(struct translator *t);
 
 /* tb-hash.c */
 void tb_hash_init(struct translator *t);

@@ -6,21 +6,27 @@
 
 #include <stdlib.h>
 
-static int by_host_off(const void *a, const void *b)
+/* Insertion sort by host offset: the records come in op order, which is
+ * host order except for slow paths placed after the block's hot code, so
+ * they are nearly sorted already. */
+static void sort_by_host_off(struct tb_restore_rec *r, unsigned n)
 {
-    uint32_t x = ((const struct tb_restore_rec *)a)->host_off;
-    uint32_t y = ((const struct tb_restore_rec *)b)->host_off;
-    return (x > y) - (x < y);
+    for (unsigned i = 1; i < n; i++) {
+        struct tb_restore_rec x = r[i];
+        unsigned j = i;
+        for (; j > 0 && r[j - 1].host_off > x.host_off; j--)
+            r[j] = r[j - 1];
+        r[j] = x;
+    }
 }
 
 void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block *b,
                       const uint32_t *op_site)
 {
-    (void)t;
     unsigned n = 0;
     for (unsigned i = 0; i < b->nops; i++)
         n += ir_op_may_raise(b, &b->ops[i]);
-    tb->restore = n ? tb_xrealloc(NULL, n * sizeof(*tb->restore)) : NULL;
+    tb->restore = n ? tb_alloc(t, n * sizeof(*tb->restore)) : NULL;
     tb->nrestore = 0;
     uint64_t data[2] = {0, 0};
     for (unsigned i = 0; i < b->nops; i++) {
@@ -32,9 +38,7 @@ void tb_restore_build(struct translator *t, struct tb *tb, const struct ir_block
             tb->restore[tb->nrestore++] = (struct tb_restore_rec){op_site[i], {data[0], data[1]}};
         }
     }
-    /* Slow paths placed after the block's hot code break the op order. */
-    if (tb->nrestore > 1)
-        qsort(tb->restore, tb->nrestore, sizeof(*tb->restore), by_host_off);
+    sort_by_host_off(tb->restore, tb->nrestore);
 }
 
 /* Blocks are allocated in code-address order since the last flush. */

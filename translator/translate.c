@@ -53,10 +53,7 @@ struct translator *translator_new(const struct translator_config *cfg)
 
 static void free_blocks(struct translator *t)
 {
-    for (unsigned i = 0; i < t->nall; i++) {
-        free(t->all[i]->restore);
-        free(t->all[i]);
-    }
+    tb_alloc_reset(t);
     t->nall = 0;
 }
 
@@ -65,6 +62,7 @@ void translator_free(struct translator *t)
     if (!t)
         return;
     free_blocks(t);
+    tb_alloc_destroy(t);
     free(t->all);
     free(t->xlinks);
     free(t->op_site);
@@ -196,14 +194,13 @@ struct tb *translator_commit(struct translator *t, uint64_t pc, const struct tb_
     t->stats.ir_ops_out += b->nops;
 
     /* Allocated first: native code embeds the block's address in its exits. */
-    struct tb *tb = tb_xrealloc(NULL, sizeof(*tb));
+    struct tb *tb = tb_alloc(t, sizeof(*tb));
     struct tb_emit e;
     if (!emit(t, tb, &e)) {
-        translator_flush(t);
-        if (!emit(t, tb, &e)) {
-            free(tb);
+        translator_flush(t); /* gives tb's memory back too */
+        tb = tb_alloc(t, sizeof(*tb));
+        if (!emit(t, tb, &e))
             return NULL;
-        }
     }
     t->backend->flush_icache(t->bstate, e.rx, e.size);
     codebuf_commit(&t->cb, e.size);

@@ -15,6 +15,7 @@ struct call_log {
     char line[LOG_MAX][64];
     unsigned n;
     unsigned block_bytes; /* how much code each block takes */
+    bool sites_backward;  /* op i's site at size - 4*i - 4, as if every op were a slow path */
 };
 static struct call_log calls;
 
@@ -51,7 +52,7 @@ static bool tb_emit(void *s, const struct ir_block *b, struct tb_emit *e)
         return false;
     memset(e->rw, 0xcc, size);
     for (unsigned i = 0; i < b->nops; i++)
-        e->op_site[i] = 4 * i + 4;
+        e->op_site[i] = calls.sites_backward ? (uint32_t)(size - 4 * i - 4) : 4 * i + 4;
     e->jmp_offset[0] = 100;
     e->jmp_offset[1] = 200;
     e->size = size;
@@ -382,6 +383,54 @@ START_TEST(tbcache_restore_records_map_sites_to_insn_data)
 }
 END_TEST
 
+/* n raising calls, each after an insn_start with data (pc + k, k). */
+static struct tb *add_raising_block(uint64_t pc, unsigned n)
+{
+    struct ir_block *b = translator_block(t);
+    for (unsigned k = 0; k < n; k++) {
+        ir_insn_start(b, pc + k, k);
+        ir_call(b, 0, (ir_tmp){0}, 0, NULL);
+    }
+    ir_exit_tb(b, 0);
+    struct tb_key key = {pc, 0, 0};
+    struct tb *tb = translator_commit(t, pc, &key, 8, TB_NO_PAGE);
+    ck_assert_ptr_nonnull(tb);
+    return tb;
+}
+
+static void check_raising_block(const struct tb *tb, unsigned n)
+{
+    ck_assert_uint_eq(tb->nrestore, n);
+    for (unsigned i = 1; i < n; i++)
+        ck_assert_uint_lt(tb->restore[i - 1].host_off, tb->restore[i].host_off);
+    for (unsigned k = 0; k < n; k += n / 7) {
+        uint64_t d[2];
+        /* The call of insn k is op 2k + 1. */
+        uintptr_t site = (uintptr_t)tb->tc_ptr + tb->tc_size - 4 * (2 * k + 1) - 4;
+        ck_assert(tb_restore_state(t, site, d));
+        ck_assert_uint_eq(d[0], tb->pc + k);
+        ck_assert_uint_eq(d[1], k);
+    }
+}
+
+/* Records in host order whatever the op order; blocks with more records than
+ * fit in one piece of block memory, live side by side, then across flushes. */
+START_TEST(tbcache_restore_records_sorted_and_kept_across_flushes)
+{
+    translator_free(t);
+    make(160 * 1024);
+    calls.sites_backward = true;
+    enum { N = 12000 }; /* 288,000 bytes of records; 96 and 48 KB of code: a round fits */
+    for (unsigned round = 0; round < 3; round++) {
+        struct tb *a = add_raising_block(0x10000 * (round + 1), N);
+        struct tb *b2 = add_raising_block(0x10000 * (round + 1) + 0x8000, N / 2);
+        check_raising_block(a, N);
+        check_raising_block(b2, N / 2);
+        ck_assert_uint_eq(translator_stats(t)->flushes, round);
+    }
+}
+END_TEST
+
 START_TEST(tbcache_stats_format_names_every_counter)
 {
     add_block(0x1000, 0x1000, 8, 0, TB_NO_PAGE);
@@ -490,6 +539,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, tbcache_page_flush_drops_only_blocks_touching_the_page);
     tcase_add_test(tc, tbcache_full_code_buffer_flushes_everything);
     tcase_add_test(tc, tbcache_restore_records_map_sites_to_insn_data);
+    tcase_add_test(tc, tbcache_restore_records_sorted_and_kept_across_flushes);
     tcase_add_test(tc, tbcache_stats_format_names_every_counter);
     tcase_add_test(tc, tbcache_info_names_backend_and_code_buffer);
     tcase_add_test(tc, tbcache_two_translators_are_independent);
