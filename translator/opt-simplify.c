@@ -144,20 +144,25 @@ static bool whole_width(struct opt_rewriter *r, const struct ir_op *op)
 /* ---- Facts: "t = x cond y" (a setcond) and "t = x - y" (a sub), while
  * none of t, x, y has been written since. The lifter computes a condition
  * then tests it (Jcc: setcond, xor 1, brcond ne 0; CMOVcc: movcond ne 0) and
- * recomputes CMP's first operand as result + second: few facts are live at
- * once, so a small array searched linearly. */
+ * recomputes CMP's first operand as result + second, a few ops later. So a
+ * fact is only recorded where it is made, with its position in the output,
+ * and checked when used by scanning the ops emitted since: the ops between
+ * are few, and a use is rare next to the ops that would otherwise each have
+ * to update the list. */
 
-#define MAX_FACTS 8
+#define MAX_FACTS 4
 
 struct fact {
     uint16_t t, x, y;
     uint8_t opc, cond, type;
+    unsigned pos; /* the op that made it, in the output */
 };
 
 struct facts {
     const struct ir_block *b;
-    struct fact f[MAX_FACTS];
-    unsigned n;
+    const struct opt_rewriter *r;
+    struct fact f[MAX_FACTS]; /* a ring: the newest replaces the oldest */
+    unsigned n, next;
 };
 
 /* Conditions come in pairs, each next to its negation (ir.h). */
@@ -171,52 +176,76 @@ static unsigned negated(unsigned c)
     return c ^ 1u;
 }
 
+/* Whether global-writing op (a call that writes globals: all) changes t. */
+static bool global_written(const struct ir_block *b, const struct ir_op *op, bool all, unsigned t)
+{
+    if (t >= b->env->nglobals)
+        return false;
+    return all || ir_global_overlaps(b->env, t, op->cargs[0],
+                                     1u << ir_memop_size((unsigned)op->cargs[1]));
+}
+
+/* Whether op changes t, x or y. "mov t, t" (what x | 0 became) does not. */
+static bool op_clobbers(const struct ir_block *b, const struct ir_op *op, const struct fact *f)
+{
+    if (op->opc == IR_OP_mov && op->args[0] == op->args[1])
+        return false;
+    for (unsigned o = 0; o < op->nout; o++)
+        if (f->t == op->args[o] || f->x == op->args[o] || f->y == op->args[o])
+            return true;
+    bool call = (ir_op_flags(op) & IR_OPF_CALL) && ir_op_writes_globals(b, op);
+    if (!call && op->opc != IR_OP_st)
+        return false;
+    return global_written(b, op, call, f->t) || global_written(b, op, call, f->x) ||
+           global_written(b, op, call, f->y);
+}
+
+/* The fact of kind opc on t that still holds at the end of the output. */
 static const struct fact *fact_of(const struct facts *fs, unsigned t, unsigned opc)
 {
-    for (unsigned i = 0; i < fs->n; i++)
-        if (fs->f[i].t == t && fs->f[i].opc == opc)
-            return &fs->f[i];
+    for (unsigned i = 0; i < fs->n; i++) {
+        const struct fact *f = &fs->f[i];
+        if (f->t != t || f->opc != opc)
+            continue;
+        bool holds = true;
+        for (unsigned j = f->pos + 1; j < fs->r->n && holds; j++)
+            holds = !op_clobbers(fs->b, &fs->r->out[j], f);
+        if (holds)
+            return f;
+    }
     return NULL;
 }
 
-static void facts_kill(void *ctx, unsigned t)
+static void fact_add(struct facts *fs, struct fact nf)
 {
-    struct facts *fs = ctx;
-    for (unsigned i = 0; i < fs->n;) {
-        const struct fact *f = &fs->f[i];
-        if (f->t == t || f->x == t || f->y == t)
-            fs->f[i] = fs->f[--fs->n];
-        else
-            i++;
-    }
-}
-
-/* After op has been emitted: forget what it changed, learn what it defines. */
-static void facts_after(struct facts *fs, const struct ir_op *op)
-{
-    if (op->opc == IR_OP_set_label) {
-        fs->n = 0; /* other paths join here */
-        return;
-    }
-    if (op->opc == IR_OP_mov && op->args[0] == op->args[1])
-        return; /* x | 0 of a condition became this: nothing changes */
-    struct fact nf;
-    const struct fact *src = op->opc == IR_OP_mov ? fact_of(fs, op->args[1], IR_OP_setcond) : NULL;
-    if (src)
-        nf = *src; /* a copy of a condition is that condition */
-    else
-        nf = (struct fact){op->args[0], op->args[1], op->args[2], op->opc, (uint8_t)op->cargs[0],
-                           op->type};
-    if (fs->n)
-        opt_for_each_clobber(fs->b, op, facts_kill, fs);
-    if (!src && op->opc != IR_OP_setcond && op->opc != IR_OP_sub)
-        return;
-    nf.t = op->args[0];
     if (nf.t == nf.x || nf.t == nf.y)
         return;
-    if (fs->n == MAX_FACTS)
-        memmove(&fs->f[0], &fs->f[1], --fs->n * sizeof(fs->f[0]));
-    fs->f[fs->n++] = nf;
+    fs->f[fs->next] = nf;
+    fs->next = (fs->next + 1) % MAX_FACTS;
+    if (fs->n < MAX_FACTS)
+        fs->n++;
+}
+
+/* After the op at position pos has been emitted: what it makes known. */
+static void facts_after(struct facts *fs, unsigned pos)
+{
+    const struct ir_op *op = &fs->r->out[pos];
+    unsigned opc = op->opc;
+    if (opc == IR_OP_set_label) {
+        fs->n = fs->next = 0; /* other paths join here */
+    } else if (opc == IR_OP_setcond || opc == IR_OP_sub) {
+        fact_add(fs, (struct fact){op->args[0], op->args[1], op->args[2], (uint8_t)opc,
+                                   (uint8_t)op->cargs[0], op->type, pos});
+    } else if (opc == IR_OP_mov && fs->n && op->args[0] != op->args[1]) {
+        /* A copy of a condition is that condition (checked before the copy). */
+        const struct fact *src = fact_of(fs, op->args[1], IR_OP_setcond);
+        if (src) {
+            struct fact nf = *src;
+            nf.t = op->args[0];
+            nf.pos = pos;
+            fact_add(fs, nf);
+        }
+    }
 }
 
 /* (a c b) with c EQ/NE, one side a setcond's result and the other a known 0
@@ -326,7 +355,7 @@ void opt_simplify(struct ir_block *b)
 {
     struct opt_rewriter r;
     struct opt_known k;
-    struct facts fs = {.b = b};
+    struct facts fs = {.b = b, .r = &r};
     opt_rw_begin(&r, b);
     opt_known_init(&k, b);
     for (unsigned i = 0; i < b->nops; i++) {
@@ -336,7 +365,7 @@ void opt_simplify(struct ir_block *b)
             opt_rw_push(&r, op);
         for (unsigned j = first; j < r.n; j++) {
             opt_known_after(&k, b, &r.out[j]);
-            facts_after(&fs, &r.out[j]);
+            facts_after(&fs, j);
         }
     }
     opt_known_destroy(&k);
