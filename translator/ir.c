@@ -51,14 +51,19 @@ void ir_block_destroy(struct ir_block *b)
     memset(b, 0, sizeof(*b));
 }
 
-void *ir_block_scratch(struct ir_block *b, size_t size)
+void *ir_block_scratch_part(struct ir_block *b, size_t size, size_t zeroed)
 {
     if (!b->scratch || size > b->scratch_size) {
         free(b->scratch);
         b->scratch_size = size ? size : 1;
         b->scratch = xrealloc(NULL, b->scratch_size);
     }
-    return memset(b->scratch, 0, size);
+    return memset(b->scratch, 0, zeroed < size ? zeroed : size);
+}
+
+void *ir_block_scratch(struct ir_block *b, size_t size)
+{
+    return ir_block_scratch_part(b, size, size);
 }
 
 void ir_block_copy(struct ir_block *dst, const struct ir_block *src)

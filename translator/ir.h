@@ -221,6 +221,9 @@ void ir_block_destroy(struct ir_block *b);
 void ir_block_copy(struct ir_block *dst, const struct ir_block *src);
 /* size zeroed bytes of work space, valid until the next call on b. */
 void *ir_block_scratch(struct ir_block *b, size_t size);
+/* The same with only the first zeroed bytes zeroed (the rest is written
+ * before it is read: no per-block memset of what a pass does not need). */
+void *ir_block_scratch_part(struct ir_block *b, size_t size, size_t zeroed);
 
 static inline unsigned ir_env_temp(const struct ir_block *b)
 {

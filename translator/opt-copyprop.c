@@ -60,7 +60,9 @@ void opt_copyprop(struct ir_block *b)
     /* Run again with no new mov since, it would find what it found before. */
     if (b->copies_done)
         return;
-    uint16_t *scratch = ir_block_scratch(b, 4 * b->ntemps * sizeof(uint16_t));
+    /* of and nsrc start zeroed; pos and live are written before read. */
+    uint16_t *scratch = ir_block_scratch_part(b, 4 * b->ntemps * sizeof(uint16_t),
+                                              2 * b->ntemps * sizeof(uint16_t));
     struct copies c = {scratch, scratch + b->ntemps, scratch + 2 * b->ntemps,
                        scratch + 3 * b->ntemps, 0};
     struct opt_rewriter r;

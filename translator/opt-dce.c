@@ -33,10 +33,14 @@ static void clear(uint64_t *s, unsigned t)
     s[t / 64] &= ~(1ull << (t % 64));
 }
 
+/* Globals are temps 0..nglobals-1: whole words, then the low bits of one. */
 static void add_globals(struct liveness *lv)
 {
-    for (unsigned g = 0; g < lv->b->env->nglobals; g++)
-        set(lv->live, g);
+    unsigned n = lv->b->env->nglobals;
+    for (unsigned w = 0; w < n / 64; w++)
+        lv->live[w] = ~0ull;
+    if (n % 64)
+        lv->live[n / 64] |= (1ull << (n % 64)) - 1;
 }
 
 static uint64_t *label_set(struct liveness *lv, uint64_t label)
@@ -160,9 +164,14 @@ static void run(struct ir_block *b, bool remove)
     mark_unreachable(&lv, bytes + 2 * b->nops);
     while (sweep(&lv) && lv.backward)
         ;
+    if (!remove)
+        return;
+    /* Ops before the first dead one stay where they are. */
     unsigned n = 0;
-    for (unsigned i = 0; i < b->nops; i++)
-        if (!remove || !lv.dead[i])
+    while (n < b->nops && !lv.dead[n])
+        n++;
+    for (unsigned i = n; i < b->nops; i++)
+        if (!lv.dead[i])
             b->ops[n++] = b->ops[i];
     b->nops = n;
 }

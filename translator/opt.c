@@ -102,12 +102,14 @@ void opt_for_each_clobber(const struct ir_block *b, const struct ir_op *op,
         opt_for_each_clobbered_global(b, op, kill, ctx);
 }
 
-/* In the block's scratch area: a pass holds one opt_known and nothing else there. */
+/* In the block's scratch area: a pass holds one opt_known and nothing else
+ * there. Only the set flags are cleared: a value is read only when set. */
 void opt_known_init(struct opt_known *k, struct ir_block *b)
 {
     k->n = b->ntemps;
-    k->val = ir_block_scratch(b, k->n * (sizeof(*k->val) + 1));
-    k->set = (uint8_t *)(k->val + k->n);
+    size_t flags = (k->n + 7) & ~7u;
+    k->set = ir_block_scratch_part(b, flags + k->n * sizeof(*k->val), flags);
+    k->val = (uint64_t *)(k->set + flags);
 }
 
 void opt_known_destroy(struct opt_known *k)

@@ -240,9 +240,8 @@ int main(int argc, char **argv)
     }
     free(file);
     struct mmu_phys_space *space = mmu_phys_new(1u << 20);
-    struct cpu_config cfg = {.space = space,
-                             .backend = translator_backend_by_name(backend),
-                             .code_size = 256u << 20};
+    struct cpu_config cfg = {
+        .space = space, .backend = translator_backend_by_name(backend), .code_size = 256u << 20};
     struct x86_cpu *cpu = space && cfg.backend ? cpu_new(&cfg) : NULL;
     if (!cpu) {
         fprintf(stderr, "bench_xlate: cannot create a CPU with backend %s\n", backend);
