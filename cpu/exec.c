@@ -182,7 +182,11 @@ static bool second_page_unchanged(struct x86_cpu *cpu, const struct tb *tb)
            (phys & ~(uint64_t)MMU_PAGE_OFFSET) == tb->page_addr[1];
 }
 
-/* The block at CS:EIP, translated if needed; raises #PF/#GP on a fetch fault. */
+/* The block at CS:EIP, translated if needed; raises #PF/#GP on a fetch fault.
+ * The jump cache survives CR3 writes and INVLPG: this lookup and the goto_ptr
+ * hook both check a cached block's physical page against the TLB, so an
+ * entry of an old mapping is never used, and a kernel's global code keeps
+ * its entries across address-space switches. */
 static struct tb *find_block(struct x86_cpu *cpu)
 {
     CPUX86State *env = &cpu->env;

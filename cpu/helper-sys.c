@@ -57,7 +57,6 @@ void cpu_sync_paging(CPUX86State *env)
         .cr3 = env->cr[3],
     };
     mmu_tlb_set_paging(&env->tlb, &p);
-    tb_jmp_cache_flush(&cpu_of(env)->jc);
 }
 
 static void write_cr0(CPUX86State *env, uint32_t v)
@@ -83,7 +82,6 @@ void x86_helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v)
     case 3:
         env->cr[3] = v;
         mmu_tlb_write_cr3(&env->tlb, v);
-        tb_jmp_cache_flush(&cpu_of(env)->jc);
         break;
     case 4:
         if (v & ~CR4_KNOWN)
@@ -186,7 +184,6 @@ void x86_helper_invlpg(CPUX86State *env, uint32_t lin)
 {
     require_cpl0(env);
     mmu_tlb_invlpg(&env->tlb, lin);
-    tb_jmp_cache_flush_page(&cpu_of(env)->jc, lin);
 }
 
 /* ---- CPUID (SDM Vol. 2A, CPUID): identity from the model, feature bits from the

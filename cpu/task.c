@@ -61,7 +61,6 @@ static void load_new_state(CPUX86State *env, const struct tss_layout *l, uint32_
     if (l->cr3 && (env->cr[0] & X86_CR0_PG)) {
         env->cr[3] = cpu_ld_sys(env, base + l->cr3, 4);
         mmu_tlb_write_cr3(&env->tlb, (uint32_t)env->cr[3]);
-        tb_jmp_cache_flush(&cpu_of(env)->jc);
     }
     uint32_t eip = cpu_ld_sys(env, base + l->eip, l->w);
     uint32_t fl = cpu_ld_sys(env, base + l->eflags, l->w);
