@@ -278,25 +278,38 @@ static void gen_extract(struct a64_gen *g, const struct ir_op *op)
     finish_reg(g, op->args[0], r);
 }
 
-/* Double-width products. i64: MUL for the low half, UMULH/SMULH for the
- * high one. i32: one UMULL/SMULL, then the halves of the 64-bit product. */
+/* Double-width products, each half computed only when used. i64: MUL for
+ * the low half, UMULH/SMULH for the high one. i32: a 32-bit MUL when only
+ * the low half is used, else one UMULL/SMULL, then the halves of the 64-bit
+ * product. mulu2 naming one temp twice leaves the high half in it. */
 static void gen_mul2(struct a64_gen *g, const struct ir_op *op)
 {
     bool sign = op->opc == IR_OP_muls2;
+    unsigned lo_t = op->args[0], hi_t = op->args[1];
+    bool need_lo = !ra_op_dead(&g->ra, 0) && lo_t != hi_t;
+    bool need_hi = !ra_op_dead(&g->ra, 1) || lo_t == hi_t;
     struct a64_buf *b = a64_cur(g);
     unsigned x = reg_of(g, 2), y = reg_of(g, 3);
-    unsigned lo = (unsigned)new_reg(g), hi = (unsigned)new_reg(g);
+    unsigned lo = need_lo ? (unsigned)new_reg(g) : 0, hi = need_hi ? (unsigned)new_reg(g) : 0;
     if (op->type == IR_I64) {
-        a64_rrrr(b, sign ? A64_SMULH : A64_UMULH, false, hi, x, y, A64_ZR);
-        a64_rrrr(b, A64_MADD, true, lo, x, y, A64_ZR);
+        if (need_hi)
+            a64_rrrr(b, sign ? A64_SMULH : A64_UMULH, false, hi, x, y, A64_ZR);
+        if (need_lo)
+            a64_rrrr(b, A64_MADD, true, lo, x, y, A64_ZR);
+    } else if (!need_hi) {
+        if (need_lo)
+            a64_rrrr(b, A64_MADD, false, lo, x, y, A64_ZR);
     } else {
         a64_rrrr(b, sign ? A64_SMADDL : A64_UMADDL, false, hi, x, y, A64_ZR);
-        a64_mov(b, false, lo, hi);
+        if (need_lo)
+            a64_mov(b, false, lo, hi);
         a64_bfm(b, A64_UBFM, true, hi, hi, 32, 63);
     }
     ra_free_dead_inputs(&g->ra);
-    ra_bind(&g->ra, op->args[0], lo);
-    ra_bind(&g->ra, op->args[1], hi);
+    if (need_lo)
+        ra_bind(&g->ra, lo_t, lo);
+    if (need_hi)
+        ra_bind(&g->ra, hi_t, hi);
     ra_free_dead_outputs(&g->ra);
 }
 
@@ -551,14 +564,12 @@ static void gen_guest_call(struct a64_gen *g, const struct ir_op *op)
 
 /* ---- guest memory: inline TLB fast path (ir.h struct ir_tlb) ---- */
 
-/* Caller-saved registers the slow path must preserve: those in use. */
+/* Caller-saved registers the slow path must preserve: those whose values
+ * are needed after the op. */
 static uint32_t live_caller_saved(const struct a64_gen *g, int except)
 {
-    uint32_t m = 0;
-    for (unsigned r = 0; r < 16; r++)
-        if ((int)r != except && (g->ra.reg_temp[r] >= 0 || (g->ra.locked >> r & 1)))
-            m |= 1u << r;
-    return m;
+    uint32_t m = ra_live_after(&g->ra) & A64_REGS_CALLER_SAVED;
+    return except >= 0 ? m & ~(1u << except) : m;
 }
 
 static void save_regs(struct a64_gen *g, uint32_t m, bool restore)
@@ -568,14 +579,27 @@ static void save_regs(struct a64_gen *g, uint32_t m, bool restore)
             a64_ldst(g, 3, restore ? A64_LDST_LDR : A64_LDST_STR, r, A64_SP, A64_SAVE_OFF + 8 * r);
 }
 
-/* An argument of the slow-path call: from the save area when its register
- * is one the argument moves may already have overwritten. */
-static void slow_arg(struct a64_gen *g, unsigned dst, unsigned src, uint32_t saved)
+static void move_to(struct a64_buf *b, unsigned dst, unsigned src)
 {
-    if (src < 16 && (saved >> src & 1))
-        a64_ldst(g, 3, A64_LDST_LDR, dst, A64_SP, A64_SAVE_OFF + 8 * src);
-    else if (src != dst)
-        a64_mov(a64_cur(g), true, dst, src);
+    if (dst != src)
+        a64_mov(b, true, dst, src);
+}
+
+/* The address into x2 and a store's value into x3, as one parallel move. */
+static void slow_args(struct a64_buf *b, bool load, unsigned ra, unsigned rv)
+{
+    if (load || rv != 2) {
+        move_to(b, 2, ra);
+        if (!load)
+            move_to(b, 3, rv);
+        return;
+    }
+    if (ra == 3) {
+        a64_mov(b, true, A64_TMP_REG, ra);
+        ra = A64_TMP_REG;
+    }
+    move_to(b, 3, rv);
+    move_to(b, 2, ra);
 }
 
 static void emit_slow_path(struct a64_gen *g, const struct ir_op *op, unsigned ra, unsigned rv,
@@ -590,11 +614,10 @@ static void emit_slow_path(struct a64_gen *g, const struct ir_op *op, unsigned r
     for (unsigned t = 0; t < g->ra.env->nglobals; t++)
         if (!g->ra.ts[t].mem_ok)
             ra_store_value(&g->ra, t);
+    ra_drop_idle_globals(&g->ra);
     uint32_t saved = live_caller_saved(g, rd);
     save_regs(g, saved, false);
-    slow_arg(g, 2, ra, saved);
-    if (!load)
-        slow_arg(g, 3, rv, saved);
+    slow_args(b, load, ra, rv);
     a64_movi(b, true, 0, (uintptr_t)mem->opaque);
     a64_mov(b, true, 1, A64_ENV_REG);
     a64_movi(b, true, load ? 3 : 4, memop);

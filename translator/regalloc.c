@@ -7,6 +7,7 @@
 #include "regalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static bool is_env(const struct ra_state *ra, unsigned t)
 {
@@ -17,6 +18,28 @@ static bool is_global(const struct ra_state *ra, unsigned t)
     return t < ra->env->nglobals;
 }
 
+/* Backward over the ops: an input is read again when a later op reads the
+ * temp before one redefines it. */
+static void find_rereads(struct ra_state *ra)
+{
+    const struct ir_block *b = ra->b;
+    memset(ra->seen, 0, (b->ntemps + 63) / 64 * sizeof(uint64_t));
+    for (unsigned i = b->nops; i-- > 0;) {
+        const struct ir_op *op = &b->ops[i];
+        uint16_t bits = 0;
+        for (unsigned k = 0; k < op->nout; k++)
+            ra->seen[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
+        ra->later[i] = ra->seen[0];
+        for (unsigned k = op->nout; k < ir_op_ntemps(op); k++) {
+            unsigned t = op->args[k];
+            bits |= (uint16_t)((ra->seen[t / 64] >> (t % 64) & 1) << k);
+        }
+        for (unsigned k = op->nout; k < ir_op_ntemps(op); k++)
+            ra->seen[op->args[k] / 64] |= 1ull << (op->args[k] % 64);
+        ra->reread[i] = bits;
+    }
+}
+
 bool ra_prepare(struct ra_state *ra, const struct ir_block *b)
 {
     size_t nt = b->ntemps ? b->ntemps : 1;
@@ -24,8 +47,13 @@ bool ra_prepare(struct ra_state *ra, const struct ir_block *b)
     ra->ts = realloc(ra->ts, nt * sizeof(*ra->ts));
     ra->clist = realloc(ra->clist, nt * sizeof(*ra->clist));
     ra->slot_temp = realloc(ra->slot_temp, nt * sizeof(*ra->slot_temp));
-    if (!ra->ts || !ra->clist || !ra->slot_temp)
+    size_t no = b->nops ? b->nops : 1;
+    ra->reread = realloc(ra->reread, no * sizeof(*ra->reread));
+    ra->later = realloc(ra->later, no * sizeof(*ra->later));
+    ra->seen = realloc(ra->seen, (nt + 63) / 64 * sizeof(*ra->seen));
+    if (!ra->ts || !ra->clist || !ra->slot_temp || !ra->reread || !ra->later || !ra->seen)
         return false;
+    find_rereads(ra);
     for (unsigned t = 0; t < b->ntemps; t++) {
         bool global = is_global(ra, t);
         ra->ts[t] = (struct ra_temp){
@@ -44,6 +72,9 @@ void ra_destroy(struct ra_state *ra)
     free(ra->ts);
     free(ra->clist);
     free(ra->slot_temp);
+    free(ra->reread);
+    free(ra->later);
+    free(ra->seen);
 }
 
 bool ra_const(const struct ra_state *ra, unsigned t, uint64_t *imm)
@@ -232,6 +263,13 @@ int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed)
     return r;
 }
 
+void ra_hold_input(struct ra_state *ra, unsigned arg)
+{
+    unsigned t = ra->op->args[arg];
+    if (!is_env(ra, t) && ra->ts[t].val == RA_VAL_MEM && ra_read_again(ra, arg))
+        ra_in(ra, t, ra->tgt->regs_alloc);
+}
+
 void ra_claim(struct ra_state *ra, unsigned reg)
 {
     int t = ra->reg_temp[reg];
@@ -304,6 +342,31 @@ static bool dies_here(const struct ra_state *ra, unsigned t)
         if (op->args[k] == t && ra_op_dead(ra, k))
             return true;
     return false;
+}
+
+/* Global t is read by an op after the current one (beyond the first 64
+ * globals: assumed so). */
+static bool read_later(const struct ra_state *ra, unsigned t)
+{
+    return t >= 64 || (ra->later[ra->op - ra->b->ops] >> t & 1);
+}
+
+void ra_drop_idle_globals(struct ra_state *ra)
+{
+    for (unsigned r = 0; r < RA_MAX_REGS; r++) {
+        int t = ra->reg_temp[r];
+        if (t >= 0 && is_global(ra, (unsigned)t) && ra->ts[t].mem_ok && !read_later(ra, (unsigned)t))
+            ra_forget_global(ra, (unsigned)t);
+    }
+}
+
+uint32_t ra_live_after(const struct ra_state *ra)
+{
+    uint32_t m = 0;
+    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+        if (ra->reg_temp[r] >= 0 && !dies_here(ra, (unsigned)ra->reg_temp[r]))
+            m |= 1u << r;
+    return m;
 }
 
 /* Values needed after the call move to free callee-saved registers, or to

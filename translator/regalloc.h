@@ -59,6 +59,9 @@ struct ra_state {
     unsigned nclist;
     uint16_t *slot_temp; /* the local of each spill slot */
     unsigned nslots;
+    uint16_t *reread; /* per op: bit k, input args[k] is read again later in the block */
+    uint64_t *later;  /* per op: bit g, global g (< 64) is read after it in the block */
+    uint64_t *seen;   /* ra_prepare's work set, one bit per temp */
     int reg_temp[RA_MAX_REGS]; /* temp held by each host register, -1 when none */
     uint32_t locked;           /* registers the current op still needs */
     bool prefer_callee_saved;  /* the block calls helpers */
@@ -72,6 +75,14 @@ static inline bool ra_is64(const struct ra_state *ra, unsigned t)
 static inline bool ra_op_dead(const struct ra_state *ra, unsigned arg)
 {
     return (ra->op->life >> arg) & 1;
+}
+
+/* Input args[arg] of the current op is read again by a later op of the block
+ * before being redefined: worth keeping in a register. In program order, not
+ * following branches: a hint, never needed for correctness. */
+static inline bool ra_read_again(const struct ra_state *ra, unsigned arg)
+{
+    return (ra->reread[ra->op - ra->b->ops] >> arg) & 1;
 }
 
 /* Sizes the per-temp arrays for b and starts every value in its home.
@@ -89,6 +100,9 @@ int ra_alloc(struct ra_state *ra, uint32_t allowed);
 /* The register of input args[arg] when it dies here and is in allowed: it
  * becomes the op's scratch (locked, no longer the temp's). -1 otherwise. */
 int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed);
+/* Input args[arg] into a register of its own when it is in memory and read
+ * again later: this op copies it from there, the later ones find it. */
+void ra_hold_input(struct ra_state *ra, unsigned arg);
 /* Frees reg for a fixed use, moving its value away. */
 void ra_claim(struct ra_state *ra, unsigned reg);
 void ra_bind(struct ra_state *ra, unsigned t, unsigned reg);
@@ -101,6 +115,12 @@ void ra_sync(struct ra_state *ra, unsigned t);
 void ra_sync_globals(struct ra_state *ra);
 void ra_forget_global(struct ra_state *ra, unsigned t);
 void ra_forget_globals(struct ra_state *ra);
+/* Globals whose env copy is current and which no later op of the block
+ * reads leave their registers (kept locked for the current op). */
+void ra_drop_idle_globals(struct ra_state *ra);
+/* Registers holding values still needed after the current op (not the
+ * inputs it reads for the last time): what a call inside it must preserve. */
+uint32_t ra_live_after(const struct ra_state *ra);
 /* Before a call: live values leave the caller-saved registers. */
 void ra_free_caller_saved(struct ra_state *ra, bool globals_dropped);
 /* Call arguments into the registers dst: src[i] a temp, or < 0 for imm[i]. */

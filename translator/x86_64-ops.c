@@ -24,13 +24,15 @@ static void finish_reg(struct x64_gen *g, unsigned t, unsigned reg)
 }
 
 /* A register to compute the output in, initialised with input args[arg]:
- * that input's own register when it dies here, else a copy. */
+ * that input's own register when it dies here, else a copy (of its register
+ * when later ops read it too, so that it is loaded once). */
 static int copy_or_steal(struct x64_gen *g, unsigned arg, uint32_t allowed)
 {
     unsigned t = g->ra.op->args[arg];
     int r = ra_steal(&g->ra, arg, allowed);
     if (r >= 0)
         return r;
+    ra_hold_input(&g->ra, arg);
     r = ra_alloc(&g->ra, allowed);
     ra_load_into(&g->ra, (unsigned)r, t);
     return r;
@@ -95,6 +97,7 @@ static void gen_alu(struct x64_gen *g, const struct ir_op *op)
     int ry = is_imm ? -1 : ra_operand(&g->ra, y, ALLOC);
     struct x64_buf *b = x64_cur(g);
     struct ra_temp *tx = &g->ra.ts[x];
+    ra_hold_input(&g->ra, ax);
     bool x_stays = x == g->ra.env->nglobals || (tx->val == RA_VAL_REG && !x64_op_dead(g, ax));
     if (op->opc == IR_OP_add && x_stays) {
         /* Three-operand add: lea leaves x in place. */
@@ -177,57 +180,95 @@ static void gen_shift(struct x64_gen *g, const struct ir_op *op)
     finish_reg(g, op->args[0], (unsigned)r);
 }
 
-/* Extensions and width changes, done in place on a copy of the input. */
+/* The output register of an op that reads input args[1] from any register
+ * (*src): the input's own when it dies here, else a fresh one beside the
+ * input's (which later ops reading it keep using). */
+static int out_beside(struct x64_gen *g, unsigned *src)
+{
+    unsigned t = g->ra.op->args[1];
+    int r = ra_steal(&g->ra, 1, ALLOC);
+    if (r < 0) {
+        ra_hold_input(&g->ra, 1);
+        if (g->ra.ts[t].val == RA_VAL_REG) {
+            *src = (unsigned)ra_in(&g->ra, t, ALLOC);
+            return ra_alloc(&g->ra, ALLOC);
+        }
+        r = copy_or_steal(g, 1, ALLOC);
+    }
+    *src = (unsigned)r;
+    return r;
+}
+
+/* Extensions and width changes: one movzx/movsx/mov from the input's
+ * register; the high half is shifted down in place. */
 static void gen_ext(struct x64_gen *g, const struct ir_op *op)
 {
     bool w = op->type == IR_I64;
-    int r = copy_or_steal(g, 1, ALLOC);
-    unsigned u = (unsigned)r;
     struct x64_buf *b = x64_cur(g);
+    if (op->opc == IR_OP_extrh_i64_i32) {
+        int r = copy_or_steal(g, 1, ALLOC);
+        x64_shift_ri(b, true, X64_SHR, (unsigned)r, 32);
+        finish_reg(g, op->args[0], (unsigned)r);
+        return;
+    }
+    unsigned s;
+    unsigned u = (unsigned)out_beside(g, &s);
     switch (op->opc) {
-    case IR_OP_ext8s: x64_rr(b, X64_OPC_MOVSBL | X64_P_BYTE | x64_w(w), u, u); break;
-    case IR_OP_ext8u: x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, u); break;
-    case IR_OP_ext16s: x64_rr(b, X64_OPC_MOVSWL | x64_w(w), u, u); break;
-    case IR_OP_ext16u: x64_rr(b, X64_OPC_MOVZWL, u, u); break;
+    case IR_OP_ext8s: x64_rr(b, X64_OPC_MOVSBL | X64_P_BYTE | x64_w(w), u, s); break;
+    case IR_OP_ext8u: x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, s); break;
+    case IR_OP_ext16s: x64_rr(b, X64_OPC_MOVSWL | x64_w(w), u, s); break;
+    case IR_OP_ext16u: x64_rr(b, X64_OPC_MOVZWL, u, s); break;
     case IR_OP_ext32s:
         if (w)
-            x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, u);
+            x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, s);
+        else if (u != s)
+            x64_mov_rr(b, false, u, s);
         break;
-    case IR_OP_exts_i32_i64: x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, u); break;
-    case IR_OP_extrh_i64_i32: x64_shift_ri(b, true, X64_SHR, u, 32); break;
-    default: x64_mov_rr(b, false, u, u); break; /* ext32u, extu, extrl: low half */
+    case IR_OP_exts_i32_i64: x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, u, s); break;
+    default: x64_mov_rr(b, false, u, s); break; /* ext32u, extu, extrl: low half */
     }
     finish_reg(g, op->args[0], u);
 }
 
-/* base with val[0, len) at pos: rotate the field to bit 0, clear it, or the
- * value in, rotate back. */
+/* base with val[0, len) at pos. A whole field or the low byte or word is one
+ * mov from val's register; otherwise rotate the field to bit 0, clear it, or
+ * in a shifted copy of val (in r11), rotate back. */
 static void gen_deposit(struct x64_gen *g, const struct ir_op *op)
 {
     bool w = op->type == IR_I64;
     unsigned width = w ? 64 : 32, pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
+    bool one_mov = len >= width || (pos == 0 && (len == 8 || len == 16));
+    unsigned val = op->args[2];
     struct x64_buf *b = x64_cur(g);
+    if (val == op->args[1] && one_mov) { /* base's own low bits into itself */
+        finish_reg(g, op->args[0], (unsigned)copy_or_steal(g, 1, ALLOC));
+        return;
+    }
+    int rv = val != op->args[1] && g->ra.ts[val].val == RA_VAL_REG ? ra_in(&g->ra, val, ALLOC) : -1;
     int r = copy_or_steal(g, 1, ALLOC);
-    unsigned u = (unsigned)r;
+    unsigned u = (unsigned)r, src = val == op->args[1] ? u : (unsigned)rv;
     /* r11 only after the allocation: spilling a constant may use it. */
-    if (op->args[2] == op->args[1])
-        x64_mov_rr(b, true, X64_TMP_REG, u);
-    else
-        ra_load_into(&g->ra, X64_TMP_REG, op->args[2]);
+    if (rv < 0 && val != op->args[1]) {
+        ra_load_into(&g->ra, X64_TMP_REG, val);
+        src = X64_TMP_REG;
+    } else if (!one_mov) {
+        x64_mov_rr(b, true, X64_TMP_REG, src);
+        src = X64_TMP_REG;
+    }
     if (len >= width) {
-        x64_mov_rr(b, w, u, X64_TMP_REG);
+        x64_mov_rr(b, w, u, src);
     } else if (pos == 0 && len == 8) {
-        x64_rr(b, X64_OPC_MOV_EbGb | X64_P_BYTE, X64_TMP_REG, u);
+        x64_rr(b, X64_OPC_MOV_EbGb | X64_P_BYTE, src, u);
     } else if (pos == 0 && len == 16) {
-        x64_rr(b, X64_OPC_MOV_EvGv | X64_P_66, X64_TMP_REG, u);
+        x64_rr(b, X64_OPC_MOV_EvGv | X64_P_66, src, u);
     } else {
         if (pos)
             x64_shift_ri(b, w, X64_ROR, u, pos);
         x64_shift_ri(b, w, X64_SHR, u, len);
         x64_shift_ri(b, w, X64_SHL, u, len);
-        x64_shift_ri(b, w, X64_SHL, X64_TMP_REG, width - len);
-        x64_shift_ri(b, w, X64_SHR, X64_TMP_REG, width - len);
-        x64_alu_rr(b, w, X64_ALU_OR, u, X64_TMP_REG);
+        x64_shift_ri(b, w, X64_SHL, src, width - len);
+        x64_shift_ri(b, w, X64_SHR, src, width - len);
+        x64_alu_rr(b, w, X64_ALU_OR, u, src);
         if (pos)
             x64_shift_ri(b, w, X64_ROL, u, pos);
     }
@@ -239,16 +280,16 @@ static void gen_deposit(struct x64_gen *g, const struct ir_op *op)
 static void gen_extract(struct x64_gen *g, const struct ir_op *op)
 {
     bool w = op->type == IR_I64, sign = op->opc == IR_OP_sextract;
-    unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1];
-    int r = copy_or_steal(g, 1, ALLOC);
-    unsigned u = (unsigned)r;
+    unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1], s;
+    bool zext = !sign && pos == 0 && (len == 8 || len == 16 || len == 32);
+    unsigned u = zext ? (unsigned)out_beside(g, &s) : (unsigned)copy_or_steal(g, 1, ALLOC);
     struct x64_buf *b = x64_cur(g);
-    if (!sign && pos == 0 && len == 8) {
-        x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, u);
-    } else if (!sign && pos == 0 && len == 16) {
-        x64_rr(b, X64_OPC_MOVZWL, u, u);
-    } else if (!sign && pos == 0 && len == 32) {
-        x64_mov_rr(b, false, u, u);
+    if (zext && len == 8) {
+        x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, s);
+    } else if (zext && len == 16) {
+        x64_rr(b, X64_OPC_MOVZWL, u, s);
+    } else if (zext) {
+        x64_mov_rr(b, false, u, s);
     } else if (len < 64) {
         if (64 - pos - len)
             x64_shift_ri(b, true, X64_SHL, u, 64 - pos - len);
@@ -259,15 +300,32 @@ static void gen_extract(struct x64_gen *g, const struct ir_op *op)
     finish_reg(g, op->args[0], u);
 }
 
-/* Double-width products. i32: one 64-bit imul of the extended inputs. i64:
- * mul/imul, which take rax and write rdx:rax. */
+/* i32 double-width product whose high half is dead: the low 32 bits of
+ * imul, the same for either signedness. */
+static void gen_mul2_lo32(struct x64_gen *g, const struct ir_op *op)
+{
+    int ry = ra_operand(&g->ra, op->args[3], ALLOC);
+    int r = copy_or_steal(g, 2, ALLOC);
+    x64_rr(x64_cur(g), X64_OPC_IMUL_GvEv, (unsigned)r, (unsigned)ry);
+    finish_reg(g, op->args[0], (unsigned)r);
+}
+
+/* Double-width products. i32: one 64-bit imul of the extended inputs (the
+ * low half copied out only when used). i64: mul/imul, which take rax and
+ * write rdx:rax. */
 static void gen_mul2(struct x64_gen *g, const struct ir_op *op)
 {
     bool sign = op->opc == IR_OP_muls2;
     struct x64_buf *b = x64_cur(g);
     unsigned lo = op->args[0], hi = op->args[1];
+    if (op->type == IR_I32 && x64_op_dead(g, 1) && lo != hi) {
+        gen_mul2_lo32(g, op);
+        return;
+    }
     if (op->type == IR_I32) {
-        unsigned r = (unsigned)ra_alloc(&g->ra, ALLOC), rl = (unsigned)ra_alloc(&g->ra, ALLOC);
+        bool lo_used = !x64_op_dead(g, 0) && lo != hi;
+        unsigned r = (unsigned)ra_alloc(&g->ra, ALLOC);
+        unsigned rl = lo_used ? (unsigned)ra_alloc(&g->ra, ALLOC) : 0;
         ra_load_into(&g->ra, r, op->args[2]);
         ra_load_into(&g->ra, X64_TMP_REG, op->args[3]);
         if (sign) {
@@ -275,10 +333,12 @@ static void gen_mul2(struct x64_gen *g, const struct ir_op *op)
             x64_rr(b, X64_OPC_MOVSLQ | X64_P_W, X64_TMP_REG, X64_TMP_REG);
         }
         x64_rr(b, X64_OPC_IMUL_GvEv | X64_P_W, r, X64_TMP_REG);
-        x64_mov_rr(b, false, rl, r);
+        if (lo_used)
+            x64_mov_rr(b, false, rl, r);
         x64_shift_ri(b, true, X64_SHR, r, 32);
         ra_free_dead_inputs(&g->ra);
-        ra_bind(&g->ra, lo, rl);
+        if (lo_used)
+            ra_bind(&g->ra, lo, rl);
         ra_bind(&g->ra, hi, r);
         ra_free_dead_outputs(&g->ra);
         return;
@@ -449,30 +509,35 @@ static void env_overlap(struct x64_gen *g, uint64_t off, unsigned size, bool sto
     }
 }
 
+/* The instruction that loads as memop says for type t (ir_eval_load_ext). */
+static unsigned load_ext_opc(enum ir_type t, unsigned memop)
+{
+    bool w = t == IR_I64, sign = ir_memop_signed(memop);
+    switch (ir_memop_size(memop)) {
+    case IR_MO_8: return (sign ? X64_OPC_MOVSBL | x64_w(w) : X64_OPC_MOVZBL) | X64_P_BYTE;
+    case IR_MO_16: return sign ? X64_OPC_MOVSWL | x64_w(w) : X64_OPC_MOVZWL;
+    case IR_MO_32: return sign && w ? X64_OPC_MOVSLQ | X64_P_W : X64_OPC_MOV_GvEv;
+    default: return X64_OPC_MOV_GvEv | x64_w(w);
+    }
+}
+
 /* dst = memory or register src extended as memop says for type t
  * (ir_eval_load_ext). base X64_NOREG: src is a register. */
 static void emit_load_ext(struct x64_buf *b, enum ir_type t, unsigned memop, unsigned dst,
                           unsigned src, unsigned base, int32_t disp)
 {
-    bool w = t == IR_I64, sign = ir_memop_signed(memop);
-    unsigned size = ir_memop_size(memop), opc;
-    switch (size) {
-    case IR_MO_8: opc = (sign ? X64_OPC_MOVSBL | x64_w(w) : X64_OPC_MOVZBL) | X64_P_BYTE; break;
-    case IR_MO_16: opc = sign ? X64_OPC_MOVSWL | x64_w(w) : X64_OPC_MOVZWL; break;
-    case IR_MO_32: opc = sign && w ? X64_OPC_MOVSLQ | X64_P_W : X64_OPC_MOV_GvEv; break;
-    default: opc = X64_OPC_MOV_GvEv | x64_w(w); break;
-    }
     if (base == X64_NOREG)
-        x64_rr(b, opc, dst, src);
+        x64_rr(b, load_ext_opc(t, memop), dst, src);
     else
-        x64_rm(b, opc, dst, base, disp);
+        x64_rm(b, load_ext_opc(t, memop), dst, base, disp);
 }
+
+static const unsigned store_opc[4] = {X64_OPC_MOV_EbGb | X64_P_BYTE, X64_OPC_MOV_EvGv | X64_P_66,
+                                      X64_OPC_MOV_EvGv, X64_OPC_MOV_EvGv | X64_P_W};
 
 static void emit_store(struct x64_buf *b, unsigned size, unsigned src, unsigned base, int32_t disp)
 {
-    static const unsigned opc[4] = {X64_OPC_MOV_EbGb | X64_P_BYTE, X64_OPC_MOV_EvGv | X64_P_66,
-                                    X64_OPC_MOV_EvGv, X64_OPC_MOV_EvGv | X64_P_W};
-    x64_rm(b, opc[size], src, base, disp);
+    x64_rm(b, store_opc[size], src, base, disp);
 }
 
 static void gen_ld(struct x64_gen *g, const struct ir_op *op)
@@ -566,13 +631,14 @@ static void gen_guest_call(struct x64_gen *g, const struct ir_op *op)
 static const uint8_t caller_saved_list[8] = {X64_RAX, X64_RCX, X64_RDX, X64_RSI,
                                              X64_RDI, X64_R8,  X64_R9,  X64_R10};
 
-/* Registers the slow path must preserve: every caller-saved one in use. */
+/* Registers the slow path must preserve: the caller-saved ones whose values
+ * are needed after the op, as bits of caller_saved_list. */
 static uint32_t live_caller_saved(const struct x64_gen *g, int except)
 {
-    uint32_t m = 0;
+    uint32_t live = ra_live_after(&g->ra), m = 0;
     for (unsigned i = 0; i < 8; i++) {
         unsigned r = caller_saved_list[i];
-        if ((int)r != except && (g->ra.reg_temp[r] >= 0 || (g->ra.locked >> r & 1)))
+        if ((int)r != except && (live >> r & 1))
             m |= 1u << i;
     }
     return m;
@@ -586,20 +652,32 @@ static void save_regs(struct x64_buf *b, uint32_t m, bool restore)
                    caller_saved_list[i], X64_RSP, 8 * (int32_t)i);
 }
 
-/* An argument of the slow-path call from a register that may already have
- * been overwritten by another argument: read its saved copy then. */
-static void slow_arg(struct x64_buf *b, unsigned dst, unsigned src, uint32_t saved)
+static void move_to(struct x64_buf *b, unsigned dst, unsigned src)
 {
-    for (unsigned i = 0; i < 8; i++)
-        if (caller_saved_list[i] == src && (saved >> i & 1)) {
-            x64_rm(b, X64_OPC_MOV_GvEv | X64_P_W, dst, X64_RSP, 8 * (int32_t)i);
-            return;
-        }
-    x64_mov_rr(b, true, dst, src);
+    if (dst != src)
+        x64_mov_rr(b, true, dst, src);
 }
 
-/* The out-of-line slow path: globals to env, caller-saved registers saved,
- * the callback called (its restore site), the result loaded, back. */
+/* The address into rdx and a store's value into rcx, as one parallel move. */
+static void slow_args(struct x64_buf *b, bool load, unsigned ra, unsigned rv)
+{
+    if (load || rv != X64_RDX) {
+        move_to(b, X64_RDX, ra);
+        if (!load)
+            move_to(b, X64_RCX, rv);
+        return;
+    }
+    if (ra == X64_RCX) {
+        x64_mov_rr(b, true, X64_TMP_REG, ra);
+        ra = X64_TMP_REG;
+    }
+    move_to(b, X64_RCX, rv);
+    move_to(b, X64_RDX, ra);
+}
+
+/* The out-of-line slow path: globals to env, the caller-saved registers
+ * still needed after the op saved, the callback called (its restore site),
+ * the result loaded, back. */
 static void emit_slow_path(struct x64_gen *g, const struct ir_op *op, unsigned ra, unsigned rv,
                            int rd, unsigned entry, unsigned done)
 {
@@ -612,11 +690,10 @@ static void emit_slow_path(struct x64_gen *g, const struct ir_op *op, unsigned r
     for (unsigned t = 0; t < g->ra.env->nglobals; t++)
         if (!g->ra.ts[t].mem_ok)
             ra_store_value(&g->ra, t);
+    ra_drop_idle_globals(&g->ra);
     uint32_t saved = live_caller_saved(g, rd);
     save_regs(b, saved, false);
-    slow_arg(b, X64_RDX, ra, saved);
-    if (!load)
-        slow_arg(b, X64_RCX, rv, saved);
+    slow_args(b, load, ra, rv);
     x64_mov_ri(b, true, X64_RDI, (uintptr_t)mem->opaque);
     x64_mov_rr(b, true, X64_RSI, X64_ENV_REG);
     x64_mov_ri(b, false, load ? X64_RCX : X64_R8, memop);
@@ -651,11 +728,11 @@ static void gen_guest_tlb(struct x64_gen *g, const struct ir_op *op)
                ofs + (load ? tlb->read_tag : tlb->write_tag));
     x64_jump(g, X64_CC_NE, slow);
     x64_rm_sib(b, X64_OPC_MOV_GvEv | X64_P_W, t1, X64_ENV_REG, t0, 0, ofs + tlb->addend);
-    x64_alu_rr(b, true, X64_ALU_ADD, t1, ra);
+    /* The access at addend + address. */
     if (load)
-        emit_load_ext(b, (enum ir_type)op->type, memop, (unsigned)rd, 0, t1, 0);
+        x64_rm_sib(b, load_ext_opc((enum ir_type)op->type, memop), (unsigned)rd, t1, ra, 0, 0);
     else
-        emit_store(b, size, rv, t1, 0);
+        x64_rm_sib(b, store_opc[size], rv, t1, ra, 0, 0);
     x64_bind_label(g, done);
     emit_slow_path(g, op, ra, rv, rd, slow, done);
     if (load)

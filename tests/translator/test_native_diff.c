@@ -555,11 +555,12 @@ static void dump(uint64_t seed, bool optimize, const char *why)
     rng = seed;
     for (unsigned i = 0; i < RAM_SIZE + 9; i++)
         rnd();
-    gen_block(translator_block(t), 30 + pick(40));
+    struct ir_block *b = translator_block(t); /* each call starts a new block */
+    gen_block(b, 30 + pick(40));
     FILE *f = fopen("native-diff-failure.txt", "w");
     if (f) {
         fprintf(f, "seed %llu optimize %d: %s\n", (unsigned long long)seed, optimize, why);
-        ir_print(translator_block(t), f);
+        ir_print(b, f);
         fclose(f);
     }
     translator_free(t);

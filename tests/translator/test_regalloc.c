@@ -1,7 +1,8 @@
 /* The register allocator shared by the native backends (translator/regalloc.c)
  * on a made-up target whose hooks write the moves as text: spills under
  * register pressure, write-back at helper calls, constants kept as
- * immediates, the parallel move of call arguments. Host-independent. */
+ * immediates, the parallel move of call arguments, values read again kept in
+ * registers, what a call inside an op must preserve. Host-independent. */
 #include "fixture.h"
 #include "translator/regalloc.h"
 
@@ -249,6 +250,65 @@ START_TEST(label_leaves_every_value_in_memory)
 }
 END_TEST
 
+/* The ops built into blk, prepared again with op k current and the
+ * liveness a translator would annotate. */
+static void prepare_ops(unsigned k, uint16_t life)
+{
+    ck_assert(ra_prepare(&f.ra, &blk));
+    blk.ops[k].life = life;
+    f.ra.op = &blk.ops[k];
+}
+
+START_TEST(input_read_again_later_is_loaded_once_into_its_own_register)
+{
+    ir_tmp ecx = ir_global(&blk, G_ECX);
+    ir_mov(&blk, ir_global(&blk, G_EAX), ecx); /* op 0 */
+    ir_mov(&blk, ir_global(&blk, G_EDX), ecx); /* op 1 */
+    prepare_ops(0, 0);
+    ck_assert(ra_read_again(&f.ra, 1));
+    clear_log();
+    ra_hold_input(&f.ra, 1);
+    ck_assert_str_eq(f.log, "ld32 r0, [r8+0x4];");
+    ck_assert_uint_eq(f.ra.ts[G_ECX].val, RA_VAL_REG);
+    ck_assert(f.ra.ts[G_ECX].mem_ok);
+    /* op 1 reads it for the last time in the block: left where it is. */
+    ra_end_op(&f.ra);
+    ra_forget_global(&f.ra, G_ECX);
+    f.ra.op = &blk.ops[1];
+    ck_assert(!ra_read_again(&f.ra, 1));
+    clear_log();
+    ra_hold_input(&f.ra, 1);
+    ck_assert_str_eq(f.log, "");
+    ck_assert_uint_eq(f.ra.ts[G_ECX].val, RA_VAL_MEM);
+}
+END_TEST
+
+START_TEST(read_after_a_redefinition_is_not_read_again)
+{
+    ir_tmp ecx = ir_global(&blk, G_ECX), t = ir_new_i32(&blk);
+    ir_mov(&blk, t, ecx);                      /* op 0: ecx is redefined before op 2 */
+    ir_movi(&blk, ecx, 5);                     /* op 1 */
+    ir_mov(&blk, ir_global(&blk, G_EAX), ecx); /* op 2 */
+    ir_mov(&blk, ir_global(&blk, G_EDX), t);   /* op 3 */
+    prepare_ops(0, 0);
+    ck_assert(!ra_read_again(&f.ra, 1));
+    f.ra.op = &blk.ops[2];
+    ck_assert(!ra_read_again(&f.ra, 1));
+}
+END_TEST
+
+START_TEST(values_live_after_an_op_exclude_its_dying_inputs)
+{
+    ir_tmp a = ir_new_i32(&blk), b = ir_new_i32(&blk);
+    ir_add(&blk, ir_global(&blk, G_EAX), a, b); /* a dies here, b lives on */
+    prepare_ops(0, 1u << 1);
+    ck_assert_uint_eq(define(a.idx), 0);
+    ck_assert_uint_eq(define(b.idx), 1);
+    ck_assert_uint_eq(define(G_EBX), 2);
+    ck_assert_uint_eq(ra_live_after(&f.ra), 1u << 1 | 1u << 2);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("regalloc");
@@ -263,6 +323,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, constant_global_is_stored_as_an_immediate_at_block_end);
     tcase_add_test(tc, call_arguments_in_a_cycle_go_through_the_scratch_register);
     tcase_add_test(tc, label_leaves_every_value_in_memory);
+    tcase_add_test(tc, input_read_again_later_is_loaded_once_into_its_own_register);
+    tcase_add_test(tc, read_after_a_redefinition_is_not_read_again);
+    tcase_add_test(tc, values_live_after_an_op_exclude_its_dying_inputs);
     suite_add_tcase(s, tc);
     return s;
 }
