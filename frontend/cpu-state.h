@@ -66,7 +66,8 @@ enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X8
  *   ROT:  ROL/ROR (any size): the previous record with CF and OF replaced; dst and src are the
  *         previous kind's, src2 = previous kind (bits 0-7, never ROT) | previous src2 (bit 8,
  *         the carry in of ADC/SBB) | the new CF and OF as EFLAGS bits << 16
- * EFLAGS: src holds the six flags as bits; dst and src2 unused. */
+ * EFLAGS: src holds the six flags as bits; dst and src2 unused.
+ * Only ADC, SBB and ROT read src2: the other kinds leave whatever it held. */
 #define X86_CC_KINDS(X)                                                                            \
     X(ADD) X(ADC) X(SUB) X(SBB) X(LOGIC) X(INC) X(DEC) X(SHL) X(SHR) X(SAR) X(MUL) X(ROT)
 

@@ -4,11 +4,16 @@
  * Condition codes: SDM Vol. 1, appendix B. */
 #include "frontend/lift-internal.h"
 
+/* src2 is written for ADC and SBB only, the kinds that read it (their carry
+ * in); the others leave it as it was: one store fewer per record that
+ * reaches env (frontend/cpu-state.h). */
 void lift_set_cc(struct lift *L, enum x86_cc_op op, ir_tmp dst, ir_tmp src, ir_tmp src2)
 {
+    bool carry_in = (unsigned)(op - X86_CC_ADCB) < 3u || (unsigned)(op - X86_CC_SBBB) < 3u;
     ir_mov(L->b, ir_global(L->b, X86_G_CC_DST), dst);
     ir_mov(L->b, ir_global(L->b, X86_G_CC_SRC), src);
-    ir_mov(L->b, ir_global(L->b, X86_G_CC_SRC2), src2);
+    if (carry_in)
+        ir_mov(L->b, ir_global(L->b, X86_G_CC_SRC2), src2);
     ir_movi(L->b, ir_global(L->b, X86_G_CC_OP), op);
     L->cc_op = op;
 }

@@ -67,8 +67,10 @@ static bool is_shift(enum kind k)
     return k >= K_SHL && k <= K_ROR;
 }
 
-/* Flags (CF = cin), EAX = a, EBX = b, CL = n, the instruction, a jump to the
- * next byte (the block ends), DX = 0, the reader, DX and FLAGS out, HLT. */
+/* CF = cin from an ADC with carry in 1 (its record's src2 = 1, which the
+ * kinds after it that do not read src2 leave there), EAX = a, EBX = b,
+ * CL = n, the instruction, a jump to the next byte (the block ends), DX = 0,
+ * the reader, DX and FLAGS out, HLT. */
 static bool program(struct code *c, enum kind k, unsigned size, bool cin, uint32_t a, uint32_t b,
                     unsigned n, enum reader r)
 {
@@ -76,7 +78,9 @@ static bool program(struct code *c, enum kind k, unsigned size, bool cin, uint32
     if (k != K_POPF && ob[0] == 0)
         return false;
     c->n = 0;
-    put(c, 4, 0x68, cin ? 0x03 : 0x02, 0x00, 0x9d); /* push imm16; popf */
+    put(c, 4, 0x68, 0x03, 0x00, 0x9d);                     /* push 3; popf: CF = 1 */
+    put(c, 3, 0xbf, cin ? 0xff : 0x00, cin ? 0xff : 0x00); /* mov di, cin ? 0xffff : 0 */
+    put(c, 2, 0x11, 0xff);                                 /* adc di, di: CF = cin */
     put(c, 2, 0x66, 0xb8);                          /* mov eax, a */
     put32(c, a);
     put(c, 2, 0x66, 0xbb); /* mov ebx, b */
@@ -133,7 +137,7 @@ static bool expected_cf(enum kind k, unsigned size, bool cin, uint32_t a, uint32
         return p != sext((uint32_t)p, w);
     }
     case K_BT: return (x >> (y % w)) & 1;
-    default: return cin; /* POPF set it; INC and DEC keep it */
+    default: return cin; /* ADC DI,DI set it; INC and DEC keep it */
     }
 }
 

@@ -190,6 +190,31 @@ START_TEST(shift_by_immediate_result_does_not_wait_for_the_flag_record)
 }
 END_TEST
 
+/* Only ADC and SBB write cc_src2 (their carry in); the other kinds leave it. */
+START_TEST(only_adc_and_sbb_write_the_carry_in)
+{
+    static const struct {
+        uint8_t code[3];
+        bool writes;
+    } cases[] = {
+        {{0x01, 0xd8, 0xf4}, false}, /* add eax, ebx */
+        {{0x29, 0xd8, 0xf4}, false}, /* sub eax, ebx */
+        {{0x21, 0xd8, 0xf4}, false}, /* and eax, ebx */
+        {{0xd1, 0xe0, 0xf4}, false}, /* shl eax, 1 */
+        {{0x9e, 0xf4}, false},       /* sahf */
+        {{0x11, 0xd8, 0xf4}, true},  /* adc eax, ebx */
+        {{0x19, 0xd8, 0xf4}, true},  /* sbb eax, ebx */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lifted l;
+        lift(&l, cases[i].code, cases[i].code[2] == 0xf4 ? 3 : 2);
+        ck_assert_msg(count(l.text, "mov_i32 cc_src2,") == cases[i].writes, "%u:\n%s", i, l.text);
+        ck_assert_msg(count(l.text, "movi_i32 cc_src2,") == 0, "%u:\n%s", i, l.text);
+        done(&l);
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lift_flags");
@@ -201,6 +226,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, jb_after_cmp_and_jne_after_dec_read_as_written);
     tcase_add_test(tc, setcc_and_cmovcc_after_compare_are_one_op);
     tcase_add_test(tc, shift_by_immediate_result_does_not_wait_for_the_flag_record);
+    tcase_add_test(tc, only_adc_and_sbb_write_the_carry_in);
     suite_add_tcase(s, tc);
     return s;
 }
