@@ -9,6 +9,16 @@
 
 #include <setjmp.h>
 
+/* The loop's record of the chained jumps into another page made since it
+ * last dropped them, to tell a TLB flush that cannot have made any stale. */
+struct cpu_chain_watch {
+    uint64_t regions[16];  /* a bit per 4 MiB of linear space holding a destination */
+    bool local;            /* a destination page the TLB did not map global */
+    bool invlpg_hit;       /* an INVLPG since the last drop fell in a region above */
+    uint64_t invlpgs;      /* INVLPGs noted (cpu_exec_note_invlpg) */
+    uint64_t seen_full, seen_nonglobal, seen_page, seen_invlpgs; /* at the last drop */
+};
+
 struct x86_cpu {
     CPUX86State env; /* first: helpers get env and find the CPU from it */
     struct translator *tr;
@@ -24,6 +34,7 @@ struct x86_cpu {
     bool in_store;        /* a guest store is in the softmmu (SMC restarts allowed) */
     bool single_insn;     /* next block: one instruction (after an SMC restart) */
     uint64_t tlb_gen;     /* TLB flushes seen by the loop (cross-page chains) */
+    struct cpu_chain_watch chains; /* what a TLB flush can make stale (exec.c) */
     uint64_t blocks_done; /* blocks counted against the budgets of past cpu_exec calls */
     int32_t budget_start; /* the budget this cpu_exec call started with */
     bool debug_step;      /* cpu_set_debug_step(): every block holds one instruction */
@@ -50,6 +61,9 @@ __attribute__((noreturn)) void cpu_raise_interrupt(CPUX86State *env, unsigned ve
                                                    uint32_t next_eip);
 /* -d hotblocks: logs the most executed blocks (cpu_free calls it). */
 void cpu_log_hot_blocks(struct x86_cpu *cpu);
+/* INVLPG of lin (helper-sys.c), before the TLB drops it: chains into its
+ * 4 MiB region are stale. */
+void cpu_exec_note_invlpg(CPUX86State *env, uint32_t lin);
 /* The goto_ptr hook (struct ir_env lookup_code): host code of the next block or NULL. */
 const void *cpu_exec_lookup_code(void *env);
 /* Blocks counted against cpu_exec budgets so far, this call's included: what

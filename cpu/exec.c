@@ -157,13 +157,76 @@ static uint64_t tlb_generation(const CPUX86State *env)
     return s->flush_full + s->flush_nonglobal + s->flush_page;
 }
 
+/* Chains survive a TLB flush that cannot have changed the mapping of any
+ * destination page: a CR3 write while every destination is a global page
+ * (the kernel's code, when the loop has linked none into user pages since
+ * the last drop), an INVLPG outside the 4 MiB regions holding destinations
+ * (the early kernel's text patching maps its own page elsewhere). Anything
+ * else (CR0/CR4, A20, PAM, an INVLPG not noted here) drops them all. */
+static bool chains_may_be_stale(struct x86_cpu *cpu)
+{
+    const struct mmu_tlb_stats *s = &cpu->env.tlb.stats;
+    struct cpu_chain_watch *w = &cpu->chains;
+    if (s->flush_full != w->seen_full)
+        return true;
+    if (s->flush_nonglobal != w->seen_nonglobal && w->local)
+        return true;
+    uint64_t pages = s->flush_page - w->seen_page;
+    return pages && (w->invlpg_hit || pages != w->invlpgs - w->seen_invlpgs);
+}
+
 static void drop_stale_chains(struct x86_cpu *cpu)
 {
     uint64_t gen = tlb_generation(&cpu->env);
     if (gen == cpu->tlb_gen)
         return;
     cpu->tlb_gen = gen;
+    struct cpu_chain_watch *w = &cpu->chains;
+    bool stale = chains_may_be_stale(cpu);
+    const struct mmu_tlb_stats *s = &cpu->env.tlb.stats;
+    w->seen_full = s->flush_full;
+    w->seen_nonglobal = s->flush_nonglobal;
+    w->seen_page = s->flush_page;
+    w->seen_invlpgs = w->invlpgs;
+    w->invlpg_hit = false;
+    if (!stale)
+        return;
     tb_unlink_cross_page(cpu->tr);
+    memset(w->regions, 0, sizeof(w->regions));
+    w->local = false;
+}
+
+void cpu_exec_note_invlpg(CPUX86State *env, uint32_t lin)
+{
+    struct cpu_chain_watch *w = &cpu_of(env)->chains;
+    w->invlpgs++;
+    if (w->regions[lin >> 28] & (1ull << ((lin >> 22) & 63)))
+        w->invlpg_hit = true;
+}
+
+/* Whether the TLB maps vaddr's page as a global page now. */
+static bool tlb_global(const CPUX86State *env, unsigned idx, uint32_t vaddr)
+{
+    unsigned slot = (vaddr >> MMU_PAGE_BITS) & (MMU_TLB_SIZE - 1);
+    uint64_t tag = env->tlb.table[idx][slot].tag[MMU_ACCESS_EXEC];
+    return !(tag & MMU_TLB_INVALID) && (tag & MMU_TLB_PAGE_MASK) == (vaddr & MMU_TLB_PAGE_MASK) &&
+           env->tlb.info[idx][slot].global;
+}
+
+/* Records a chain from src into dst before tb_link makes it: the same test
+ * as the translator's list of chains tb_unlink_cross_page undoes. */
+static void watch_chain(struct x86_cpu *cpu, const struct tb *src, const struct tb *dst)
+{
+    uint32_t first = (uint32_t)dst->pc, last = (uint32_t)(dst->pc + dst->size - 1);
+    bool two = dst->page_addr[1] != TB_NO_PAGE;
+    if (!((src->pc ^ dst->pc) & ~(uint64_t)MMU_PAGE_OFFSET) && !two)
+        return;
+    struct cpu_chain_watch *w = &cpu->chains;
+    w->regions[first >> 28] |= 1ull << ((first >> 22) & 63);
+    w->regions[last >> 28] |= 1ull << ((last >> 22) & 63);
+    unsigned idx = cpu_mmu_index(&cpu->env);
+    if (!tlb_global(&cpu->env, idx, first) || (two && !tlb_global(&cpu->env, idx, last)))
+        w->local = true;
 }
 
 /* A block whose last instruction crosses into a second page holds the bytes
@@ -376,8 +439,10 @@ static enum cpu_exit_reason run(struct x86_cpu *cpu)
          * or a helper's flush) has freed prev: nothing is left to patch. */
         if (prev && translator_stats(cpu->tr)->flushes != prev_flushes)
             prev = NULL;
-        if (prev && !cpu->no_chaining && !count_runs)
+        if (prev && !cpu->no_chaining && !count_runs) {
+            watch_chain(cpu, prev, tb);
             tb_link(cpu->tr, prev, prev_slot, tb);
+        }
         if (log_enabled(LOG_CPU))
             log_cpu_state(env);
         log_mask_printf(LOG_EXEC,

@@ -183,6 +183,7 @@ void x86_helper_ltr(CPUX86State *env, uint32_t sel)
 void x86_helper_invlpg(CPUX86State *env, uint32_t lin)
 {
     require_cpl0(env);
+    cpu_exec_note_invlpg(env, lin);
     mmu_tlb_invlpg(&env->tlb, lin);
 }
 
