@@ -25,8 +25,10 @@ void lift_mov_cr(struct lift *L)
         ir_tmp a[3] = {lift_env(L), lift_const(L, c->reg), lift_get_reg(L, g->reg, 4)};
         lift_call(L, dr ? X86_HELPER_write_dr : X86_HELPER_write_cr, a[0], 3, a);
         L->stop = true;
-        /* CR0.PE (X86_HF_FLAT32) and CR4.OSFXSR are key bits not in env->hflags. */
-        L->relookup = !dr && (c->reg == 0 || c->reg == 4);
+        /* CR0.PE (X86_HF_FLAT32) and CR4.OSFXSR are key bits not in env->hflags.
+         * A CR3 write (like CR0/CR4) may remap the pages chained jumps lead
+         * to: the loop must see the TLB flush before any runs. */
+        L->relookup = !dr && (c->reg == 0 || c->reg == 3 || c->reg == 4);
         return;
     }
     ir_tmp a[2] = {lift_env(L), lift_const(L, c->reg)};
@@ -114,7 +116,7 @@ void lift_invlpg(struct lift *L)
     ir_add(L->b, lin, lift_ea_offset(L), lift_seg_base(L, L->in->mem.seg));
     ir_tmp a[2] = {lift_env(L), lin};
     lift_call(L, X86_HELPER_invlpg, a[0], 2, a);
-    L->stop = true;
+    L->relookup = true; /* as a CR3 write: chains into the page may be stale */
 }
 
 /* ARPL (protected mode only): raise the RPL of the destination selector to

@@ -65,11 +65,11 @@ static uint64_t chained_jumps(const uint8_t *flush, size_t n, bool global)
     return chained;
 }
 
-/* Per iteration the flush's block chains to the next on its page; the two
- * jumps across pages, when kept, are chained from the second iteration on.
- * Dropped at every flush, they are linked again after their use. */
-#define KEPT    (ITERATIONS + 2 * (ITERATIONS - 2))
-#define DROPPED (ITERATIONS + 2)
+/* Per iteration two jumps across pages: when kept, chained from the second
+ * iteration on; dropped at every flush, linked again after their use. (The
+ * flush's own block ends with a lookup.) */
+#define KEPT    (2 * (ITERATIONS - 2))
+#define DROPPED 2
 
 START_TEST(cr3_write_keeps_chains_into_global_pages)
 {
@@ -89,24 +89,30 @@ START_TEST(invlpg_elsewhere_keeps_chains)
 }
 END_TEST
 
-/* A direct jump into linear 20000h (physical 30000h: inc ebx; jmp 7000h),
- * chained over 20 iterations, then the page is remapped to 40000h (add ebx,
- * 100h; hlt) and flushed by flush: the jump must reach the new code. */
-static void remap_after_chaining(const uint8_t *flush, size_t n)
+/* 6000h: a direct jump into linear 20000h (physical 30000h: inc ebx; jmp
+ * 7000h); 7000h: dec edi; write the PTE of 20000h from a table (physical
+ * 30000h until EDI reaches 0, then 40000h: add ebx, 100h; hlt); the flush;
+ * back to 6000h, directly or through JMP EAX. The loop chains all of it in
+ * the first iterations, so the last pass must see the new code through
+ * jumps chained under the old mapping. */
+static void remap_after_chaining(const uint8_t *flush, size_t n, bool direct)
 {
     static const uint8_t old_code[] = {0x43, 0xe9, 0xfa, 0x6f, 0xfe, 0xff}; /* jmp 7000h */
     static const uint8_t new_code[] = {0x81, 0xc3, 0x00, 0x01, 0x00, 0x00, 0xf4};
-    /* 7000h: dec edi; jnz 6000h; remap; flush; mov eax,6000h; jmp eax */
-    uint8_t back2[64] = {0x4f, 0x0f, 0x85, 0xf9, 0xef, 0xff, 0xff, /* dec edi; jnz 6000h */
-                         0xc7, 0x05, 0x80, 0x10, 0x01, 0x00,       /* mov dword [11080h], */
-                         0x03, 0x00, 0x04, 0x00};                  /* 40003h */
-    size_t k = 17;
-    memcpy(back2 + k, flush, n);
+    uint8_t body[64] = {0x4f,                                     /* dec edi */
+                        0x8b, 0x04, 0xbd, 0x00, 0x81, 0x00, 0x00, /* mov eax, [edi*4+8100h] */
+                        0xa3, 0x80, 0x10, 0x01, 0x00};            /* mov [11080h], eax */
+    size_t k = 13;
+    memcpy(body + k, flush, n);
     k += n;
     static const uint8_t via_6000[] = {0xb8, 0x00, 0x60, 0x00, 0x00, 0xff, 0xe0};
-    memcpy(back2 + k, via_6000, sizeof(via_6000));
+    memcpy(body + k, via_6000, sizeof(via_6000));
+    if (direct) {
+        uint32_t rel = 0x6000u - (0x7000u + (uint32_t)k + 5);
+        body[k] = 0xe9;
+        memcpy(body + k + 1, &rel, 4);
+    }
     k += sizeof(via_6000);
-    /* 6000h: jmp 20000h */
     uint8_t to_page[5] = {0xe9};
     uint32_t rel2 = 0x20000u - 0x6005u;
     memcpy(to_page + 1, &rel2, 4);
@@ -118,25 +124,42 @@ static void remap_after_chaining(const uint8_t *flush, size_t n)
         m->env->regs[3] = 0;
         tm_paged_setup(m, tail, sizeof(tail));
         tm_poke(m, 0x6000, to_page, sizeof(to_page));
-        tm_poke(m, 0x7000, back2, k);
+        tm_poke(m, 0x7000, body, k);
         tm_poke(m, 0x30000, old_code, sizeof(old_code));
         tm_poke(m, 0x40000, new_code, sizeof(new_code));
+        for (unsigned e = 0; e <= ITERATIONS; e++)
+            tm_poke32(m, 0x8100 + 4 * e, e ? 0x30003 : 0x40003);
         ck_assert_int_eq(cpu_exec(m->cpu, 10000), CPU_EXIT_HALTED);
         ck_assert_uint_eq((uint32_t)m->env->regs[3], ITERATIONS + 0x100);
         tm_free(m);
     }
 }
 
+static const uint8_t invlpg_page[] = {0x0f, 0x01, 0x3d, 0x00, 0x00, 0x02, 0x00}; /* invlpg [20000h] */
+
 START_TEST(cr3_write_after_remap_runs_the_new_code)
 {
-    remap_after_chaining(cr3_reload, sizeof(cr3_reload));
+    remap_after_chaining(cr3_reload, sizeof(cr3_reload), false);
 }
 END_TEST
 
 START_TEST(invlpg_after_remap_runs_the_new_code)
 {
-    static const uint8_t invlpg_page[] = {0x0f, 0x01, 0x3d, 0x00, 0x00, 0x02, 0x00}; /* invlpg [20000h] */
-    remap_after_chaining(invlpg_page, sizeof(invlpg_page));
+    remap_after_chaining(invlpg_page, sizeof(invlpg_page), false);
+}
+END_TEST
+
+/* The flush's block must not chain on: the direct jumps after it were
+ * linked under the old mapping, and only the loop drops them. */
+START_TEST(direct_jumps_right_after_cr3_write_run_the_new_code)
+{
+    remap_after_chaining(cr3_reload, sizeof(cr3_reload), true);
+}
+END_TEST
+
+START_TEST(direct_jumps_right_after_invlpg_run_the_new_code)
+{
+    remap_after_chaining(invlpg_page, sizeof(invlpg_page), true);
 }
 END_TEST
 
@@ -149,6 +172,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, invlpg_elsewhere_keeps_chains);
     tcase_add_test(tc, cr3_write_after_remap_runs_the_new_code);
     tcase_add_test(tc, invlpg_after_remap_runs_the_new_code);
+    tcase_add_test(tc, direct_jumps_right_after_cr3_write_run_the_new_code);
+    tcase_add_test(tc, direct_jumps_right_after_invlpg_run_the_new_code);
     suite_add_tcase(s, tc);
     return s;
 }
