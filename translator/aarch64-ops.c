@@ -73,15 +73,24 @@ static bool fold(struct a64_gen *g, const struct ir_op *op)
     return true;
 }
 
+/* The output joins the input's register: no instruction (env, in x19 only,
+ * is copied). */
 static void gen_mov(struct a64_gen *g, const struct ir_op *op)
 {
-    unsigned s = reg_of(g, 1);
-    int r = steal(g, 1);
-    if (r < 0) {
-        r = new_reg(g);
-        a64_mov(a64_cur(g), true, (unsigned)r, s);
+    if (op->args[0] == op->args[1]) { /* the liveness sees the input die: keep it */
+        ra_free_dead_outputs(&g->ra);
+        return;
     }
-    finish_reg(g, op->args[0], (unsigned)r);
+    unsigned s = reg_of(g, 1);
+    if (op->args[1] == g->ra.env->nglobals) {
+        unsigned r = (unsigned)new_reg(g);
+        a64_mov(a64_cur(g), true, r, s);
+        finish_reg(g, op->args[0], r);
+        return;
+    }
+    ra_bind_copy(&g->ra, op->args[0], op->args[1]);
+    ra_free_dead_inputs(&g->ra);
+    ra_free_dead_outputs(&g->ra);
 }
 
 static void gen_movi(struct a64_gen *g, const struct ir_op *op)

@@ -56,8 +56,10 @@ bool ra_prepare(struct ra_state *ra, const struct ir_block *b)
     find_rereads(ra);
     for (unsigned t = 0; t < b->ntemps; t++) {
         bool global = is_global(ra, t);
-        ra->ts[t] = (struct ra_temp){
-            .val = global ? RA_VAL_MEM : RA_VAL_DEAD, .mem_ok = global, .slot = -1};
+        ra->ts[t] = (struct ra_temp){.val = global ? RA_VAL_MEM : RA_VAL_DEAD,
+                                     .next = RA_NONE,
+                                     .mem_ok = global,
+                                     .slot = -1};
     }
     for (unsigned r = 0; r < RA_MAX_REGS; r++)
         ra->reg_temp[r] = -1;
@@ -146,14 +148,51 @@ void ra_sync(struct ra_state *ra, unsigned t)
     ts->mem_ok = true;
 }
 
+/* t joins the temps held by register r. */
+static void reg_add(struct ra_state *ra, unsigned r, unsigned t)
+{
+    ra->ts[t].next = ra->reg_temp[r] < 0 ? RA_NONE : (uint16_t)ra->reg_temp[r];
+    ra->reg_temp[r] = (int)t;
+}
+
+/* t, in a register, leaves it. */
+static void reg_remove(struct ra_state *ra, unsigned t)
+{
+    unsigned r = ra->ts[t].reg;
+    uint16_t next = ra->ts[t].next;
+    ra->ts[t].next = RA_NONE;
+    if (ra->reg_temp[r] == (int)t) {
+        ra->reg_temp[r] = next == RA_NONE ? -1 : next;
+        return;
+    }
+    for (unsigned c = (unsigned)ra->reg_temp[r]; ra->ts[c].next != RA_NONE; c = ra->ts[c].next)
+        if (ra->ts[c].next == t) {
+            ra->ts[c].next = next;
+            return;
+        }
+}
+
+/* More than one temp holds register r's value. */
+static bool reg_shared(const struct ra_state *ra, unsigned r)
+{
+    return ra->reg_temp[r] >= 0 && ra->ts[ra->reg_temp[r]].next != RA_NONE;
+}
+
 /* Drops t's register; the value stays reachable in memory. */
 static void spill(struct ra_state *ra, unsigned t)
 {
     ra_sync(ra, t);
     struct ra_temp *ts = &ra->ts[t];
     if (ts->val == RA_VAL_REG)
-        ra->reg_temp[ts->reg] = -1;
+        reg_remove(ra, t);
     ts->val = RA_VAL_MEM;
+}
+
+/* Empties register r: every temp in it to memory. */
+static void spill_reg(struct ra_state *ra, unsigned r)
+{
+    while (ra->reg_temp[r] >= 0)
+        spill(ra, (unsigned)ra->reg_temp[r]);
 }
 
 /* t's value is no longer needed (dead): a local is gone, a global's env copy
@@ -164,7 +203,7 @@ static void kill(struct ra_state *ra, unsigned t)
     if (is_env(ra, t))
         return;
     if (ts->val == RA_VAL_REG)
-        ra->reg_temp[ts->reg] = -1;
+        reg_remove(ra, t);
     ts->val = is_global(ra, t) ? RA_VAL_MEM : RA_VAL_DEAD;
     ts->mem_ok = is_global(ra, t);
 }
@@ -185,6 +224,15 @@ static int find_free(const struct ra_state *ra, uint32_t allowed)
     return -1;
 }
 
+/* Every temp in register r has its value in memory too. */
+static bool reg_clean(const struct ra_state *ra, unsigned r)
+{
+    for (int t = ra->reg_temp[r]; t >= 0; t = ra->ts[t].next == RA_NONE ? -1 : ra->ts[t].next)
+        if (!ra->ts[t].mem_ok)
+            return false;
+    return true;
+}
+
 /* The register to evict: one whose value is in memory already, else the
  * first unlocked one. Ops lock at most eight registers and every backend
  * has more, so one exists. */
@@ -196,7 +244,7 @@ static int victim(const struct ra_state *ra, uint32_t allowed)
             unsigned c = order[i];
             if (!(allowed >> c & 1) || (ra->locked >> c & 1))
                 continue;
-            if (pass == 1 || ra->ts[ra->reg_temp[c]].mem_ok)
+            if (pass == 1 || reg_clean(ra, c))
                 return (int)c;
         }
     return ra->tgt->last_resort;
@@ -208,7 +256,7 @@ int ra_alloc(struct ra_state *ra, uint32_t allowed)
     int r = find_free(ra, allowed);
     if (r < 0) {
         r = victim(ra, allowed);
-        spill(ra, (unsigned)ra->reg_temp[r]);
+        spill_reg(ra, (unsigned)r);
     }
     ra->locked |= 1u << r;
     return r;
@@ -217,12 +265,14 @@ int ra_alloc(struct ra_state *ra, uint32_t allowed)
 static void bind_reg(struct ra_state *ra, unsigned t, unsigned reg, bool mem_ok)
 {
     struct ra_temp *ts = &ra->ts[t];
-    if (ts->val == RA_VAL_REG && ts->reg != reg)
-        ra->reg_temp[ts->reg] = -1;
+    bool there = ts->val == RA_VAL_REG && ts->reg == reg;
+    if (ts->val == RA_VAL_REG && !there)
+        reg_remove(ra, t);
     ts->val = RA_VAL_REG;
     ts->reg = (uint8_t)reg;
     ts->mem_ok = mem_ok;
-    ra->reg_temp[reg] = (int)t;
+    if (!there)
+        reg_add(ra, reg, t);
 }
 
 int ra_in(struct ra_state *ra, unsigned t, uint32_t allowed)
@@ -255,7 +305,8 @@ int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed)
 {
     unsigned t = ra->op->args[arg];
     struct ra_temp *ts = &ra->ts[t];
-    if (is_env(ra, t) || !ra_op_dead(ra, arg) || ts->val != RA_VAL_REG || !(allowed >> ts->reg & 1))
+    if (is_env(ra, t) || !ra_op_dead(ra, arg) || ts->val != RA_VAL_REG ||
+        !(allowed >> ts->reg & 1) || reg_shared(ra, ts->reg))
         return -1;
     int r = ts->reg;
     kill(ra, t);
@@ -270,20 +321,28 @@ void ra_hold_input(struct ra_state *ra, unsigned arg)
         ra_in(ra, t, ra->tgt->regs_alloc);
 }
 
+/* Every temp in register from moves to register to. */
+static void move_reg(struct ra_state *ra, unsigned to, unsigned from)
+{
+    ra->tgt->move(ra, to, from);
+    while (ra->reg_temp[from] >= 0) {
+        unsigned t = (unsigned)ra->reg_temp[from];
+        bind_reg(ra, t, to, ra->ts[t].mem_ok);
+    }
+}
+
 void ra_claim(struct ra_state *ra, unsigned reg)
 {
-    int t = ra->reg_temp[reg];
-    if (t >= 0) {
+    if (ra->reg_temp[reg] >= 0) {
         bool was_locked = ra->locked >> reg & 1;
         ra->locked |= 1u << reg;
         int r = find_free(ra, ra->tgt->regs_alloc);
         if (r >= 0) {
-            ra->tgt->move(ra, (unsigned)r, reg);
-            bind_reg(ra, (unsigned)t, (unsigned)r, ra->ts[t].mem_ok);
+            move_reg(ra, (unsigned)r, reg);
             if (was_locked)
                 ra->locked |= 1u << r;
         } else {
-            spill(ra, (unsigned)t);
+            spill_reg(ra, reg);
         }
     }
     ra->locked |= 1u << reg;
@@ -295,11 +354,19 @@ void ra_bind(struct ra_state *ra, unsigned t, unsigned reg)
     ra->locked |= 1u << reg;
 }
 
+void ra_bind_copy(struct ra_state *ra, unsigned d, unsigned s)
+{
+    unsigned reg = ra->ts[s].reg;
+    if (d != s)
+        bind_reg(ra, d, reg, false);
+    ra->locked |= 1u << reg;
+}
+
 void ra_bind_const(struct ra_state *ra, unsigned t, uint64_t imm)
 {
     struct ra_temp *ts = &ra->ts[t];
     if (ts->val == RA_VAL_REG)
-        ra->reg_temp[ts->reg] = -1;
+        reg_remove(ra, t);
     ts->val = RA_VAL_CONST;
     ts->imm = imm;
     ts->mem_ok = false;
@@ -324,7 +391,7 @@ void ra_forget_global(struct ra_state *ra, unsigned t)
 {
     struct ra_temp *ts = &ra->ts[t];
     if (ts->val == RA_VAL_REG)
-        ra->reg_temp[ts->reg] = -1;
+        reg_remove(ra, t);
     ts->val = RA_VAL_MEM;
     ts->mem_ok = true;
 }
@@ -351,20 +418,36 @@ static bool read_later(const struct ra_state *ra, unsigned t)
     return t >= 64 || (ra->later[ra->op - ra->b->ops] >> t & 1);
 }
 
+/* The temp after t in its register's list, -1 at the end. */
+static int next_in_reg(const struct ra_state *ra, unsigned t)
+{
+    return ra->ts[t].next == RA_NONE ? -1 : ra->ts[t].next;
+}
+
 void ra_drop_idle_globals(struct ra_state *ra)
 {
-    for (unsigned r = 0; r < RA_MAX_REGS; r++) {
-        int t = ra->reg_temp[r];
-        if (t >= 0 && is_global(ra, (unsigned)t) && ra->ts[t].mem_ok && !read_later(ra, (unsigned)t))
-            ra_forget_global(ra, (unsigned)t);
-    }
+    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+        for (int t = ra->reg_temp[r], n; t >= 0; t = n) {
+            n = next_in_reg(ra, (unsigned)t);
+            if (is_global(ra, (unsigned)t) && ra->ts[t].mem_ok && !read_later(ra, (unsigned)t))
+                ra_forget_global(ra, (unsigned)t);
+        }
+}
+
+/* Some temp in register r is needed after the current op. */
+static bool reg_live_after(const struct ra_state *ra, unsigned r, bool globals_dropped)
+{
+    for (int t = ra->reg_temp[r]; t >= 0; t = next_in_reg(ra, (unsigned)t))
+        if (!dies_here(ra, (unsigned)t) && !(globals_dropped && is_global(ra, (unsigned)t)))
+            return true;
+    return false;
 }
 
 uint32_t ra_live_after(const struct ra_state *ra)
 {
     uint32_t m = 0;
     for (unsigned r = 0; r < RA_MAX_REGS; r++)
-        if (ra->reg_temp[r] >= 0 && !dies_here(ra, (unsigned)ra->reg_temp[r]))
+        if (reg_live_after(ra, r, false))
             m |= 1u << r;
     return m;
 }
@@ -376,17 +459,13 @@ uint32_t ra_live_after(const struct ra_state *ra)
 void ra_free_caller_saved(struct ra_state *ra, bool globals_dropped)
 {
     for (unsigned r = 0; r < RA_MAX_REGS; r++) {
-        int t = ra->reg_temp[r];
-        if (t < 0 || !(ra->tgt->regs_caller_saved >> r & 1) || dies_here(ra, (unsigned)t) ||
-            (globals_dropped && is_global(ra, (unsigned)t)))
+        if (!(ra->tgt->regs_caller_saved >> r & 1) || !reg_live_after(ra, r, globals_dropped))
             continue;
         int to = find_free(ra, ra->tgt->regs_callee_saved);
-        if (to >= 0) {
-            ra->tgt->move(ra, (unsigned)to, r);
-            bind_reg(ra, (unsigned)t, (unsigned)to, ra->ts[t].mem_ok);
-        } else {
-            spill(ra, (unsigned)t);
-        }
+        if (to >= 0)
+            move_reg(ra, (unsigned)to, r);
+        else
+            spill_reg(ra, r);
     }
 }
 
@@ -403,8 +482,8 @@ void ra_bb_end(struct ra_state *ra)
 {
     ra_sync_globals(ra);
     for (unsigned r = 0; r < RA_MAX_REGS; r++)
-        if (ra->reg_temp[r] >= 0)
-            bb_sync(ra, (unsigned)ra->reg_temp[r]);
+        for (int t = ra->reg_temp[r]; t >= 0; t = next_in_reg(ra, (unsigned)t))
+            bb_sync(ra, (unsigned)t);
     unsigned n = 0;
     for (unsigned i = 0; i < ra->nclist; i++) {
         unsigned t = ra->clist[i];
@@ -424,7 +503,7 @@ static void to_memory(struct ra_state *ra, unsigned t)
 {
     struct ra_temp *ts = &ra->ts[t];
     if (ts->val == RA_VAL_REG)
-        ra->reg_temp[ts->reg] = -1;
+        reg_remove(ra, t);
     bool in_mem = is_global(ra, t) || ts->slot >= 0;
     ts->val = in_mem ? RA_VAL_MEM : RA_VAL_DEAD;
     ts->mem_ok = in_mem;
@@ -434,7 +513,7 @@ static void to_memory(struct ra_state *ra, unsigned t)
 void ra_label(struct ra_state *ra)
 {
     for (unsigned r = 0; r < RA_MAX_REGS; r++)
-        if (ra->reg_temp[r] >= 0)
+        while (ra->reg_temp[r] >= 0)
             to_memory(ra, (unsigned)ra->reg_temp[r]);
     for (unsigned i = 0; i < ra->nclist; i++) {
         unsigned t = ra->clist[i];

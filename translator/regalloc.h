@@ -14,9 +14,12 @@
 /* Where a temp's value is. */
 enum ra_val { RA_VAL_DEAD, RA_VAL_REG, RA_VAL_MEM, RA_VAL_CONST };
 
+#define RA_NONE 0xffff
+
 struct ra_temp {
-    uint8_t val;  /* enum ra_val */
-    uint8_t reg;  /* when RA_VAL_REG */
+    uint8_t val;   /* enum ra_val */
+    uint8_t reg;   /* when RA_VAL_REG */
+    uint16_t next; /* the next temp holding the same value in reg, RA_NONE */
     bool mem_ok;  /* the env field / spill slot holds the value too */
     bool listed;  /* in ra_state.clist */
     int32_t slot; /* spill slot of a local, -1 before the first spill */
@@ -62,7 +65,9 @@ struct ra_state {
     uint16_t *reread; /* per op: bit k, input args[k] is read again later in the block */
     uint64_t *later;  /* per op: bit g, global g (< 64) is read after it in the block */
     uint64_t *seen;   /* ra_prepare's work set, one bit per temp */
-    int reg_temp[RA_MAX_REGS]; /* temp held by each host register, -1 when none */
+    /* The temps held by each host register, -1 when none: a list through
+     * ra_temp.next when a mov left one value in several temps. */
+    int reg_temp[RA_MAX_REGS];
     uint32_t locked;           /* registers the current op still needs */
     bool prefer_callee_saved;  /* the block calls helpers */
 };
@@ -106,6 +111,9 @@ void ra_hold_input(struct ra_state *ra, unsigned arg);
 /* Frees reg for a fixed use, moving its value away. */
 void ra_claim(struct ra_state *ra, unsigned reg);
 void ra_bind(struct ra_state *ra, unsigned t, unsigned reg);
+/* mov d, s with s in a register: d holds the same register too (no copy);
+ * ops that would write the register in place then copy it first. */
+void ra_bind_copy(struct ra_state *ra, unsigned d, unsigned s);
 void ra_bind_const(struct ra_state *ra, unsigned t, uint64_t imm);
 void ra_end_op(struct ra_state *ra);
 

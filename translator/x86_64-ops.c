@@ -55,9 +55,23 @@ static bool fold(struct x64_gen *g, const struct ir_op *op)
     return true;
 }
 
+/* The output joins the input's register (no instruction) when the input is
+ * in one, else gets a copy. */
 static void gen_mov(struct x64_gen *g, const struct ir_op *op)
 {
-    finish_reg(g, op->args[0], (unsigned)copy_or_steal(g, 1, ALLOC));
+    unsigned s = op->args[1];
+    if (op->args[0] == s) { /* the liveness sees the input die: keep it */
+        ra_free_dead_outputs(&g->ra);
+        return;
+    }
+    ra_hold_input(&g->ra, 1);
+    if (s == g->ra.env->nglobals || g->ra.ts[s].val != RA_VAL_REG) {
+        finish_reg(g, op->args[0], (unsigned)copy_or_steal(g, 1, ALLOC));
+        return;
+    }
+    ra_bind_copy(&g->ra, op->args[0], s);
+    ra_free_dead_inputs(&g->ra);
+    ra_free_dead_outputs(&g->ra);
 }
 
 static void gen_movi(struct x64_gen *g, const struct ir_op *op)

@@ -1,7 +1,7 @@
 /* What the native backends emit for small IR blocks, read back through
  * Capstone (translator_describe): the instructions a good allocator leaves
- * out (env reloads, register copies, saves of dead values, unused halves of
- * a product). Code is only emitted, never run, so both backends are checked
+ * out (env reloads, register copies of a mov, saves of dead values, unused
+ * halves of a product). Code is only emitted, never run, so both backends are checked
  * on every host. */
 #include "fixture.h"
 
@@ -144,6 +144,18 @@ static void build_ext_of_live(struct ir_block *b)
     ir_exit_tb(b, 0);
 }
 
+/* t = ecx + 1; eax = t; edx = t; ebx = ext8u(t): a value given to two
+ * globals and used after (the lifter's result, cc_dst, a later compare). */
+static void build_copies(struct ir_block *b)
+{
+    ir_tmp t = ir_new_i32(b);
+    ir_addi(b, t, ir_global(b, G_ECX), 1);
+    ir_mov(b, ir_global(b, G_EAX), t);
+    ir_mov(b, ir_global(b, G_EDX), t);
+    ir_ext8u(b, ir_global(b, G_EBX), t);
+    ir_exit_tb(b, 0);
+}
+
 /* ---- x86-64 ---- */
 
 START_TEST(x86_64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -206,6 +218,15 @@ START_TEST(x86_64_extension_of_a_kept_value_reads_its_register)
 }
 END_TEST
 
+START_TEST(x86_64_mov_of_a_live_value_shares_its_register)
+{
+    emit(&tb_backend_x86_64, false, build_copies);
+    ck_assert_msg(reg_moves() == 0, "register copies:\n%s", text);
+    /* eax, edx and ebx stored from registers at the exit */
+    ck_assert_uint_eq(count("mov", "^dword ptr [rbp"), 3);
+}
+END_TEST
+
 /* ---- AArch64 ---- */
 
 START_TEST(aarch64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -232,6 +253,14 @@ START_TEST(aarch64_slow_path_saves_only_values_needed_after_the_access)
 }
 END_TEST
 
+START_TEST(aarch64_mov_of_a_live_value_shares_its_register)
+{
+    emit(&tb_backend_aarch64, false, build_copies);
+    ck_assert_msg(reg_moves() == 0, "register copies:\n%s", text);
+    ck_assert_uint_eq(count("str", "[x19"), 3);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("translator_host_code");
@@ -243,9 +272,11 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_slow_path_saves_only_values_needed_after_the_access);
     tcase_add_test(tc, x86_64_tlb_hit_indexes_the_page_with_the_address);
     tcase_add_test(tc, x86_64_extension_of_a_kept_value_reads_its_register);
+    tcase_add_test(tc, x86_64_mov_of_a_live_value_shares_its_register);
     tcase_add_test(tc, aarch64_global_read_by_two_ops_is_loaded_from_env_once);
     tcase_add_test(tc, aarch64_mul2_with_unused_high_half_is_one_32bit_mul);
     tcase_add_test(tc, aarch64_slow_path_saves_only_values_needed_after_the_access);
+    tcase_add_test(tc, aarch64_mov_of_a_live_value_shares_its_register);
     suite_add_tcase(s, tc);
     return s;
 }

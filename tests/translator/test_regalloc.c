@@ -309,6 +309,32 @@ START_TEST(values_live_after_an_op_exclude_its_dying_inputs)
 }
 END_TEST
 
+START_TEST(mov_leaves_one_register_for_both_temps_that_moves_and_syncs_as_one)
+{
+    define(loc[0]); /* r0 */
+    clear_log();
+    ra_bind_copy(&f.ra, G_EAX, loc[0]);
+    ra_end_op(&f.ra);
+    ck_assert_str_eq(f.log, "");
+    ck_assert_uint_eq(f.ra.ts[G_EAX].reg, 0);
+    /* loc0 dying in an op: its register is eax's too, so not the op's to write. */
+    op = (struct ir_op){.opc = IR_OP_mov, .nout = 1, .nin = 1, .life = 1u << 1};
+    op.args[0] = (uint16_t)loc[1];
+    op.args[1] = (uint16_t)loc[0];
+    ck_assert_int_eq(ra_steal(&f.ra, 1, fake_target.regs_alloc), -1);
+    /* Both move together; at the end of the block both reach memory. */
+    ra_claim(&f.ra, 0);
+    ra_end_op(&f.ra);
+    ck_assert_str_eq(f.log, "mov r1, r0;");
+    ck_assert_uint_eq(f.ra.ts[G_EAX].reg, 1);
+    ck_assert_uint_eq(f.ra.ts[loc[0]].reg, 1);
+    op.nin = 0;
+    clear_log();
+    ra_bb_end(&f.ra);
+    ck_assert_str_eq(f.log, "st32 r1, [r8+0];st32 r1, [r9+0x40];");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("regalloc");
@@ -326,6 +352,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, input_read_again_later_is_loaded_once_into_its_own_register);
     tcase_add_test(tc, read_after_a_redefinition_is_not_read_again);
     tcase_add_test(tc, values_live_after_an_op_exclude_its_dying_inputs);
+    tcase_add_test(tc, mov_leaves_one_register_for_both_temps_that_moves_and_syncs_as_one);
     suite_add_tcase(s, tc);
     return s;
 }
