@@ -38,6 +38,25 @@ static int copy_or_steal(struct x64_gen *g, unsigned arg, uint32_t allowed)
     return r;
 }
 
+/* The output register of an op that reads input args[arg] from any register
+ * (*src): the input's own when it dies here, else a fresh one beside the
+ * input's (which later ops reading it keep using). */
+static int out_beside(struct x64_gen *g, unsigned arg, unsigned *src)
+{
+    unsigned t = g->ra.op->args[arg];
+    int r = ra_steal(&g->ra, arg, ALLOC);
+    if (r < 0) {
+        ra_hold_input(&g->ra, arg);
+        if (g->ra.ts[t].val == RA_VAL_REG) {
+            *src = (unsigned)ra_in(&g->ra, t, ALLOC);
+            return ra_alloc(&g->ra, ALLOC);
+        }
+        r = copy_or_steal(g, arg, ALLOC);
+    }
+    *src = (unsigned)r;
+    return r;
+}
+
 /* Pure op on constant inputs: computed now, with the interpreter's code. */
 static bool fold(struct x64_gen *g, const struct ir_op *op)
 {
@@ -95,16 +114,26 @@ static const uint8_t alu_of[IR_OP_COUNT] = {
     [IR_OP_or] = X64_ALU_OR,   [IR_OP_xor] = X64_ALU_XOR,
 };
 
+/* Operand order of a commutative op: a constant second, else an input dying
+ * in a register first (the output takes its register over, no copy). */
+static void commute(struct x64_gen *g, unsigned *ax, unsigned *ay)
+{
+    const struct ir_op *op = g->ra.op;
+    uint64_t c;
+    bool c1 = ra_const(&g->ra, op->args[1], &c), c2 = ra_const(&g->ra, op->args[2], &c);
+    bool swap = c1 ? !c2
+                   : !c2 && !x64_op_dead(g, 1) && x64_op_dead(g, 2) &&
+                         g->ra.ts[op->args[2]].val == RA_VAL_REG;
+    *ax = swap ? 2 : 1;
+    *ay = swap ? 1 : 2;
+}
+
 static void gen_alu(struct x64_gen *g, const struct ir_op *op)
 {
     bool w = op->type == IR_I64;
     unsigned ax = 1, ay = 2;
-    uint64_t c;
-    if (op->opc != IR_OP_sub && ra_const(&g->ra, op->args[1], &c) &&
-        !ra_const(&g->ra, op->args[2], &c)) {
-        ax = 2; /* commutative: the constant goes second */
-        ay = 1;
-    }
+    if (op->opc != IR_OP_sub)
+        commute(g, &ax, &ay);
     unsigned x = op->args[ax], y = op->args[ay];
     int64_t imm;
     bool is_imm = imm_operand(g, y, w, &imm);
@@ -133,22 +162,20 @@ static void gen_alu(struct x64_gen *g, const struct ir_op *op)
 static void gen_mul(struct x64_gen *g, const struct ir_op *op)
 {
     bool w = op->type == IR_I64;
-    unsigned ax = 1, ay = 2;
-    uint64_t c;
-    if (ra_const(&g->ra, op->args[1], &c) && !ra_const(&g->ra, op->args[2], &c)) {
-        ax = 2;
-        ay = 1;
-    }
+    unsigned ax, ay;
+    commute(g, &ax, &ay);
     int64_t imm;
     bool is_imm = imm_operand(g, op->args[ay], w, &imm);
     int ry = is_imm ? -1 : ra_operand(&g->ra, op->args[ay], ALLOC);
-    int r = copy_or_steal(g, ax, ALLOC);
+    unsigned s = 0;
+    /* imul r, s, imm reads any register. */
+    int r = is_imm ? out_beside(g, ax, &s) : copy_or_steal(g, ax, ALLOC);
     struct x64_buf *b = x64_cur(g);
     if (is_imm && x64_fits_s8(imm)) {
-        x64_rr(b, X64_OPC_IMUL_GvEvIb | x64_w(w), (unsigned)r, (unsigned)r);
+        x64_rr(b, X64_OPC_IMUL_GvEvIb | x64_w(w), (unsigned)r, s);
         x64_byte(b, (uint8_t)imm);
     } else if (is_imm) {
-        x64_rr(b, X64_OPC_IMUL_GvEvIz | x64_w(w), (unsigned)r, (unsigned)r);
+        x64_rr(b, X64_OPC_IMUL_GvEvIz | x64_w(w), (unsigned)r, s);
         x64_u32(b, (uint32_t)imm);
     } else {
         x64_rr(b, X64_OPC_IMUL_GvEv | x64_w(w), (unsigned)r, (unsigned)ry);
@@ -194,24 +221,6 @@ static void gen_shift(struct x64_gen *g, const struct ir_op *op)
     finish_reg(g, op->args[0], (unsigned)r);
 }
 
-/* The output register of an op that reads input args[1] from any register
- * (*src): the input's own when it dies here, else a fresh one beside the
- * input's (which later ops reading it keep using). */
-static int out_beside(struct x64_gen *g, unsigned *src)
-{
-    unsigned t = g->ra.op->args[1];
-    int r = ra_steal(&g->ra, 1, ALLOC);
-    if (r < 0) {
-        ra_hold_input(&g->ra, 1);
-        if (g->ra.ts[t].val == RA_VAL_REG) {
-            *src = (unsigned)ra_in(&g->ra, t, ALLOC);
-            return ra_alloc(&g->ra, ALLOC);
-        }
-        r = copy_or_steal(g, 1, ALLOC);
-    }
-    *src = (unsigned)r;
-    return r;
-}
 
 /* Extensions and width changes: one movzx/movsx/mov from the input's
  * register; the high half is shifted down in place. */
@@ -226,7 +235,7 @@ static void gen_ext(struct x64_gen *g, const struct ir_op *op)
         return;
     }
     unsigned s;
-    unsigned u = (unsigned)out_beside(g, &s);
+    unsigned u = (unsigned)out_beside(g, 1, &s);
     switch (op->opc) {
     case IR_OP_ext8s: x64_rr(b, X64_OPC_MOVSBL | X64_P_BYTE | x64_w(w), u, s); break;
     case IR_OP_ext8u: x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, s); break;
@@ -296,7 +305,7 @@ static void gen_extract(struct x64_gen *g, const struct ir_op *op)
     bool w = op->type == IR_I64, sign = op->opc == IR_OP_sextract;
     unsigned pos = (unsigned)op->cargs[0], len = (unsigned)op->cargs[1], s;
     bool zext = !sign && pos == 0 && (len == 8 || len == 16 || len == 32);
-    unsigned u = zext ? (unsigned)out_beside(g, &s) : (unsigned)copy_or_steal(g, 1, ALLOC);
+    unsigned u = zext ? (unsigned)out_beside(g, 1, &s) : (unsigned)copy_or_steal(g, 1, ALLOC);
     struct x64_buf *b = x64_cur(g);
     if (zext && len == 8) {
         x64_rr(b, X64_OPC_MOVZBL | X64_P_BYTE, u, s);

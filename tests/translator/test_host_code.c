@@ -156,6 +156,27 @@ static void build_copies(struct ir_block *b)
     ir_exit_tb(b, 0);
 }
 
+/* a = ecx + 1; b = edx + 2; eax = a & b (b dies there, a lives on);
+ * ebx = a ^ 5 */
+static void build_commuted(struct ir_block *b)
+{
+    ir_tmp x = ir_new_i32(b), y = ir_new_i32(b);
+    ir_addi(b, x, ir_global(b, G_ECX), 1);
+    ir_addi(b, y, ir_global(b, G_EDX), 2);
+    ir_and(b, ir_global(b, G_EAX), x, y);
+    ir_xori(b, ir_global(b, G_EBX), x, 5);
+    ir_exit_tb(b, 0);
+}
+
+/* eax = ecx * 3; edx = ecx + 1 */
+static void build_mul_imm(struct ir_block *b)
+{
+    ir_tmp ecx = ir_global(b, G_ECX);
+    ir_muli(b, ir_global(b, G_EAX), ecx, 3);
+    ir_addi(b, ir_global(b, G_EDX), ecx, 1);
+    ir_exit_tb(b, 0);
+}
+
 /* ---- x86-64 ---- */
 
 START_TEST(x86_64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -227,6 +248,22 @@ START_TEST(x86_64_mov_of_a_live_value_shares_its_register)
 }
 END_TEST
 
+START_TEST(x86_64_commutative_op_writes_over_its_dying_operand)
+{
+    emit(&tb_backend_x86_64, false, build_commuted);
+    ck_assert_msg(reg_moves() == 0, "register copies:\n%s", text);
+    ck_assert_uint_eq(count("and", ""), 1);
+}
+END_TEST
+
+START_TEST(x86_64_multiply_by_immediate_reads_a_kept_value_in_place)
+{
+    emit(&tb_backend_x86_64, false, build_mul_imm);
+    ck_assert_msg(count("mov", "[rbp + 4]") == 1, "ecx loads:\n%s", text);
+    ck_assert_msg(reg_moves() == 0, "register copies:\n%s", text);
+}
+END_TEST
+
 /* ---- AArch64 ---- */
 
 START_TEST(aarch64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -273,6 +310,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_tlb_hit_indexes_the_page_with_the_address);
     tcase_add_test(tc, x86_64_extension_of_a_kept_value_reads_its_register);
     tcase_add_test(tc, x86_64_mov_of_a_live_value_shares_its_register);
+    tcase_add_test(tc, x86_64_commutative_op_writes_over_its_dying_operand);
+    tcase_add_test(tc, x86_64_multiply_by_immediate_reads_a_kept_value_in_place);
     tcase_add_test(tc, aarch64_global_read_by_two_ops_is_loaded_from_env_once);
     tcase_add_test(tc, aarch64_mul2_with_unused_high_half_is_one_32bit_mul);
     tcase_add_test(tc, aarch64_slow_path_saves_only_values_needed_after_the_access);
