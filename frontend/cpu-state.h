@@ -57,7 +57,7 @@ enum x86_gpr { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X8
  *   ADC:  as ADD, src2 = carry in
  *   SUB:  dst = result, src = second operand (CMP, NEG with first operand 0)
  *   SBB:  as SUB, src2 = borrow in
- *   LOGIC: dst = result (CF = OF = AF = 0)
+ *   LOGIC: dst = result, src = 0 (CF = OF = AF = 0; reads as SUB's record)
  *   INC/DEC: dst = result, src = the CF before (INC/DEC keep it)
  *   SHL:  dst = result, src = operand shifted left by count - 1 (CF = its top bit)
  *   SHR/SAR: dst = result, src = operand shifted right by count - 1 (CF = bit 0);

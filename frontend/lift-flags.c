@@ -4,6 +4,8 @@
  * Condition codes: SDM Vol. 1, appendix B. */
 #include "frontend/lift-internal.h"
 
+#include <assert.h>
+
 /* src2 is written for ADC and SBB only, the kinds that read it (their carry
  * in); the others leave it as it was: one store fewer per record that
  * reaches env (frontend/cpu-state.h). */
@@ -120,20 +122,28 @@ static bool cf_inline(struct lift *L, ir_tmp *out)
     return true;
 }
 
-/* CF as 0 or 1. Unknown kind: the carry-only helper, not all six flags. */
+/* CF of any kind through the carry-only helper, not all six flags. */
+static ir_tmp cf_call(struct lift *L)
+{
+    ir_tmp a[4] = {ir_global(L->b, X86_G_CC_OP), ir_global(L->b, X86_G_CC_DST),
+                   ir_global(L->b, X86_G_CC_SRC), ir_global(L->b, X86_G_CC_SRC2)};
+    return lift_call_ret(L, X86_HELPER_cc_carry, 4, a);
+}
+
+static bool cond_predicted(struct lift *L, unsigned base, ir_tmp *out);
+
+/* CF as 0 or 1. */
 ir_tmp lift_cf(struct lift *L)
 {
     ir_tmp r;
-    if (cf_inline(L, &r))
+    if (cf_inline(L, &r) || cond_predicted(L, 1, &r))
         return r;
     if (L->cc_op == X86_CC_EFLAGS) {
         r = ir_new_i32(L->b);
         ir_andi(L->b, r, ir_global(L->b, X86_G_CC_SRC), X86_CF);
         return r;
     }
-    ir_tmp a[4] = {ir_global(L->b, X86_G_CC_OP), ir_global(L->b, X86_G_CC_DST),
-                   ir_global(L->b, X86_G_CC_SRC), ir_global(L->b, X86_G_CC_SRC2)};
-    return lift_call_ret(L, X86_HELPER_cc_carry, 4, a);
+    return cf_call(L);
 }
 
 /* ZF and SF hold for every kind: dst is the result. LOGIC clears OF, so its
@@ -223,11 +233,58 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
     return true;
 }
 
+/* Whether the kind has been unknown since the block began: nothing in it so
+ * far wrote a flag record (the IR is short there: few ops to look at). */
+static bool kind_from_entry(const struct lift *L)
+{
+    const struct ir_block *b = L->b;
+    unsigned cc_op = ir_global(b, X86_G_CC_OP).idx;
+    for (unsigned i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (ir_op_writes_globals(b, op))
+            return false;
+        for (unsigned o = 0; o < op->nout; o++)
+            if (op->args[o] == cc_op)
+                return false;
+    }
+    return true;
+}
+
+/* A condition read with the kind unknown since the block began: the block
+ * before most often ended with a dword CMP or SUB (the SUB kind) or TEST,
+ * AND, OR, XOR (LOGIC, whose record reads as SUB's: src is 0). For those two
+ * kinds the condition comes from the record inline, for the others from
+ * the helpers; the branches between cost little this early in the block,
+ * with few values in host registers. OF and PF alone: the helper. */
+static bool cond_predicted(struct lift *L, unsigned base, ir_tmp *out)
+{
+    if (L->cc_op != X86_CC_DYNAMIC || base == 0 || base == 5 || !kind_from_entry(L))
+        return false;
+    struct ir_block *B = L->b;
+    ir_label fast = ir_new_label(B), slow = ir_new_label(B), done = ir_new_label(B);
+    ir_tmp r = ir_new_i32(B), kind = ir_global(B, X86_G_CC_OP), t;
+    ir_brcondi(B, IR_COND_EQ, kind, X86_CC_SUBL, fast);
+    ir_brcondi(B, IR_COND_NE, kind, X86_CC_LOGICL, slow);
+    ir_set_label(B, fast);
+    L->cc_op = X86_CC_SUBL;
+    bool inline_ok = cond_inline(L, base, &t);
+    L->cc_op = X86_CC_DYNAMIC;
+    assert(inline_ok);
+    (void)inline_ok;
+    ir_mov(B, r, t);
+    ir_br(B, done);
+    ir_set_label(B, slow);
+    ir_mov(B, r, base == 1 ? cf_call(L) : cond_from_flags(L, base));
+    ir_set_label(B, done);
+    *out = r;
+    return true;
+}
+
 ir_tmp lift_cond(struct lift *L, unsigned cc)
 {
     unsigned base = (cc >> 1) & 7;
     ir_tmp r;
-    if (!cond_inline(L, base, &r))
+    if (!cond_inline(L, base, &r) && !cond_predicted(L, base, &r))
         r = cond_from_flags(L, base);
     if (cc & 1)
         ir_xori(L->b, r, r, 1);

@@ -1,9 +1,11 @@
-/* CF read at the start of a block, where the lifter does not know which
- * instruction set the flags (the cc_carry helper over the run-time record):
- * after each flag-setting kind and operand size, SETC, INC (keeps CF), ADC and
- * SBB must see the CF the SDM defines for that instruction (Vol. 2, each
- * instruction's "Flags Affected"), computed here from the operands. On the
- * interpreter and the host's native backend. */
+/* Flags read at the start of a block, where the lifter does not know which
+ * instruction set them (inline for a dword SUB or LOGIC record, else the
+ * cc_carry / cc_compute helpers over the run-time record): after each
+ * flag-setting kind and operand size, SETC, INC (keeps CF), ADC and SBB must
+ * see the CF the SDM defines for that instruction (Vol. 2, each instruction's
+ * "Flags Affected"), computed here from the operands, and the 16 SETcc the
+ * conditions of the flags PUSHF shows (Vol. 1 appendix B). On the interpreter
+ * and the host's native backend. */
 #include "machine.h"
 #include "translator/translator.h"
 
@@ -15,7 +17,7 @@
 #define OUT_FLAGS 0x2010u
 
 struct code {
-    uint8_t b[96];
+    uint8_t b[192];
     unsigned n;
 };
 
@@ -211,12 +213,70 @@ START_TEST(carry_read_first_in_a_block_after_every_kind_and_size)
 }
 END_TEST
 
+/* As program() with SETcc DL as the reader (cc: the condition nibble), so
+ * that it is the block's first flag read. */
+static bool program_setcc(struct code *c, enum kind k, unsigned size, bool cin, uint32_t a,
+                          uint32_t b, unsigned cc)
+{
+    if (!program(c, k, size, cin, a, b, 3, R_SETC))
+        return false;
+    /* setc dl (0f 92 c2); mov [OUT_VALUE], dx; pushf; pop [OUT_FLAGS]; hlt */
+    c->b[c->n - 13 + 1] = (uint8_t)(0x90 + cc);
+    return true;
+}
+
+/* SDM Vol. 1 appendix B, from the materialised flags. */
+static bool cond_of(unsigned cc, uint16_t f)
+{
+    static const uint8_t bit[8] = {11, 0, 6, 0, 7, 2, 0, 0}; /* O C Z - S P */
+    bool cf = f & 1, zf = f >> 6 & 1, sf = f >> 7 & 1, of = f >> 11 & 1;
+    bool v;
+    switch (cc >> 1) {
+    case 3: v = cf || zf; break;
+    case 6: v = sf != of; break;
+    case 7: v = zf || sf != of; break;
+    default: v = f >> bit[cc >> 1] & 1; break;
+    }
+    return (cc & 1) ? !v : v;
+}
+
+START_TEST(conditions_read_first_in_a_block_agree_with_pushf)
+{
+    static const uint32_t few[] = {0, 1, 0x80000000u, 0xffffffffu};
+    const unsigned nf = sizeof(few) / sizeof(few[0]);
+    nmachines = tm_init_backends(machines, 3);
+    struct code prog;
+    unsigned checked = 0;
+    for (unsigned k = 0; k < K_COUNT; k++)
+        for (unsigned size = 1; size <= 4; size *= 2)
+            for (unsigned i = 0; i < nf * nf * 2; i++)
+                for (unsigned cc = 0; cc < 16; cc++) {
+                    uint32_t a = few[i / 2 / nf], b = few[i / 2 % nf];
+                    if (!program_setcc(&prog, (enum kind)k, size, i & 1, a, b, cc))
+                        continue;
+                    for (unsigned mi = 0; mi < nmachines; mi++) {
+                        struct result r = run(&machines[mi], &prog);
+                        ck_assert_msg((r.value & 0xff) == cond_of(cc, r.flags),
+                                      "kind %u size %u a %08x b %08x cin %u backend %u: "
+                                      "setcc %x gave %u, flags %03x",
+                                      k, size, a, b, i & 1, mi, cc, r.value & 0xff,
+                                      r.flags & 0x8d5);
+                        checked++;
+                    }
+                }
+    ck_assert_uint_eq(checked, (16 * 3 + 2 * 2) * nf * nf * 2 * 16 * nmachines);
+    for (unsigned i = 0; i < nmachines; i++)
+        tm_free(&machines[i]);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("cpu_carry");
     TCase *tc = tcase_create("carry");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, carry_read_first_in_a_block_after_every_kind_and_size);
+    tcase_add_test(tc, conditions_read_first_in_a_block_agree_with_pushf);
     suite_add_tcase(s, tc);
     return s;
 }

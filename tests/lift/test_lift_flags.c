@@ -215,6 +215,38 @@ START_TEST(only_adc_and_sbb_write_the_carry_in)
 }
 END_TEST
 
+/* A flag read first in a block tests the run-time kind for a dword SUB
+ * (cc_op 9) or LOGIC (15) record and computes the condition inline there,
+ * the helper only for the other kinds; not for OF or PF alone, nor once the
+ * block has written a record (after SHL by CL the kind is run-time too). */
+START_TEST(flag_read_first_in_a_block_tries_sub_and_logic_inline)
+{
+    static const struct {
+        uint8_t code[5];
+        unsigned len;
+        unsigned predicted;
+    } cases[] = {
+        {{0x43, 0xf4}, 2, 1},             /* inc ebx */
+        {{0x74, 0x00}, 2, 1},             /* je */
+        {{0x0f, 0x9f, 0xc0, 0xf4}, 4, 1}, /* setg al */
+        {{0x70, 0x00}, 2, 0},             /* jo */
+        {{0x7a, 0x00}, 2, 0},             /* jp */
+        {{0xd3, 0xe0, 0x74, 0x00}, 4, 0}, /* shl eax, cl; je */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lifted l;
+        lift(&l, cases[i].code, cases[i].len);
+        unsigned kind_tests = count(l.text, "brcond_i32 cc_op, t");
+        ck_assert_msg(kind_tests == 2 * cases[i].predicted, "%u:\n%s", i, l.text);
+        if (cases[i].predicted)
+            ck_assert_msg(strstr(l.text, ", $0x9\n") && strstr(l.text, ", $0xf\n") &&
+                              count(l.text, " br L") == 1,
+                          "%u:\n%s", i, l.text);
+        done(&l);
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lift_flags");
@@ -227,6 +259,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, setcc_and_cmovcc_after_compare_are_one_op);
     tcase_add_test(tc, shift_by_immediate_result_does_not_wait_for_the_flag_record);
     tcase_add_test(tc, only_adc_and_sbb_write_the_carry_in);
+    tcase_add_test(tc, flag_read_first_in_a_block_tries_sub_and_logic_inline);
     suite_add_tcase(s, tc);
     return s;
 }
