@@ -70,10 +70,12 @@ void opt_copyprop(struct ir_block *b)
     for (unsigned i = 0; i < b->nops; i++) {
         if (b->ops[i].opc == IR_OP_set_label)
             copies_reset(&c);
-        struct ir_op *op = opt_rw_push(&r, &b->ops[i]);
-        for (unsigned j = op->nout; c.nlive && j < ir_op_ntemps(op); j++)
-            if (c.of[op->args[j]])
-                op->args[j] = c.of[op->args[j]] - 1;
+        const struct ir_op *in = &b->ops[i];
+        struct ir_op *op = opt_rw_push(&r, in);
+        /* Reads the input op, not the copy just stored (no wait on the store). */
+        for (unsigned j = in->nout; c.nlive && j < ir_op_ntemps(in); j++)
+            if (c.of[in->args[j]])
+                op->args[j] = c.of[in->args[j]] - 1;
         if (op->opc == IR_OP_mov) {
             unsigned d = op->args[0], s = op->args[1];
             /* "mov d, s" where d already holds s (or is s) changes nothing. */
