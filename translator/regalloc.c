@@ -314,6 +314,12 @@ int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed)
     return r;
 }
 
+bool ra_input_stays(const struct ra_state *ra, unsigned arg)
+{
+    const struct ra_temp *ts = &ra->ts[ra->op->args[arg]];
+    return ts->val == RA_VAL_REG && (!ra_op_dead(ra, arg) || reg_shared(ra, ts->reg));
+}
+
 void ra_hold_input(struct ra_state *ra, unsigned arg)
 {
     unsigned t = ra->op->args[arg];

@@ -108,6 +108,9 @@ int ra_steal(struct ra_state *ra, unsigned arg, uint32_t allowed);
 /* Input args[arg] into a register of its own when it is in memory and read
  * again later: this op copies it from there, the later ones find it. */
 void ra_hold_input(struct ra_state *ra, unsigned arg);
+/* Input args[arg] keeps its register after the op: it lives on, or shares
+ * the register with another temp (ra_steal refuses it). */
+bool ra_input_stays(const struct ra_state *ra, unsigned arg);
 /* Frees reg for a fixed use, moving its value away. */
 void ra_claim(struct ra_state *ra, unsigned reg);
 void ra_bind(struct ra_state *ra, unsigned t, unsigned reg);

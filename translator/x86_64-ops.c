@@ -139,9 +139,8 @@ static void gen_alu(struct x64_gen *g, const struct ir_op *op)
     bool is_imm = imm_operand(g, y, w, &imm);
     int ry = is_imm ? -1 : ra_operand(&g->ra, y, ALLOC);
     struct x64_buf *b = x64_cur(g);
-    struct ra_temp *tx = &g->ra.ts[x];
     ra_hold_input(&g->ra, ax);
-    bool x_stays = x == g->ra.env->nglobals || (tx->val == RA_VAL_REG && !x64_op_dead(g, ax));
+    bool x_stays = x == g->ra.env->nglobals || ra_input_stays(&g->ra, ax);
     if (op->opc == IR_OP_add && x_stays) {
         /* Three-operand add: lea leaves x in place. */
         int rx = ra_in(&g->ra, x, ALLOC);

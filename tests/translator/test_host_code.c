@@ -177,6 +177,17 @@ static void build_mul_imm(struct ir_block *b)
     ir_exit_tb(b, 0);
 }
 
+/* t = ecx + 1; eax = t; edx = t + ebx: t's last use reads the register it
+ * shares with eax. */
+static void build_add_of_shared(struct ir_block *b)
+{
+    ir_tmp t = ir_new_i32(b);
+    ir_addi(b, t, ir_global(b, G_ECX), 1);
+    ir_mov(b, ir_global(b, G_EAX), t);
+    ir_add(b, ir_global(b, G_EDX), t, ir_global(b, G_EBX));
+    ir_exit_tb(b, 0);
+}
+
 /* ---- x86-64 ---- */
 
 START_TEST(x86_64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -264,6 +275,14 @@ START_TEST(x86_64_multiply_by_immediate_reads_a_kept_value_in_place)
 }
 END_TEST
 
+START_TEST(x86_64_add_reading_a_shared_register_is_one_lea)
+{
+    emit(&tb_backend_x86_64, false, build_add_of_shared);
+    ck_assert_msg(reg_moves() == 0, "register copies:\n%s", text);
+    ck_assert_msg(count("lea", "") == 1, "%s", text);
+}
+END_TEST
+
 /* ---- AArch64 ---- */
 
 START_TEST(aarch64_global_read_by_two_ops_is_loaded_from_env_once)
@@ -312,6 +331,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, x86_64_mov_of_a_live_value_shares_its_register);
     tcase_add_test(tc, x86_64_commutative_op_writes_over_its_dying_operand);
     tcase_add_test(tc, x86_64_multiply_by_immediate_reads_a_kept_value_in_place);
+    tcase_add_test(tc, x86_64_add_reading_a_shared_register_is_one_lea);
     tcase_add_test(tc, aarch64_global_read_by_two_ops_is_loaded_from_env_once);
     tcase_add_test(tc, aarch64_mul2_with_unused_high_half_is_one_32bit_mul);
     tcase_add_test(tc, aarch64_slow_path_saves_only_values_needed_after_the_access);
