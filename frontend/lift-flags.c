@@ -107,6 +107,21 @@ static bool cf_inline(struct lift *L, ir_tmp *out)
         ir_add(L->b, a, dst, src); /* the first operand */
         ir_tmp x = lift_trunc(L, a, size);
         ir_setcond(L->b, IR_COND_LTU, r, x, lift_trunc(L, src, size));
+    } else if (cc_is(op, X86_CC_ADCB) || cc_is(op, X86_CC_SBBB)) {
+        /* ADC: dst < src, or <= with a carry in; SBB: the same of the first
+         * operand (dst + src + borrow in) and src. */
+        ir_tmp c2 = ir_global(L->b, X86_G_CC_SRC2), first = dst;
+        if (cc_is(op, X86_CC_SBBB)) {
+            ir_add(L->b, a, dst, src);
+            ir_add(L->b, a, a, c2);
+            first = a;
+        }
+        ir_tmp x = lift_trunc(L, first, size);
+        ir_tmp y = lift_trunc(L, src, size);
+        ir_tmp lt = ir_new_i32(L->b), le = ir_new_i32(L->b);
+        ir_setcond(L->b, IR_COND_LTU, lt, x, y);
+        ir_setcond(L->b, IR_COND_LEU, le, x, y);
+        ir_movcond(L->b, IR_COND_NE, r, c2, lift_const(L, 0), le, lt);
     } else if (cc_is(op, X86_CC_LOGICB)) {
         ir_movi(L->b, r, 0);
     } else if (cc_is(op, X86_CC_SHLB)) {
@@ -234,14 +249,17 @@ static bool cond_inline(struct lift *L, unsigned base, ir_tmp *out)
 }
 
 /* Whether the kind has been unknown since the block began: nothing in it so
- * far wrote a flag record (the IR is short there: few ops to look at). */
+ * far wrote a flag record (the IR is short there: few ops to look at). The
+ * segment checks' calls change no flags: they raise or return. */
 static bool kind_from_entry(const struct lift *L)
 {
     const struct ir_block *b = L->b;
     unsigned cc_op = ir_global(b, X86_G_CC_OP).idx;
     for (unsigned i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
-        if (ir_op_writes_globals(b, op))
+        bool check = op->opc == IR_OP_call && (op->cargs[0] == X86_HELPER_raise_exception ||
+                                               op->cargs[0] == X86_HELPER_check_expdown);
+        if (!check && ir_op_writes_globals(b, op))
             return false;
         for (unsigned o = 0; o < op->nout; o++)
             if (op->args[o] == cc_op)
@@ -250,29 +268,44 @@ static bool kind_from_entry(const struct lift *L)
     return true;
 }
 
-/* A condition read with the kind unknown since the block began: the block
- * before most often ended with a dword CMP or SUB (the SUB kind) or TEST,
- * AND, OR, XOR (LOGIC, whose record reads as SUB's: src is 0). For those two
- * kinds the condition comes from the record inline, for the others from
- * the helpers; the branches between cost little this early in the block,
- * with few values in host registers. OF and PF alone: the helper. */
+/* The dword kinds tried, in order, for a flag read with the kind unknown
+ * since the block began: the block before most often ended with CMP or SUB
+ * (the SUB kind) or TEST/AND/OR/XOR (LOGIC); a CF read (INC/DEC, ADC/SBB,
+ * JB first in a block) also often follows SBB, DEC or ADD (counts of the
+ * cc_carry calls before userland in the Debian boot). */
+static const enum x86_cc_op cond_guesses[] = {X86_CC_SUBL, X86_CC_LOGICL};
+static const enum x86_cc_op cf_guesses[] = {X86_CC_SUBL, X86_CC_LOGICL, X86_CC_SBBL,
+                                            X86_CC_DECL, X86_CC_ADDL};
+#define MAX_GUESSES (sizeof(cf_guesses) / sizeof(cf_guesses[0]))
+
+/* A condition read with the kind unknown since the block began: for the
+ * guessed kinds it comes from the record inline, for the others from the
+ * helpers; the branches between cost little this early in the block, with
+ * few values in host registers. OF and PF alone: the helper. */
 static bool cond_predicted(struct lift *L, unsigned base, ir_tmp *out)
 {
     if (L->cc_op != X86_CC_DYNAMIC || base == 0 || base == 5 || !kind_from_entry(L))
         return false;
     struct ir_block *B = L->b;
-    ir_label fast = ir_new_label(B), slow = ir_new_label(B), done = ir_new_label(B);
+    const enum x86_cc_op *guess = base == 1 ? cf_guesses : cond_guesses;
+    unsigned n = base == 1 ? MAX_GUESSES : sizeof(cond_guesses) / sizeof(cond_guesses[0]);
+    ir_label at[MAX_GUESSES], slow = ir_new_label(B), done = ir_new_label(B);
     ir_tmp r = ir_new_i32(B), kind = ir_global(B, X86_G_CC_OP), t;
-    ir_brcondi(B, IR_COND_EQ, kind, X86_CC_SUBL, fast);
-    ir_brcondi(B, IR_COND_NE, kind, X86_CC_LOGICL, slow);
-    ir_set_label(B, fast);
-    L->cc_op = X86_CC_SUBL;
-    bool inline_ok = cond_inline(L, base, &t);
+    for (unsigned i = 0; i < n; i++) {
+        at[i] = ir_new_label(B);
+        ir_brcondi(B, IR_COND_EQ, kind, guess[i], at[i]);
+    }
+    ir_br(B, slow);
+    for (unsigned i = 0; i < n; i++) {
+        ir_set_label(B, at[i]);
+        L->cc_op = guess[i];
+        bool inline_ok = base == 1 ? cf_inline(L, &t) : cond_inline(L, base, &t);
+        assert(inline_ok);
+        (void)inline_ok;
+        ir_mov(B, r, t);
+        ir_br(B, done);
+    }
     L->cc_op = X86_CC_DYNAMIC;
-    assert(inline_ok);
-    (void)inline_ok;
-    ir_mov(B, r, t);
-    ir_br(B, done);
     ir_set_label(B, slow);
     ir_mov(B, r, base == 1 ? cf_call(L) : cond_from_flags(L, base));
     ir_set_label(B, done);
