@@ -23,35 +23,58 @@ static bool is_global(const struct ra_state *ra, unsigned t)
 static void find_rereads(struct ra_state *ra)
 {
     const struct ir_block *b = ra->b;
-    memset(ra->seen, 0, (b->ntemps + 63) / 64 * sizeof(uint64_t));
+    uint64_t *seen = ra->seen;
+    memset(seen, 0, (b->ntemps + 63) / 64 * sizeof(uint64_t));
     for (unsigned i = b->nops; i-- > 0;) {
         const struct ir_op *op = &b->ops[i];
+        unsigned n = ir_op_ntemps(op);
         uint16_t bits = 0;
         for (unsigned k = 0; k < op->nout; k++)
-            ra->seen[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
-        ra->later[i] = ra->seen[0];
-        for (unsigned k = op->nout; k < ir_op_ntemps(op); k++) {
+            seen[op->args[k] / 64] &= ~(1ull << (op->args[k] % 64));
+        ra->later[i] = seen[0];
+        for (unsigned k = op->nout; k < n; k++) {
             unsigned t = op->args[k];
-            bits |= (uint16_t)((ra->seen[t / 64] >> (t % 64) & 1) << k);
+            bits |= (uint16_t)((seen[t / 64] >> (t % 64) & 1) << k);
+            seen[t / 64] |= 1ull << (t % 64);
         }
-        for (unsigned k = op->nout; k < ir_op_ntemps(op); k++)
-            ra->seen[op->args[k] / 64] |= 1ull << (op->args[k] % 64);
         ra->reread[i] = bits;
     }
 }
 
+/* The per-temp and per-op arrays, grown (never shrunk) to b's sizes. */
+static bool size_arrays(struct ra_state *ra, const struct ir_block *b)
+{
+    if (b->ntemps >= ra->temps_cap) {
+        size_t nt = b->ntemps + 64;
+        void *ts = realloc(ra->ts, nt * sizeof(*ra->ts));
+        void *cl = ts ? realloc(ra->clist, nt * sizeof(*ra->clist)) : NULL;
+        void *st = cl ? realloc(ra->slot_temp, nt * sizeof(*ra->slot_temp)) : NULL;
+        void *sn = st ? realloc(ra->seen, (nt + 63) / 64 * sizeof(*ra->seen)) : NULL;
+        ra->ts = ts ? ts : ra->ts;
+        ra->clist = cl ? cl : ra->clist;
+        ra->slot_temp = st ? st : ra->slot_temp;
+        ra->seen = sn ? sn : ra->seen;
+        if (!sn)
+            return false;
+        ra->temps_cap = (unsigned)nt;
+    }
+    if (b->nops >= ra->ops_cap) {
+        size_t no = b->nops + 64;
+        void *rr = realloc(ra->reread, no * sizeof(*ra->reread));
+        void *lt = rr ? realloc(ra->later, no * sizeof(*ra->later)) : NULL;
+        ra->reread = rr ? rr : ra->reread;
+        ra->later = lt ? lt : ra->later;
+        if (!lt)
+            return false;
+        ra->ops_cap = (unsigned)no;
+    }
+    return true;
+}
+
 bool ra_prepare(struct ra_state *ra, const struct ir_block *b)
 {
-    size_t nt = b->ntemps ? b->ntemps : 1;
     ra->b = b;
-    ra->ts = realloc(ra->ts, nt * sizeof(*ra->ts));
-    ra->clist = realloc(ra->clist, nt * sizeof(*ra->clist));
-    ra->slot_temp = realloc(ra->slot_temp, nt * sizeof(*ra->slot_temp));
-    size_t no = b->nops ? b->nops : 1;
-    ra->reread = realloc(ra->reread, no * sizeof(*ra->reread));
-    ra->later = realloc(ra->later, no * sizeof(*ra->later));
-    ra->seen = realloc(ra->seen, (nt + 63) / 64 * sizeof(*ra->seen));
-    if (!ra->ts || !ra->clist || !ra->slot_temp || !ra->reread || !ra->later || !ra->seen)
+    if (!size_arrays(ra, b))
         return false;
     find_rereads(ra);
     for (unsigned t = 0; t < b->ntemps; t++) {
@@ -97,7 +120,7 @@ static void home(struct ra_state *ra, unsigned t, unsigned *base, int32_t *off)
     }
     if (ra->ts[t].slot < 0) {
         ra->slot_temp[ra->nslots] = (uint16_t)t;
-        ra->ts[t].slot = (int32_t)ra->nslots++;
+        ra->ts[t].slot = (int16_t)ra->nslots++;
     }
     *base = ra->tgt->frame_reg;
     *off = ra->tgt->slots_off + 8 * ra->ts[t].slot;
@@ -432,12 +455,14 @@ static int next_in_reg(const struct ra_state *ra, unsigned t)
 
 void ra_drop_idle_globals(struct ra_state *ra)
 {
-    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+    for (uint32_t m = ra->tgt->regs_alloc; m; m &= m - 1) {
+        unsigned r = (unsigned)__builtin_ctz(m);
         for (int t = ra->reg_temp[r], n; t >= 0; t = n) {
             n = next_in_reg(ra, (unsigned)t);
             if (is_global(ra, (unsigned)t) && ra->ts[t].mem_ok && !read_later(ra, (unsigned)t))
                 ra_forget_global(ra, (unsigned)t);
         }
+    }
 }
 
 /* Some temp in register r is needed after the current op. */
@@ -451,11 +476,13 @@ static bool reg_live_after(const struct ra_state *ra, unsigned r, bool globals_d
 
 uint32_t ra_live_after(const struct ra_state *ra)
 {
-    uint32_t m = 0;
-    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+    uint32_t live = 0;
+    for (uint32_t m = ra->tgt->regs_alloc; m; m &= m - 1) {
+        unsigned r = (unsigned)__builtin_ctz(m);
         if (reg_live_after(ra, r, false))
-            m |= 1u << r;
-    return m;
+            live |= 1u << r;
+    }
+    return live;
 }
 
 /* Values needed after the call move to free callee-saved registers, or to
@@ -464,8 +491,9 @@ uint32_t ra_live_after(const struct ra_state *ra)
  * dropped after it). */
 void ra_free_caller_saved(struct ra_state *ra, bool globals_dropped)
 {
-    for (unsigned r = 0; r < RA_MAX_REGS; r++) {
-        if (!(ra->tgt->regs_caller_saved >> r & 1) || !reg_live_after(ra, r, globals_dropped))
+    for (uint32_t m = ra->tgt->regs_caller_saved; m; m &= m - 1) {
+        unsigned r = (unsigned)__builtin_ctz(m);
+        if (!reg_live_after(ra, r, globals_dropped))
             continue;
         int to = find_free(ra, ra->tgt->regs_callee_saved);
         if (to >= 0)
@@ -487,9 +515,11 @@ static void bb_sync(struct ra_state *ra, unsigned t)
 void ra_bb_end(struct ra_state *ra)
 {
     ra_sync_globals(ra);
-    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+    for (uint32_t m = ra->tgt->regs_alloc; m; m &= m - 1) {
+        unsigned r = (unsigned)__builtin_ctz(m);
         for (int t = ra->reg_temp[r]; t >= 0; t = next_in_reg(ra, (unsigned)t))
             bb_sync(ra, (unsigned)t);
+    }
     unsigned n = 0;
     for (unsigned i = 0; i < ra->nclist; i++) {
         unsigned t = ra->clist[i];
@@ -518,9 +548,11 @@ static void to_memory(struct ra_state *ra, unsigned t)
 /* At a label: values are in memory, registers empty. */
 void ra_label(struct ra_state *ra)
 {
-    for (unsigned r = 0; r < RA_MAX_REGS; r++)
+    for (uint32_t m = ra->tgt->regs_alloc; m; m &= m - 1) {
+        unsigned r = (unsigned)__builtin_ctz(m);
         while (ra->reg_temp[r] >= 0)
             to_memory(ra, (unsigned)ra->reg_temp[r]);
+    }
     for (unsigned i = 0; i < ra->nclist; i++) {
         unsigned t = ra->clist[i];
         ra->ts[t].listed = false;

@@ -19,11 +19,11 @@ enum ra_val { RA_VAL_DEAD, RA_VAL_REG, RA_VAL_MEM, RA_VAL_CONST };
 struct ra_temp {
     uint8_t val;   /* enum ra_val */
     uint8_t reg;   /* when RA_VAL_REG */
+    bool mem_ok;   /* the env field / spill slot holds the value too */
+    bool listed;   /* in ra_state.clist */
     uint16_t next; /* the next temp holding the same value in reg, RA_NONE */
-    bool mem_ok;  /* the env field / spill slot holds the value too */
-    bool listed;  /* in ra_state.clist */
-    int32_t slot; /* spill slot of a local, -1 before the first spill */
-    uint64_t imm; /* when RA_VAL_CONST */
+    int16_t slot;  /* spill slot of a local (< IR_MAX_TEMPS), -1 before the first spill */
+    uint64_t imm;  /* when RA_VAL_CONST */
 };
 
 struct ra_state;
@@ -65,6 +65,7 @@ struct ra_state {
     uint16_t *reread; /* per op: bit k, input args[k] is read again later in the block */
     uint64_t *later;  /* per op: bit g, global g (< 64) is read after it in the block */
     uint64_t *seen;   /* ra_prepare's work set, one bit per temp */
+    unsigned temps_cap, ops_cap; /* the arrays' sizes, kept from block to block */
     /* The temps held by each host register, -1 when none: a list through
      * ra_temp.next when a mov left one value in several temps. */
     int reg_temp[RA_MAX_REGS];
