@@ -6,6 +6,7 @@
  * "Flags Affected"), computed here from the operands, and the 16 SETcc the
  * conditions of the flags PUSHF shows (Vol. 1 appendix B). On the interpreter
  * and the host's native backend. */
+#include "code-emit.h"
 #include "machine.h"
 #include "translator/translator.h"
 
@@ -15,25 +16,6 @@
 
 #define OUT_VALUE 0x2000u
 #define OUT_FLAGS 0x2010u
-
-struct code {
-    uint8_t b[192];
-    unsigned n;
-};
-
-static void put(struct code *c, unsigned n, ...)
-{
-    va_list ap;
-    va_start(ap, n);
-    for (unsigned i = 0; i < n; i++)
-        c->b[c->n++] = (uint8_t)va_arg(ap, int);
-    va_end(ap);
-}
-
-static void put32(struct code *c, uint32_t v)
-{
-    put(c, 4, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24);
-}
 
 /* The flag-setting instructions, on EAX with EBX (or CL as the count). */
 enum kind { K_POPF, K_ADD, K_ADC, K_SUB, K_SBB, K_CMP, K_AND, K_NEG, K_INC, K_DEC,

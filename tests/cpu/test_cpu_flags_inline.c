@@ -5,6 +5,7 @@
  * the same result and EFLAGS, and the 16 SETcc read right after it in the
  * same block (inline conditions) must agree with the EFLAGS that PUSHF
  * materialises. On the interpreter and, where there is one, x86-64. */
+#include "code-emit.h"
 #include "machine.h"
 #include "translator/translator.h"
 
@@ -19,25 +20,6 @@
 #define ARITH      0x8d5u /* CF PF AF ZF SF OF */
 
 enum form { F_IMM, F_ONE, F_CL_REG, F_IMM_MEM, F_CL_MEM, F_COUNT };
-
-struct code {
-    uint8_t b[128];
-    unsigned n;
-};
-
-static void put(struct code *c, unsigned n, ...)
-{
-    va_list ap;
-    va_start(ap, n);
-    for (unsigned i = 0; i < n; i++)
-        c->b[c->n++] = (uint8_t)va_arg(ap, int);
-    va_end(ap);
-}
-
-static void put32(struct code *c, uint32_t v)
-{
-    put(c, 4, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24);
-}
 
 /* Flags, EAX = v, then the operation (bytes in op), then 16 SETcc, PUSHF,
  * the result out, HLT. mem: EAX goes to MEM_OPND first and comes back after. */

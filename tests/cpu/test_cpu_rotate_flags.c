@@ -5,6 +5,7 @@
  * the ROT lazy-flag kind over a run-time record), once or twice. Expected values: this
  * sequence run on an x86-64 host CPU (AMD EPYC); OF is compared for count 1 only (undefined
  * otherwise). On the interpreter and the host's native backend (x86-64 or AArch64). */
+#include "code-emit.h"
 #include "machine.h"
 #include "translator/translator.h"
 
@@ -77,25 +78,6 @@ static const struct rot_case cases[] = {
     {3, 0xf0f0f0f3u, 0x0ff0ff01u, 1, 32, 0, 0x00f0f001u, 0x000u},
     {3, 0xf0f0f0f3u, 0x0ff0ff01u, 1, 33, 0, 0x80787800u, 0x801u},
 };
-
-struct code {
-    uint8_t b[96];
-    unsigned n;
-};
-
-static void put(struct code *c, unsigned n, ...)
-{
-    va_list ap;
-    va_start(ap, n);
-    for (unsigned i = 0; i < n; i++)
-        c->b[c->n++] = (uint8_t)va_arg(ap, int);
-    va_end(ap);
-}
-
-static void put32(struct code *c, uint32_t v)
-{
-    put(c, 4, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24);
-}
 
 static void rotate(struct code *c, const struct rot_case *k)
 {
