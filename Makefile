@@ -45,10 +45,11 @@ RUN_ARGS ?=
 run: build
 	@sh tests/linux/run-shell.sh $(BUILD)/jit86 $(RUN_ARGS)
 
-# Long suites (labels below: the Linux guest on the interpreter backend, the
-# Debian installer's prompt) run with `make check SLOW=1`; the variants skip
+# Long suites (labels below: the Linux guest on the interpreter backend and
+# -icount across backends, the Debian installer's prompt, live migration) run
+# with `make check SLOW=1`, and in CI (about 3 more minutes); the variants skip
 # every Linux and media boot (their gcc run covers the guest side).
-SLOW ?= 0
+SLOW ?= $(if $(filter true,$(CI)),1,0)
 SLOW_LABELS := linux-interp|linux-installer|linux-live
 VARIANT_SKIP := linux|boot
 CTEST_ARGS ?= $(if $(filter 1,$(SLOW)),,-LE "$(SLOW_LABELS)")
