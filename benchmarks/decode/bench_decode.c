@@ -1,6 +1,7 @@
 /* Decoder throughput: instructions decoded per second by frontend/decode and
  * by Capstone (cs_disasm_iter, detail off) over the same code stream, a linear
  * sweep of the .text section of a 32-bit ELF (or a raw image), same run. */
+#include "benchmarks/bench-file.h"
 #include "frontend/decode.h"
 
 #include <capstone/capstone.h>
@@ -20,25 +21,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
 }
 
 /* The executable sections of an ELF32 x86 file, concatenated. */
@@ -116,7 +98,7 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t fsize;
-    uint8_t *file = read_file(argv[1], &fsize);
+    uint8_t *file = bench_read_file(argv[1], &fsize);
     if (!file) {
         fprintf(stderr, "bench_decode: cannot read %s\n", argv[1]);
         return 1;

@@ -2,6 +2,7 @@
  * (a -perfmap file's guest PCs), lifted from the kernel's own ELF image,
  * optimized and emitted again and again; microseconds per block by stage.
  * Run by benchmarks/xlate/run.sh; figures only, never a pass/fail test. */
+#include "benchmarks/bench-file.h"
 #include "cpu/cpu.h"
 #include "frontend/lift.h"
 #include "translator/translator.h"
@@ -38,24 +39,6 @@ static double now_wall(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return buf;
 }
 
 static bool load_elf(struct corpus *c, const uint8_t *file, size_t size)
@@ -232,7 +215,7 @@ int main(int argc, char **argv)
     const char *backend = argc > 4 ? argv[4] : "x86_64";
     struct corpus c = {0};
     size_t size;
-    uint8_t *file = read_file(argv[1], &size);
+    uint8_t *file = bench_read_file(argv[1], &size);
     if (!file || !load_elf(&c, file, size) || !load_pcs(&c, argv[2])) {
         fprintf(stderr, "bench_xlate: no 32-bit ELF image in %s or no block in %s\n", argv[1],
                 argv[2]);
