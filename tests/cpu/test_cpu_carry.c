@@ -136,12 +136,7 @@ struct result {
 
 static struct result run(struct tmachine *m, const struct code *c)
 {
-    tm_code(m, c->b, c->n);
-    m->env->eip = TM_CODE;
-    m->env->regs[4] = TM_STACK;
-    m->env->halted = false;
-    ck_assert_int_eq(cpu_exec(m->cpu, 1000), CPU_EXIT_HALTED);
-    ck_assert_uint_eq(m->env->eip, TM_CODE + c->n);
+    tm_run_code_at(m, c, TM_CODE);
     return (struct result){tm_peek16(m, OUT_VALUE), tm_peek16(m, OUT_FLAGS)};
 }
 

@@ -85,12 +85,7 @@ static void machines_down(void)
 
 static struct result run(struct tmachine *m, const struct code *c)
 {
-    tm_code(m, c->b, c->n);
-    m->env->eip = TM_CODE;
-    m->env->regs[4] = TM_STACK;
-    m->env->halted = false;
-    ck_assert_int_eq(cpu_exec(m->cpu, 1000), CPU_EXIT_HALTED);
-    ck_assert_uint_eq(m->env->eip, TM_CODE + c->n);
+    tm_run_code_at(m, c, TM_CODE);
     struct result r;
     mmu_phys_read(m->space, OUT_SETCC, r.setcc, 16);
     r.flags = tm_peek16(m, OUT_FLAGS);

@@ -134,12 +134,7 @@ static void check_case(struct tmachine *m, unsigned idx, bool split)
     struct code c;
     program(&c, k, split);
     uint32_t at = TM_CODE + 0x4000u + (idx * 2 + split) * 0x80u;
-    tm_poke(m, at, c.b, c.n);
-    m->env->eip = at;
-    m->env->regs[4] = TM_STACK;
-    m->env->halted = false;
-    ck_assert_int_eq(cpu_exec(m->cpu, 1000), CPU_EXIT_HALTED);
-    ck_assert_uint_eq(m->env->eip, at + c.n);
+    tm_run_code_at(m, &c, at);
     uint32_t flags = tm_peek16(m, OUT_FLAGS) & ARITH,
              result = (uint32_t)tm_peek16(m, OUT_RESULT) | (uint32_t)tm_peek16(m, OUT_RESULT + 2)
                                                                << 16;
