@@ -279,8 +279,8 @@ static struct tb *find_block(struct x86_cpu *cpu)
 }
 
 /* ir_env.lookup_code, at goto_ptr (RET, indirect JMP/CALL): the next block
- * straight from the jump cache, or the hash table on a jump-cache miss (a
- * CR3 write empties the cache), when the loop has nothing to do between the
+ * straight from the jump cache, or the hash table on a jump-cache miss (an
+ * entry evicted, or one of another mapping), when the loop has nothing to do between the
  * two blocks (what run() checks before and after each block); counted in
  * cpu->blocks like a block the loop runs, so the TSC does not depend on it. */
 const void *cpu_exec_lookup_code(void *opaque)
